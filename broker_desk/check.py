@@ -1,0 +1,81 @@
+"""``broker-desk check``: integrity, schema version, counts, and the domain's
+own invariants (shares, registration fields, search rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from . import i18n
+from .fields import TABLES
+from .ledger import Ledger
+
+i18n.register({
+    "check.integrity": ("SQLite 完整性检查未通过：{detail}", "SQLite integrity check failed: {detail}"),
+    "check.foreign_keys": ("{count} 条记录引用了不存在的记录（表 {table}）", "{count} rows refer to missing records (table {table})"),
+    "check.shares": ("{count} 份合同的经纪人份额合计不是 100%（如 {examples}）",
+                     "{count} contracts have broker shares that do not add up to 100% (e.g. {examples})"),
+    "check.registered_fields": ("{count} 份“已登记”合同缺少登记编号、登记日期或核定技术交易额（如 {examples}）",
+                                "{count} registered contracts lack a registration number, date or approved amount (e.g. {examples})"),
+    "check.accepted_fields": ("{count} 份“已受理”合同缺少受理日期（如 {examples}）",
+                              "{count} accepted contracts lack the date of acceptance (e.g. {examples})"),
+    "check.search_rows": ("搜索索引与合同数不一致（{rows} 行 / {contracts} 份合同）",
+                          "The search index does not match the contracts ({rows} rows / {contracts} contracts)"),
+    "check.history": ("{count} 份合同的当前状态与登记进度的最后一步不符（如 {examples}）",
+                      "{count} contracts' status differs from the last step of their history (e.g. {examples})"),
+})
+
+
+@dataclass
+class Report:
+    path: str
+    schema_version: int
+    journal_mode: str
+    counts: dict[str, int]
+    statuses: dict[str, int]
+    overdue: int
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def _examples(ledger: Ledger, sql: str) -> tuple[int, str]:
+    rows = ledger.conn.execute(sql).fetchall()
+    return len(rows), "、".join(r[0] for r in rows[:3])
+
+
+def run(ledger: Ledger, today: dt.date | None = None) -> Report:
+    start = time.perf_counter()
+    conn = ledger.conn
+    report = Report(
+        path=str(ledger.path), schema_version=ledger.schema_version, journal_mode=ledger.journal_mode,
+        counts={e: ledger.count(e) for e in TABLES},
+        statuses=dict(conn.execute("SELECT status, count(*) FROM contracts GROUP BY status ORDER BY 2 DESC")),
+        overdue=len(ledger.overdue(today)))
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    if integrity != ["ok"]:
+        report.problems.append(i18n.tr("check.integrity", detail="; ".join(integrity[:5])))
+    for table, count in conn.execute("SELECT \"table\", count(*) FROM pragma_foreign_key_check GROUP BY 1"):
+        report.problems.append(i18n.tr("check.foreign_keys", table=table, count=count))
+    for key, sql in (
+        ("check.shares", "SELECT c.contract_no FROM contracts c JOIN contract_brokers b ON b.contract_id = c.id "
+                         "GROUP BY c.id HAVING sum(b.share_bp) != 10000"),
+        ("check.registered_fields", "SELECT contract_no FROM contracts WHERE status = '已登记' AND "
+                                    "(reg_no IS NULL OR registered_on IS NULL OR approved_fen IS NULL)"),
+        ("check.accepted_fields", "SELECT contract_no FROM contracts WHERE status = '已受理' AND "
+                                  "(accepted_on IS NULL OR clock_from IS NULL)"),
+        ("check.history", "SELECT c.contract_no FROM contracts c JOIN registration_events e ON e.id = "
+                          "(SELECT max(id) FROM registration_events WHERE contract_id = c.id) WHERE e.to_status != c.status"),
+    ):
+        count, examples = _examples(ledger, sql)
+        if count:
+            report.problems.append(i18n.tr(key, count=count, examples=examples))
+    rows = conn.execute("SELECT count(*) FROM contract_search").fetchone()[0]
+    if rows != report.counts["contract"]:
+        report.problems.append(i18n.tr("check.search_rows", rows=rows, contracts=report.counts["contract"]))
+    report.seconds = time.perf_counter() - start
+    return report

@@ -1,0 +1,219 @@
+"""``broker-desk``: the command line. A thin skin: each command parses its
+arguments and calls one core function; every user error is one clear line on
+stderr, never a traceback.
+
+Exit status: 0 done; 1 problems found (``check``); 2 unusable input (a file
+that is not a ledger, a bad argument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import __version__, codes, i18n, paths
+from .errors import BrokerDeskError, ValidationError
+from .i18n import tr
+
+OK, PROBLEMS, UNUSABLE = 0, 1, 2
+
+i18n.register({
+    "cli.description": ("技术经纪人工作台：技术合同、客户、科技成果与认定登记台账",
+                        "BrokerDesk: a ledger of technology contracts, clients, achievements and their registration"),
+    "cli.db": ("账本文件（默认：{path}）", "ledger file (default: {path})"),
+    "cli.lang": ("界面语言：zh 中文（默认）或 en 英文", "language: zh Chinese (default) or en English"),
+    "cli.commands": ("命令", "commands"),
+    "cli.demo": ("向空账本写入逼真的示例数据", "fill an empty ledger with realistic sample data"),
+    "cli.demo.contracts": ("合同数（默认 2000）", "number of contracts (default 2000)"),
+    "cli.demo.seed": ("随机种子：同一种子、同一日期生成相同数据（默认 1）", "random seed: the same seed and day give the same data (default 1)"),
+    "cli.demo.today": ("以哪一天为“今天”布置日期（YYYY-MM-DD，默认今天）", "the day the dates are laid out around (YYYY-MM-DD, default today)"),
+    "cli.check": ("检查账本：完整性、结构版本、记录数", "check the ledger: integrity, schema version, counts"),
+    "cli.backup": ("备份账本（一致的副本）", "back the ledger up (a consistent copy)"),
+    "cli.backup.to": ("备份文件（默认：备份文件夹中带时间的文件）", "backup file (default: a timestamped file in the backup folder)"),
+    "cli.restore": ("检查备份后用它替换账本（先备份当前账本）", "replace the ledger with a checked backup (the current ledger is backed up first)"),
+    "cli.restore.file": ("备份文件", "backup file"),
+    "cli.error": ("错误：{message}", "error: {message}"),
+    "cli.bad_args": ("参数有误：{message}", "bad arguments: {message}"),
+    "cli.no_window": ("图形界面尚未包含在此版本中。可用命令：", "The window is not part of this version yet. Commands:"),
+    "cli.help_hint": ("用 broker-desk 命令 --help 查看每个命令的选项。", "Use broker-desk COMMAND --help for each command's options."),
+    "cli.demo.done": ("已生成示例数据：{client} 个客户、{broker} 名经纪人、{achievement} 项科技成果、{contract} 份合同、{registration_event} 条登记进度（{seconds:.1f} 秒）→ {path}",
+                      "Demo data written: {client} clients, {broker} brokers, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
+    "cli.check.title": ("账本：{path}", "Ledger: {path}"),
+    "cli.check.schema": ("结构版本：{version}（日志模式 {mode}）", "Schema version: {version} (journal mode {mode})"),
+    "cli.check.counts": ("记录：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}",
+                         "Records: {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps"),
+    "cli.check.statuses": ("登记状态：{statuses}", "Registration status: {statuses}"),
+    "cli.check.overdue": ("超过办理时限的已受理合同：{count}", "Accepted contracts past the office's time limit: {count}"),
+    "cli.check.healthy": ("检查通过（{seconds:.2f} 秒）", "Healthy ({seconds:.2f} s)"),
+    "cli.check.problems": ("发现 {count} 个问题：", "{count} problems found:"),
+    "cli.backup.done": ("已备份到 {path}", "Backed up to {path}"),
+    "cli.restore.done": ("已从 {source} 恢复账本 {path}", "Restored the ledger {path} from {source}"),
+    "cli.restore.safety": ("原账本已先备份到 {path}", "The replaced ledger was backed up to {path} first"),
+    "cli.warning": ("注意：{message}", "warning: {message}"),
+    "cli.network": ("账本位于网络或云同步文件夹中，多人同时写入可能损坏数据", "The ledger is on a network or cloud-synced folder; writes from several places can damage it"),
+})
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D102 - argparse's hook, in the user's language
+        self.print_usage(sys.stderr)
+        self.exit(UNUSABLE, tr("cli.bad_args", message=message) + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help=tr("cli.db", path=paths.default_ledger()))
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=tr("cli.lang"))
+    parser = _Parser(prog="broker-desk", description=tr("cli.description"), parents=[common])
+    parser.add_argument("--version", action="version", version=f"BrokerDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", title=tr("cli.commands"), parser_class=_Parser)
+
+    p = sub.add_parser("demo", parents=[common], help=tr("cli.demo"), description=tr("cli.demo"))
+    p.add_argument("--contracts", type=int, default=2000, help=tr("cli.demo.contracts"))
+    p.add_argument("--seed", type=int, default=1, help=tr("cli.demo.seed"))
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, help=tr("cli.demo.today"))
+    sub.add_parser("check", parents=[common], help=tr("cli.check"), description=tr("cli.check"))
+    p = sub.add_parser("backup", parents=[common], help=tr("cli.backup"), description=tr("cli.backup"))
+    p.add_argument("--to", type=Path, default=None, help=tr("cli.backup.to"))
+    p = sub.add_parser("restore", parents=[common], help=tr("cli.restore"), description=tr("cli.restore"))
+    p.add_argument("file", type=Path, help=tr("cli.restore.file"))
+    return parser
+
+
+def _language(argv: list[str]) -> str:
+    """--lang is needed before the parser is built (its help texts are translated)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("BROKER_DESK_LANG", "zh")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        i18n.set_language(_language(argv))
+    except ValueError:
+        i18n.set_language("zh")
+    _utf8_console()
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        codes.set_user_dir(paths.code_tables_dir())
+        if args.command is None:
+            return _no_command(parser)
+        return COMMANDS[args.command](args)
+    except ValidationError as e:
+        for problem in e.errors:
+            print(tr("cli.error", message=problem.message()), file=sys.stderr)
+        return UNUSABLE
+    except BrokerDeskError as e:
+        print(tr("cli.error", message=str(e)), file=sys.stderr)
+        return UNUSABLE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _utf8_console() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def _db(args) -> Path:
+    return getattr(args, "db", None) or paths.default_ledger()
+
+
+def _open(args, create: bool = True):
+    from .ledger import Ledger
+    from .ledger.files import on_network_or_synced_folder
+
+    ledger = Ledger.open(_db(args), create=create)
+    if on_network_or_synced_folder(ledger.path):
+        print(tr("cli.warning", message=tr("cli.network")), file=sys.stderr)
+    return ledger
+
+
+def _no_command(parser: argparse.ArgumentParser) -> int:
+    print(tr("cli.no_window"))
+    for action in parser._subparsers._group_actions[0]._choices_actions:  # the commands, in order
+        print(f"  broker-desk {action.dest:<8} {action.help}")
+    print(tr("cli.help_hint"))
+    return OK
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+
+    start = time.perf_counter()
+    progress = _progress_printer()
+    with _open(args) as ledger:
+        counts = demo.generate(ledger, args.contracts, seed=args.seed, today=args.today, progress=progress)
+    progress(None, "")
+    print(tr("cli.demo.done", seconds=time.perf_counter() - start, path=ledger.path, **counts))
+    return OK
+
+
+def _progress_printer():
+    """Progress on stderr when it is a terminal (a line that rewrites itself)."""
+    if not sys.stderr.isatty():
+        return lambda fraction, message: None
+
+    def show(fraction, message):
+        sys.stderr.write("\r\033[K" if fraction is None else f"\r{fraction:4.0%} {message}")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_check(args) -> int:
+    from .check import run
+
+    with _open(args, create=False) as ledger:
+        report = run(ledger)
+    print(tr("cli.check.title", path=report.path))
+    print(tr("cli.check.schema", version=report.schema_version, mode=report.journal_mode))
+    print(tr("cli.check.counts", **report.counts))
+    if report.statuses:
+        print(tr("cli.check.statuses", statuses="，".join(f"{k} {v}" for k, v in report.statuses.items())))
+    print(tr("cli.check.overdue", count=report.overdue))
+    if report.healthy:
+        print(tr("cli.check.healthy", seconds=report.seconds))
+        return OK
+    print(tr("cli.check.problems", count=len(report.problems)), file=sys.stderr)
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return PROBLEMS
+
+
+def cmd_backup(args) -> int:
+    from . import backup
+
+    with _open(args, create=False) as ledger:
+        target = backup.copy(ledger, args.to) if args.to else backup.automatic(ledger, "manual")
+    print(tr("cli.backup.done", path=target))
+    return OK
+
+
+def cmd_restore(args) -> int:
+    from . import backup
+
+    safety, ledger = backup.restore(_db(args), args.file)
+    ledger.close()
+    if safety:
+        print(tr("cli.restore.safety", path=safety))
+    print(tr("cli.restore.done", path=ledger.path, source=args.file))
+    return OK
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Rules for technology contracts (技术合同): kind, parties, dates, amounts,
+brokers and their shares, and the registration fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from . import codes, i18n
+from .errors import ValidationError
+from .fields import Checker
+from .idnumbers import check_registration_number
+from .registration import ACCEPTED, CORRECTION, REFUSED, REGISTERED, WITHDRAWN
+
+i18n.register({
+    "contract.subtype_mismatch": ("合同子类“{subtype}”不属于合同类别“{category}”（可选：{choices}）",
+                                  "Subtype “{subtype}” does not belong to category “{category}” (choose: {choices})"),
+    "contract.same_party": ("买方和卖方不能是同一个客户", "Buyer and seller must be different clients"),
+    "contract.valid_to_before_from": ("有效期止 {to} 早于有效期起 {frm}",
+                                      "Valid-to date {to} is before valid-from {frm}"),
+    "contract.deductions_over_amount": ("非技术性费用 {deductions} 元超过合同成交额 {amount} 元",
+                                        "Non-technical costs {deductions} exceed the contract amount {amount}"),
+    "contract.tech_over_amount": ("技术交易额不能超过合同成交额", "The technology trade amount may not exceed the contract amount"),
+    "contract.approved_over_amount": ("核定技术交易额不能超过合同成交额",
+                                      "The approved technology amount may not exceed the contract amount"),
+    "contract.duplicate_no": ("卖方“{seller}”已有合同编号为 {value} 的合同",
+                              "Seller “{seller}” already has a contract numbered {value}"),
+    "contract.duplicate_reg_no": ("登记编号 {value} 已用于合同 {other}",
+                                  "Registration number {value} is already used by contract {other}"),
+    "contract.bad_brokers": ("技术经纪人应为（经纪人ID, 份额%）的列表", "Brokers must be a list of (broker id, share %)"),
+    "contract.bad_share": ("经纪人份额“{value}”应为 0 到 100 之间、最多两位小数的百分数",
+                           "Broker share “{value}” must be a percentage between 0 and 100 with at most two decimals"),
+    "contract.duplicate_broker": ("同一经纪人在合同中出现了两次", "The same broker appears twice"),
+    "contract.shares_sum": ("经纪人份额合计应为 100%，现为 {total}%", "Broker shares must add up to 100%, they add up to {total}%"),
+    "contract.status_fields": ("{label}须在登记状态为 {statuses} 时填写，当前为“{status}”",
+                               "{label} is only filled in when the status is {statuses}; it is “{status}”"),
+})
+
+#: Which registration fields a contract may hold in which statuses.
+REGISTRATION_FIELDS = {
+    "reg_office": (ACCEPTED, CORRECTION, REGISTERED, REFUSED, WITHDRAWN),
+    "accepted_on": (ACCEPTED, CORRECTION, REGISTERED, REFUSED, WITHDRAWN),
+    "reg_no": (REGISTERED, WITHDRAWN),
+    "registered_on": (REGISTERED, WITHDRAWN),
+    "approved_fen": (REGISTERED, WITHDRAWN),
+}
+
+
+def share_bp(value: Any) -> int | None:
+    """A percentage (60, "33.33", Decimal) as hundredths of a percent, or None if invalid."""
+    try:
+        d = Decimal(str(value).strip().rstrip("%").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    bp = d * 100
+    if bp != bp.to_integral_value() or not 0 < bp <= 10000:
+        return None
+    return int(bp)
+
+
+def _brokers(ck: Checker, ledger) -> None:
+    value = ck.values["brokers"]
+    if value is None:
+        ck.out["brokers"] = []
+        return
+    result: list[tuple[int, int]] = []
+    try:
+        pairs = [(b, s) for b, s in value]
+    except (TypeError, ValueError):
+        ck.error("brokers", "contract.bad_brokers")
+        return
+    for broker_id, share in pairs:
+        bp = share_bp(share)
+        if bp is None:
+            ck.error("brokers", "contract.bad_share", value=share)
+            continue
+        if isinstance(broker_id, bool) or not isinstance(broker_id, int) or not ledger.exists("broker", broker_id):
+            ck.error("brokers", "field.no_such_record", value=broker_id)
+            continue
+        result.append((broker_id, bp))
+    if len({b for b, _ in result}) != len(result):
+        ck.error("brokers", "contract.duplicate_broker")
+    total = sum(bp for _, bp in result)
+    if result and total != 10000 and len(result) == len(pairs):
+        ck.error("brokers", "contract.shares_sum", total=f"{Decimal(total) / 100:g}")
+    ck.out["brokers"] = result
+
+
+def check(ck: Checker, ledger, today: dt.date) -> None:
+    if "brokers" in ck.values:
+        _brokers(ck, ledger)
+    category, subtype = ck.get("category"), ck.get("subtype")
+    if category and (ck.given("category") or ck.given("subtype")):
+        category, subtype = codes.tables().normalize_contract_kind(category, subtype)
+        ck.out["category"], ck.out["subtype"] = category, subtype
+        allowed = codes.tables().subtypes(category)
+        if subtype and subtype not in allowed:
+            ck.error("subtype", "contract.subtype_mismatch", subtype=subtype, category=category,
+                     choices="、".join(allowed))
+    if ck.get("buyer_id") and ck.get("buyer_id") == ck.get("seller_id"):
+        ck.error("seller_id", "contract.same_party")
+    frm, to = ck.get("valid_from"), ck.get("valid_to")
+    if frm and to and to < frm:
+        ck.error("valid_to", "contract.valid_to_before_from", to=to, frm=frm)
+    amount = ck.get("amount_fen")
+    if amount is not None:
+        from .money import yuan_text
+
+        deductions = ck.get("deductions_fen") or 0
+        if deductions > amount:
+            ck.error("deductions_fen", "contract.deductions_over_amount",
+                     deductions=yuan_text(deductions), amount=yuan_text(amount))
+        if (ck.get("tech_given_fen") or 0) > amount:
+            ck.error("tech_given_fen", "contract.tech_over_amount")
+        if (ck.get("approved_fen") or 0) > amount:
+            ck.error("approved_fen", "contract.approved_over_amount")
+    _registration_fields(ck, ledger, today)
+    _identity(ck, ledger)
+
+
+def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
+    status = ck.get("status") or "草稿"
+    if ck.given("status") and ck.current:
+        ck.error("status", "reg.not_via_edit")
+    for name, statuses in REGISTRATION_FIELDS.items():
+        if ck.given(name) and ck.out[name] is not None and status not in statuses:
+            ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
+    if ck.given("reg_no") and ck.out["reg_no"]:
+        number, problems = check_registration_number(ck.out["reg_no"], today)
+        ck.adopt("reg_no", problems)
+        ck.out["reg_no"] = number
+
+
+def _identity(ck: Checker, ledger) -> None:
+    own_id = ck.current.get("id")
+    if (ck.given("contract_no") or ck.given("seller_id")) and ck.get("contract_no") and ck.get("seller_id"):
+        row = ledger.db.execute(
+            "SELECT c.id, s.name FROM contracts c JOIN clients s ON s.id = c.seller_id "
+            "WHERE c.seller_id = ? AND c.contract_no = ? AND c.id IS NOT ?",
+            [ck.get("seller_id"), ck.get("contract_no"), own_id]).fetchone()
+        if row:
+            ck.error("contract_no", "contract.duplicate_no", seller=row[1], value=ck.get("contract_no"))
+    if ck.given("reg_no") and ck.get("reg_no"):
+        check_reg_no_unique(ck, ledger, ck.get("reg_no"), own_id)
+
+
+def check_reg_no(ledger, reg_no: str, own_id: int | None, today: dt.date) -> tuple[str, list]:
+    """A registration number entered by a move: normalised, unique, warnings kept."""
+    ck = Checker("contract", {}, {"id": own_id})
+    number, problems = check_registration_number(reg_no, today)
+    ck.adopt("reg_no", problems)
+    if number:
+        check_reg_no_unique(ck, ledger, number, own_id)
+    if any(p.is_error for p in ck.problems):
+        raise ValidationError(ck.problems)
+    return number, ck.problems
+
+
+def check_reg_no_unique(ck: Checker, ledger, reg_no: str, own_id: int | None) -> None:
+    row = ledger.db.execute("SELECT contract_no FROM contracts WHERE reg_no = ? AND id IS NOT ?",
+                            [reg_no, own_id]).fetchone()
+    if row:
+        ck.error("reg_no", "contract.duplicate_reg_no", value=reg_no, other=row[0])

@@ -1,0 +1,280 @@
+"""The data dictionary: every field of every entity with its label and kind,
+and the :class:`Checker` that normalises and validates input by those kinds.
+
+Field names are qualified by entity (``contract.amount_fen``) in problems, so a
+message can name the field in the user's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import codes, i18n
+from .errors import ERROR, WARNING, Problem, ValidationError
+from .idnumbers import check_date
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    zh: str
+    en: str
+    kind: str = "text"          # text | code | fen | date | ref | int | list
+    required: bool = False
+    table: str | None = None    # code table for kind "code"; entity for kind "ref"
+    max_len: int = 200
+
+
+def _f(name, zh, en, kind="text", required=False, table=None, max_len=200) -> Field:
+    return Field(name, zh, en, kind, required, table, max_len)
+
+
+ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
+    "broker": (
+        _f("name", "姓名", "Name", required=True, max_len=50),
+        _f("cert_no", "证书编号", "Certificate no.", max_len=50),
+        _f("level", "等级", "Level", "code", table="broker_level"),
+        _f("institution", "所属机构", "Institution"),
+        _f("phone", "手机", "Mobile", max_len=30),
+        _f("email", "邮箱", "Email", max_len=100),
+        _f("status", "状态", "Status", "code", table="broker_status"),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "client": (
+        _f("name", "名称", "Name", required=True),
+        _f("credit_code", "统一社会信用代码", "Unified social credit code", max_len=18),
+        _f("nature", "单位性质", "Kind of entity", "code", table="unit_nature"),
+        _f("enterprise_type", "企业类型", "Enterprise type", "code", table="enterprise_type"),
+        _f("region", "所在地区", "Region code", max_len=6),
+        _f("address", "地址", "Address", max_len=300),
+        _f("legal_rep", "法定代表人", "Legal representative", max_len=50),
+        _f("contact", "联系人", "Contact person", max_len=50),
+        _f("phone", "联系电话", "Phone", max_len=30),
+        _f("email", "邮箱", "Email", max_len=100),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "achievement": (
+        _f("title", "成果名称", "Title", required=True),
+        _f("holder_id", "持有方", "Holder", "ref", required=True, table="client"),
+        _f("inventors", "完成人", "Inventors", max_len=500),
+        _f("field", "技术领域", "Technology field", "code", table="tech_field"),
+        _f("ip_type", "知识产权类型", "IP type", "code", table="ip_type"),
+        _f("patents", "专利号", "Patent numbers", "list", max_len=2000),
+        _f("maturity", "成熟度", "Maturity", "code", table="maturity"),
+        _f("transfer_mode", "转化方式", "Transfer mode", "code", table="transfer_mode"),
+        _f("price_fen", "意向价格", "Asking price", "fen"),
+        _f("status", "状态", "Status", "code", table="achievement_status"),
+        _f("keywords", "关键词", "Keywords", max_len=500),
+        _f("summary", "简介", "Summary", max_len=5000),
+    ),
+    "contract": (
+        _f("contract_no", "合同编号", "Contract no.", required=True, max_len=100),
+        _f("title", "项目名称", "Project title", required=True),
+        _f("category", "合同类别", "Category", "code", required=True, table="contract_category"),
+        _f("subtype", "合同子类", "Subtype", "code", table="contract_subtype"),
+        _f("buyer_id", "买方", "Buyer", "ref", required=True, table="client"),
+        _f("seller_id", "卖方", "Seller", "ref", required=True, table="client"),
+        _f("achievement_id", "关联成果", "Linked achievement", "ref", table="achievement"),
+        _f("signed_on", "签订日期", "Date signed", "date", required=True),
+        _f("valid_from", "有效期起", "Valid from", "date"),
+        _f("valid_to", "有效期止", "Valid to", "date"),
+        _f("signed_place", "签订地点", "Place signed", max_len=100),
+        _f("amount_fen", "合同成交额", "Contract amount", "fen", required=True),
+        _f("deductions_fen", "非技术性费用", "Non-technical costs", "fen"),
+        _f("tech_given_fen", "技术交易额", "Technology trade amount", "fen"),
+        _f("field", "技术领域", "Technology field", "code", table="tech_field"),
+        _f("ip_type", "知识产权类型", "IP type", "code", table="ip_type"),
+        _f("plan_source", "计划来源", "Plan source", "code", table="plan_source"),
+        _f("socio_goal", "社会经济目标", "Socio-economic goal", "code", table="socio_goal"),
+        _f("payment", "支付方式", "Payment method", "code", table="payment_method"),
+        _f("invest_fen", "预计新增投入", "Expected new investment", "fen"),
+        _f("output_fen", "预计新增产值", "Expected new output", "fen"),
+        _f("commission_fen", "佣金", "Commission", "fen"),
+        _f("brokers", "技术经纪人", "Brokers", "brokers"),
+        _f("status", "登记状态", "Registration status", "code", table="registration_status"),
+        _f("reg_office", "登记机构", "Registration office"),
+        _f("accepted_on", "受理日期", "Date accepted", "date"),
+        _f("reg_no", "登记编号", "Registration no.", max_len=30),
+        _f("registered_on", "登记日期", "Date registered", "date"),
+        _f("approved_fen", "核定技术交易额", "Approved technology amount", "fen"),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "registration_event": (
+        _f("to_status", "状态", "Status", "code", required=True, table="registration_status"),
+        _f("on_date", "日期", "Date", "date", required=True),
+        _f("note", "说明", "Note", max_len=2000),
+    ),
+}
+
+TABLES = {
+    "broker": "brokers",
+    "client": "clients",
+    "achievement": "achievements",
+    "contract": "contracts",
+    "registration_event": "registration_events",
+}
+
+ENTITY_LABELS = {
+    "broker": ("经纪人", "broker"),
+    "client": ("客户", "client"),
+    "achievement": ("科技成果", "achievement"),
+    "contract": ("技术合同", "contract"),
+    "registration_event": ("登记进度", "registration step"),
+}
+
+_BY_QUALIFIED = {f"{e}.{f.name}": f for e, fs in ENTITY_FIELDS.items() for f in fs}
+
+i18n.register({
+    "field.required": ("{label}为必填项", "{label} is required"),
+    "field.too_long": ("{label}过长：最多 {max} 个字符，现有 {length} 个",
+                       "{label} is too long: at most {max} characters, {length} given"),
+    "field.not_in_table": ("{label}“{value}”不在可选值中（可选：{choices}）",
+                           "{label} “{value}” is not one of the allowed values ({choices})"),
+    "field.not_amount": ("{label}应为以分计的整数金额，收到“{value}”",
+                         "{label} must be a whole number of fen, got “{value}”"),
+    "field.negative": ("{label}不能为负数", "{label} may not be negative"),
+    "field.no_such_record": ("{label}指向的记录（ID {value}）不存在",
+                             "{label} refers to a record (id {value}) that does not exist"),
+    "field.unknown": ("未知字段“{value}”", "Unknown field “{value}”"),
+})
+
+
+def field(entity: str, name: str) -> Field:
+    return _BY_QUALIFIED[f"{entity}.{name}"]
+
+
+def label(qualified: str) -> str:
+    """The field's label in the current language (the name itself when unknown)."""
+    f = _BY_QUALIFIED.get(qualified)
+    if f is None:
+        return qualified.rsplit(".", 1)[-1]
+    return f.zh if i18n.get_language() == "zh" else f.en
+
+
+def entity_label(entity: str) -> str:
+    zh, en = ENTITY_LABELS[entity]
+    return zh if i18n.get_language() == "zh" else en
+
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def clean_text(value: Any) -> str | None:
+    """Trim ordinary, full-width and non-breaking spaces; blank becomes None."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", str(value)).strip()
+    return text or None
+
+
+class Checker:
+    """Normalises the ``values`` given for one record of ``entity``.
+
+    Only the given fields are normalised; :meth:`finish` merges them over the
+    record's ``current`` state, checks required fields and raises
+    :class:`ValidationError` when any error was found.
+    """
+
+    def __init__(self, entity: str, values: dict, current: dict | None, exists=None):
+        self.entity = entity
+        self.values = values
+        self.current = current or {}
+        self.out: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self._exists = exists  # callable(entity, id) -> bool
+        known = {f.name for f in ENTITY_FIELDS[entity]}
+        for name in values:
+            if name not in known:
+                self.error(name, "field.unknown", value=name)
+        for f in ENTITY_FIELDS[entity]:
+            if f.name in values and f.kind != "brokers":
+                self.out[f.name] = self._normalise(f, values[f.name])
+
+    # -- problems ---------------------------------------------------------------
+    def error(self, name: str, code: str, **args: Any) -> None:
+        self.problems.append(Problem(f"{self.entity}.{name}", code, args, ERROR))
+
+    def warn(self, name: str, code: str, **args: Any) -> None:
+        self.problems.append(Problem(f"{self.entity}.{name}", code, args, WARNING))
+
+    def adopt(self, name: str, problems: Iterable[Problem]) -> None:
+        """Take problems found by an id-number checker, naming this entity's field."""
+        for p in problems:
+            self.problems.append(Problem(f"{self.entity}.{name}", p.code, p.args, p.severity))
+
+    def given(self, name: str) -> bool:
+        return name in self.out
+
+    def get(self, name: str) -> Any:
+        """The value after this change: the new one if given, else the current one."""
+        return self.out[name] if name in self.out else self.current.get(name)
+
+    # -- kinds ------------------------------------------------------------------
+    def _normalise(self, f: Field, value: Any) -> Any:
+        if f.kind == "fen":
+            return self._fen(f, value)
+        if f.kind == "ref":
+            return self._ref(f, value)
+        if f.kind == "date":
+            iso, problems = check_date(value, f.name)
+            self.adopt(f.name, problems)
+            return iso
+        if f.kind == "list" and isinstance(value, (list, tuple)):
+            value = "；".join(str(v) for v in value)
+        text = clean_text(value)
+        if text is None:
+            return None
+        if len(text) > f.max_len:
+            self.error(f.name, "field.too_long", max=f.max_len, length=len(text))
+        if f.kind == "code" and not codes.tables().contains(f.table, text):
+            choices = "、".join(codes.tables().names(f.table)[:12])
+            self.error(f.name, "field.not_in_table", value=text, choices=choices)
+        return text
+
+    def _fen(self, f: Field, value: Any) -> int | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(f.name, "field.not_amount", value=value)
+            return None
+        if value < 0:
+            self.error(f.name, "field.negative")
+        return value
+
+    def _ref(self, f: Field, value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or (
+            self._exists is not None and not self._exists(f.table, value)
+        ):
+            self.error(f.name, "field.no_such_record", value=value)
+            return None
+        return value
+
+    def finish(self) -> tuple[dict, list[Problem]]:
+        """The normalised changes and all problems; raises when any is an error."""
+        for f in ENTITY_FIELDS[self.entity]:
+            if f.required and self.get(f.name) in (None, "") and not any(
+                p.field == f"{self.entity}.{f.name}" for p in self.problems
+            ):
+                self.error(f.name, "field.required")
+        if any(p.is_error for p in self.problems):
+            raise ValidationError(self.problems)
+        return self.out, [p for p in self.problems if not p.is_error]
+
+
+def warnings_json(problems: list[Problem]) -> str | None:
+    return json.dumps([p.to_json() for p in problems], ensure_ascii=False) if problems else None
+
+
+def warnings_from_json(text: str | None) -> list[Problem]:
+    return [Problem.from_json(d) for d in json.loads(text)] if text else []
+
+
+def today() -> dt.date:
+    return dt.date.today()

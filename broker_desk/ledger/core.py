@@ -1,0 +1,381 @@
+"""The :class:`Ledger`: the one door to a ledger file.
+
+Everything the CLI, the window and the tests do to data goes through its
+methods; each write method is one transaction and returns a :class:`Changes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import achievements, brokers, clients, contracts, i18n, paths, registration
+from ..errors import BrokerDeskError, ValidationError
+from ..fields import TABLES, Checker, entity_label, warnings_from_json, warnings_json
+from ..idnumbers import check_date
+from . import files, journal
+from .journal import Changes, Op
+from .schema import SCHEMA_VERSION, migrations
+
+#: Settings and their defaults (values are stored as JSON).
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "operator": "",                       # who is recorded in the change log ("" = the OS user)
+    "office_name": "",                    # 登记机构 / the office printing forms
+    "registration.limit_days": 30,        # the office's decision time limit
+    "registration.limit_working": False,  # count working days instead of calendar days
+    "registration.number_length": 16,     # 14 (old numbering) or 16 digits
+    "language": "zh",
+}
+
+_RULES: dict[str, Callable] = {
+    "broker": brokers.check,
+    "client": clients.check,
+    "achievement": achievements.check,
+}
+
+#: Who refers to whom: deleting a record that is referred to is refused.
+_REFERENCES = {
+    "client": [("contracts", "buyer_id"), ("contracts", "seller_id"), ("achievements", "holder_id")],
+    "achievement": [("contracts", "achievement_id")],
+    "broker": [("contract_brokers", "broker_id")],
+}
+
+i18n.register({
+    "op.add": ("新建{entity}“{name}”", "Add {entity} “{name}”"),
+    "op.update": ("修改{entity}“{name}”", "Edit {entity} “{name}”"),
+    "op.delete": ("删除{entity}“{name}”", "Delete {entity} “{name}”"),
+    "op.move": ("合同“{name}”登记状态改为“{status}”", "Contract “{name}” moved to “{status}”"),
+    "op.undo": ("撤销：{what}", "Undo: {what}"),
+    "op.redo": ("重做：{what}", "Redo: {what}"),
+    "op.demo": ("生成示例数据（{contracts} 份合同）", "Generate demo data ({contracts} contracts)"),
+    "delete.in_use": ("不能删除{entity}“{name}”：它被 {count} 份合同使用（{contracts}）",
+                      "Cannot delete {entity} “{name}”: {count} contracts use it ({contracts})"),
+    "delete.holder": ("不能删除客户“{name}”：它是 {count} 项科技成果的持有方（{titles}）",
+                      "Cannot delete client “{name}”: it holds {count} achievements ({titles})"),
+    "record.missing": ("{entity} ID {id} 不存在", "{entity} with id {id} does not exist"),
+    "move.missing_contract": ("合同 ID {id} 不存在", "Contract id {id} does not exist"),
+})
+
+
+def _display_name(entity: str, row: dict) -> str:
+    return row.get({"achievement": "title", "contract": "contract_no"}.get(entity, "name")) or "?"
+
+
+class Ledger:
+    """An open ledger. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, journal_mode: str):
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn, execute_plugins=False)
+        self.journal_mode = journal_mode
+        self._settings: dict[str, Any] | None = None
+        self.upgrade_backup: Path | None = None
+
+    # -- opening -------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, create: bool = True) -> Ledger:
+        """Open (and, with ``create``, make) the ledger at ``path`` (default: the user's).
+
+        A file that is not a ledger, or one written by a newer version, is
+        refused with a :class:`BrokerDeskError` and left untouched.
+        """
+        path = Path(path) if path else paths.default_ledger()
+        state, version = files.inspect(path)
+        if state == files.MISSING:
+            if not create:
+                raise BrokerDeskError("ledger.missing", path=path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")
+            ledger = cls(path, conn, mode)
+            if version < SCHEMA_VERSION:
+                if version > 0:
+                    ledger.upgrade_backup = files.backup_before_upgrade(
+                        conn, path, version, paths.backup_dir(path))
+                migrations.apply(ledger.db)
+                if version == 0:
+                    ledger._init_meta()
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise BrokerDeskError("ledger.unreadable", path=path, reason=e) from None
+        except BaseException:
+            conn.close()
+            raise
+        return ledger
+
+    def _init_meta(self) -> None:
+        from .. import __version__
+
+        with self.atomic():
+            self.conn.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", [
+                ("ledger_uid", journal.new_uid()),
+                ("created_at", journal.now_utc()),
+                ("created_by", f"BrokerDesk {__version__}"),
+            ])
+
+    def close(self) -> None:
+        try:
+            self.conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def meta(self, key: str) -> str | None:
+        r = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return r[0] if r else None
+
+    # -- settings ------------------------------------------------------------------
+    def setting(self, key: str) -> Any:
+        if self._settings is None:
+            self._settings = {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM settings")}
+        return self._settings.get(key, DEFAULT_SETTINGS.get(key))
+
+    def set_setting(self, key: str, value: Any) -> None:
+        if key not in DEFAULT_SETTINGS:
+            raise KeyError(key)
+        self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = excluded.value", [key, json.dumps(value, ensure_ascii=False)])
+        self._settings = None
+
+    @property
+    def user(self) -> str:
+        return self.setting("operator") or _os_user()
+
+    def time_limit(self) -> registration.TimeLimit:
+        return registration.TimeLimit(int(self.setting("registration.limit_days")),
+                                      bool(self.setting("registration.limit_working")))
+
+    # -- reading -------------------------------------------------------------------
+    def get(self, entity: str, id_: int) -> dict | None:
+        """One record as a dict (a contract with its ``brokers`` list), or None."""
+        table = TABLES[entity]
+        cur = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [id_])
+        r = cur.fetchone()
+        if r is None:
+            return None
+        row = dict(zip([d[0] for d in cur.description], r, strict=True))
+        if entity == "contract":
+            row["brokers"] = [tuple(p) for p in self.conn.execute(
+                "SELECT broker_id, share_bp FROM contract_brokers WHERE contract_id = ? ORDER BY rowid", [id_])]
+        return row
+
+    def get_by_uid(self, entity: str, uid: str) -> dict | None:
+        r = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+        return self.get(entity, r[0]) if r else None
+
+    def exists(self, entity: str, id_: int) -> bool:
+        return self.conn.execute(f"SELECT 1 FROM {TABLES[entity]} WHERE id = ?", [id_]).fetchone() is not None
+
+    def count(self, entity: str) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM {TABLES[entity]}").fetchone()[0]
+
+    def warnings(self, entity: str, id_: int) -> list:
+        """The warnings kept on a record (e.g. a credit code whose check character does not match)."""
+        r = self.conn.execute(f"SELECT warnings FROM {TABLES[entity]} WHERE id = ?", [id_]).fetchone()
+        return warnings_from_json(r[0]) if r else []
+
+    def registration_history(self, contract_id: int) -> list[dict]:
+        cur = self.conn.execute("SELECT * FROM registration_events WHERE contract_id = ? ORDER BY id",
+                                [contract_id])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def history(self, entity: str, uid: str) -> list[dict]:
+        """Every change to one record, oldest first, with who and when."""
+        cur = self.conn.execute(
+            "SELECT o.ts, o.user, o.kind, c.action, c.field, c.old, c.new FROM changes c "
+            "JOIN ops o ON o.id = c.op_id WHERE c.entity = ? AND c.uid = ? ORDER BY c.id", [entity, uid])
+        return [dict(ts=ts, user=user, kind=kind, action=action, field=field,
+                     old=None if old is None else json.loads(old), new=None if new is None else json.loads(new))
+                for ts, user, kind, action, field, old, new in cur]
+
+    def recent_ops(self, limit: int = 20) -> list[dict]:
+        return [dict(id=i, ts=ts, user=u, kind=k, label=journal.label_text(lbl))
+                for i, ts, u, k, lbl in self.conn.execute(
+                    "SELECT id, ts, user, kind, label FROM ops ORDER BY id DESC LIMIT ?", [limit])]
+
+    # -- writing -------------------------------------------------------------------
+    @contextmanager
+    def operation(self, code: str, kind: str = "edit", target: int | None = None, **args: Any) -> Iterator[Op]:
+        """One action: one transaction, one entry in the change log."""
+        with self.atomic():
+            op = Op(self.conn, self.user, kind, {"code": code, "args": args}, target)
+            yield op
+
+    def _check(self, entity: str, values: dict, current: dict | None) -> tuple[dict, list]:
+        ck = Checker(entity, values, current, exists=self.exists)
+        if entity == "contract":
+            contracts.check(ck, self, dt.date.today())
+        else:
+            _RULES[entity](ck, self)
+        out, warnings = ck.finish()
+        # warnings are kept on the record: recomputed for the fields this edit touched
+        kept = [w for w in warnings_from_json((current or {}).get("warnings"))
+                if w.field.rsplit(".", 1)[-1] not in values]
+        out["warnings"] = warnings_json(kept + warnings)
+        return out, kept + warnings
+
+    def add(self, entity: str, values: dict) -> Changes:
+        """Validate and insert a record; :class:`ValidationError` lists every problem."""
+        values = dict(values)
+        out, warnings = self._check(entity, values, None)
+        with self.operation("op.add", entity=entity, name=_display_name(entity, out)) as op:
+            op.insert(entity, out)
+        op.changes.warnings = warnings
+        return op.changes
+
+    def update(self, entity: str, id_: int, values: dict) -> Changes:
+        current = self.get(entity, id_)
+        if current is None:
+            raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
+        out, warnings = self._check(entity, dict(values), current)
+        with self.operation("op.update", entity=entity, name=_display_name(entity, {**current, **out})) as op:
+            op.update(entity, id_, out)
+        op.changes.warnings = warnings
+        return op.changes
+
+    def delete(self, entity: str, id_: int) -> Changes:
+        """Delete a record; refused while a contract (or achievement) uses it."""
+        current = self.get(entity, id_)
+        if current is None:
+            raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
+        self._refuse_if_used(entity, current)
+        with self.operation("op.delete", entity=entity, name=_display_name(entity, current)) as op:
+            op.delete(entity, id_)
+        return op.changes
+
+    def _refuse_if_used(self, entity: str, row: dict) -> None:
+        ids: set[int] = set()
+        for table, column in _REFERENCES.get(entity, ()):
+            if table == "achievements":
+                titles = [t for (t,) in self.conn.execute(
+                    "SELECT title FROM achievements WHERE holder_id = ? ORDER BY id LIMIT 6", [row["id"]])]
+                if titles:
+                    n = self.conn.execute("SELECT count(*) FROM achievements WHERE holder_id = ?",
+                                          [row["id"]]).fetchone()[0]
+                    raise BrokerDeskError("delete.holder", name=row["name"], count=n,
+                                          titles="、".join(titles[:5]) + ("…" if n > 5 else ""))
+                continue
+            key = "contract_id" if table == "contract_brokers" else "id"
+            ids.update(i for (i,) in self.conn.execute(f"SELECT {key} FROM {table} WHERE {column} = ?", [row["id"]]))
+        if ids:
+            shown = [n for (n,) in self.conn.execute(
+                f"SELECT contract_no FROM contracts WHERE id IN ({','.join(map(str, sorted(ids)[:5]))})")]
+            raise BrokerDeskError("delete.in_use", entity=entity_label(entity), name=_display_name(entity, row),
+                                  count=len(ids), contracts="、".join(shown) + ("…" if len(ids) > 5 else ""))
+
+    # -- registration workflow -----------------------------------------------------
+    def allowed_moves(self, contract_id: int) -> tuple[str, ...]:
+        row = self.conn.execute("SELECT status FROM contracts WHERE id = ?", [contract_id]).fetchone()
+        return registration.allowed_moves(row[0]) if row else ()
+
+    def move(self, contract_id: int, to_status: str, on_date: Any = None, note: str | None = None,
+             *, reg_office: str | None = None, reg_no: str | None = None,
+             approved_fen: int | None = None, today: dt.date | None = None) -> Changes:
+        """Move a contract's registration to ``to_status`` (a dated history row with its note)."""
+        today = today or dt.date.today()
+        contract = self.get("contract", contract_id)
+        if contract is None:
+            raise BrokerDeskError("move.missing_contract", id=contract_id)
+        iso, problems = check_date(on_date if on_date not in (None, "") else today, "on_date")
+        if iso is None:
+            raise ValidationError([p.__class__("registration_event.on_date", p.code, p.args, p.severity)
+                                   for p in problems])
+        last = self.conn.execute("SELECT max(on_date) FROM registration_events WHERE contract_id = ?",
+                                 [contract_id]).fetchone()[0]
+        entered = {"reg_office": reg_office, "approved_fen": approved_fen, "reg_no": None}
+        warnings = []
+        if reg_no:
+            entered["reg_no"], warnings = contracts.check_reg_no(self, reg_no, contract_id, today)
+        changes = registration.plan_move(contract, to_status, iso, (note or "").strip() or None, entered, last, today)
+        details = {k: v for k, v in changes.items() if k != "status" and v is not None}
+        with self.operation("op.move", name=contract["contract_no"], status=to_status) as op:
+            op.update("contract", contract_id, changes)
+            op.insert("registration_event", {
+                "contract_id": contract_id, "from_status": contract["status"], "to_status": to_status,
+                "on_date": iso, "note": (note or "").strip() or None,
+                "details": json.dumps(details, ensure_ascii=False) if details else None, "user": self.user})
+        op.changes.warnings = warnings
+        return op.changes
+
+    def deadline(self, contract: dict) -> dt.date | None:
+        """When the office must decide a contract in 已受理, or None."""
+        if contract.get("status") != registration.ACCEPTED or not contract.get("clock_from"):
+            return None
+        return self.time_limit().deadline(dt.date.fromisoformat(contract["clock_from"]))
+
+    def overdue(self, today: dt.date | None = None) -> list[int]:
+        """Contracts in 已受理 past the office's time limit, longest waiting first."""
+        cutoff = self.time_limit().latest_start_overdue(today or dt.date.today())
+        return [i for (i,) in self.conn.execute(
+            "SELECT id FROM contracts WHERE status = ? AND clock_from <= ? ORDER BY clock_from, id",
+            [registration.ACCEPTED, cutoff.isoformat()])]
+
+    # -- undo / redo ---------------------------------------------------------------
+    def undo_label(self) -> str | None:
+        t = journal.undo_target(self.conn)
+        return journal.label_text(t[1]) if t else None
+
+    def redo_label(self) -> str | None:
+        t = journal.redo_target(self.conn)
+        return journal.label_text(t[1]) if t else None
+
+    def undo(self, n: int = 1) -> list[Changes]:
+        """Undo the last ``n`` actions (also those of earlier sessions), newest first."""
+        return [self._reverse("undo") for _ in range(n)]
+
+    def redo(self, n: int = 1) -> list[Changes]:
+        return [self._reverse("redo") for _ in range(n)]
+
+    def _reverse(self, kind: str) -> Changes:
+        with self.atomic():
+            target = (journal.undo_target if kind == "undo" else journal.redo_target)(self.conn)
+            if target is None:
+                raise BrokerDeskError(f"{kind}.nothing")
+            op = Op(self.conn, self.user, kind, {"code": f"op.{kind}", "args": {"what": journal.label_text(target[1])}},
+                    target[0])
+            op.apply_inverse(target[0])
+            column = "undone_by" if kind == "undo" else "redone_by"
+            self.conn.execute(f"UPDATE ops SET {column} = ? WHERE id = ?", [op.op_id, target[0]])
+        return op.changes
+
+    # -- search --------------------------------------------------------------------
+    def search(self, entity: str, text: str, limit: int | None = None) -> list[int]:
+        from ..search import search
+
+        return search(self, entity, text, limit)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (some services, containers)
+        return "?"

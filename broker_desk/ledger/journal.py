@@ -1,0 +1,227 @@
+"""The change log and undo/redo.
+
+Every business action is one *op* (a row in ``ops``) and one transaction; each
+record it inserts, updates or deletes leaves rows in ``changes`` (entity, uid,
+field, old, new as JSON). Undo applies the inverse of the newest op not yet
+undone and records that as an op of its own, so the log always shows who did
+what, and redo is simply the inverse of an undo. Everything lives in the
+ledger, so undo works across restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import i18n
+from ..errors import BrokerDeskError
+from ..fields import TABLES
+
+#: Columns never written by hand (generated) and never logged as changes.
+GENERATED = {"contracts": {"tech_fen"}}
+UNLOGGED = {"updated_at"}
+
+i18n.register({
+    "undo.nothing": ("没有可撤销的操作", "Nothing to undo"),
+    "redo.nothing": ("没有可重做的操作", "Nothing to redo"),
+    "undo.conflict": ("无法撤销：{entity} {uid} 已不在账本中", "Cannot undo: {entity} {uid} is no longer in the ledger"),
+})
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Changes:
+    """What one action changed: views use it to decide whether to refresh."""
+
+    op_id: int | None = None
+    entities: set[str] = field(default_factory=set)
+    id: int | None = None
+    warnings: list = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.op_id is None
+
+
+class Op:
+    """One action in progress, inside the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, user: str, kind: str, label: dict,
+                 target: int | None = None):
+        self.conn, self.user, self.kind, self.label, self.target = conn, user, kind, label, target
+        self.changes = Changes()
+        self._columns: dict[str, list[str]] = {}
+
+    # -- bookkeeping ---------------------------------------------------------------
+    @property
+    def op_id(self) -> int:
+        if self.changes.op_id is None:
+            cur = self.conn.execute(
+                "INSERT INTO ops (ts, user, kind, label, target) VALUES (?, ?, ?, ?, ?)",
+                [now_utc(), self.user, self.kind, dumps(self.label), self.target])
+            self.changes.op_id = cur.lastrowid
+        return self.changes.op_id
+
+    def _log(self, entity: str, uid: str, action: str, field_: str | None, old: Any, new: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO changes (op_id, entity, uid, action, field, old, new) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [self.op_id, entity, uid, action, field_,
+             None if old is None else dumps(old), None if new is None else dumps(new)])
+        self.changes.entities.add(entity)
+
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            rows = self.conn.execute(f"PRAGMA table_xinfo({table})").fetchall()
+            self._columns[table] = [r[1] for r in rows if r[1] not in GENERATED.get(table, ())]
+        return self._columns[table]
+
+    # -- reading ---------------------------------------------------------------------
+    def row(self, entity: str, id_: int) -> dict | None:
+        table = TABLES[entity]
+        cols = self.columns(table)
+        r = self.conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE id = ?", [id_]).fetchone()
+        return dict(zip(cols, r, strict=True)) if r else None
+
+    def id_of(self, entity: str, uid: str) -> int:
+        r = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+        if r is None:
+            raise BrokerDeskError("undo.conflict", entity=entity, uid=uid)
+        return r[0]
+
+    def snapshot(self, entity: str, id_: int) -> dict:
+        """The whole record, with a contract's brokers and registration history."""
+        snap = self.row(entity, id_)
+        if snap is None:
+            raise BrokerDeskError("undo.conflict", entity=entity, uid=id_)
+        if entity == "contract":
+            snap["brokers"] = self.brokers(id_)
+            cols = self.columns("registration_events")
+            snap["events"] = [dict(zip(cols, r, strict=True)) for r in self.conn.execute(
+                f"SELECT {', '.join(cols)} FROM registration_events WHERE contract_id = ? ORDER BY id", [id_])]
+        return snap
+
+    def brokers(self, contract_id: int) -> list[list[int]]:
+        return [list(r) for r in self.conn.execute(
+            "SELECT broker_id, share_bp FROM contract_brokers WHERE contract_id = ? ORDER BY rowid",
+            [contract_id])]
+
+    # -- writing ---------------------------------------------------------------------
+    def insert(self, entity: str, values: dict, *, log_snapshot: bool = True) -> int:
+        """Insert a record (``values`` may carry id/uid when restoring); returns its id."""
+        table = TABLES[entity]
+        values = dict(values)
+        brokers = values.pop("brokers", None)
+        events = values.pop("events", None)
+        now = now_utc()
+        values.setdefault("uid", new_uid())
+        values.setdefault("created_at", now)
+        if "updated_at" in self.columns(table):
+            values.setdefault("updated_at", now)
+        cols = [c for c in self.columns(table) if c in values]
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols])
+        id_ = cur.lastrowid
+        if brokers:
+            self._set_brokers(id_, brokers)
+        for event in events or ():
+            ecols = [c for c in self.columns("registration_events") if c in event]
+            self.conn.execute(
+                f"INSERT INTO registration_events ({', '.join(ecols)}) VALUES ({', '.join('?' * len(ecols))})",
+                [event[c] for c in ecols])
+        self._log(entity, values["uid"], "insert", None, None,
+                  self.snapshot(entity, id_) if log_snapshot else None)
+        self.changes.id = id_
+        return id_
+
+    def update(self, entity: str, id_: int, values: dict) -> dict:
+        """Set ``values`` on a record; logs and returns the fields that really changed."""
+        table = TABLES[entity]
+        current = self.row(entity, id_)
+        if current is None:
+            raise BrokerDeskError("undo.conflict", entity=entity, uid=id_)
+        changed = {}
+        for name, new in values.items():
+            old = self.brokers(id_) if name == "brokers" else current[name]
+            if name == "brokers":
+                new = [list(p) for p in new]
+            if old != new:
+                changed[name] = (old, new)
+        plain = {k: v[1] for k, v in changed.items() if k != "brokers"}
+        if "updated_at" in current and changed:
+            plain["updated_at"] = now_utc()
+        if plain:
+            self.conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in plain)} WHERE id = ?",
+                [*plain.values(), id_])
+        if "brokers" in changed:
+            self.conn.execute("DELETE FROM contract_brokers WHERE contract_id = ?", [id_])
+            self._set_brokers(id_, changed["brokers"][1])
+        for name, (old, new) in changed.items():
+            if name not in UNLOGGED:
+                self._log(entity, current["uid"], "update", name, old, new)
+        return changed
+
+    def delete(self, entity: str, id_: int) -> dict:
+        snap = self.snapshot(entity, id_)
+        self.conn.execute(f"DELETE FROM {TABLES[entity]} WHERE id = ?", [id_])
+        self._log(entity, snap["uid"], "delete", None, snap, None)
+        return snap
+
+    def _set_brokers(self, contract_id: int, pairs) -> None:
+        self.conn.executemany(
+            "INSERT INTO contract_brokers (contract_id, broker_id, share_bp) VALUES (?, ?, ?)",
+            [(contract_id, b, s) for b, s in pairs])
+
+    def apply_inverse(self, target: int) -> None:
+        """Undo everything op ``target`` did, newest change first."""
+        rows = self.conn.execute(
+            "SELECT entity, uid, action, field, old FROM changes WHERE op_id = ? ORDER BY id DESC",
+            [target]).fetchall()
+        for entity, uid, action, field_, old in rows:
+            if action == "insert":
+                self.delete(entity, self.id_of(entity, uid))
+            elif action == "delete":
+                self.insert(entity, json.loads(old))
+            else:
+                self.update(entity, self.id_of(entity, uid), {field_: None if old is None else json.loads(old)})
+
+
+def undo_target(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    r = conn.execute("SELECT id, label FROM ops WHERE kind IN ('edit', 'redo') AND undone_by IS NULL "
+                     "ORDER BY id DESC LIMIT 1").fetchone()
+    return (r[0], r[1]) if r else None
+
+
+def redo_target(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """The newest undo not yet redone, unless a fresh edit came after it."""
+    last_edit = conn.execute("SELECT max(id) FROM ops WHERE kind = 'edit'").fetchone()[0] or 0
+    r = conn.execute("SELECT id, label FROM ops WHERE kind = 'undo' AND redone_by IS NULL AND id > ? "
+                     "ORDER BY id DESC LIMIT 1", [last_edit]).fetchone()
+    return (r[0], r[1]) if r else None
+
+
+def label_text(label_json: str) -> str:
+    """An op's label in the current language."""
+    from ..fields import entity_label
+
+    label = json.loads(label_json)
+    args = dict(label.get("args") or {})
+    if "entity" in args:
+        args["entity"] = entity_label(args["entity"])
+    return i18n.tr(label["code"], **args)

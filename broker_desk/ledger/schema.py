@@ -1,0 +1,234 @@
+"""The ledger's schema as numbered, atomic migrations.
+
+A fresh ledger runs the same chain as an upgraded one, so the two never drift.
+Each step runs in one transaction together with its record in
+``_sqlite_migrations`` (sqlite-utils' ``Migrations``) and sets
+``PRAGMA user_version`` to its number; a ledger whose user_version is higher
+than :data:`SCHEMA_VERSION` was written by a newer BrokerDesk and is refused.
+
+Tables are STRICT, so a registration number ``"0012…"`` stays text and an
+amount stays an integer number of fen.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+#: ``PRAGMA application_id`` of every BrokerDesk ledger ("BDsk").
+APPLICATION_ID = 0x4244736B
+
+migrations = Migrations("broker_desk")
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) STRICT;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL            -- JSON
+) STRICT;
+
+CREATE TABLE brokers (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid         TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL CHECK (length(name) > 0),
+    cert_no     TEXT,
+    level       TEXT,
+    institution TEXT,
+    phone       TEXT,
+    email       TEXT,
+    status      TEXT NOT NULL DEFAULT '在职',
+    note        TEXT,
+    warnings    TEXT,              -- JSON list of problems kept on the record
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX brokers_institution ON brokers(institution);
+
+CREATE TABLE clients (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid             TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL CHECK (length(name) > 0),
+    credit_code     TEXT,
+    nature          TEXT,          -- 单位性质
+    enterprise_type TEXT,          -- 企业类型, for 企业 only
+    region          TEXT,          -- 6-digit 行政区划代码 or 3-digit country code
+    address         TEXT,
+    legal_rep       TEXT,
+    contact         TEXT,
+    phone           TEXT,
+    email           TEXT,
+    note            TEXT,
+    warnings        TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX clients_credit_code ON clients(credit_code) WHERE credit_code IS NOT NULL;
+CREATE INDEX clients_name ON clients(name);
+
+CREATE TABLE achievements (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid           TEXT NOT NULL UNIQUE,
+    title         TEXT NOT NULL CHECK (length(title) > 0),
+    holder_id     INTEGER NOT NULL REFERENCES clients(id),
+    inventors     TEXT,
+    field         TEXT,
+    ip_type       TEXT,
+    patents       TEXT,            -- normal forms joined by '；'
+    maturity      TEXT,
+    transfer_mode TEXT,
+    price_fen     INTEGER CHECK (price_fen >= 0),
+    status        TEXT,
+    keywords      TEXT,
+    summary       TEXT,
+    warnings      TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+CREATE INDEX achievements_holder ON achievements(holder_id);
+
+CREATE TABLE contracts (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid             TEXT NOT NULL UNIQUE,
+    contract_no     TEXT NOT NULL CHECK (length(contract_no) > 0),
+    title           TEXT NOT NULL CHECK (length(title) > 0),
+    category        TEXT NOT NULL,
+    subtype         TEXT,
+    buyer_id        INTEGER NOT NULL REFERENCES clients(id),
+    seller_id       INTEGER NOT NULL REFERENCES clients(id),
+    achievement_id  INTEGER REFERENCES achievements(id),
+    signed_on       TEXT NOT NULL,
+    valid_from      TEXT,
+    valid_to        TEXT,
+    signed_place    TEXT,
+    amount_fen      INTEGER NOT NULL CHECK (amount_fen >= 0),
+    deductions_fen  INTEGER NOT NULL DEFAULT 0 CHECK (deductions_fen >= 0 AND deductions_fen <= amount_fen),
+    tech_given_fen  INTEGER CHECK (tech_given_fen >= 0 AND tech_given_fen <= amount_fen),
+    tech_fen        INTEGER GENERATED ALWAYS AS (coalesce(tech_given_fen, amount_fen - deductions_fen)) VIRTUAL,
+    field           TEXT,
+    ip_type         TEXT,
+    plan_source     TEXT,
+    socio_goal      TEXT,
+    payment         TEXT,
+    invest_fen      INTEGER CHECK (invest_fen >= 0),   -- 预计新增投入
+    output_fen      INTEGER CHECK (output_fen >= 0),   -- 预计新增产值
+    commission_fen  INTEGER CHECK (commission_fen >= 0),
+    status          TEXT NOT NULL DEFAULT '草稿',
+    reg_office      TEXT,
+    accepted_on     TEXT,
+    clock_from      TEXT,          -- the office's decision clock runs from here
+    reg_no          TEXT,
+    registered_on   TEXT,
+    approved_fen    INTEGER CHECK (approved_fen >= 0 AND approved_fen <= amount_fen),
+    note            TEXT,
+    warnings        TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX contracts_reg_no ON contracts(reg_no) WHERE reg_no IS NOT NULL;
+CREATE UNIQUE INDEX contracts_identity ON contracts(seller_id, contract_no);
+CREATE INDEX contracts_buyer ON contracts(buyer_id);
+CREATE INDEX contracts_achievement ON contracts(achievement_id) WHERE achievement_id IS NOT NULL;
+CREATE INDEX contracts_status ON contracts(status, clock_from);
+CREATE INDEX contracts_registered ON contracts(registered_on) WHERE registered_on IS NOT NULL;
+CREATE INDEX contracts_signed ON contracts(signed_on);
+
+-- Search: one narrow row of text per contract (its numbers, title and both
+-- parties' names and codes), kept up to date by triggers, so that any query of
+-- one character or more is a single scan of ~100 bytes a contract.
+CREATE TABLE contract_search (
+    id   INTEGER PRIMARY KEY REFERENCES contracts(id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+) STRICT;
+CREATE VIEW contract_search_text AS
+    SELECT c.id, upper(c.contract_no || char(31) || c.title || char(31) || coalesce(c.reg_no, '') || char(31) ||
+                       b.name || char(31) || coalesce(b.credit_code, '') || char(31) ||
+                       s.name || char(31) || coalesce(s.credit_code, '')) AS text
+    FROM contracts c JOIN clients b ON b.id = c.buyer_id JOIN clients s ON s.id = c.seller_id;
+CREATE TRIGGER contract_search_insert AFTER INSERT ON contracts BEGIN
+    INSERT INTO contract_search (id, text) SELECT id, text FROM contract_search_text WHERE id = new.id;
+END;
+CREATE TRIGGER contract_search_update AFTER UPDATE OF contract_no, title, reg_no, buyer_id, seller_id ON contracts BEGIN
+    UPDATE contract_search SET text = (SELECT text FROM contract_search_text WHERE id = new.id) WHERE id = new.id;
+END;
+CREATE TRIGGER contract_search_client AFTER UPDATE OF name, credit_code ON clients BEGIN
+    UPDATE contract_search SET text = (SELECT t.text FROM contract_search_text t WHERE t.id = contract_search.id)
+    WHERE id IN (SELECT id FROM contracts WHERE buyer_id = new.id UNION SELECT id FROM contracts WHERE seller_id = new.id);
+END;
+
+CREATE TABLE contract_brokers (
+    contract_id INTEGER NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+    broker_id   INTEGER NOT NULL REFERENCES brokers(id),
+    share_bp    INTEGER NOT NULL CHECK (share_bp > 0 AND share_bp <= 10000),  -- 1/100 of a percent
+    PRIMARY KEY (contract_id, broker_id)
+) STRICT;
+CREATE INDEX contract_brokers_broker ON contract_brokers(broker_id);
+
+CREATE TABLE registration_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid         TEXT NOT NULL UNIQUE,
+    contract_id INTEGER NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    on_date     TEXT NOT NULL,
+    note        TEXT,
+    details     TEXT,              -- JSON: the fields the move entered
+    user        TEXT,
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX registration_events_contract ON registration_events(contract_id, id);
+
+CREATE TABLE ops (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts        TEXT NOT NULL,       -- UTC ISO 8601
+    user      TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('edit', 'undo', 'redo')),
+    label     TEXT NOT NULL,       -- JSON {"code": ..., "args": {...}}
+    target    INTEGER REFERENCES ops(id),
+    undone_by INTEGER REFERENCES ops(id),
+    redone_by INTEGER REFERENCES ops(id)
+) STRICT;
+
+CREATE TABLE changes (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    op_id   INTEGER NOT NULL REFERENCES ops(id),
+    entity  TEXT NOT NULL,
+    uid     TEXT NOT NULL,
+    action  TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    field   TEXT,
+    old     TEXT,                  -- JSON
+    new     TEXT                   -- JSON
+) STRICT;
+CREATE INDEX changes_op ON changes(op_id);
+CREATE INDEX changes_record ON changes(entity, uid);
+"""
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    for statement in _split(_V1):
+        db.execute(statement)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+
+
+#: The newest schema this program knows (the number of the last migration).
+SCHEMA_VERSION = 1
+
+
+def _split(script: str) -> list[str]:
+    """Statements of a script (executescript() would commit the migration's transaction)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    statements, pending = [], ""
+    for part in "\n".join(lines).split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):  # a trigger body holds semicolons of its own
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    return statements

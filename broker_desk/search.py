@@ -1,0 +1,49 @@
+"""Search over brokers, clients, achievements and contracts.
+
+Any part of a name, title, contract number, registration number or credit
+code matches; a contract also matches by its buyer's or seller's name or code.
+One or two Chinese characters are as common as three, so no n-gram index with
+a minimum length (FTS5's trigram needs three): contracts keep one narrow row of
+search text each (``contract_search``, maintained by triggers), and a query is
+one ``instr`` scan of it, which takes ~25 ms over 100,000 contracts whatever
+the query's length (``bench/``). The other lists are small enough to scan.
+Results are ids in ascending order: stable, so a table can fetch rows lazily.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: What each entity is searched by.
+COLUMNS = {
+    "broker": ("brokers", ("name", "cert_no", "institution")),
+    "client": ("clients", ("name", "credit_code")),
+    "achievement": ("achievements", ("title", "patents", "keywords")),
+}
+
+
+def normalise_query(text: str) -> str:
+    """Full-width letters and digits to half-width, spaces trimmed, upper case (codes)."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _where(columns: tuple[str, ...], alias: str = "") -> str:
+    return " OR ".join(f"{alias}{c} LIKE :q ESCAPE '\\'" for c in columns)
+
+
+def search(ledger, entity: str, text: str, limit: int | None = None) -> list[int]:
+    """Ids of ``entity`` records matching ``text`` (all of them for a blank query)."""
+    table, columns = COLUMNS.get(entity, ("contracts", ()))
+    query = normalise_query(text)
+    tail = f" LIMIT {int(limit)}" if limit else ""
+    if not query:
+        return [i for (i,) in ledger.conn.execute(f"SELECT id FROM {table} ORDER BY id{tail}")]
+    if entity == "contract":
+        sql, params = f"SELECT id FROM contract_search WHERE instr(text, ?) ORDER BY id{tail}", [query.upper()]
+    else:
+        sql, params = f"SELECT id FROM {table} WHERE {_where(columns)} ORDER BY id{tail}", {"q": _like(query)}
+    return [i for (i,) in ledger.conn.execute(sql, params)]
