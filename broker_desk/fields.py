@@ -47,7 +47,8 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "client": (
         _f("name", "名称", "Name", required=True),
-        _f("credit_code", "统一社会信用代码", "Unified social credit code", max_len=18),
+        # 18 characters once normalised (check_credit_code says so); users type spaces or dashes
+        _f("credit_code", "统一社会信用代码", "Unified social credit code", max_len=40),
         _f("nature", "单位性质", "Kind of entity", "code", table="unit_nature"),
         _f("enterprise_type", "企业类型", "Enterprise type", "code", table="enterprise_type"),
         _f("region", "所在地区", "Region code", max_len=6),

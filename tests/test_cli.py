@@ -1,0 +1,120 @@
+"""The command line as a user runs it: exit codes, messages, languages, no tracebacks."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from broker_desk.cli import main
+
+
+def run(*args: str, env_lang: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "broker_desk", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_demo_then_check(tmp_path):
+    db = tmp_path / "x.brokerdesk"
+    r = run("--db", str(db), "demo", "--contracts", "2000")
+    assert r.returncode == 0, r.stderr
+    assert "2000 份合同" in r.stdout
+    r = run("--db", str(db), "check")
+    assert r.returncode == 0, r.stderr
+    assert "检查通过" in r.stdout and "技术合同 2000" in r.stdout
+    r = run("--db", str(db), "--lang", "en", "check")
+    assert r.returncode == 0 and "Healthy" in r.stdout and "2000 contracts" in r.stdout
+
+
+def test_demo_refuses_a_ledger_with_data(tmp_path, capsys):
+    db = str(tmp_path / "x.brokerdesk")
+    assert main(["--db", db, "demo", "--contracts", "20"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "demo", "--contracts", "20"]) == 2
+    err = capsys.readouterr().err
+    assert "已有数据" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["random", "newer", "missing", "foreign"])
+def test_check_on_unusable_files(tmp_path, kind):
+    path = tmp_path / "f.brokerdesk"
+    if kind == "random":
+        path.write_bytes(bytes((i * 7919) % 256 for i in range(20000)))
+    elif kind == "newer":
+        assert main(["--db", str(path), "demo", "--contracts", "10"]) == 0
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA user_version = 42")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+    elif kind == "foreign":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE t (x)")
+        conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    r = run("--db", str(path), "check")
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert {"random": "不是 BrokerDesk 账本", "newer": "更新版本", "missing": "找不到账本文件",
+            "foreign": "不是 BrokerDesk 账本"}[kind] in r.stderr
+    after = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    assert before == after
+    assert not (tmp_path / "f.brokerdesk-wal").exists() or kind == "newer"
+
+
+def test_check_reports_problems_with_exit_1(tmp_path, capsys):
+    db = tmp_path / "x.brokerdesk"
+    assert main(["--db", str(db), "demo", "--contracts", "100", "--today", "2026-06-15"]) == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE contract_brokers SET share_bp = 100 WHERE rowid = (SELECT min(rowid) FROM contract_brokers)")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(["--db", str(db), "check"]) == 1
+    assert "经纪人份额合计不是 100%" in capsys.readouterr().err
+
+
+def test_no_command_lists_the_commands(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "check", "backup", "restore"):
+        assert f"broker-desk {command}" in out
+
+
+def test_bad_arguments_say_so_in_chinese(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["demo", "--contracts", "many"])
+    assert e.value.code == 2
+    assert "参数有误" in capsys.readouterr().err
+
+
+def test_english_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "demo", "--help"])
+    assert "number of contracts" in capsys.readouterr().out
+
+
+def test_default_ledger_comes_from_the_environment(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "env.brokerdesk"
+    monkeypatch.setenv("BROKER_DESK_DB", str(db))
+    assert main(["demo", "--contracts", "10"]) == 0
+    assert db.exists()
+
+
+def test_backup_and_restore_commands(tmp_path, capsys):
+    db, copy = tmp_path / "x.brokerdesk", tmp_path / "copy.brokerdesk"
+    assert main(["--db", str(db), "demo", "--contracts", "30"]) == 0
+    assert main(["--db", str(db), "backup", "--to", str(copy)]) == 0
+    assert "已备份到" in capsys.readouterr().out
+    assert main(["--db", str(db), "backup", "--to", str(copy)]) == 2  # never overwrites
+    assert "已存在" in capsys.readouterr().err
+    junk = tmp_path / "junk.brokerdesk"
+    junk.write_text("这不是账本")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    assert main(["--db", str(db), "restore", str(junk)]) == 2
+    assert "不是 BrokerDesk 账本" in capsys.readouterr().err
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert main(["--db", str(db), "restore", str(copy)]) == 0
+    assert "已从" in capsys.readouterr().out
