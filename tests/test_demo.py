@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from conftest import DEMO_TODAY
 from stdnum.cn import uscc
 
 from broker_desk import codes, demo, registration
 from broker_desk.idnumbers import check_credit_code, check_patent_number, check_registration_number
 from broker_desk.ledger import Ledger
-from conftest import DEMO_TODAY
 
 CONTENT = {
     "clients": "name, credit_code, nature, enterprise_type, region, address",
