@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import codes, i18n
 from .fields import Checker
@@ -36,8 +37,8 @@ def check(ck: Checker, ledger) -> None:
         ck.adopt("credit_code", problems)
         ck.out["credit_code"] = code
     if ck.given("region") and ck.out["region"]:
-        region = ck.out["region"]
-        if not re.fullmatch(r"\d{6}|\d{3}", region):
+        region = ck.out["region"] = unicodedata.normalize("NFKC", ck.out["region"])  # full-width digits
+        if not re.fullmatch(r"[0-9]{6}|[0-9]{3}", region):
             ck.error("region", "client.bad_region", value=region)
         elif len(region) == 6 and not codes.is_region_code(region):
             ck.warn("region", "client.unknown_region", value=region)

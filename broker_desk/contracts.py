@@ -87,13 +87,27 @@ def _brokers(ck: Checker, ledger) -> None:
     ck.out["brokers"] = result
 
 
+def legacy_kind(values: dict, current: dict | None) -> dict:
+    """``values`` with an old (pre-2021) category/subtype pair mapped to today's, before the
+    code tables are consulted: an old subtype name (技术秘密许可) is not in today's table."""
+    if "category" not in values and "subtype" not in values:
+        return values
+    current = current or {}
+    category = values.get("category", current.get("category"))
+    subtype = values.get("subtype", current.get("subtype"))
+    if not isinstance(category, str) or not isinstance(subtype, str) or not category.strip():
+        return values
+    mapped = codes.tables().normalize_contract_kind(category, subtype)
+    if mapped == (category.strip(), subtype.strip()):
+        return values
+    return {**values, "category": mapped[0], "subtype": mapped[1]}
+
+
 def check(ck: Checker, ledger, today: dt.date) -> None:
     if "brokers" in ck.values:
         _brokers(ck, ledger)
     category, subtype = ck.get("category"), ck.get("subtype")
-    if category and (ck.given("category") or ck.given("subtype")):
-        category, subtype = codes.tables().normalize_contract_kind(category, subtype)
-        ck.out["category"], ck.out["subtype"] = category, subtype
+    if category and (ck.given("category") or ck.given("subtype")):  # old kinds were mapped by legacy_kind()
         allowed = codes.tables().subtypes(category)
         if subtype and subtype not in allowed:
             ck.error("subtype", "contract.subtype_mismatch", subtype=subtype, category=category,

@@ -85,6 +85,16 @@ def _status_name(status: str) -> str:
     return codes.tables().english("registration_status", status)
 
 
+def check_move(frm: str, to_status: str) -> None:
+    """Refuse a move the workflow does not allow (before looking at what it enters)."""
+    if to_status not in STATUSES:
+        raise BrokerDeskError("reg.unknown_status", value=to_status)
+    if to_status not in allowed_moves(frm):
+        allowed = "、".join(_status_name(s) for s in allowed_moves(frm)) or i18n.tr("reg.none")
+        raise BrokerDeskError("reg.not_allowed", frm=_status_name(frm), to=_status_name(to_status),
+                              allowed=allowed)
+
+
 def plan_move(contract: dict[str, Any], to_status: str, on_date: str, note: str | None,
               fields: dict[str, Any], last_date: str | None, today: dt.date) -> dict[str, Any]:
     """The contract columns a move changes, or a refusal that says why.
@@ -93,12 +103,7 @@ def plan_move(contract: dict[str, Any], to_status: str, on_date: str, note: str 
     ``approved_fen`` (登记). Dates are ISO text already checked by the caller.
     """
     frm = contract["status"]
-    if to_status not in STATUSES:
-        raise BrokerDeskError("reg.unknown_status", value=to_status)
-    if to_status not in allowed_moves(frm):
-        allowed = "、".join(_status_name(s) for s in allowed_moves(frm)) or i18n.tr("reg.none")
-        raise BrokerDeskError("reg.not_allowed", frm=_status_name(frm), to=_status_name(to_status),
-                              allowed=allowed)
+    check_move(frm, to_status)
     problems: list[Problem] = []
 
     def error(name: str, code: str, **args: Any) -> None:
@@ -128,6 +133,10 @@ def plan_move(contract: dict[str, Any], to_status: str, on_date: str, note: str 
         approved = fields.get("approved_fen")
         if approved is None:
             approved = contract["tech_fen"]
+        elif isinstance(approved, bool) or not isinstance(approved, int):
+            error("approved_fen", "field.not_amount", value=approved)
+        elif approved < 0:
+            error("approved_fen", "field.negative")
         elif approved > contract["amount_fen"]:
             error("approved_fen", "contract.approved_over_amount")
         changes.update(reg_no=fields.get("reg_no"), registered_on=on_date, approved_fen=approved)

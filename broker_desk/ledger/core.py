@@ -231,6 +231,8 @@ class Ledger:
             yield op
 
     def _check(self, entity: str, values: dict, current: dict | None) -> tuple[dict, list]:
+        if entity == "contract":
+            values = contracts.legacy_kind(values, current)
         ck = Checker(entity, values, current, exists=self.exists)
         if entity == "contract":
             contracts.check(ck, self, dt.date.today())
@@ -305,6 +307,7 @@ class Ledger:
         contract = self.get("contract", contract_id)
         if contract is None:
             raise BrokerDeskError("move.missing_contract", id=contract_id)
+        registration.check_move(contract["status"], to_status)
         iso, problems = check_date(on_date if on_date not in (None, "") else today, "on_date")
         if iso is None:
             raise ValidationError([p.__class__("registration_event.on_date", p.code, p.args, p.severity)
@@ -313,10 +316,13 @@ class Ledger:
                                  [contract_id]).fetchone()[0]
         entered = {"reg_office": reg_office, "approved_fen": approved_fen, "reg_no": None}
         warnings = []
-        if reg_no:
+        if reg_no and to_status == registration.REGISTERED:
             entered["reg_no"], warnings = contracts.check_reg_no(self, reg_no, contract_id, today)
         changes = registration.plan_move(contract, to_status, iso, (note or "").strip() or None, entered, last, today)
         details = {k: v for k, v in changes.items() if k != "status" and v is not None}
+        if "reg_no" in changes:  # warnings about the number are kept on the record, as an edit keeps them
+            kept = [w for w in warnings_from_json(contract.get("warnings")) if w.field != "contract.reg_no"]
+            changes["warnings"] = warnings_json(kept + warnings)
         with self.operation("op.move", name=contract["contract_no"], status=to_status) as op:
             op.update("contract", contract_id, changes)
             op.insert("registration_event", {
@@ -341,12 +347,14 @@ class Ledger:
 
     # -- undo / redo ---------------------------------------------------------------
     def undo_label(self) -> str | None:
+        """What an undo would take back (for a menu item: 撤销 + this), or None."""
         t = journal.undo_target(self.conn)
-        return journal.label_text(t[1]) if t else None
+        return journal.label_text(journal.original_label(t[1])) if t else None
 
     def redo_label(self) -> str | None:
+        """What a redo would do again, or None."""
         t = journal.redo_target(self.conn)
-        return journal.label_text(t[1]) if t else None
+        return journal.label_text(journal.original_label(t[1])) if t else None
 
     def undo(self, n: int = 1) -> list[Changes]:
         """Undo the last ``n`` actions (also those of earlier sessions), newest first."""
@@ -360,8 +368,8 @@ class Ledger:
             target = (journal.undo_target if kind == "undo" else journal.redo_target)(self.conn)
             if target is None:
                 raise BrokerDeskError(f"{kind}.nothing")
-            op = Op(self.conn, self.user, kind, {"code": f"op.{kind}", "args": {"what": journal.label_text(target[1])}},
-                    target[0])
+            label = {"code": f"op.{kind}", "args": {"what": json.loads(journal.original_label(target[1]))}}
+            op = Op(self.conn, self.user, kind, label, target[0])
             op.apply_inverse(target[0])
             column = "undone_by" if kind == "undo" else "redone_by"
             self.conn.execute(f"UPDATE ops SET {column} = ? WHERE id = ?", [op.op_id, target[0]])

@@ -216,12 +216,24 @@ def redo_target(conn: sqlite3.Connection) -> tuple[int, str] | None:
     return (r[0], r[1]) if r else None
 
 
+def original_label(label_json: str) -> str:
+    """The label of the action itself: an undo or redo op names the action it reverses."""
+    label = json.loads(label_json)
+    while label["code"] in ("op.undo", "op.redo"):
+        label = label["args"]["what"]
+    return dumps(label)
+
+
 def label_text(label_json: str) -> str:
-    """An op's label in the current language."""
+    """An op's label in the current language (rendered when shown, so it follows the language)."""
     from ..fields import entity_label
 
-    label = json.loads(label_json)
-    args = dict(label.get("args") or {})
-    if "entity" in args:
-        args["entity"] = entity_label(args["entity"])
-    return i18n.tr(label["code"], **args)
+    def render(label: dict) -> str:
+        args = dict(label.get("args") or {})
+        if "entity" in args:
+            args["entity"] = entity_label(args["entity"])
+        if isinstance(args.get("what"), dict):
+            args["what"] = render(args["what"])
+        return i18n.tr(label["code"], **args)
+
+    return render(json.loads(label_json))
