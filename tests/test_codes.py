@@ -14,14 +14,6 @@ from broker_desk.errors import BrokerDeskError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def chinese():
-    before = i18n.get_language()
-    i18n.set_language("zh")
-    yield
-    i18n.set_language(before)
-
-
 @pytest.fixture
 def t():
     return codes.load_tables()

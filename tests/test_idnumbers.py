@@ -21,14 +21,6 @@ from broker_desk.idnumbers import (
 TODAY = date(2025, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def chinese():
-    before = i18n.get_language()
-    i18n.set_language("zh")
-    yield
-    i18n.set_language(before)
-
-
 def only(problems):
     assert len(problems) == 1, problems
     return problems[0]
