@@ -7,7 +7,6 @@ message can name the field in the user's language.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -276,6 +275,3 @@ def warnings_json(problems: list[Problem]) -> str | None:
 def warnings_from_json(text: str | None) -> list[Problem]:
     return [Problem.from_json(d) for d in json.loads(text)] if text else []
 
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -17,7 +17,6 @@ import platformdirs
 APP_NAME = "BrokerDesk"
 APP_AUTHOR = "BrokerDesk"
 LEDGER_FILE = "ledger.brokerdesk"
-SAMPLE_LEDGER_FILE = "sample.brokerdesk"
 
 
 def _home() -> Path | None:
@@ -30,28 +29,14 @@ def data_dir() -> Path:
     return home if home else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
-def config_dir() -> Path:
-    home = _home()
-    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
-
-
 def default_ledger() -> Path:
     override = os.environ.get("BROKER_DESK_DB")
     return Path(override).expanduser() if override else data_dir() / LEDGER_FILE
 
 
-def sample_ledger() -> Path:
-    return data_dir() / SAMPLE_LEDGER_FILE
-
-
 def backup_dir(ledger_path: Path) -> Path:
     """Automatic backups live next to the data, in one folder per ledger name."""
     return data_dir() / "backups" / Path(ledger_path).stem
-
-
-def forms_dir() -> Path:
-    """The user's own paperwork templates (they win over built-ins of the same name)."""
-    return data_dir() / "forms"
 
 
 def code_tables_dir() -> Path:
