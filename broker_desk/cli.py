@@ -38,7 +38,9 @@ i18n.register({
     "cli.restore.file": ("备份文件", "backup file"),
     "cli.error": ("错误：{message}", "error: {message}"),
     "cli.bad_args": ("参数有误：{message}", "bad arguments: {message}"),
-    "cli.no_window": ("图形界面尚未包含在此版本中。可用命令：", "The window is not part of this version yet. Commands:"),
+    "cli.no_display": ("没有可用的显示器，无法打开窗口。", "There is no display to open the window on."),
+    "cli.no_qt": ("无法加载图形界面（{reason}）。", "The window cannot be loaded ({reason})."),
+    "cli.commands_list": ("可用命令：", "Commands:"),
     "cli.help_hint": ("用 broker-desk 命令 --help 查看每个命令的选项。", "Use broker-desk COMMAND --help for each command's options."),
     "cli.demo.done": ("已生成示例数据：{client} 个客户、{broker} 名经纪人、{achievement} 项科技成果、{contract} 份合同、{registration_event} 条登记进度（{seconds:.1f} 秒）→ {path}",
                       "Demo data written: {client} clients, {broker} brokers, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         codes.set_user_dir(paths.code_tables_dir())
         if args.command is None:
-            return _no_command(parser)
+            return _window(args, parser)
         return COMMANDS[args.command](args)
     except ValidationError as e:
         for problem in e.errors:
@@ -142,8 +144,22 @@ def _open(args, create: bool = True):
     return ledger
 
 
-def _no_command(parser: argparse.ArgumentParser) -> int:
-    print(tr("cli.no_window"))
+def _window(args, parser: argparse.ArgumentParser) -> int:
+    """No command: open the window, or say what the commands are where there is no screen or no Qt."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print(tr("cli.no_display"))
+        return _commands(parser)
+    try:
+        from .gui.startup import run
+    except ImportError as e:
+        print(tr("cli.no_qt", reason=e))
+        return _commands(parser)
+    return run(getattr(args, "db", None), [sys.argv[0]], getattr(args, "lang", None))
+
+
+def _commands(parser: argparse.ArgumentParser) -> int:
+    print(tr("cli.commands_list"))
     for action in parser._subparsers._group_actions[0]._choices_actions:  # the commands, in order
         print(f"  broker-desk {action.dest:<8} {action.help}")
     print(tr("cli.help_hint"))

@@ -252,7 +252,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
         if buyer == seller:
             buyer = companies[(companies.index(buyer) + 1) % len(companies)]
         # the age of a contract decides how far its registration has come
-        age = int(span * (rng.random() ** 1.6))
+        age = int(span * (rng.random() ** 1.25))
         signed = today - dt.timedelta(days=age)
         median = {"技术开发": 60, "技术转让": 80, "技术许可": 50, "技术咨询": 12, "技术服务": 20}[category]
         amount = int(rng.lognormvariate(0, 1.0) * median * 10_000) // 100 * 100 * 100  # whole hundreds of 元
@@ -345,7 +345,7 @@ def _registration(rng: random.Random, contract: dict, region: str, today: dt.dat
         return
     entered(reg_office=rng.choice(offices), accepted_on=day.isoformat(), clock_from=day.isoformat())
     if rng.random() < 0.12 and step(CORRECTION, rng.randrange(3, 20), rng.choice(CORRECTIONS)):
-        if not step(ACCEPTED, rng.randrange(2, 30)):
+        if not step(ACCEPTED, rng.randrange(5, 45)):
             return
         entered(clock_from=day.isoformat())
     slow = rng.random() < 0.15  # an office that runs late

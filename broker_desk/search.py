@@ -31,19 +31,28 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _where(columns: tuple[str, ...], alias: str = "") -> str:
-    return " OR ".join(f"{alias}{c} LIKE :q ESCAPE '\\'" for c in columns)
+def match_sql(entity: str, text: str) -> tuple[str, list[str]] | None:
+    """A subquery selecting the ids of ``entity`` records matching ``text``, and its parameters.
+
+    None for a blank query (everything matches). The list views combine it with
+    their filters and sort (``id IN (...)``), so they search exactly as :func:`search` does.
+    """
+    query = normalise_query(text)
+    if not query:
+        return None
+    if entity not in COLUMNS:  # contracts
+        return "SELECT id FROM contract_search WHERE instr(text, ?)", [query.upper()]
+    table, columns = COLUMNS[entity]
+    where = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
+    return f"SELECT id FROM {table} WHERE {where}", [_like(query)] * len(columns)
 
 
 def search(ledger, entity: str, text: str, limit: int | None = None) -> list[int]:
     """Ids of ``entity`` records matching ``text`` (all of them for a blank query)."""
-    table, columns = COLUMNS.get(entity, ("contracts", ()))
-    query = normalise_query(text)
     tail = f" LIMIT {int(limit)}" if limit else ""
-    if not query:
+    match = match_sql(entity, text)
+    if match is None:
+        table = COLUMNS.get(entity, ("contracts", ()))[0]
         return [i for (i,) in ledger.conn.execute(f"SELECT id FROM {table} ORDER BY id{tail}")]
-    if entity == "contract":
-        sql, params = f"SELECT id FROM contract_search WHERE instr(text, ?) ORDER BY id{tail}", [query.upper()]
-    else:
-        sql, params = f"SELECT id FROM {table} WHERE {_where(columns)} ORDER BY id{tail}", {"q": _like(query)}
-    return [i for (i,) in ledger.conn.execute(sql, params)]
+    sql, params = match
+    return [i for (i,) in ledger.conn.execute(f"{sql} ORDER BY id{tail}", params)]

@@ -76,9 +76,12 @@ def test_check_reports_problems_with_exit_1(tmp_path, capsys):
     assert "经纪人份额合计不是 100%" in capsys.readouterr().err
 
 
-def test_no_command_lists_the_commands(capsys):
+def test_no_command_without_a_display_lists_the_commands(capsys, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
     assert main([]) == 0
     out = capsys.readouterr().out
+    assert "没有可用的显示器" in out
     for command in ("demo", "check", "backup", "restore"):
         assert f"broker-desk {command}" in out
 

@@ -27,7 +27,7 @@ def test_new_ledger_runs_every_migration(tmp_path):
         assert led.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert led.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         applied = [r[0] for r in led.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-        assert applied == ["0001_initial"]
+        assert applied == ["0001_initial", "0002_listing_indexes"]
         assert len(led.meta("ledger_uid")) == 36
 
 
@@ -46,7 +46,7 @@ def test_reopening_applies_nothing_and_backs_nothing_up(tmp_path, _isolated_home
     Ledger.open(path).close()
     with Ledger.open(path) as led:
         assert led.upgrade_backup is None
-        assert led.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+        assert led.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
     assert not (_isolated_home / "backups").exists()
 
 

@@ -245,6 +245,14 @@ class Ledger:
         out["warnings"] = warnings_json(kept + warnings)
         return out, kept + warnings
 
+    def validate(self, entity: str, values: dict, id_: int | None = None) -> list:
+        """Every problem ``values`` would raise (errors and warnings), without saving anything."""
+        current = self.get(entity, id_) if id_ is not None else None
+        try:
+            return self._check(entity, dict(values), current)[1]
+        except ValidationError as e:
+            return e.problems
+
     def add(self, entity: str, values: dict) -> Changes:
         """Validate and insert a record; :class:`ValidationError` lists every problem."""
         values = dict(values)

@@ -217,8 +217,26 @@ def m0001_initial(db: Database) -> None:
     db.execute("PRAGMA user_version = 1")
 
 
+_V2 = """
+-- The contract list walks one of these in its sort order and checks the filters
+-- inside the index (never looking rows up), whatever filters are combined; 'id'
+-- after the sort column keeps ties in id order. contracts_listing starts with
+-- what contracts_signed held, so it takes its place.
+DROP INDEX contracts_signed;
+CREATE INDEX contracts_listing ON contracts(signed_on, id, status, category, registered_on, clock_from);
+CREATE INDEX contracts_by_amount ON contracts(amount_fen, id, status, category, signed_on, registered_on, clock_from);
+"""
+
+
+@migrations(name="0002_listing_indexes")
+def m0002_listing_indexes(db: Database) -> None:
+    for statement in _split(_V2):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 2")
+
+
 #: The newest schema this program knows (the number of the last migration).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _split(script: str) -> list[str]:

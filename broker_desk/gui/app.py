@@ -1,0 +1,126 @@
+"""Starting the window: the application object, its font, translations and
+style, the first-run welcome, and one running instance per ledger."""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication
+
+from .. import codes, i18n, paths
+
+ORGANIZATION = "BrokerDesk"
+APPLICATION = "BrokerDesk"
+FONT_FILES = ("NotoSansSC-Regular.ttf", "NotoSansSC-Bold.ttf")
+
+_translators: list[QTranslator] = []
+
+
+def settings() -> QSettings:
+    """Window state and preferences (geometry, columns, recent ledgers, language)."""
+    home = os.environ.get("BROKER_DESK_HOME")
+    if home:
+        return QSettings(str(Path(home) / "window.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def load_fonts() -> str | None:
+    """Register the CJK font the program ships and make it the application font."""
+    family = None
+    try:
+        folder = resources.files("broker_desk.resources") / "fonts"
+    except ModuleNotFoundError:
+        folder = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    for name in FONT_FILES:
+        font_file = folder / name
+        if not font_file.is_file():
+            continue
+        font_id = QFontDatabase.addApplicationFontFromData(font_file.read_bytes())
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        family = family or (families[0] if families else None)
+    if family:
+        font = QFont(family)
+        font.setPointSizeF(10)
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        QApplication.setFont(font)
+    return family
+
+
+def install_translations(app: QApplication, language: str) -> None:
+    """Qt's own strings (stock buttons, context menus) in the user's language."""
+    for t in _translators:
+        app.removeTranslator(t)
+    _translators.clear()
+    if language != "zh":
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _translators.append(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#f5f6f8"))
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f7f9fc"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#2f6fde"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Button, QColor("#fbfbfc"))
+    app.setPalette(palette)
+    app.setStyleSheet(STYLE_SHEET)
+
+
+STYLE_SHEET = """
+QListWidget#nav { background: #1f2a3a; color: #d7deea; border: none; padding-top: 8px; outline: 0; }
+QListWidget#nav::item { padding: 10px 18px; border-left: 3px solid transparent; }
+QListWidget#nav::item:selected { background: #2b3a50; color: #ffffff; border-left: 3px solid #4c8dff; }
+QListWidget#nav::item:hover:!selected { background: #263246; }
+QLabel#navTitle { background: #1f2a3a; color: #ffffff; font-size: 15px; font-weight: bold; padding: 16px 18px 6px 18px; }
+QFrame#card { background: #ffffff; border: 1px solid #e3e7ee; border-radius: 8px; }
+QLabel#cardValue { font-size: 22px; font-weight: bold; color: #1f2a3a; }
+QLabel#cardLabel { color: #67738a; }
+QLabel#sectionTitle { font-size: 14px; font-weight: bold; color: #1f2a3a; padding: 4px 0; }
+QLabel#pageTitle { font-size: 18px; font-weight: bold; color: #1f2a3a; }
+QLabel#muted { color: #67738a; }
+QLabel#error { color: #c62828; }
+QLabel#warning { color: #a86400; }
+QLabel#daxie { color: #46556b; }
+QTableView { gridline-color: #eef0f4; selection-background-color: #dce8ff; selection-color: #111; }
+QHeaderView::section { background: #f1f3f7; padding: 5px 6px; border: none; border-right: 1px solid #e3e7ee;
+                       border-bottom: 1px solid #dde2ea; font-weight: bold; color: #3a4659; }
+QLineEdit, QComboBox, QDateEdit, QSpinBox, QPlainTextEdit { padding: 3px 6px; border: 1px solid #cfd6e0;
+                       border-radius: 4px; background: #fff; }
+QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QPlainTextEdit:focus { border: 1px solid #4c8dff; }
+QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
+QPushButton { padding: 5px 14px; border: 1px solid #c9d1dc; border-radius: 4px; background: #fff; }
+QPushButton:hover { background: #f0f4fb; }
+QPushButton:default, QPushButton#primary { background: #2f6fde; color: white; border: 1px solid #2a62c6; }
+QPushButton:disabled { color: #9aa4b2; background: #f3f4f6; }
+QToolBar { background: #ffffff; border-bottom: 1px solid #e3e7ee; spacing: 4px; padding: 3px; }
+QStatusBar { background: #ffffff; border-top: 1px solid #e3e7ee; }
+"""
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(i18n.tr("gui.app_name"))
+    load_fonts()
+    install_translations(app, i18n.get_language())
+    apply_style(app)
+    codes.set_user_dir(paths.code_tables_dir())
+    return app
+
+
+i18n.register({"gui.app_name": ("技术经纪人工作台", "BrokerDesk")})

@@ -1,0 +1,194 @@
+"""The contract editor: parties chosen from clients (or created on the spot),
+the linked achievement, amounts with the derived 技术交易额, the brokers and
+their shares, and — for a saved contract — the registration panel."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import codes, i18n
+from ..money import yuan_text
+from .editors import RecordEditor, tabs
+from .inputs import RefInput
+from .registration_panel import RegistrationPanel
+
+i18n.register({
+    "gui.contract.basic": ("基本信息", "Contract"),
+    "gui.contract.money": ("金额与经纪人", "Amounts and brokers"),
+    "gui.contract.classes": ("分类与备注", "Classification"),
+    "gui.contract.registration": ("认定登记", "Registration"),
+    "gui.contract.tech_derived": ("留空即按 成交额 − 非技术性费用 计算：{value} 元", "Blank means amount − non-technical costs: {value}"),
+    "gui.contract.brokers": ("技术经纪人及份额", "Brokers and their shares"),
+    "gui.contract.broker": ("经纪人", "Broker"),
+    "gui.contract.share": ("份额（%）", "Share (%)"),
+    "gui.contract.add_broker": ("添加经纪人", "Add broker"),
+    "gui.contract.remove_broker": ("移除", "Remove"),
+    "gui.contract.share_sum": ("份额合计 {total}%", "Shares total {total}%"),
+    "gui.contract.share_sum_bad": ("份额合计 {total}%，须为 100%", "Shares total {total}%; they must reach 100%"),
+    "gui.contract.save_first": ("保存合同后即可办理认定登记。", "Save the contract to start its registration."),
+})
+
+BASIC = ["contract_no", "title", "category", "subtype", "buyer_id", "seller_id", "achievement_id", "signed_on",
+         "valid_from", "valid_to", "signed_place"]
+MONEY = ["amount_fen", "deductions_fen", "tech_given_fen", "commission_fen", "payment", "invest_fen", "output_fen"]
+CLASSES = ["field", "ip_type", "plan_source", "socio_goal", "note"]
+
+
+class BrokersTable(QWidget):
+    """Brokers on a contract with their shares in percent (must reach 100)."""
+
+    changed = Signal()
+
+    def __init__(self, ledger, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([i18n.tr("gui.contract.broker"), i18n.tr("gui.contract.share")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setMinimumHeight(150)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        add = QPushButton(i18n.tr("gui.contract.add_broker"))
+        add.clicked.connect(lambda: self.add_row())
+        remove = QPushButton(i18n.tr("gui.contract.remove_broker"))
+        remove.clicked.connect(self.remove_row)
+        self.total = QLabel("")
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        row.addWidget(self.total)
+        layout.addLayout(row)
+
+    def add_row(self, broker_id: int | None = None, share: str = "") -> None:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        combo = RefInput(self.ledger, "broker")
+        combo.set_value(broker_id)
+        combo.changed.connect(self._changed)
+        share_edit = QLineEdit(share)
+        share_edit.setPlaceholderText("100")
+        share_edit.textChanged.connect(self._changed)
+        self.table.setCellWidget(r, 0, combo)
+        self.table.setCellWidget(r, 1, share_edit)
+        if not share:
+            self._spread()
+        self._changed()
+
+    def _spread(self) -> None:
+        """A new broker: split 100% equally, as people usually start."""
+        n = self.table.rowCount()
+        base = Decimal(10000 // n) / 100
+        for r in range(n):
+            share = base if r < n - 1 else Decimal(100) - base * (n - 1)
+            self.table.cellWidget(r, 1).setText(f"{share:g}")
+
+    def remove_row(self) -> None:
+        r = self.table.currentRow()
+        if r < 0:
+            r = self.table.rowCount() - 1
+        if r >= 0:
+            self.table.removeRow(r)
+            self._changed()
+
+    def _changed(self) -> None:
+        total = Decimal(0)
+        for r in range(self.table.rowCount()):
+            try:
+                total += Decimal(self.table.cellWidget(r, 1).text().strip().rstrip("%") or "0")
+            except ArithmeticError:
+                pass
+        if self.table.rowCount():
+            key = "gui.contract.share_sum" if total == 100 else "gui.contract.share_sum_bad"
+            self.total.setText(i18n.tr(key, total=f"{total:g}"))
+            self.total.setStyleSheet("" if total == 100 else "color: #c62828;")
+        else:
+            self.total.setText("")
+        self.changed.emit()
+
+    def value(self) -> list:
+        pairs = []
+        for r in range(self.table.rowCount()):
+            broker = self.table.cellWidget(r, 0).value()
+            share = self.table.cellWidget(r, 1).text().strip() or "0"
+            if broker is not None or share not in ("", "0"):
+                pairs.append((broker, share))
+        return pairs
+
+    def set_value(self, pairs) -> None:
+        self.table.setRowCount(0)
+        for broker_id, bp in pairs or ():
+            self.add_row(broker_id, f"{Decimal(bp) / 100:g}")
+        self._changed()
+
+
+class ContractEditor(RecordEditor):
+    def __init__(self, ledger, id_: int | None = None, parent: QWidget | None = None, initial: dict | None = None):
+        super().__init__(ledger, "contract", id_, parent, initial)
+        category = self.inputs["category"]
+        category.changed.connect(self._category_changed)
+        self._category_changed()
+        for name in ("amount_fen", "deductions_fen"):
+            self.inputs[name].changed.connect(self._derived)
+        self._derived()
+
+    def build(self) -> QWidget:
+        basic, money, classes = QWidget(), QWidget(), QWidget()
+        basic.setLayout(self.form(self.fields(BASIC)))
+        money_layout = QVBoxLayout(money)
+        money_layout.addLayout(self.form(self.fields(MONEY)))
+        self.brokers = BrokersTable(self.ledger)
+        self.inputs["brokers"] = self.brokers
+        self.messages["brokers"] = QLabel("")
+        self.messages["brokers"].setVisible(False)
+        money_layout.addWidget(QLabel(i18n.tr("gui.contract.brokers")))
+        money_layout.addWidget(self.brokers)
+        money_layout.addWidget(self.messages["brokers"])
+        classes.setLayout(self.form(self.fields(CLASSES)))
+        if self.id is not None:
+            self.panel = RegistrationPanel(self.ledger, self.id)
+            self.panel.moved.connect(self._moved)
+            registration = self.panel
+        else:
+            self.panel = None
+            registration = QLabel(i18n.tr("gui.contract.save_first"))
+            registration.setObjectName("muted")
+        self.tabs = tabs((i18n.tr("gui.contract.basic"), basic), (i18n.tr("gui.contract.money"), money),
+                         (i18n.tr("gui.contract.classes"), classes),
+                         (i18n.tr("gui.contract.registration"), registration))
+        return self.tabs
+
+    def _category_changed(self) -> None:
+        category = self.inputs["category"].value()
+        subtype = self.inputs["subtype"]
+        subtype.set_choices(codes.tables().subtypes(category) if category else [])
+
+    def _derived(self) -> None:
+        amount = self.inputs["amount_fen"].value()
+        deductions = self.inputs["deductions_fen"].value() or 0
+        tech = self.inputs["tech_given_fen"]
+        if isinstance(amount, int) and isinstance(deductions, int):
+            tech.edit.setPlaceholderText(i18n.tr("gui.contract.tech_derived", value=yuan_text(amount - deductions)))
+        else:
+            tech.edit.setPlaceholderText("")
+
+    def _moved(self, changes) -> None:
+        self.record = self.ledger.get("contract", self.id)
+        self.saved.emit(self.id, changes)

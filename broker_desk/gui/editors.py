@@ -1,0 +1,245 @@
+"""Editors for brokers, clients, achievements and contracts, built from the
+data dictionary: required fields marked, inline messages beside each field
+(errors block saving; warnings such as a credit code whose check character does
+not match are shown but do not), Ctrl+S saves, Esc closes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n
+from ..errors import BrokerDeskError, ValidationError
+from ..fields import ENTITY_FIELDS, Field, entity_label
+from .app import settings
+from .inputs import CodeInput, DateInput, LongTextInput, MoneyInput, RefInput, TextInput
+
+i18n.register({
+    "gui.edit.new": ("新建{entity}", "New {entity}"),
+    "gui.edit.edit": ("{entity}：{name}", "{entity}: {name}"),
+    "gui.edit.save": ("保存", "Save"),
+    "gui.edit.saved_with_warnings": ("已保存，但请注意：\n{warnings}", "Saved, but note:\n{warnings}"),
+    "gui.edit.discard_title": ("放弃修改？", "Discard changes?"),
+    "gui.edit.discard": ("修改尚未保存，确定关闭吗？", "The changes are not saved. Close anyway?"),
+    "gui.edit.new_client": ("新建…", "New…"),
+    "gui.edit.required_hint": ("带 * 的为必填项", "Fields marked * are required"),
+    "gui.history": ("修改记录…", "History…"),
+})
+
+#: Fields edited elsewhere (the registration panel) or derived.
+NOT_IN_FORM = {"status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen", "brokers"}
+LONG_TEXT = {"note", "summary", "address", "inventors"}
+
+
+def make_input(ledger, field: Field) -> QWidget:
+    if field.kind == "code":
+        return CodeInput(field.table, required=field.required)
+    if field.kind == "date":
+        return DateInput()
+    if field.kind == "fen":
+        return MoneyInput()
+    if field.kind == "ref":
+        return RefInput(ledger, field.table)
+    if field.name in LONG_TEXT:
+        return LongTextInput()
+    return TextInput()
+
+
+class RecordEditor(QDialog):
+    """Edits one record (``id_`` None: a new one). Emits ``saved(id, changes)``."""
+
+    saved = Signal(int, object)
+
+    def __init__(self, ledger, entity: str, id_: int | None = None, parent: QWidget | None = None,
+                 initial: dict | None = None):
+        super().__init__(parent)
+        self.ledger, self.entity, self.id = ledger, entity, id_
+        self.record = ledger.get(entity, id_) if id_ is not None else None
+        name = (self.record or {}).get({"contract": "contract_no", "achievement": "title"}.get(entity, "name"), "")
+        self.setWindowTitle(i18n.tr("gui.edit.edit", entity=entity_label(entity), name=name) if self.record
+                            else i18n.tr("gui.edit.new", entity=entity_label(entity)))
+        self.inputs: dict[str, QWidget] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        self.form_area = self.build()
+        layout.addWidget(self.form_area, 1)
+        self.general = QLabel("")
+        self.general.setObjectName("error")
+        self.general.setWordWrap(True)
+        layout.addWidget(self.general)
+        bottom = QHBoxLayout()
+        hint = QLabel(i18n.tr("gui.edit.required_hint"))
+        hint.setObjectName("muted")
+        bottom.addWidget(hint)
+        bottom.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(i18n.tr("gui.edit.save"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.load(self.record or initial or {})
+        self._timer = QTimer(self, singleShot=True, interval=150, timeout=self._timed_check)
+        for widget in self.inputs.values():
+            widget.changed.connect(self._timer.start)
+        self.dirty = False
+        for widget in self.inputs.values():
+            widget.changed.connect(self._mark_dirty)
+        geometry = settings().value(f"editors/{entity}")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(720 if entity == "contract" else 560, 640 if entity == "contract" else 520)
+        self.check()
+
+    # -- building --------------------------------------------------------------------
+    def fields(self, names: list[str] | None = None) -> list[Field]:
+        fields = [f for f in ENTITY_FIELDS[self.entity] if f.name not in NOT_IN_FORM]
+        return [f for f in fields if names is None or f.name in names]
+
+    def build(self) -> QWidget:
+        box = QWidget()
+        box.setLayout(self.form(self.fields()))
+        return box
+
+    def form(self, fields: list[Field]) -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for f in fields:
+            widget = make_input(self.ledger, f)
+            self.inputs[f.name] = widget
+            label = QLabel(("* " if f.required else "") + (f.zh if i18n.get_language() == "zh" else f.en))
+            if f.required:
+                label.setStyleSheet("font-weight: bold;")
+            self.labels[f.name] = label
+            message = QLabel("")
+            message.setWordWrap(True)
+            message.setVisible(False)
+            self.messages[f.name] = message
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            row = QHBoxLayout()
+            row.addWidget(widget, 1)
+            if f.kind == "ref" and f.table == "client":
+                add = QPushButton(i18n.tr("gui.edit.new_client"))
+                add.clicked.connect(lambda _=False, w=widget: self.new_client(w))
+                row.addWidget(add)
+            column.addLayout(row)
+            column.addWidget(message)
+            form.addRow(label, column)
+        return form
+
+    def new_client(self, target: RefInput) -> None:
+        editor = RecordEditor(self.ledger, "client", parent=self)
+        editor.saved.connect(lambda id_, _c: (self.reload_refs(), target.set_value(id_)))
+        editor.exec()
+
+    def reload_refs(self) -> None:
+        for widget in self.inputs.values():
+            if isinstance(widget, RefInput):
+                widget.reload()
+
+    # -- values ----------------------------------------------------------------------
+    def load(self, record: dict) -> None:
+        for name, widget in self.inputs.items():
+            widget.set_value(record.get(name))
+
+    def values(self) -> dict:
+        return {name: widget.value() for name, widget in self.inputs.items()}
+
+    def _mark_dirty(self) -> None:
+        self.dirty = True
+
+    def _timed_check(self) -> None:
+        if self.isVisible():  # a closed editor no longer asks the ledger (it may be closed too)
+            self.check()
+
+    def check(self) -> list:
+        """Run the core's validation and show each problem beside its field."""
+        problems = self.ledger.validate(self.entity, self.values(), self.id)
+        self.show_problems(problems)
+        return problems
+
+    def show_problems(self, problems) -> None:
+        by_field: dict[str, list] = {}
+        general = []
+        for p in problems:
+            name = p.field.rsplit(".", 1)[-1]
+            (by_field.setdefault(name, []) if name in self.messages else general).append(p)
+        for name, label in self.messages.items():
+            found = by_field.get(name, [])
+            label.setVisible(bool(found))
+            errors = [p for p in found if p.is_error]
+            label.setObjectName("error" if errors else "warning")
+            label.setText("\n".join(("✖ " if p.is_error else "⚠ ") + p.message() for p in found))
+            label.setStyleSheet("color: #c62828;" if errors else "color: #a86400;")
+            widget = self.inputs[name]
+            widget.setProperty("invalid", bool(errors))
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        self.general.setText("\n".join(p.message() for p in general if p.is_error))
+        has_errors = any(p.is_error for p in problems)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        self._has_errors = has_errors
+
+    def save(self) -> bool:
+        values = self.values()
+        try:
+            if self.id is None:
+                changes = self.ledger.add(self.entity, values)
+                self.id = changes.id
+            else:
+                changes = self.ledger.update(self.entity, self.id, values)
+        except ValidationError as e:
+            self.show_problems(e.problems)
+            return False
+        except BrokerDeskError as e:
+            self.general.setText(str(e))
+            return False
+        self.dirty = False
+        self.record = self.ledger.get(self.entity, self.id)
+        self.saved.emit(self.id, changes)
+        self.after_save(changes)
+        return True
+
+    def after_save(self, changes) -> None:
+        self.accept()
+
+    def reject(self) -> None:
+        if self.dirty and QMessageBox.question(self, i18n.tr("gui.edit.discard_title"),
+                                               i18n.tr("gui.edit.discard")) != QMessageBox.StandardButton.Yes:
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        settings().setValue(f"editors/{self.entity}", self.saveGeometry())
+        super().done(result)
+
+
+def group(title: str, layout) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setLayout(layout)
+    return box
+
+
+def tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
+    widget = QTabWidget()
+    for title, page in pages:
+        widget.addTab(page, title)
+    return widget

@@ -1,0 +1,85 @@
+"""Long jobs off the GUI thread: a worker thread runs ``fn(progress, cancelled)``,
+a progress dialog appears only after a moment (quick jobs don't flash) and can
+cancel; a cancelled job writes nothing (the core runs each job in one
+transaction). Tests set ``SYNCHRONOUS`` to run jobs inline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QThread, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from .. import i18n
+
+SYNCHRONOUS = False
+SHOW_AFTER_MS = 600
+
+i18n.register({
+    "gui.job.cancel": ("取消", "Cancel"),
+    "gui.job.cancelled": ("已取消，账本未改动", "Cancelled; the ledger was not changed"),
+})
+
+
+class Cancelled(Exception):
+    """Raised inside a job when the user cancelled it."""
+
+    def __str__(self) -> str:
+        return i18n.tr("gui.job.cancelled")
+
+
+class _Worker(QThread):
+    progressed = Signal(float, str)
+
+    def __init__(self, fn: Callable, parent=None):
+        super().__init__(parent)
+        self.fn = fn
+        self.cancel_requested = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._last = 0.0
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last > 0.05 or fraction >= 1:  # throttled: never floods the GUI's event queue
+            self._last = now
+            self.progressed.emit(fraction, message)
+
+    def cancelled(self) -> bool:
+        return self.cancel_requested
+
+    def run(self) -> None:
+        try:
+            self.result = self.fn(self.progress, self.cancelled)
+        except BaseException as e:  # noqa: BLE001 - handed to the GUI thread, which reports it
+            self.error = e
+
+
+def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable], Any]) -> Any:
+    """Run ``fn`` in a worker thread, showing progress; returns its result or raises its error."""
+    if SYNCHRONOUS:
+        return fn(lambda *_: None, lambda: False)
+    worker = _Worker(fn)
+    dialog = QProgressDialog(title, i18n.tr("gui.job.cancel"), 0, 1000, parent)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(10**9)  # shown by our timer, not by Qt's guess
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
+    worker.progressed.connect(lambda f, m: (dialog.setValue(int(f * 1000)), m and dialog.setLabelText(f"{title}\n{m}")))
+    timer = QTimer(singleShot=True, interval=SHOW_AFTER_MS, timeout=dialog.show)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    timer.start()
+    worker.start()
+    loop.exec()
+    timer.stop()
+    dialog.close()
+    worker.wait()
+    if worker.error is not None:
+        raise worker.error
+    if worker.cancel_requested:
+        raise Cancelled()
+    return worker.result

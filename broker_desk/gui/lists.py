@@ -1,0 +1,241 @@
+"""The list screens (技术合同, 客户, 科技成果, 经纪人): a search box that filters as
+you type, filters that make sense per list, a lazily fetched table whose
+column choice and widths are remembered, and a count of what is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import codes, i18n, listing
+from .app import settings
+from .models import LedgerTableModel
+from .widgets import StatusDelegate
+
+i18n.register({
+    "gui.list.contract": ("技术合同", "Contracts"),
+    "gui.list.client": ("客户", "Clients"),
+    "gui.list.achievement": ("科技成果", "Achievements"),
+    "gui.list.broker": ("经纪人", "Brokers"),
+    "gui.search.contract": ("搜索合同编号、项目名称、登记编号、买卖方名称或信用代码（Ctrl+F）",
+                            "Search contract no., title, registration no., parties or credit codes (Ctrl+F)"),
+    "gui.search.client": ("搜索名称或统一社会信用代码（Ctrl+F）", "Search name or credit code (Ctrl+F)"),
+    "gui.search.achievement": ("搜索成果名称、专利号或关键词（Ctrl+F）", "Search title, patent no. or keywords (Ctrl+F)"),
+    "gui.search.broker": ("搜索姓名、证书编号或所属机构（Ctrl+F）", "Search name, certificate no. or institution (Ctrl+F)"),
+    "gui.count": ("共 {count:,} 条", "{count:,} shown"),
+    "gui.filter.all_categories": ("全部类别", "All categories"),
+    "gui.filter.all_statuses": ("全部状态", "All statuses"),
+    "gui.filter.all_years": ("全部年度", "All years"),
+    "gui.filter.year": ("{year} 年签订", "Signed {year}"),
+    "gui.filter.all_brokers": ("全部经纪人", "All brokers"),
+    "gui.filter.overdue": ("仅看超期", "Overdue only"),
+    "gui.filter.clear": ("清除筛选", "Clear filters"),
+    "gui.columns": ("显示的列", "Columns shown"),
+})
+
+
+class ListPage(QWidget):
+    """One list: emits ``openRequested(id)`` on Enter or double-click."""
+
+    openRequested = Signal(int)
+
+    def __init__(self, ledger, entity: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.entity = entity
+        self.model = LedgerTableModel(ledger, entity, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+
+        top = QHBoxLayout()
+        title = QLabel(i18n.tr(f"gui.list.{entity}"))
+        title.setObjectName("pageTitle")
+        self.count = QLabel("")
+        self.count.setObjectName("muted")
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.count)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(i18n.tr(f"gui.search.{entity}"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._query)
+        bar.addWidget(self.search, 3)
+        self.filter_widgets: dict[str, QWidget] = {}
+        if entity == "contract":
+            self._contract_filters(bar)
+        layout.addLayout(bar)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)  # the model sorts in SQL; header clicks are wired below
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the default order is the list's own
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._sort)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.setStretchLastSection(False)
+        self._delegate = StatusDelegate(self.table)
+        for i, column in enumerate(self.model.columns):
+            if column.kind == "status":
+                self.table.setItemDelegateForColumn(i, self._delegate)
+        layout.addWidget(self.table, 1)
+        open_action = QAction(self.table)
+        open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        open_action.triggered.connect(lambda: self._open(self.table.currentIndex().row()))
+        self.table.addAction(open_action)
+
+        self.model.countChanged.connect(lambda n: self.count.setText(i18n.tr("gui.count", count=n)))
+        self._restore_columns()
+        self.model.refresh()
+
+    # -- filters ----------------------------------------------------------------------
+    def _contract_filters(self, bar: QHBoxLayout) -> None:
+        def combo(name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
+            box = QComboBox()
+            box.addItem(all_text, None)
+            for text, data in items:
+                box.addItem(text, data)
+            box.currentIndexChanged.connect(self._query)
+            self.filter_widgets[name] = box
+            bar.addWidget(box, 1)
+            return box
+
+        facets = listing.facets(self.model.ledger)
+        combo("category", i18n.tr("gui.filter.all_categories"),
+              [(c, c) for c in codes.tables().names("contract_category")])
+        combo("status", i18n.tr("gui.filter.all_statuses"),
+              [(s, s) for s in codes.tables().names("registration_status")])
+        combo("year", i18n.tr("gui.filter.all_years"),
+              [(i18n.tr("gui.filter.year", year=y), y) for y in facets["years"]])
+        combo("broker", i18n.tr("gui.filter.all_brokers"), [(n, i) for i, n in facets["brokers"]])
+        overdue = QCheckBox(i18n.tr("gui.filter.overdue"))
+        overdue.toggled.connect(self._query)
+        self.filter_widgets["overdue"] = overdue
+        bar.addWidget(overdue)
+        clear = QPushButton(i18n.tr("gui.filter.clear"))
+        clear.clicked.connect(self.clear_filters)
+        bar.addWidget(clear)
+
+    def filters(self) -> listing.Filters | None:
+        if self.entity != "contract":
+            return None
+        w = self.filter_widgets
+        return listing.Filters(category=w["category"].currentData(), status=w["status"].currentData(),
+                               year=w["year"].currentData(), broker_id=w["broker"].currentData(),
+                               overdue=w["overdue"].isChecked())
+
+    def clear_filters(self) -> None:
+        for widget in self.filter_widgets.values():
+            with QSignalBlocker(widget):
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(0)
+                else:
+                    widget.setChecked(False)
+        self._query()
+
+    def show_overdue(self) -> None:
+        self.clear_filters()
+        self.filter_widgets["overdue"].setChecked(True)
+
+    def _query(self, *_args) -> None:
+        self.model.set_query(self.search.text(), self.filters() or listing.Filters())
+
+    def refresh(self) -> None:
+        current = self.selected_id()
+        self.model.refresh()
+        if current is not None:
+            self.select(current)
+
+    # -- table ------------------------------------------------------------------------
+    def _sort(self, section: int) -> None:
+        header = self.table.horizontalHeader()
+        column = self.model.columns[section]
+        descending = not (self.model.sort_key == column.key and self.model.descending)
+        if self.model.sort_key != column.key:
+            descending = column.kind in ("money", "date", "int")  # the biggest and newest first
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(section, order)
+        self.model.sort(section, order)
+
+    def _open(self, row: int) -> None:
+        id_ = self.model.id_at(row)
+        if id_ is not None:
+            self.openRequested.emit(id_)
+
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def select(self, id_: int) -> None:
+        row = self.model.row_of(id_)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _column_menu(self, pos) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(i18n.tr("gui.columns"), self)
+        for i, column in enumerate(self.model.columns):
+            action = menu.addAction(column.header())
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.toggled.connect(lambda on, i=i: (header.setSectionHidden(i, not on), self.save_columns()))
+        menu.exec(header.mapToGlobal(pos))
+
+    def _restore_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        state = settings().value(f"columns/{self.entity}")
+        if state is None or not header.restoreState(state):
+            for i, column in enumerate(self.model.columns):
+                header.setSectionHidden(i, not column.default_visible)
+                header.resizeSection(i, column_width(column))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_: self.save_columns())
+        header.sectionMoved.connect(lambda *_: self.save_columns())
+
+    def save_columns(self) -> None:
+        settings().setValue(f"columns/{self.entity}", self.table.horizontalHeader().saveState())
+
+
+WIDTHS = {"title": 250, "name": 250, "buyer": 220, "seller": 220, "holder": 220, "institution": 200,
+          "contract_no": 150, "credit_code": 170, "reg_no": 150, "region_name": 170, "brokers": 180,
+          "reg_office": 180, "days_left": 90, "warnings": 60, "contracts": 70, "category": 90}
+
+
+def column_width(column: listing.Column) -> int:
+    if column.key in WIDTHS:
+        return WIDTHS[column.key]
+    return {"money": 125, "date": 100, "status": 92}.get(column.kind, 110)

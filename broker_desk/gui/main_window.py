@@ -1,0 +1,259 @@
+"""The main window: a navigation bar (工作台 and the four lists), menus and a
+toolbar, undo/redo through the core's change log, and the editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n
+from ..errors import BrokerDeskError
+from ..fields import entity_label
+from .app import settings
+from .contract_editor import ContractEditor
+from .editors import RecordEditor
+from .history import HistoryDialog
+from .home import HomePage
+from .lists import ListPage
+from .widgets import show_error
+
+ENTITIES = ("contract", "client", "achievement", "broker")
+
+i18n.register({
+    "gui.menu.file": ("文件(&F)", "&File"),
+    "gui.menu.edit": ("编辑(&E)", "&Edit"),
+    "gui.menu.view": ("视图(&V)", "&View"),
+    "gui.menu.help": ("帮助(&H)", "&Help"),
+    "gui.action.new": ("新建(&N)", "&New"),
+    "gui.action.open": ("打开(&O)", "&Open"),
+    "gui.action.delete": ("删除(&D)", "&Delete"),
+    "gui.action.undo": ("撤销(&U)", "&Undo"),
+    "gui.action.undo_what": ("撤销：{what}", "Undo: {what}"),
+    "gui.action.redo": ("重做(&R)", "&Redo"),
+    "gui.action.redo_what": ("重做：{what}", "Redo: {what}"),
+    "gui.action.find": ("查找(&F)", "&Find"),
+    "gui.action.history": ("修改记录(&H)…", "&History…"),
+    "gui.action.refresh": ("刷新", "Refresh"),
+    "gui.action.quit": ("退出(&X)", "E&xit"),
+    "gui.action.about": ("关于(&A)", "&About"),
+    "gui.delete.title": ("删除", "Delete"),
+    "gui.delete.confirm": ("删除{entity}“{name}”？可以用 Ctrl+Z 撤销。", "Delete {entity} “{name}”? Ctrl+Z undoes it."),
+    "gui.undone": ("已撤销：{what}", "Undone: {what}"),
+    "gui.redone": ("已重做：{what}", "Redone: {what}"),
+    "gui.saved": ("已保存", "Saved"),
+    "gui.about": ("技术经纪人工作台 {version}\n技术合同、客户、科技成果与认定登记台账。",
+                  "BrokerDesk {version}\nA ledger of technology contracts, clients, achievements and registrations."),
+    "gui.ledger_status": ("账本：{path}", "Ledger: {path}"),
+})
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ledger, today: dt.date | None = None):
+        super().__init__()
+        self.ledger = ledger
+        self.today = today
+        self.setWindowTitle(f"{i18n.tr('gui.app_name')} — {ledger.path.name}")
+        self.setMinimumSize(QSize(1000, 620))
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        side = QVBoxLayout()
+        side.setSpacing(0)
+        title = QLabel(i18n.tr("gui.app_name"))
+        title.setObjectName("navTitle")
+        side.addWidget(title)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(176)
+        side.addWidget(self.nav, 1)
+        row.addLayout(side)
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.home = HomePage(ledger)
+        self.home.today = today
+        self.home.refresh()
+        self.home.openContract.connect(lambda id_: self.open_record("contract", id_))
+        self.home.showOverdue.connect(self.show_overdue)
+        self.pages: dict[str, ListPage] = {}
+        self.nav.addItem(i18n.tr("gui.home"))
+        self.stack.addWidget(self.home)
+        for entity in ENTITIES:
+            page = ListPage(ledger, entity)
+            page.model.today = today
+            page.openRequested.connect(lambda id_, e=entity: self.open_record(e, id_))
+            self.pages[entity] = page
+            self.nav.addItem(i18n.tr(f"gui.list.{entity}"))
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda _r: self._update_actions())
+        self._actions()
+        self.path_label = QLabel(i18n.tr("gui.ledger_status", path=ledger.path))
+        self.path_label.setObjectName("muted")
+        self.statusBar().addPermanentWidget(self.path_label)
+        geometry = settings().value("main/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        self.nav.setCurrentRow(int(settings().value("main/page", 0) or 0))
+        self._update_actions()
+
+    # -- actions ---------------------------------------------------------------------
+    def _action(self, key: str, slot, shortcut=None, menu=None) -> QAction:
+        action = QAction(i18n.tr(key), self)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        action.triggered.connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _actions(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(i18n.tr("gui.menu.file"))
+        edit = bar.addMenu(i18n.tr("gui.menu.edit"))
+        view = bar.addMenu(i18n.tr("gui.menu.view"))
+        help_ = bar.addMenu(i18n.tr("gui.menu.help"))
+        self.quit_action = self._action("gui.action.quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self._action("gui.action.undo", self.undo, QKeySequence.StandardKey.Undo, edit)
+        self.redo_action = self._action("gui.action.redo", self.redo,
+                                        [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], edit)
+        edit.addSeparator()
+        self.new_action = self._action("gui.action.new", self.new_record, QKeySequence.StandardKey.New, edit)
+        self.open_action = self._action("gui.action.open", self.open_selected, None, edit)
+        self.delete_action = self._action("gui.action.delete", self.delete_selected,
+                                          QKeySequence(Qt.Key.Key_Delete), edit)
+        self.history_action = self._action("gui.action.history", self.show_history, QKeySequence("Ctrl+H"), edit)
+        edit.addSeparator()
+        self.find_action = self._action("gui.action.find", self.focus_search, QKeySequence.StandardKey.Find, edit)
+        self._action("gui.action.refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, view)
+        for i, key in enumerate(["gui.home"] + [f"gui.list.{e}" for e in ENTITIES]):
+            self._action(key, lambda _=False, i=i: self.nav.setCurrentRow(i), QKeySequence(f"Ctrl+{i + 1}"), view)
+        self._action("gui.action.about", self.about, None, help_)
+        tools = self.addToolBar("main")
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        for action in (self.new_action, self.delete_action, self.undo_action, self.redo_action):
+            tools.addAction(action)
+
+    def current_entity(self) -> str | None:
+        row = self.nav.currentRow()
+        return ENTITIES[row - 1] if row >= 1 else None
+
+    def _update_actions(self) -> None:
+        entity = self.current_entity()
+        self.new_action.setEnabled(True)
+        self.delete_action.setEnabled(entity is not None)
+        what = self.ledger.undo_label()
+        self.undo_action.setEnabled(what is not None)
+        self.undo_action.setText(i18n.tr("gui.action.undo_what", what=what) if what else i18n.tr("gui.action.undo"))
+        what = self.ledger.redo_label()
+        self.redo_action.setEnabled(what is not None)
+        self.redo_action.setText(i18n.tr("gui.action.redo_what", what=what) if what else i18n.tr("gui.action.redo"))
+
+    # -- records ---------------------------------------------------------------------
+    def editor(self, entity: str, id_: int | None = None, initial: dict | None = None) -> RecordEditor:
+        if entity == "contract":
+            editor = ContractEditor(self.ledger, id_, self, initial)
+        else:
+            editor = RecordEditor(self.ledger, entity, id_, self, initial)
+        editor.saved.connect(lambda saved_id, _changes, e=entity: self.after_change(e, saved_id))
+        return editor
+
+    def open_record(self, entity: str, id_: int) -> None:
+        self.editor(entity, id_).exec()
+
+    def new_record(self) -> None:
+        entity = self.current_entity() or "contract"
+        self.editor(entity).exec()
+
+    def open_selected(self) -> None:
+        entity = self.current_entity()
+        if entity and (id_ := self.pages[entity].selected_id()) is not None:
+            self.open_record(entity, id_)
+
+    def delete_selected(self) -> None:
+        entity = self.current_entity()
+        if entity is None or (id_ := self.pages[entity].selected_id()) is None:
+            return
+        record = self.ledger.get(entity, id_)
+        name = record.get({"contract": "contract_no", "achievement": "title"}.get(entity, "name"))
+        answer = QMessageBox.question(self, i18n.tr("gui.delete.title"),
+                                      i18n.tr("gui.delete.confirm", entity=entity_label(entity), name=name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.ledger.delete(entity, id_)
+        except BrokerDeskError as e:
+            show_error(self, e, i18n.tr("gui.delete.title"))
+            return
+        self.refresh_all()
+
+    def show_history(self) -> None:
+        entity = self.current_entity()
+        if entity and (id_ := self.pages[entity].selected_id()) is not None:
+            HistoryDialog(self.ledger, entity, id_, self).exec()
+
+    def after_change(self, entity: str, id_: int) -> None:
+        self.refresh_all()
+        if entity in self.pages:
+            self.pages[entity].select(id_)
+        self.statusBar().showMessage(i18n.tr("gui.saved"), 4000)
+
+    def undo(self) -> None:
+        self._reverse(self.ledger.undo, "gui.undone", self.ledger.undo_label())
+
+    def redo(self) -> None:
+        self._reverse(self.ledger.redo, "gui.redone", self.ledger.redo_label())
+
+    def _reverse(self, step, message: str, what: str | None) -> None:
+        try:
+            step()
+        except BrokerDeskError as e:
+            show_error(self, e)
+            return
+        self.refresh_all()
+        self.statusBar().showMessage(i18n.tr(message, what=what or ""), 5000)
+
+    def refresh_all(self) -> None:
+        self.home.refresh()
+        for page in self.pages.values():
+            page.refresh()
+        self._update_actions()
+
+    def focus_search(self) -> None:
+        entity = self.current_entity()
+        if entity is None:
+            self.nav.setCurrentRow(1)
+            entity = "contract"
+        self.pages[entity].focus_search()
+
+    def show_overdue(self) -> None:
+        self.nav.setCurrentRow(1)
+        self.pages["contract"].show_overdue()
+
+    def about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(self, i18n.tr("gui.app_name"), i18n.tr("gui.about", version=__version__))
+
+    def closeEvent(self, event) -> None:
+        settings().setValue("main/geometry", self.saveGeometry())
+        settings().setValue("main/page", self.nav.currentRow())
+        for page in self.pages.values():
+            page.save_columns()
+        super().closeEvent(event)

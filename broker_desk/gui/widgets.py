@@ -1,0 +1,122 @@
+"""Small widgets shared by the screens: status badges, summary cards, a
+dialog base that remembers its geometry, and a kind error box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n
+from ..errors import BrokerDeskError, ValidationError
+from .models import STATUS_COLOURS
+
+i18n.register({
+    "gui.error_title": ("无法完成", "Could not be done"),
+})
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Paints a registration status as a coloured rounded badge."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        colours = STATUS_COLOURS.get(index.data(Qt.ItemDataRole.UserRole) or text)
+        if not colours:
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight().color().lighter(185))
+        metrics = QFontMetrics(option.font)
+        width = metrics.horizontalAdvance(text) + 16
+        height = min(option.rect.height() - 6, metrics.height() + 4)
+        rect = QRectF(option.rect.x() + 6, option.rect.center().y() - height / 2 + 1, width, height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colours[0]))
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(QColor(colours[1]))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 20, size.height())
+
+
+class Card(QFrame):
+    """A figure with a caption, for the home page."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.value = QLabel("—")
+        self.value.setObjectName("cardValue")
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("cardLabel")
+        self.detail = QLabel("")
+        self.detail.setObjectName("muted")
+        for w in (self.caption, self.value, self.detail):
+            layout.addWidget(w)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class Dialog(QDialog):
+    """A dialog with OK/Cancel that remembers its size (calibre's gui2 Dialog)."""
+
+    def __init__(self, title: str, name: str, parent: QWidget | None = None, buttons=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._name = name
+        self.layout_ = QVBoxLayout(self)
+        self.body = QWidget(self)
+        self.layout_.addWidget(self.body)
+        self.buttons = QDialogButtonBox(
+            buttons or (QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel), self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_.addWidget(self.buttons)
+        from .app import settings
+
+        geometry = settings().value(f"dialogs/{name}")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def done(self, result: int) -> None:
+        from .app import settings
+
+        settings().setValue(f"dialogs/{self._name}", self.saveGeometry())
+        super().done(result)
+
+
+def show_error(parent: QWidget | None, error: Exception, title: str | None = None) -> None:
+    """A short message in the user's words, with the rest under "show details"."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title or i18n.tr("gui.error_title"))
+    if isinstance(error, ValidationError):
+        lines = [p.message() for p in error.errors]
+        box.setText(lines[0] if len(lines) == 1 else "\n".join(f"• {line}" for line in lines))
+    elif isinstance(error, BrokerDeskError):
+        box.setText(str(error))
+    else:
+        box.setText(str(error) or error.__class__.__name__)
+        box.setDetailedText(repr(error))
+    box.exec()

@@ -1,0 +1,309 @@
+"""What the list tables (and exports) show: columns, ids in order, rows by id.
+
+A Qt table model keeps only the ids :func:`list_ids` returns and asks
+:func:`fetch_rows` for the rows it is about to paint, a page at a time.
+:func:`list_ids` is one query: the core search (:func:`~broker_desk.search.match_sql`,
+so a list finds what ``Ledger.search`` finds), the filters and the sort. Contracts
+are listed by walking an index in the sort's order that also holds every column
+a filter looks at (``contracts_listing``: date signed, ``contracts_by_amount``;
+schema 0002), so no row is looked up. Filter terms are written ``+c.x`` so that
+SQLite does not take a narrower index and look up each of its rows instead
+(≈ 150 ms against ≈ 20 ms on 100,000 contracts). Other sorts scan the table and
+sort (≈ 50–75 ms). Figures: ``bench/bench_listing.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from . import codes, i18n
+from .fields import field
+from .registration import ACCEPTED, STATUSES
+from .search import match_sql
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+KINDS = ("text", "money", "date", "status", "int", "percent")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list table; ``key`` is the key of the value in a display row."""
+
+    key: str
+    zh: str
+    en: str
+    kind: str          # one of KINDS: how the window shows and aligns the value
+    sort_sql: str      # the SQL expression the list is ordered by
+    default_visible: bool = True
+
+    def header(self) -> str:
+        """The header in the current language."""
+        return self.zh if i18n.get_language() == "zh" else self.en
+
+
+#: The alias of each entity's table in the list queries (``sort_sql`` uses it).
+_FROM = {"contract": ("contracts", "c"), "client": ("clients", "l"),
+         "achievement": ("achievements", "a"), "broker": ("brokers", "b")}
+_DEFAULT_ORDER = {"contract": "c.signed_on DESC, c.id DESC", "client": "l.name, l.id",
+                  "achievement": "a.id DESC", "broker": "b.name, b.id"}
+
+# Values computed in SQL, shared by the sort and the display row.
+_NAME_OF = "(SELECT name FROM clients WHERE id = {})"
+_WARNINGS = "coalesce(json_array_length({}.warnings), 0)"
+_CLIENT_CONTRACTS = "(SELECT count(*) FROM contracts x WHERE x.buyer_id = l.id OR x.seller_id = l.id)"
+_BROKER_CONTRACTS = "(SELECT count(*) FROM contract_brokers x WHERE x.broker_id = b.id)"
+_FIRST_BROKER = ("(SELECT n.name FROM contract_brokers x JOIN brokers n ON n.id = x.broker_id "
+                 "WHERE x.contract_id = c.id ORDER BY x.rowid LIMIT 1)")
+# the deadline grows with the clock date, in calendar and in working days alike
+_CLOCK = f"(CASE WHEN c.status = '{ACCEPTED}' THEN c.clock_from END)"
+
+
+def _col(entity: str, key: str, kind: str = "text", sort: str | None = None, visible: bool = True,
+         label: str | tuple[str, str] | None = None) -> Column:
+    """A column headed as the data dictionary labels the field ``label`` (default: ``key``)."""
+    if not isinstance(label, tuple):
+        f = field(entity, label or key)
+        label = (f.zh, f.en)
+    return Column(key, label[0], label[1], kind, sort or f"{_FROM[entity][1]}.{key}", visible)
+
+
+def _texts(entity: str, *keys: str) -> list[Column]:
+    return [_col(entity, key) for key in keys]
+
+
+#: The columns of each list, in their default order.
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "contract": (
+        *_texts("contract", "contract_no", "title"),
+        _col("contract", "buyer", sort=_NAME_OF.format("c.buyer_id"), label="buyer_id"),
+        _col("contract", "seller", sort=_NAME_OF.format("c.seller_id"), label="seller_id"),
+        _col("contract", "amount_fen", "money"),
+        _col("contract", "status", "status"),
+        _col("contract", "days_left", "int", sort=_CLOCK, label=("办理时限", "Time left")),
+        _col("contract", "signed_on", "date"),
+        _col("contract", "category"),
+        _col("contract", "subtype", visible=False),
+        _col("contract", "deductions_fen", "money", visible=False),
+        _col("contract", "tech_fen", "money", label="tech_given_fen"),
+        _col("contract", "commission_fen", "money", visible=False),
+        _col("contract", "reg_office", visible=False),
+        _col("contract", "accepted_on", "date", visible=False),
+        _col("contract", "reg_no"),
+        _col("contract", "registered_on", "date", visible=False),
+        _col("contract", "approved_fen", "money", visible=False),
+        _col("contract", "brokers", sort=_FIRST_BROKER),
+        _col("contract", "deadline", "date", sort=_CLOCK, label=("办结期限", "Decision due"), visible=False),
+        _col("contract", "warnings", "int", sort=_WARNINGS.format("c"), label=("提示", "Warnings")),
+    ),
+    "client": (
+        *_texts("client", "name", "credit_code", "nature"),
+        _col("client", "enterprise_type", visible=False),
+        _col("client", "region_name", sort="l.region", label=("所在地区", "Region")),
+        _col("client", "region", visible=False, label=("地区代码", "Region code")),
+        *_texts("client", "contact", "phone"),
+        _col("client", "contracts", "int", sort=_CLIENT_CONTRACTS, label=("合同数", "Contracts")),
+        _col("client", "warnings", "int", sort=_WARNINGS.format("l"), label=("提示", "Warnings")),
+    ),
+    "achievement": (
+        _col("achievement", "title"),
+        _col("achievement", "holder", sort=_NAME_OF.format("a.holder_id"), label="holder_id"),
+        *_texts("achievement", "field", "ip_type"),
+        _col("achievement", "patents", visible=False),
+        *_texts("achievement", "maturity", "transfer_mode"),
+        _col("achievement", "price_fen", "money"),
+        _col("achievement", "status", "status"),
+    ),
+    "broker": (
+        *_texts("broker", "name", "cert_no", "level", "institution", "phone"),
+        _col("broker", "status", "status"),
+        _col("broker", "contracts", "int", sort=_BROKER_CONTRACTS, label=("合同数", "Contracts")),
+    ),
+}
+
+
+def column(entity: str, key: str) -> Column:
+    """The column ``key`` of ``entity``'s list; ValueError when there is none."""
+    _alias(entity)
+    for c in COLUMNS[entity]:
+        if c.key == key:
+            return c
+    raise ValueError(f"no column {key!r} in the {entity} list")
+
+
+@dataclass
+class Filters:
+    """Filters of the contract list; each narrows it, None/False leaves it whole."""
+
+    category: str | None = None
+    status: str | None = None
+    year: int | None = None             # 签订年度: the year of signed_on
+    registered_year: int | None = None  # the year of registered_on
+    broker_id: int | None = None
+    overdue: bool = False               # only 已受理 past the office's time limit (as Ledger.overdue)
+
+    def active(self) -> bool:
+        return any(v not in (None, False) for v in vars(self).values())
+
+    def sql(self, ledger: Ledger, today: dt.date) -> tuple[list[str], list[Any]]:
+        """Conditions on ``contracts c`` and their parameters."""
+        def year(y: int) -> list[str]:
+            return [f"{int(y):04d}-01-01", f"{int(y) + 1:04d}-01-01"]
+
+        terms: list[tuple[str, list[Any]]] = []
+        if self.category is not None:
+            terms.append(("+c.category = ?", [self.category]))
+        if self.status is not None:
+            terms.append(("+c.status = ?", [self.status]))
+        if self.year is not None:  # a range on the index's first column: only that year is read
+            terms.append(("c.signed_on >= ? AND c.signed_on < ?", year(self.year)))
+        if self.registered_year is not None:
+            terms.append(("+c.registered_on >= ? AND +c.registered_on < ?", year(self.registered_year)))
+        if self.broker_id is not None:  # a broker has few contracts: found through contract_brokers
+            terms.append(("c.id IN (SELECT contract_id FROM contract_brokers WHERE broker_id = ?)", [self.broker_id]))
+        if self.overdue:  # as Ledger.overdue
+            cutoff = ledger.time_limit().latest_start_overdue(today)
+            terms.append(("+c.status = ? AND +c.clock_from <= ?", [ACCEPTED, cutoff.isoformat()]))
+        return [t for t, _ in terms], [v for _, values in terms for v in values]
+
+
+def _alias(entity: str) -> str:
+    if entity not in _FROM:
+        raise ValueError(f"unknown entity {entity!r}; choose one of {', '.join(_FROM)}")
+    return _FROM[entity][1]
+
+
+def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | None = None,
+             sort_key: str | None = None, descending: bool = False, today: dt.date | None = None) -> list[int]:
+    """Ids of the ``entity`` records matching ``text`` and ``filters``, in display order.
+
+    ``sort_key`` is a column key; without one the list is in its default order
+    (contracts newest signed first, clients and brokers by name, achievements
+    newest first) and ``descending`` is not used. Ties are ordered by id, in the
+    same direction, so descending is ascending reversed. ``filters`` apply to
+    contracts only; ``today`` (default: the calendar's) decides what is overdue.
+    """
+    sql, params = list_query(ledger, entity, text, filters, sort_key, descending, today)
+    return [i for (i,) in ledger.conn.execute(sql, params)]
+
+
+def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | None = None,
+               sort_key: str | None = None, descending: bool = False,
+               today: dt.date | None = None) -> tuple[str, list[Any]]:
+    """The SQL (selecting ``id``) and parameters :func:`list_ids` runs."""
+    alias = _alias(entity)
+    where: list[str] = []
+    params: list[Any] = []
+    match = match_sql(entity, text)
+    if match is not None:  # checked while walking the sort order's index, see the module's docstring
+        where.append(f"+{alias}.id IN ({match[0]})")
+        params += match[1]
+    if filters is not None and filters.active():
+        if entity != "contract":
+            raise ValueError("filters apply to the contract list only")
+        more, more_params = filters.sql(ledger, today or dt.date.today())
+        where += more
+        params += more_params
+    if sort_key is None:
+        order = _DEFAULT_ORDER[entity]
+    else:
+        way = " DESC" if descending else ""
+        order = f"{column(entity, sort_key).sort_sql}{way}, {alias}.id{way}"
+    condition = f" WHERE {' AND '.join(where)}" if where else ""
+    return f"SELECT {alias}.id FROM {_FROM[entity][0]} {alias}{condition} ORDER BY {order}", params
+
+
+_ROWS = {
+    "contract": f"""SELECT c.id, c.uid, c.contract_no, c.title, c.category, c.subtype, bu.name AS buyer,
+        se.name AS seller, c.signed_on, c.amount_fen, c.deductions_fen, c.tech_fen, c.commission_fen,
+        c.status, c.reg_office, c.accepted_on, c.reg_no, c.registered_on, c.approved_fen, c.clock_from,
+        {_WARNINGS.format("c")} AS warnings
+        FROM contracts c JOIN clients bu ON bu.id = c.buyer_id JOIN clients se ON se.id = c.seller_id
+        WHERE c.id IN ({{ids}})""",
+    "client": f"""SELECT l.id, l.uid, l.name, l.credit_code, l.nature, l.enterprise_type, l.region,
+        l.contact, l.phone, {_CLIENT_CONTRACTS} AS contracts, {_WARNINGS.format("l")} AS warnings
+        FROM clients l WHERE l.id IN ({{ids}})""",
+    "achievement": """SELECT a.id, a.uid, a.title, h.name AS holder, a.field, a.ip_type, a.patents,
+        a.maturity, a.transfer_mode, a.price_fen, a.status
+        FROM achievements a JOIN clients h ON h.id = a.holder_id WHERE a.id IN ({ids})""",
+    "broker": f"""SELECT b.id, b.uid, b.name, b.cert_no, b.level, b.institution, b.phone, b.status,
+        {_BROKER_CONTRACTS} AS contracts FROM brokers b WHERE b.id IN ({{ids}})""",
+}
+
+
+def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date | None = None) -> dict[int, dict]:
+    """Display rows of these records (a page of a few hundred), by id; deleted ids are left out.
+
+    Keys are the column keys plus ``id`` and ``uid``. A contract's ``brokers`` reads
+    ``张三(60%)；李四(40%)``; ``deadline`` (ISO date) and ``days_left`` (negative once
+    overdue, counted from ``today``) are set for contracts in 已受理 only.
+    """
+    _alias(entity)
+    if not ids:
+        return {}
+    id_list = ",".join(str(int(i)) for i in ids)  # ints only: safe to write into the SQL
+    cur = ledger.conn.execute(_ROWS[entity].format(ids=id_list))
+    names = [d[0] for d in cur.description]
+    rows = {r[0]: dict(zip(names, r, strict=True)) for r in cur}
+    if entity == "contract":
+        _finish_contracts(ledger, rows, id_list, today or dt.date.today())
+    elif entity == "client":
+        for row in rows.values():
+            row["region_name"] = codes.region_name(row["region"]) or codes.country_name(row["region"])
+    return rows
+
+
+def _finish_contracts(ledger: Ledger, rows: dict[int, dict], id_list: str, today: dt.date) -> None:
+    brokers: dict[int, list[str]] = {}
+    for contract_id, name, share_bp in ledger.conn.execute(
+            "SELECT x.contract_id, b.name, x.share_bp FROM contract_brokers x JOIN brokers b ON b.id = x.broker_id "
+            f"WHERE x.contract_id IN ({id_list}) ORDER BY x.contract_id, x.rowid"):
+        brokers.setdefault(contract_id, []).append(f"{name}({percent_text(share_bp)}%)")
+    for row in rows.values():
+        row["brokers"] = "；".join(brokers.get(row["id"], ()))
+        due = ledger.deadline(row)
+        del row["clock_from"]
+        row["deadline"] = due.isoformat() if due else None
+        row["days_left"] = (due - today).days if due else None
+
+
+def percent_text(share_bp: int) -> str:
+    """Hundredths of a percent as a percentage without needless decimals: 6000 → 60, 3333 → 33.33."""
+    whole, rest = divmod(share_bp, 100)
+    return f"{whole}.{rest:02d}".rstrip("0") if rest else str(whole)
+
+
+class Facets(TypedDict):
+    """Choices for the contract list's filter drop-downs."""
+
+    years: list[int]                  # years signed, newest first
+    registered_years: list[int]       # years registered, newest first
+    categories: list[str]             # present in the ledger, in the code table's order
+    statuses: list[str]               # present in the ledger, in the workflow's order
+    brokers: list[tuple[int, str]]    # every broker as (id, name), by name
+
+
+def facets(ledger: Ledger) -> Facets:
+    """What the contract list's filters can choose from."""
+    conn = ledger.conn
+
+    def distinct(sql: str) -> list:
+        return [v for (v,) in conn.execute(sql)]
+
+    def in_order(values: list[str], order: Sequence[str]) -> list[str]:
+        rank = {v: i for i, v in enumerate(order)}
+        return sorted(values, key=lambda v: (rank.get(v, len(rank)), v))
+
+    years = "SELECT DISTINCT CAST(substr({0}, 1, 4) AS INTEGER) FROM contracts WHERE {0} IS NOT NULL ORDER BY 1 DESC"
+    return Facets(
+        years=distinct(years.format("signed_on")),
+        registered_years=distinct(years.format("registered_on")),
+        categories=in_order(distinct("SELECT DISTINCT category FROM contracts"),
+                            codes.tables().names("contract_category")),
+        statuses=in_order(distinct("SELECT DISTINCT status FROM contracts"), STATUSES),
+        brokers=[(i, n) for i, n in conn.execute("SELECT id, name FROM brokers ORDER BY name, id")],
+    )

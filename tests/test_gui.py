@@ -1,0 +1,226 @@
+"""The window driven as a user drives it (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from conftest import DEMO_TODAY  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox  # noqa: E402
+
+from broker_desk.gui import jobs  # noqa: E402
+from broker_desk.gui.app import apply_style, load_fonts  # noqa: E402
+from broker_desk.gui.contract_editor import ContractEditor  # noqa: E402
+from broker_desk.gui.editors import RecordEditor  # noqa: E402
+from broker_desk.gui.main_window import MainWindow  # noqa: E402
+from broker_desk.gui.registration_panel import MoveDialog  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _qt(qapp):
+    jobs.SYNCHRONOUS = True
+    load_fonts()
+    apply_style(qapp)
+    yield
+    jobs.SYNCHRONOUS = False
+
+
+@pytest.fixture
+def window(demo_ledger, qtbot):
+    w = MainWindow(demo_ledger, today=DEMO_TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def on_next_dialog(callback, attempts: int = 50):
+    """Run ``callback(dialog)`` on the next modal dialog once it is shown."""
+    def poll(left=attempts):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            if left:
+                QTimer.singleShot(20, lambda: poll(left - 1))
+            return
+        callback(dialog)
+    QTimer.singleShot(0, poll)
+
+
+def test_the_shipped_font_has_chinese(qapp):
+    family = load_fonts()
+    assert family and "Noto" in family
+    assert QApplication.font().family() == family
+
+
+def test_home_page_shows_the_demo_year_and_overdue_cases_first(window, demo_ledger):
+    home = window.home
+    assert home.cards[0].value.text().replace(",", "").isdigit()
+    assert int(home.cards[0].value.text().replace(",", "")) == demo_ledger.conn.execute(
+        "SELECT count(*) FROM contracts WHERE status = '已登记' AND registered_on LIKE '2026-%'").fetchone()[0]
+    overdue = demo_ledger.overdue(DEMO_TODAY)
+    assert home.cards[3].value.text() == str(len(overdue))
+    first = home.accepted.topLevelItem(0)
+    assert first.data(0, Qt.ItemDataRole.UserRole) in overdue
+    assert "超期" in first.text(4)
+
+
+def test_search_filters_the_table_as_you_type(window, qtbot):
+    window.nav.setCurrentRow(1)
+    page = window.pages["contract"]
+    total = page.model.rowCount()
+    assert total == 1500 and "1,500" in page.count.text()
+    page.search.insert("研")  # typed one character at a time, as an input method commits them
+    page.search.insert("究")
+    narrowed = page.model.rowCount()
+    assert 0 < narrowed < total
+    for row in range(min(narrowed, 30)):
+        r = page.model.row(row)
+        assert "研究" in (r["title"] + r["buyer"] + r["seller"] + r["contract_no"])
+    page.search.clear()
+    assert page.model.rowCount() == total
+
+
+def test_status_filter_and_overdue_filter(window, demo_ledger):
+    page = window.pages["contract"]
+    combo = page.filter_widgets["status"]
+    combo.setCurrentIndex(combo.findData("已登记"))
+    registered = demo_ledger.conn.execute("SELECT count(*) FROM contracts WHERE status = '已登记'").fetchone()[0]
+    assert page.model.rowCount() == registered
+    window.show_overdue()
+    assert set(page.model.ids()) == set(demo_ledger.overdue(DEMO_TODAY))
+
+
+def test_create_client_and_contract_through_the_editors(window, demo_ledger, qtbot):
+    editor = RecordEditor(demo_ledger, "client", parent=window)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.inputs["name"].setText("杭州测试新材料有限公司")
+    editor.inputs["nature"].set_value("企业")
+    editor.inputs["credit_code"].setText("91330106MA2H0XXXX")  # 17 characters: shape error
+    editor.check()
+    message = editor.messages["credit_code"]
+    assert message.isVisible() and "18 位" in message.text()
+    assert editor.save() is False
+    editor.inputs["credit_code"].setText("91110108MA01ABCD1X")  # check character should be E: a warning
+    editor.check()
+    assert "校验位不符" in editor.messages["credit_code"].text()
+    assert editor.save() is True
+    client_id = editor.id
+    assert demo_ledger.get("client", client_id)["credit_code"] == "91110108MA01ABCD1X"
+    assert demo_ledger.warnings("client", client_id)
+
+    contract = ContractEditor(demo_ledger, parent=window)
+    qtbot.addWidget(contract)
+    i = contract.inputs
+    i["contract_no"].setText("GUI-2026-001")
+    i["title"].setText("界面测试技术开发")
+    i["category"].set_value("技术开发")
+    assert i["subtype"].findData("委托开发") >= 0 and i["subtype"].findData("专利权转让") < 0
+    i["subtype"].set_value("委托开发")
+    i["buyer_id"].set_value(client_id)
+    i["seller_id"].set_value(1)
+    i["signed_on"].set_value("2026/3/5")
+    i["amount_fen"].edit.setText("12.5万")
+    assert i["amount_fen"].daxie.text() == "壹拾贰万伍仟元整"
+    i["deductions_fen"].edit.setText("5000")
+    contract.brokers.add_row(1)
+    contract.brokers.add_row(2)
+    assert "份额合计 100%" in contract.brokers.total.text()
+    assert contract.save() is True
+    saved = demo_ledger.get("contract", contract.id)
+    assert (saved["amount_fen"], saved["tech_fen"], saved["signed_on"]) == (12_500_000, 12_000_000, "2026-03-05")
+    assert saved["brokers"] == [(1, 5000), (2, 5000)]
+
+
+def test_walk_a_contract_through_the_registration_panel(window, demo_ledger, qtbot, make):
+    cid = demo_ledger.add("contract", {
+        "contract_no": "GUI-WALK-1", "title": "流程测试", "category": "技术服务", "subtype": "技术服务",
+        "buyer_id": 1, "seller_id": 2, "signed_on": "2026-04-01", "amount_fen": 50_000_000}).id
+    editor = ContractEditor(demo_ledger, cid, parent=window)
+    qtbot.addWidget(editor)
+    panel = editor.panel
+    panel.today = DEMO_TODAY
+
+    def move(to: str, **fill) -> None:
+        assert to in panel.move_buttons, (to, list(panel.move_buttons))
+
+        def fill_and_ok(dialog):
+            assert isinstance(dialog, MoveDialog)
+            for name, value in fill.items():
+                getattr(dialog, name).set_value(value)
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        on_next_dialog(fill_and_ok)
+        panel.move_buttons[to].click()
+        assert demo_ledger.get("contract", cid)["status"] == to
+
+    assert set(panel.move_buttons) == {"待提交"}
+    assert "已登记" not in panel.move_buttons  # a refused move is not offered
+    move("待提交", date="2026-04-10")
+    move("已受理", date="2026-04-20", office="杭州市技术合同登记处")
+    assert set(panel.move_buttons) == {"已登记", "需补正", "不予登记", "草稿"}
+    move("需补正", date="2026-05-02", note="合同签章不全")
+    move("已受理", date="2026-05-10")
+    assert demo_ledger.get("contract", cid)["clock_from"] == "2026-05-10"
+    move("已登记", date="2026-06-01", reg_no="2026330101000999")
+    row = demo_ledger.get("contract", cid)
+    assert (row["reg_no"], row["approved_fen"]) == ("2026330101000999", 50_000_000)
+    assert set(panel.move_buttons) == {"已撤销"}
+    assert panel.history.topLevelItemCount() == 5
+    assert panel.history.topLevelItem(2).text(2) == "合同签章不全"
+
+
+def test_a_move_without_its_reason_is_refused_in_the_dialog(demo_ledger, qtbot):
+    cid = next(i for (i,) in demo_ledger.conn.execute("SELECT id FROM contracts WHERE status = '已受理'"))
+    dialog = MoveDialog(demo_ledger, demo_ledger.get("contract", cid), "需补正", today=DEMO_TODAY)
+    qtbot.addWidget(dialog)
+    dialog.apply()
+    assert "须填写原因" in dialog.error.text()
+    assert demo_ledger.get("contract", cid)["status"] == "已受理"
+
+
+def test_undo_an_edit(window, demo_ledger, qtbot):
+    editor = RecordEditor(demo_ledger, "client", 5, parent=window)
+    qtbot.addWidget(editor)
+    old = demo_ledger.get("client", 5)["contact"]
+    editor.inputs["contact"].setText("新的联系人")
+    assert editor.save()
+    window.refresh_all()
+    assert demo_ledger.get("client", 5)["contact"] == "新的联系人"
+    assert window.undo_action.isEnabled() and "修改客户" in window.undo_action.text()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert demo_ledger.get("client", 5)["contact"] == old
+    assert "重做" in window.redo_action.text() and window.redo_action.isEnabled()
+    window.redo_action.trigger()
+    assert demo_ledger.get("client", 5)["contact"] == "新的联系人"
+
+
+def test_deleting_a_client_in_use_is_refused_kindly(window, demo_ledger, qtbot):
+    window.nav.setCurrentRow(2)
+    page = window.pages["client"]
+    page.table.selectRow(0)
+    client_id = page.selected_id()
+    seen = {}
+
+    def answer_yes(box):
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()
+        on_next_dialog(read_refusal)
+
+    def read_refusal(box):
+        seen["text"] = box.text()
+        box.accept()
+
+    on_next_dialog(answer_yes)
+    window.delete_action.trigger()
+    assert "不能删除客户" in seen["text"]
+    assert demo_ledger.get("client", client_id) is not None
+
+
+def test_lists_fetch_rows_lazily(window):
+    model = window.pages["contract"].model
+    model.refresh()
+    assert not model._rows  # nothing fetched until painted or asked for
+    model.data(model.index(10, 1))
+    assert 0 < len(model._rows) <= 200
