@@ -153,3 +153,27 @@ def test_settings_round_trip_and_defaults(ledger):
     assert ledger.setting("office_name") == "杭州市技术合同登记处"
     with pytest.raises(KeyError):
         ledger.set_setting("no.such.setting", 1)
+
+
+def test_a_version_1_ledger_upgrades_with_a_backup_first(tmp_path, _isolated_home):
+    """tests/data/ledger-v1.brokerdesk was written by schema 1 (30 demo contracts)."""
+    import shutil
+    from pathlib import Path
+
+    path = tmp_path / "old.brokerdesk"
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v1.brokerdesk", path)
+    before = sqlite3.connect(path)
+    rows_before = before.execute("SELECT uid, contract_no, amount_fen, status FROM contracts ORDER BY id").fetchall()
+    before.close()
+    assert len(rows_before) == 30
+    with Ledger.open(path) as led:
+        assert led.schema_version == SCHEMA_VERSION > 1
+        assert led.upgrade_backup is not None and led.upgrade_backup.exists()
+        assert led.conn.execute("SELECT uid, contract_no, amount_fen, status FROM contracts ORDER BY id").fetchall() == rows_before
+        indexes = {r[0] for r in led.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"contracts_listing", "contracts_by_amount"} <= indexes
+        assert len(led.search("contract", rows_before[0][1])) >= 1
+    saved = sqlite3.connect(led.upgrade_backup)
+    assert saved.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert saved.execute("SELECT count(*) FROM contracts").fetchone()[0] == 30
+    saved.close()
