@@ -341,15 +341,15 @@ def _registration(rng: random.Random, contract: dict, region: str, today: dt.dat
     # time alone stops most contracts; a few are left as drafts or never handed in
     if rng.random() < 0.03 or not step(READY, rng.randrange(1, 20)):
         return
-    if rng.random() < 0.03 or not step(ACCEPTED, rng.randrange(1, 15)):
+    if not step(ACCEPTED, rng.randrange(1, 15)):
         return
     entered(reg_office=rng.choice(offices), accepted_on=day.isoformat(), clock_from=day.isoformat())
     if rng.random() < 0.12 and step(CORRECTION, rng.randrange(3, 20), rng.choice(CORRECTIONS)):
         if not step(ACCEPTED, rng.randrange(5, 45)):
             return
         entered(clock_from=day.isoformat())
-    slow = rng.random() < 0.15  # an office that runs late
-    decide = rng.randrange(3, limit_days + (limit_days if slow else 1))
+    slow = rng.random() < 0.3  # an office that runs late
+    decide = rng.randrange(3, limit_days + (2 * limit_days if slow else 1))
     if rng.random() < 0.03:
         step(REFUSED, decide, rng.choice(("不属于技术合同", "合同主体不适格")))
         return

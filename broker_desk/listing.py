@@ -187,8 +187,57 @@ def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | Non
     same direction, so descending is ascending reversed. ``filters`` apply to
     contracts only; ``today`` (default: the calendar's) decides what is overdue.
     """
-    sql, params = list_query(ledger, entity, text, filters, sort_key, descending, today)
-    return [i for (i,) in ledger.conn.execute(sql, params)]
+    match = match_sql(entity, text)
+    if match is None:
+        sql, params = list_query(ledger, entity, "", filters, sort_key, descending, today)
+        return [i for (i,) in ledger.conn.execute(sql, params)]
+    order, texts = _ordered(ledger, entity, filters, sort_key, descending, today)
+    if texts is not None:  # the same test as the core search: instr() on the upper-cased text
+        query = match[1][0]
+        slot = f"listing.last.{entity}"
+        last = ledger.cache.get(slot)
+        if last is not None and last[0] is order and last[1] in query:
+            pairs = last[2]  # typing on: what matches now is among what matched a key ago
+        else:
+            pairs = zip(order, texts, strict=True)
+        found = [(i, t) for i, t in pairs if query in t]
+        ledger.cache[slot] = (order, query, found)
+        return [i for i, _ in found]
+    matched = {i for (i,) in ledger.conn.execute(*match)}
+    return [i for i in order if i in matched]
+
+
+def prepare(ledger: Ledger, entity: str, filters: Filters | None = None, sort_key: str | None = None,
+            descending: bool = False, today: dt.date | None = None) -> None:
+    """Get the next search ready while the user is idle (see :func:`_ordered`)."""
+    _ordered(ledger, entity, filters, sort_key, descending, today)
+
+
+def _ordered(ledger: Ledger, entity: str, filters: Filters | None, sort_key: str | None, descending: bool,
+             today: dt.date | None) -> tuple[list[int], list[str] | None]:
+    """The list's order without a search text, and for contracts their search texts in that order.
+
+    Typing in the search box asks for a list once per keystroke. Both are kept
+    while the ledger is unchanged, so a keystroke costs one pass of Python's
+    substring test over the texts (~20 ms for 100,000 contracts), whatever the
+    query's length and however many contracts it matches.
+    """
+    key = (entity, repr(filters) if filters is not None and filters.active() else None, sort_key, descending,
+           today, ledger.generation())
+    slot = f"listing.order.{entity}"
+    cached = ledger.cache.get(slot)
+    if cached is None or cached[0] != key:
+        sql, params = list_query(ledger, entity, "", filters, sort_key, descending, today)
+        order = [i for (i,) in ledger.conn.execute(sql, params)]
+        texts = None
+        if entity == "contract":
+            by_id = dict(ledger.conn.execute("SELECT id, text FROM contract_search"))
+            # new strings made in list order lie side by side in memory: a pass over them
+            # is then ~4 times faster than over strings scattered in id order
+            texts = [by_id.get(i, "") + "\x1f" for i in order]
+        cached = (key, order, texts)
+        ledger.cache[slot] = cached
+    return cached[1], cached[2]
 
 
 def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | None = None,

@@ -4,7 +4,7 @@ column choice and widths are remembered, and a count of what is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -114,8 +114,10 @@ class ListPage(QWidget):
         self.table.addAction(open_action)
 
         self.model.countChanged.connect(lambda n: self.count.setText(i18n.tr("gui.count", count=n)))
+        self._idle = QTimer(self, singleShot=True, interval=400, timeout=self._prepare)
         self._restore_columns()
         self.model.refresh()
+        self._prepare_later()
 
     # -- filters ----------------------------------------------------------------------
     def _contract_filters(self, bar: QHBoxLayout) -> None:
@@ -168,10 +170,27 @@ class ListPage(QWidget):
 
     def _query(self, *_args) -> None:
         self.model.set_query(self.search.text(), self.filters() or listing.Filters())
+        self._prepare_later()
+
+    def _prepare_later(self) -> None:
+        """While the user is idle, get the next search keystroke ready (see listing.prepare)."""
+        if not self.search.text():
+            self._idle.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._prepare_later()
+
+    def _prepare(self) -> None:
+        if not self.isVisible():  # only the list in front (its ledger may even be closed by now)
+            return
+        m = self.model
+        listing.prepare(m.ledger, m.entity, m.filters, m.sort_key, m.descending, m.today)
 
     def refresh(self) -> None:
         current = self.selected_id()
         self.model.refresh()
+        self._prepare_later()
         if current is not None:
             self.select(current)
 
@@ -185,6 +204,7 @@ class ListPage(QWidget):
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         header.setSortIndicator(section, order)
         self.model.sort(section, order)
+        self._prepare_later()
 
     def _open(self, row: int) -> None:
         id_ = self.model.id_at(row)

@@ -79,6 +79,8 @@ class Ledger:
         self.journal_mode = journal_mode
         self._settings: dict[str, Any] | None = None
         self.upgrade_backup: Path | None = None
+        self._writes = 0  # our own committed writes (data_version only counts other connections')
+        self.cache: dict[str, Any] = {}  # for readers' caches, keyed by their own names
 
     # -- opening -------------------------------------------------------------------
     @classmethod
@@ -143,6 +145,11 @@ class Ledger:
     def atomic(self) -> Iterator[None]:
         with self.db.atomic():
             yield
+        self._writes += 1
+
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever the ledger's content may have changed, by us or another program."""
+        return self._writes, self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     @property
     def schema_version(self) -> int:
@@ -164,6 +171,7 @@ class Ledger:
         self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                           "SET value = excluded.value", [key, json.dumps(value, ensure_ascii=False)])
         self._settings = None
+        self._writes += 1
 
     @property
     def user(self) -> str:
