@@ -224,3 +224,41 @@ def test_lists_fetch_rows_lazily(window):
     assert not model._rows  # nothing fetched until painted or asked for
     model.data(model.index(10, 1))
     assert 0 < len(model._rows) <= 200
+
+
+def test_english_lists_show_english_statuses(demo_ledger, qtbot):
+    from broker_desk import i18n
+    from broker_desk.gui.lists import ListPage
+
+    i18n.set_language("en")
+    page = ListPage(demo_ledger, "contract")
+    qtbot.addWidget(page)
+    column = next(i for i, c in enumerate(page.model.columns) if c.key == "status")
+    shown = {page.model.data(page.model.index(r, column)) for r in range(200)}
+    assert "Registered" in shown and "已登记" not in shown
+    assert page.filter_widgets["status"].findText("Registered") > 0
+    assert page.filter_widgets["status"].itemData(page.filter_widgets["status"].findText("Registered")) == "已登记"
+
+
+def test_jobs_run_in_a_worker_thread_and_report_back(qtbot):
+    import threading
+
+    from broker_desk.errors import BrokerDeskError
+
+    jobs.SYNCHRONOUS = False
+    main = threading.get_ident()
+    seen = {}
+
+    def work(progress, cancelled):
+        seen["thread"] = threading.get_ident()
+        progress(0.5, "一半")
+        return 42
+
+    assert jobs.run_job(None, "测试", work) == 42
+    assert seen["thread"] != main
+
+    def fails(progress, cancelled):
+        raise BrokerDeskError("ledger.missing", path="x")
+
+    with pytest.raises(BrokerDeskError):
+        jobs.run_job(None, "测试", fails)

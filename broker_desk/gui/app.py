@@ -108,6 +108,7 @@ QPushButton:default, QPushButton#primary { background: #2f6fde; color: white; bo
 QPushButton:disabled { color: #9aa4b2; background: #f3f4f6; }
 QToolBar { background: #ffffff; border-bottom: 1px solid #e3e7ee; spacing: 4px; padding: 3px; }
 QStatusBar { background: #ffffff; border-top: 1px solid #e3e7ee; }
+QDialogButtonBox { dialogbuttonbox-buttons-have-icons: 0; }
 """
 
 

@@ -111,7 +111,7 @@ class HomePage(QWidget):
         header = tree.header()
         header.setStretchLastSection(False)
         for i, c in enumerate(columns):
-            mode = QHeaderView.ResizeMode.Stretch if c in ("title", "what") else QHeaderView.ResizeMode.ResizeToContents
+            mode = QHeaderView.ResizeMode.Stretch if c in ("title", "what", "seller") else QHeaderView.ResizeMode.ResizeToContents
             header.setSectionResizeMode(i, mode)
         tree.itemActivated.connect(self._activated)
         tree.itemDoubleClicked.connect(self._activated)

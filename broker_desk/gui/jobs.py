@@ -13,6 +13,7 @@ from PySide6.QtCore import QEventLoop, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from .. import i18n
+from ..errors import BrokerDeskError
 
 SYNCHRONOUS = False
 SHOW_AFTER_MS = 600
@@ -23,11 +24,11 @@ i18n.register({
 })
 
 
-class Cancelled(Exception):
-    """Raised inside a job when the user cancelled it."""
+class Cancelled(BrokerDeskError):
+    """The user cancelled the job (it wrote nothing)."""
 
-    def __str__(self) -> str:
-        return i18n.tr("gui.job.cancelled")
+    def __init__(self) -> None:
+        super().__init__("gui.job.cancelled")
 
 
 class _Worker(QThread):
@@ -76,10 +77,14 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
     worker.start()
     loop.exec()
     timer.stop()
-    dialog.close()
+    cancelled = worker.cancel_requested
     worker.wait()
+    worker.progressed.disconnect()  # progress still queued must not reach (and show) the dialog again
+    dialog.canceled.disconnect()  # closing a progress dialog emits canceled too
+    dialog.close()
+    dialog.deleteLater()
     if worker.error is not None:
         raise worker.error
-    if worker.cancel_requested:
+    if cancelled and worker.result is None:
         raise Cancelled()
     return worker.result

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from .. import codes, i18n, listing
 from .app import settings
-from .models import LedgerTableModel
+from .models import LedgerTableModel, code_label
 from .widgets import StatusDelegate
 
 i18n.register({
@@ -133,9 +133,9 @@ class ListPage(QWidget):
 
         facets = listing.facets(self.model.ledger)
         combo("category", i18n.tr("gui.filter.all_categories"),
-              [(c, c) for c in codes.tables().names("contract_category")])
+              [(code_label("category", c), c) for c in codes.tables().names("contract_category")])
         combo("status", i18n.tr("gui.filter.all_statuses"),
-              [(s, s) for s in codes.tables().names("registration_status")])
+              [(code_label("status", s), s) for s in codes.tables().names("registration_status")])
         combo("year", i18n.tr("gui.filter.all_years"),
               [(i18n.tr("gui.filter.year", year=y), y) for y in facets["years"]])
         combo("broker", i18n.tr("gui.filter.all_brokers"), [(n, i) for i, n in facets["brokers"]])

@@ -31,6 +31,18 @@ i18n.register({
 })
 
 
+_TABLES = {"status": "registration_status", "category": "contract_category", "subtype": "contract_subtype"}
+
+
+def code_label(key: str, value: str) -> str:
+    """A code-table value as shown: Chinese, or its English name in English."""
+    if i18n.get_language() == "zh" or key not in _TABLES:
+        return value
+    from .. import codes
+
+    return codes.tables().english(_TABLES[key], value) or value
+
+
 def days_text(days: int | None) -> str:
     if days is None:
         return ""
@@ -167,6 +179,8 @@ class LedgerTableModel(QAbstractTableModel):
             return days_text(value)
         if column.key == "warnings":
             return f"⚠ {value}" if value else ""
+        if column.kind == "status" or column.key in ("category", "subtype"):
+            return code_label(column.key, value)
         if column.kind == "percent":
             return f"{value / 100:g}%"
         return str(value)
