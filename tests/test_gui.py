@@ -262,3 +262,14 @@ def test_jobs_run_in_a_worker_thread_and_report_back(qtbot):
 
     with pytest.raises(BrokerDeskError):
         jobs.run_job(None, "测试", fails)
+
+
+def test_history_lists_who_changed_which_field(demo_ledger, qtbot):
+    from broker_desk.gui.history import HistoryDialog
+
+    demo_ledger.update("client", 3, {"contact": "历史联系人"})
+    dialog = HistoryDialog(demo_ledger, "client", 3)
+    qtbot.addWidget(dialog)
+    rows = [[dialog.tree.topLevelItem(i).text(c) for c in range(5)] for i in range(dialog.tree.topLevelItemCount())]
+    assert rows[0][2] == "新建"
+    assert rows[-1][2] == "联系人" and rows[-1][4] == "历史联系人"

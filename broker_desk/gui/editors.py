@@ -82,6 +82,10 @@ class RecordEditor(QDialog):
         self.general.setWordWrap(True)
         layout.addWidget(self.general)
         bottom = QHBoxLayout()
+        if self.record is not None:
+            history = QPushButton(i18n.tr("gui.history"))
+            history.clicked.connect(self.show_history)
+            bottom.addWidget(history)
         hint = QLabel(i18n.tr("gui.edit.required_hint"))
         hint.setObjectName("muted")
         bottom.addWidget(hint)
@@ -144,6 +148,11 @@ class RecordEditor(QDialog):
             column.addWidget(message)
             form.addRow(label, column)
         return form
+
+    def show_history(self) -> None:
+        from .history import HistoryDialog
+
+        HistoryDialog(self.ledger, self.entity, self.id, self).exec()
 
     def new_client(self, target: RefInput) -> None:
         editor = RecordEditor(self.ledger, "client", parent=self)

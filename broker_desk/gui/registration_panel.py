@@ -25,7 +25,7 @@ from .. import i18n, registration
 from ..errors import BrokerDeskError, ValidationError
 from ..money import yuan_text
 from .inputs import DateInput, LongTextInput, MoneyInput, TextInput
-from .models import STATUS_COLOURS, days_text
+from .models import STATUS_COLOURS, code_label, days_text
 
 i18n.register({
     "gui.reg.status": ("当前状态：", "Status: "),
@@ -62,7 +62,7 @@ class MoveDialog(QDialog):
         super().__init__(parent)
         self.ledger, self.contract, self.to = ledger, contract, to_status
         self.today = today or dt.date.today()
-        self.setWindowTitle(i18n.tr("gui.reg.dialog", status=to_status))
+        self.setWindowTitle(i18n.tr("gui.reg.dialog", status=code_label("status", to_status)))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         frm = contract["status"]
@@ -153,7 +153,7 @@ class RegistrationPanel(QWidget):
         self.contract = contract
         status = contract["status"]
         bg, fg = STATUS_COLOURS.get(status, ("#eee", "#333"))
-        self.status.setText(status)
+        self.status.setText(code_label("status", status))
         self.status.setStyleSheet(f"background: {bg}; color: {fg}; border-radius: 9px; padding: 2px 10px;")
         info = []
         if contract.get("accepted_on"):
@@ -173,7 +173,8 @@ class RegistrationPanel(QWidget):
         self.move_buttons = {}
         moves = self.ledger.allowed_moves(self.contract_id)
         for to in moves:
-            text = i18n.tr("gui.reg.reopen") if to == registration.DRAFT else i18n.tr("gui.reg.to", status=to)
+            text = i18n.tr("gui.reg.reopen") if to == registration.DRAFT else i18n.tr(
+                "gui.reg.to", status=code_label("status", to))
             button = QPushButton(text)
             if to != registration.DRAFT and to not in (registration.REFUSED, registration.CORRECTION, registration.WITHDRAWN):
                 button.setObjectName("primary")
@@ -185,7 +186,7 @@ class RegistrationPanel(QWidget):
         self.buttons_row.addStretch(1)
         self.history.clear()
         for event in self.ledger.registration_history(self.contract_id):
-            move = f"{event['from_status'] or ''} → {event['to_status']}"
+            move = f"{code_label('status', event['from_status'] or '')} → {code_label('status', event['to_status'])}"
             self.history.addTopLevelItem(QTreeWidgetItem([event["on_date"], move, event["note"] or "",
                                                           event["user"] or ""]))
 
