@@ -273,3 +273,21 @@ def test_history_lists_who_changed_which_field(demo_ledger, qtbot):
     rows = [[dialog.tree.topLevelItem(i).text(c) for c in range(5)] for i in range(dialog.tree.topLevelItemCount())]
     assert rows[0][2] == "新建"
     assert rows[-1][2] == "联系人" and rows[-1][4] == "历史联系人"
+
+
+def test_opening_an_old_ledger_upgrades_it_and_shows_it(tmp_path, qtbot, _isolated_home):
+    import shutil
+    from pathlib import Path
+
+    from broker_desk.gui.startup import Controller
+
+    path = tmp_path / "old.brokerdesk"
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v1.brokerdesk", path)
+    controller = Controller()
+    assert controller.open(path)
+    qtbot.addWidget(controller.window)
+    assert controller.ledger.schema_version >= 2
+    assert controller.window.pages["contract"].model.rowCount() == 30
+    assert list((_isolated_home / "backups" / "old").glob("old-v1-before-upgrade-*"))
+    controller.close_ledger(backup_on_close=True)
+    assert list((_isolated_home / "backups" / "old").glob("old-close-*"))

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 from .. import backup, check, demo, i18n, paths
 from ..errors import BrokerDeskError
 from ..ledger import Ledger
+from ..ledger import files as ledger_files
 from ..ledger.files import on_network_or_synced_folder
+from ..ledger.schema import SCHEMA_VERSION
 from .app import create_app, settings
 from .instance import InstanceGuard
 from .jobs import run_job
@@ -55,6 +57,7 @@ i18n.register({
     "gui.network": ("账本位于网络或云同步文件夹中。多台电脑同时写入可能损坏数据，建议放在本机磁盘上。",
                     "The ledger is on a network or cloud-synced folder; writes from several computers can damage it. A local disk is safer."),
     "gui.backup.working": ("正在备份…", "Backing up…"),
+    "gui.upgrading": ("正在升级账本（已先备份）…", "Upgrading the ledger (backed up first)…"),
     "gui.backup.done": ("已备份到 {path}", "Backed up to {path}"),
     "gui.restore.confirm": ("用 {source} 替换当前账本？当前账本会先自动备份。", "Replace the current ledger with {source}? It is backed up first."),
     "gui.restore.working": ("正在恢复…", "Restoring…"),
@@ -164,6 +167,7 @@ class Controller(QObject):
             QMessageBox.information(self.window, i18n.tr("gui.running.title"), i18n.tr("gui.running.text", path=path))
             return False
         try:
+            self._upgrade_first(path)
             ledger = Ledger.open(path)
         except BrokerDeskError as e:
             guard.release()
@@ -184,6 +188,12 @@ class Controller(QObject):
             QMessageBox.warning(self.window, i18n.tr("gui.network_title"), i18n.tr("gui.network"))
         self.daily_backup()
         return True
+
+    def _upgrade_first(self, path: Path) -> None:
+        """A ledger of an older schema is backed up and upgraded off the GUI thread, with progress."""
+        state, version = ledger_files.inspect(path)
+        if state == ledger_files.LEDGER and version < SCHEMA_VERSION:
+            run_job(self.window, i18n.tr("gui.upgrading"), lambda p, c: Ledger.open(path).close())
 
     def _bring_to_front(self) -> None:
         if self.window:
