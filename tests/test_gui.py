@@ -291,3 +291,16 @@ def test_opening_an_old_ledger_upgrades_it_and_shows_it(tmp_path, qtbot, _isolat
     assert list((_isolated_home / "backups" / "old").glob("old-v1-before-upgrade-*"))
     controller.close_ledger(backup_on_close=True)
     assert list((_isolated_home / "backups" / "old").glob("old-close-*"))
+
+
+def test_latest_changes_open_the_record_they_were_about(window, demo_ledger, qtbot, monkeypatch):
+    demo_ledger.update("contract", 7, {"note": "最近修改"})
+    window.refresh_all()
+    opened = []
+    monkeypatch.setattr(window, "open_record", lambda entity, id_: opened.append((entity, id_)))
+    window.home.openRecord.disconnect()
+    window.home.openRecord.connect(window.open_record)
+    item = window.home.recent.topLevelItem(0)
+    assert "修改技术合同" in item.text(2)
+    window.home._activated(item)
+    assert opened == [("contract", 7)]

@@ -52,6 +52,7 @@ i18n.register({
 
 class HomePage(QWidget):
     openContract = Signal(int)
+    openRecord = Signal(str, int)
     showOverdue = Signal()
 
     def __init__(self, ledger, parent: QWidget | None = None):
@@ -118,9 +119,11 @@ class HomePage(QWidget):
         return tree
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        id_ = item.data(0, Qt.ItemDataRole.UserRole)
-        if id_ is not None:
-            self.openContract.emit(id_)
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(data, int):
+            self.openContract.emit(data)
+        elif data:  # a change: the record it was about
+            self.openRecord.emit(data[0], data[1])
 
     def refresh(self) -> None:
         s = dashboard.summary(self.ledger, self.today)
@@ -150,7 +153,10 @@ class HomePage(QWidget):
         self.recent.clear()
         for op in s.recent:
             when = op["ts"].replace("T", " ").removesuffix("Z")
-            self.recent.addTopLevelItem(QTreeWidgetItem([local_time(op["ts"]) or when, op["user"], op["label"]]))
+            item = QTreeWidgetItem([local_time(op["ts"]) or when, op["user"], op["label"]])
+            if op["record"]:
+                item.setData(0, Qt.ItemDataRole.UserRole, list(op["record"]))
+            self.recent.addTopLevelItem(item)
 
 
 def local_time(ts: str) -> str | None:

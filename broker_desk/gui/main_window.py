@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.home.today = today
         self.home.refresh()
         self.home.openContract.connect(lambda id_: self.open_record("contract", id_))
+        self.home.openRecord.connect(self.open_record)
         self.home.showOverdue.connect(self.show_overdue)
         self.pages: dict[str, ListPage] = {}
         self.nav.addItem(i18n.tr("gui.home"))

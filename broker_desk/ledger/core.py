@@ -226,9 +226,20 @@ class Ledger:
                 for ts, user, kind, action, field, old, new in cur]
 
     def recent_ops(self, limit: int = 20) -> list[dict]:
-        return [dict(id=i, ts=ts, user=u, kind=k, label=journal.label_text(lbl))
-                for i, ts, u, k, lbl in self.conn.execute(
-                    "SELECT id, ts, user, kind, label FROM ops ORDER BY id DESC LIMIT ?", [limit])]
+        """The latest actions, newest first; ``record`` is (entity, id) of the one record an action
+        was about (a registration step counts for its contract), or None."""
+        ops = [dict(id=i, ts=ts, user=u, kind=k, label=journal.label_text(lbl), record=None)
+               for i, ts, u, k, lbl in self.conn.execute(
+                   "SELECT id, ts, user, kind, label FROM ops ORDER BY id DESC LIMIT ?", [limit])]
+        for op in ops:
+            touched = {(e, u) for e, u in self.conn.execute(
+                "SELECT entity, uid FROM changes WHERE op_id = ? AND entity != 'registration_event' LIMIT 2",
+                [op["id"]])}
+            if len(touched) == 1:
+                entity, uid = touched.pop()
+                row = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+                op["record"] = (entity, row[0]) if row else None
+        return ops
 
     # -- writing -------------------------------------------------------------------
     @contextmanager
