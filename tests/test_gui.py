@@ -304,3 +304,17 @@ def test_latest_changes_open_the_record_they_were_about(window, demo_ledger, qtb
     assert "修改技术合同" in item.text(2)
     window.home._activated(item)
     assert opened == [("contract", 7)]
+
+
+def test_settings_dialog_changes_the_time_limit(demo_ledger, qtbot):
+    from broker_desk.gui.settings_dialog import SettingsDialog
+
+    before = len(demo_ledger.overdue(DEMO_TODAY))
+    dialog = SettingsDialog(demo_ledger)
+    qtbot.addWidget(dialog)
+    dialog.days.setValue(10)
+    dialog.office.setText("杭州市技术合同登记处")
+    dialog.accept()
+    assert demo_ledger.setting("registration.limit_days") == 10
+    assert demo_ledger.setting("office_name") == "杭州市技术合同登记处"
+    assert len(demo_ledger.overdue(DEMO_TODAY)) > before

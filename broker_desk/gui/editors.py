@@ -31,7 +31,6 @@ i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
     "gui.edit.edit": ("{entity}：{name}", "{entity}: {name}"),
     "gui.edit.save": ("保存", "Save"),
-    "gui.edit.saved_with_warnings": ("已保存，但请注意：\n{warnings}", "Saved, but note:\n{warnings}"),
     "gui.edit.discard_title": ("放弃修改？", "Discard changes?"),
     "gui.edit.discard": ("修改尚未保存，确定关闭吗？", "The changes are not saved. Close anyway?"),
     "gui.edit.new_client": ("新建…", "New…"),

@@ -30,10 +30,8 @@ from ..money import daxie, parse_yuan, yuan_text
 
 i18n.register({
     "gui.pick_date": ("选择日期", "Pick a date"),
-    "gui.today": ("今天", "Today"),
     "gui.yuan_placeholder": ("元，如 1250000 或 125万", "yuan, e.g. 1250000 or 125万"),
     "gui.date_placeholder": ("如 2025-03-05", "e.g. 2025-03-05"),
-    "gui.none": ("（无）", "(none)"),
 })
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -45,7 +46,10 @@ class SettingsDialog(Dialog):
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(settings().value("language", "zh"))))
-        form.addRow(i18n.tr("gui.settings.language"), self.language)
+        language = QHBoxLayout()
+        language.addWidget(self.language)
+        language.addWidget(QLabel(i18n.tr("gui.settings.language_note")))
+        form.addRow(i18n.tr("gui.settings.language"), language)
         self.office = QLineEdit(ledger.setting("office_name") or "")
         form.addRow(i18n.tr("gui.settings.office"), self.office)
         limit = QHBoxLayout()
