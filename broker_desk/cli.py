@@ -36,6 +36,12 @@ i18n.register({
     "cli.backup.to": ("备份文件（默认：备份文件夹中带时间的文件）", "backup file (default: a timestamped file in the backup folder)"),
     "cli.restore": ("检查备份后用它替换账本（先备份当前账本）", "replace the ledger with a checked backup (the current ledger is backed up first)"),
     "cli.restore.file": ("备份文件", "backup file"),
+    "cli.template": ("写出空白的导入工作簿：标准表头、下拉列表、填写说明", "write an empty import workbook: canonical headers, drop-down lists, instructions"),
+    "cli.template.file": ("要写入的 .xlsx 文件", "the .xlsx file to write"),
+    "cli.export": ("把账本（或某一年的合同）导出为标准工作簿", "export the ledger (or one year's contracts) as the canonical workbook"),
+    "cli.export.file": ("要写入的 .xlsx 文件", "the .xlsx file to write"),
+    "cli.export.year": ("只导出该年签订的合同，以及它们涉及的客户、成果和经纪人", "only the contracts signed in that year and the clients, achievements and brokers they refer to"),
+    "cli.force": ("文件已存在时覆盖它", "overwrite the file if it exists"),
     "cli.error": ("错误：{message}", "error: {message}"),
     "cli.bad_args": ("参数有误：{message}", "bad arguments: {message}"),
     "cli.no_display": ("没有可用的显示器，无法打开窗口。", "There is no display to open the window on."),
@@ -55,6 +61,9 @@ i18n.register({
     "cli.backup.done": ("已备份到 {path}", "Backed up to {path}"),
     "cli.restore.done": ("已从 {source} 恢复账本 {path}", "Restored the ledger {path} from {source}"),
     "cli.restore.safety": ("原账本已先备份到 {path}", "The replaced ledger was backed up to {path} first"),
+    "cli.template.done": ("已写出导入模板 → {path}", "Import template written → {path}"),
+    "cli.export.done": ("已导出：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}（{seconds:.1f} 秒）→ {path}",
+                        "Exported {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
     "cli.warning": ("注意：{message}", "warning: {message}"),
     "cli.network": ("账本位于网络或云同步文件夹中，多人同时写入可能损坏数据", "The ledger is on a network or cloud-synced folder; writes from several places can damage it"),
 })
@@ -84,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", type=Path, default=None, help=tr("cli.backup.to"))
     p = sub.add_parser("restore", parents=[common], help=tr("cli.restore"), description=tr("cli.restore"))
     p.add_argument("file", type=Path, help=tr("cli.restore.file"))
+    p = sub.add_parser("template", parents=[common], help=tr("cli.template"), description=tr("cli.template"))
+    p.add_argument("file", type=Path, help=tr("cli.template.file"))
+    p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    p = sub.add_parser("export", parents=[common], help=tr("cli.export"), description=tr("cli.export"))
+    p.add_argument("file", type=Path, help=tr("cli.export.file"))
+    p.add_argument("--year", type=int, default=None, help=tr("cli.export.year"))
+    p.add_argument("--force", action="store_true", help=tr("cli.force"))
     return parser
 
 
@@ -229,7 +245,34 @@ def cmd_restore(args) -> int:
     return OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
+def cmd_template(args) -> int:
+    from .workbook.template import write_template
+    from .workbook.writing import check_target
+
+    path = check_target(args.file, overwrite=args.force)
+    write_template(path)
+    print(tr("cli.template.done", path=path))
+    return OK
+
+
+def cmd_export(args) -> int:
+    from .workbook.export import export_workbook
+    from .workbook.schema import SHEETS
+    from .workbook.writing import check_target
+
+    path = check_target(args.file, overwrite=args.force)
+    start = time.perf_counter()
+    progress = _progress_printer()
+    with _open(args, create=False) as ledger:
+        written = export_workbook(ledger, path, year=args.year, progress=progress)
+    progress(None, "")
+    counts = {sheet.entity: written[sheet.name] for sheet in SHEETS}
+    print(tr("cli.export.done", seconds=time.perf_counter() - start, path=path, **counts))
+    return OK
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+            "template": cmd_template, "export": cmd_export}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -106,6 +106,7 @@ QPushButton { padding: 5px 14px; border: 1px solid #c9d1dc; border-radius: 4px; 
 QPushButton:hover { background: #f0f4fb; }
 QPushButton:default, QPushButton#primary { background: #2f6fde; color: white; border: 1px solid #2a62c6; }
 QPushButton:disabled { color: #9aa4b2; background: #f3f4f6; }
+QPushButton#primary:disabled { color: #eef2fa; background: #a9c0ea; border: 1px solid #a9c0ea; }
 QToolBar { background: #ffffff; border-bottom: 1px solid #e3e7ee; spacing: 4px; padding: 3px; }
 QStatusBar { background: #ffffff; border-top: 1px solid #e3e7ee; }
 QDialogButtonBox { dialogbuttonbox-buttons-have-icons: 0; }

@@ -56,6 +56,13 @@ i18n.register({
     "gui.about": ("技术经纪人工作台 {version}\n技术合同、客户、科技成果与认定登记台账。",
                   "BrokerDesk {version}\nA ledger of technology contracts, clients, achievements and registrations."),
     "gui.ledger_status": ("账本：{path}", "Ledger: {path}"),
+    "gui.excel.import": ("导入 Excel(&I)…", "&Import workbook…"),
+    "gui.excel.export": ("导出 Excel(&E)…", "&Export workbook…"),
+    "gui.excel.template": ("下载导入模板…", "Save an import template…"),
+    "gui.excel.filter": ("Excel 工作簿 (*.xlsx *.xlsm *.xls *.ods);;所有文件 (*)", "Workbooks (*.xlsx *.xlsm *.xls *.ods);;All files (*)"),
+    "gui.excel.exporting": ("正在导出…", "Exporting…"),
+    "gui.excel.exported": ("已导出到 {path}", "Exported to {path}"),
+    "gui.excel.template_saved": ("导入模板已保存到 {path}", "Import template saved to {path}"),
 })
 
 
@@ -145,6 +152,10 @@ class MainWindow(QMainWindow):
         for i, key in enumerate(["gui.home"] + [f"gui.list.{e}" for e in ENTITIES]):
             self._action(key, lambda _=False, i=i: self.nav.setCurrentRow(i), QKeySequence(f"Ctrl+{i + 1}"), view)
         self._action("gui.action.about", self.about, None, help_)
+        self.import_action = self._action("gui.excel.import", lambda: self.import_workbook(), QKeySequence("Ctrl+I"))
+        self.export_action = self._action("gui.excel.export", self.export_workbook, QKeySequence("Ctrl+E"))
+        self.template_action = self._action("gui.excel.template", self.save_template)
+        self.setAcceptDrops(True)
         tools = self.addToolBar("main")
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
@@ -246,6 +257,88 @@ class MainWindow(QMainWindow):
     def show_overdue(self) -> None:
         self.nav.setCurrentRow(1)
         self.pages["contract"].show_overdue()
+
+    # -- Excel -------------------------------------------------------------------------
+    WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+
+    def import_workbook(self, path: str | None = None) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from .import_dialog import ImportDialog
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, i18n.tr("gui.excel.import"), "", i18n.tr("gui.excel.filter"))
+            if not path:
+                return
+        dialog = ImportDialog(self.ledger, Path(path), self)
+        if dialog.load():
+            dialog.exec()
+            if dialog.result is not None and dialog.result.written:
+                self.refresh_all()
+
+    def export_workbook(self) -> None:
+        import datetime as dt
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..workbook.export import export_workbook
+        from .jobs import run_job
+
+        suggested = f"{self.ledger.path.stem}-{dt.date.today():%Y%m%d}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.excel.export"), suggested, "Excel (*.xlsx)")
+        if not path:
+            return
+        target = Path(path).with_suffix(".xlsx")
+        if target.exists():
+            target.unlink()  # the file dialog already asked whether to replace it
+        ledger_path = self.ledger.path
+
+        def work(progress, cancelled):
+            from ..ledger import Ledger
+
+            with Ledger.open(ledger_path, create=False) as led:
+                return export_workbook(led, target, progress=progress, cancelled=cancelled)
+        try:
+            run_job(self, i18n.tr("gui.excel.exporting"), work)
+        except Exception as e:  # noqa: BLE001
+            show_error(self, e)
+            return
+        self.statusBar().showMessage(i18n.tr("gui.excel.exported", path=target), 8000)
+
+    def save_template(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..workbook.template import write_template
+
+        path, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.excel.template"), "BrokerDesk-导入模板.xlsx",
+                                              "Excel (*.xlsx)")
+        if not path:
+            return
+        target = Path(path).with_suffix(".xlsx")
+        try:
+            if target.exists():
+                target.unlink()
+            write_template(target)
+        except (OSError, BrokerDeskError) as e:
+            show_error(self, e)
+            return
+        self.statusBar().showMessage(i18n.tr("gui.excel.template_saved", path=target), 8000)
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) == 1 and urls[0].toLocalFile().lower().endswith(self.WORKBOOK_SUFFIXES):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            event.acceptProposedAction()
+            self.import_workbook(urls[0].toLocalFile())
 
     def about(self) -> None:
         from .. import __version__

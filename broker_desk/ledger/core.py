@@ -249,7 +249,9 @@ class Ledger:
             op = Op(self.conn, self.user, kind, {"code": code, "args": args}, target)
             yield op
 
-    def _check(self, entity: str, values: dict, current: dict | None) -> tuple[dict, list]:
+    def check_record(self, entity: str, values: dict, current: dict | None) -> tuple[dict, list]:
+        """Normalise and validate ``values`` for a new record (``current`` None) or over ``current``:
+        the columns to write and the warnings kept on the record; :class:`ValidationError` otherwise."""
         if entity == "contract":
             values = contracts.legacy_kind(values, current)
         ck = Checker(entity, values, current, exists=self.exists)
@@ -268,14 +270,14 @@ class Ledger:
         """Every problem ``values`` would raise (errors and warnings), without saving anything."""
         current = self.get(entity, id_) if id_ is not None else None
         try:
-            return self._check(entity, dict(values), current)[1]
+            return self.check_record(entity, dict(values), current)[1]
         except ValidationError as e:
             return e.problems
 
     def add(self, entity: str, values: dict) -> Changes:
         """Validate and insert a record; :class:`ValidationError` lists every problem."""
         values = dict(values)
-        out, warnings = self._check(entity, values, None)
+        out, warnings = self.check_record(entity, values, None)
         with self.operation("op.add", entity=entity, name=_display_name(entity, out)) as op:
             op.insert(entity, out)
         op.changes.warnings = warnings
@@ -285,7 +287,7 @@ class Ledger:
         current = self.get(entity, id_)
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
-        out, warnings = self._check(entity, dict(values), current)
+        out, warnings = self.check_record(entity, dict(values), current)
         with self.operation("op.update", entity=entity, name=_display_name(entity, {**current, **out})) as op:
             op.update(entity, id_, out)
         op.changes.warnings = warnings

@@ -1,0 +1,247 @@
+"""The import dialog: which sheets and columns were recognised (a column the
+program does not know can be mapped by hand, and the choice is remembered), a
+check that lists every problem with its place, then the import itself with
+progress and cancel, and its summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n
+from ..errors import BrokerDeskError
+from ..workbook import importer, reader
+from ..workbook.cells import CellError, parse_text
+from ..workbook.schema import SHEETS_BY_NAME
+from .app import settings
+from .jobs import run_job
+from .widgets import show_error
+
+i18n.register({
+    "gui.import.title": ("导入 Excel：{file}", "Import workbook: {file}"),
+    "gui.import.reading": ("正在读取 {file}…", "Reading {file}…"),
+    "gui.import.checking": ("正在检查…", "Checking…"),
+    "gui.import.importing": ("正在导入…", "Importing…"),
+    "gui.import.columns": ("列的对应", "Columns"),
+    "gui.import.problems": ("问题（{errors} 个错误，{warnings} 个提示）", "Problems ({errors} errors, {warnings} warnings)"),
+    "gui.import.sheet_in_file": ("工作表“{name}”→ {sheet}（表头在第 {row} 行，{rows} 行数据）",
+                                 "Sheet “{name}” → {sheet} (header in row {row}, {rows} data rows)"),
+    "gui.import.header": ("表格中的列", "Column in the file"),
+    "gui.import.field": ("导入为", "Imported as"),
+    "gui.import.sample": ("示例", "Sample"),
+    "gui.import.skip_column": ("（不导入）", "(not imported)"),
+    "gui.import.unmapped": ("有 {count} 列无法自动识别，可在“导入为”中手动选择", "{count} columns were not recognised; choose what they are under “Imported as”"),
+    "gui.import.check": ("检查", "Check"),
+    "gui.import.run": ("导入", "Import"),
+    "gui.import.close": ("关闭", "Close"),
+    "gui.import.skip_invalid": ("跳过有错误的行，导入其余各行", "Skip rows with errors, import the rest"),
+    "gui.import.col.where": ("位置", "Where"),
+    "gui.import.col.level": ("级别", "Level"),
+    "gui.import.col.message": ("问题", "Problem"),
+    "gui.import.error": ("错误", "Error"),
+    "gui.import.warning": ("提示", "Warning"),
+    "gui.import.summary_line": ("{sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
+                                "{sheet}: {inserted} new, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
+    "gui.import.created": ("（另新建 {created} 条）", " ({created} created for references)"),
+    "gui.import.would": ("检查结果（尚未写入）：", "Check result (nothing written yet):"),
+    "gui.import.done": ("已导入：", "Imported:"),
+    "gui.import.refused": ("有错误，未写入任何数据。请修改表格后重试，或勾选“跳过有错误的行”。",
+                           "There are errors; nothing was written. Fix the workbook, or choose to skip rows with errors."),
+})
+
+
+def summary_text(result: importer.ImportResult) -> str:
+    lines = []
+    for sheet, s in result.summaries.items():
+        line = i18n.tr("gui.import.summary_line", sheet=sheet, inserted=s.inserted, updated=s.updated,
+                       unchanged=s.unchanged, rejected=s.rejected)
+        if s.created:
+            line += i18n.tr("gui.import.created", created=s.created)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class ImportDialog(QDialog):
+    """Emits nothing: ``result`` holds the last import (``result.written`` when it wrote)."""
+
+    def __init__(self, ledger, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger, self.path = ledger, Path(path)
+        self.result: importer.ImportResult | None = None
+        self.sheets: list[reader.RawSheet] = []
+        self.setWindowTitle(i18n.tr("gui.import.title", file=self.path.name))
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.columns_page = QWidget()
+        self.columns_layout = QVBoxLayout(self.columns_page)
+        self.problems = QTreeWidget()
+        self.problems.setRootIsDecorated(False)
+        self.problems.setAlternatingRowColors(True)
+        self.problems.setHeaderLabels([i18n.tr(f"gui.import.col.{c}") for c in ("where", "level", "message")])
+        self.problems.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.tabs.addTab(self.columns_page, i18n.tr("gui.import.columns"))
+        self.tabs.addTab(self.problems, i18n.tr("gui.import.problems", errors=0, warnings=0))
+        layout.addWidget(self.tabs, 1)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        bottom = QHBoxLayout()
+        self.skip_invalid = QCheckBox(i18n.tr("gui.import.skip_invalid"))
+        bottom.addWidget(self.skip_invalid)
+        bottom.addStretch(1)
+        self.check_button = QPushButton(i18n.tr("gui.import.check"))
+        self.check_button.clicked.connect(self.check)
+        self.import_button = QPushButton(i18n.tr("gui.import.run"))
+        self.import_button.setObjectName("primary")
+        self.import_button.clicked.connect(self.run_import)
+        close = QPushButton(i18n.tr("gui.import.close"))
+        close.clicked.connect(self.reject)
+        for button in (self.check_button, self.import_button, close):
+            bottom.addWidget(button)
+        layout.addLayout(bottom)
+        self.mapping_boxes: dict[tuple[str, str], QComboBox] = {}
+        self.resize(980, 640)
+
+    # -- reading and the column preview ---------------------------------------------------------
+    def load(self) -> bool:
+        """Read the workbook (off the GUI thread) and show how its columns map; False if unusable.
+
+        Hand mappings are remembered per canonical sheet (技术合同, 客户…) and header text."""
+        saved = settings().value("import/mappings", {}) or {}
+        try:
+            self.sheets = run_job(self.parentWidget(), i18n.tr("gui.import.reading", file=self.path.name),
+                                  lambda p, c: reader.read_workbook(self.path, saved, p, c))
+        except BrokerDeskError as e:
+            show_error(self.parentWidget(), e)
+            return False
+        self.show_columns()
+        return True
+
+    def show_columns(self) -> None:
+        while self.columns_layout.count():
+            item = self.columns_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        unmapped = 0
+        for raw in self.sheets:
+            if raw.sheet is None:
+                continue
+            self.columns_layout.addWidget(QLabel(i18n.tr(
+                "gui.import.sheet_in_file", name=raw.name, sheet=raw.sheet.name, row=raw.header_row,
+                rows=len(raw.rows))))
+            tree = QTreeWidget()
+            tree.setRootIsDecorated(False)
+            tree.setHeaderLabels([i18n.tr("gui.import.header"), i18n.tr("gui.import.field"),
+                                  i18n.tr("gui.import.sample")])
+            tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+            tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+            mapped = {index: column.header for index, (column, _) in raw.columns.items()}
+            for index, header in enumerate(raw.headers):
+                if not str(header or "").strip():
+                    continue
+                sample = "；".join(_shown(row[index]) for _, row in raw.rows[:3]
+                                  if index < len(row) and row[index] not in (None, ""))
+                item = QTreeWidgetItem([str(header), "", sample])
+                tree.addTopLevelItem(item)
+                box = QComboBox()
+                box.addItem(i18n.tr("gui.import.skip_column"), None)
+                for column in SHEETS_BY_NAME[raw.sheet.name].columns:
+                    box.addItem(column.header, column.header)
+                box.setCurrentIndex(max(0, box.findData(mapped.get(index))))
+                if index not in mapped:
+                    unmapped += 1
+                    item.setForeground(0, QBrush(QColor("#a86400")))
+                box.currentIndexChanged.connect(lambda _i, raw=raw, header=str(header), box=box:
+                                                self.remap(raw, header, box.currentData()))
+                tree.setItemWidget(item, 1, box)
+                self.mapping_boxes[(raw.name, str(header))] = box
+            tree.resizeColumnToContents(0)
+            tree.setColumnWidth(1, 200)
+            self.columns_layout.addWidget(tree, 1)
+        if unmapped:
+            note = QLabel(i18n.tr("gui.import.unmapped", count=unmapped))
+            note.setStyleSheet("color: #a86400;")
+            self.columns_layout.addWidget(note)
+
+    def remap(self, raw: reader.RawSheet, header: str, canonical: str | None) -> None:
+        """Map a column by hand; remembered for files to come, applied by reading again."""
+        saved = settings().value("import/mappings", {}) or {}
+        sheet_map = dict(saved.get(raw.sheet.name, {}))
+        if canonical:
+            sheet_map[header] = canonical
+        else:
+            sheet_map.pop(header, None)
+        saved[raw.sheet.name] = sheet_map
+        settings().setValue("import/mappings", saved)
+        self.load()
+
+    # -- checking and importing ----------------------------------------------------------------------
+    def _run(self, dry_run: bool) -> importer.ImportResult | None:
+        title = i18n.tr("gui.import.checking" if dry_run else "gui.import.importing")
+        skip = self.skip_invalid.isChecked()
+        try:
+            return run_job(self, title, lambda p, c: importer.import_sheets(
+                self.ledger, self.path.name, self.sheets, dry_run=dry_run, skip_invalid=skip, progress=p,
+                cancelled=c))
+        except BrokerDeskError as e:
+            show_error(self, e)
+            return None
+
+    def check(self) -> None:
+        result = self._run(dry_run=True)
+        if result is not None:
+            self.show_result(result, i18n.tr("gui.import.would"))
+
+    def run_import(self) -> None:
+        result = self._run(dry_run=False)
+        if result is None:
+            return
+        self.result = result
+        if result.written:
+            self.show_result(result, i18n.tr("gui.import.done"))
+            self.import_button.setEnabled(False)
+            self.check_button.setEnabled(False)
+        else:
+            self.show_result(result, i18n.tr("gui.import.refused"))
+
+    def show_result(self, result: importer.ImportResult, heading: str) -> None:
+        self.problems.clear()
+        for p in result.problems:
+            item = QTreeWidgetItem([f"{p.sheet} 第 {p.row} 行 {p.column}".strip() if i18n.get_language() == "zh"
+                                    else f"{p.sheet} row {p.row} {p.column}".strip(),
+                                    i18n.tr("gui.import.error" if p.is_error else "gui.import.warning"), p.message])
+            item.setForeground(1, QBrush(QColor("#c62828" if p.is_error else "#a86400")))
+            item.setToolTip(2, p.line())
+            self.problems.addTopLevelItem(item)
+        self.tabs.setTabText(1, i18n.tr("gui.import.problems", errors=len(result.errors),
+                                        warnings=len(result.warnings)))
+        if result.problems:
+            self.tabs.setCurrentIndex(1)
+        self.summary.setText(f"{heading}\n{summary_text(result)}")
+
+
+
+def _shown(value) -> str:
+    """A cell as a person reads it (1.0 is 1, a date without its midnight)."""
+    try:
+        return parse_text(value) or ""
+    except CellError:
+        return str(value)

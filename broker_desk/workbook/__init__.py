@@ -1,0 +1,1 @@
+"""The canonical workbook (DESIGN.md §4): template, tolerant import, exact export."""

@@ -1,0 +1,313 @@
+"""``export``: the ledger (or one year's contracts) as the canonical workbook
+(DESIGN.md §4), ready to be read again by ``import`` or by any other program.
+
+:func:`cell_values` says what each cell holds, as Python values; :func:`export_workbook`
+writes exactly those with XlsxWriter in constant-memory mode. Each sheet is one
+SQL query in id order; names of parties, achievements and brokers come from
+small dictionaries made once.
+
+Cells by kind: text as text (never a formula, whatever it starts with), money
+as a number of 元 formatted ``#,##0.00``, dates as Excel dates formatted
+``yyyy-mm-dd``, a party as its 名称 (its 统一社会信用代码 when another client has
+the same name), an achievement as its 成果名称 (its 记录ID when the title is not
+unique), brokers as ``张三(60%)；李四(40%)`` (``姓名（证书编号）`` for namesakes).
+A namesake with no code or certificate number keeps its bare name, so that
+``import`` says it is ambiguous rather than guessing. A blank field is an empty
+cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import i18n
+from ..fields import TABLES
+from . import schema
+from .schema import Sheet
+from .writing import EXCEL_EPOCH_ORDINAL, Cancelled, Styles, atomic_workbook, column_width
+
+i18n.register({
+    "export.sheet": ("正在写入“{sheet}”", "Writing “{sheet}”"),
+    "export.saving": ("正在保存文件", "Saving the file"),
+})
+
+#: Rows between two looks at ``cancelled()`` (and at the clock, for progress).
+CHECK_EVERY = 2000
+#: Rows looked at to fit the column widths.
+WIDTH_SAMPLE = 200
+#: Seconds between two progress reports.
+PROGRESS_INTERVAL = 0.2
+#: Share of the progress bar for the rows; the rest is XlsxWriter assembling the file.
+ROWS_SHARE = 0.85
+
+ProgressFn = Callable[[float, str], None]
+
+
+# -- what the cells hold ----------------------------------------------------------------
+
+class _Scope:
+    """The SQL that picks the records an export covers: all, or one year's contracts
+    and exactly what they refer to."""
+
+    def __init__(self, year: int | None):
+        self.params: list = [] if year is None else [f"{year:04d}-", f"{year + 1:04d}-"]
+        signed = "FROM contracts WHERE signed_on >= ?1 AND signed_on < ?2"
+        achievements = f"SELECT achievement_id {signed} AND achievement_id IS NOT NULL"
+        self.ids = {} if year is None else {  # entity -> the query of its ids in scope
+            "contract": f"SELECT id {signed}",
+            "achievement": achievements,
+            "broker": f"SELECT broker_id FROM contract_brokers WHERE contract_id IN (SELECT id {signed})",
+            "client": (f"SELECT buyer_id {signed} UNION SELECT seller_id {signed} "
+                       f"UNION SELECT holder_id FROM achievements WHERE id IN ({achievements})"),
+        }
+
+    def where(self, entity: str, column: str = "id") -> str:
+        """`` WHERE column IN (ids of entity in scope)``, or nothing when all are."""
+        ids = self.ids.get(entity)
+        return f" WHERE {column} IN ({ids})" if ids else ""
+
+    def count(self, conn, entity: str) -> int:
+        if entity == "registration_event":
+            where = self.where("contract", "contract_id")
+        else:
+            where = self.where(entity)
+        return conn.execute(f"SELECT count(*) FROM {TABLES[entity]}{where}", self.params).fetchone()[0]
+
+
+class _Names:
+    """How a record that others refer to is written in their cells (over the whole ledger,
+    so that a name is ambiguous here when it would be ambiguous on re-import)."""
+
+    def __init__(self, conn):
+        self.party = dict(conn.execute(
+            "SELECT id, CASE WHEN name IN (SELECT name FROM clients GROUP BY name HAVING count(*) > 1) "
+            "THEN coalesce(credit_code, name) ELSE name END FROM clients"))
+        self.achievement = dict(conn.execute(
+            "SELECT id, CASE WHEN title IN (SELECT title FROM achievements GROUP BY title HAVING count(*) > 1) "
+            "THEN uid ELSE title END FROM achievements"))
+        self.broker = dict(conn.execute(
+            "SELECT id, CASE WHEN name IN (SELECT name FROM brokers GROUP BY name HAVING count(*) > 1) "
+            "AND cert_no IS NOT NULL THEN name || '（' || cert_no || '）' ELSE name END FROM brokers"))
+
+
+def share_text(share_bp: int) -> str:
+    """6000 -> ``60%``, 3333 -> ``33.33%``, 3350 -> ``33.5%``."""
+    return f"{share_bp / 100:g}%"
+
+
+class _Dates(dict):
+    """ISO text -> date, parsed once per distinct day (text that is no date stays text)."""
+
+    def __missing__(self, text: str):
+        try:
+            value = dt.date.fromisoformat(text)
+        except (TypeError, ValueError):
+            value = text
+        self[text] = value
+        return value
+
+
+def _select(sheet: Sheet) -> list[str]:
+    """The SQL expression for each column of an entity sheet (brokers: the contract id, filled later)."""
+    exprs = []
+    for column in sheet.columns:
+        if column.kind == "money":
+            exprs.append(f"{column.field} / 100.0")  # the double nearest fen/100, like Python's fen / 100
+        elif column.kind == "brokers":
+            exprs.append("id")
+        else:
+            exprs.append(column.field)
+    return exprs
+
+
+def _converters(sheet: Sheet, names: _Names, dates: _Dates) -> list[tuple[int, Callable]]:
+    """(column index, function) for the columns whose SQL value is not yet the cell's value."""
+    by_kind = {"party": names.party.__getitem__, "achievement": names.achievement.__getitem__,
+               "date": dates.__getitem__}
+    return [(i, by_kind[c.kind]) for i, c in enumerate(sheet.columns) if c.kind in by_kind]
+
+
+def _broker_texts(conn, scope: _Scope, names: _Names) -> Iterator[tuple[int, str]]:
+    """(contract id, ``张三(60%)；李四(40%)``) in contract id order, the brokers in the contract's order."""
+    rows = conn.execute("SELECT contract_id, broker_id, share_bp FROM contract_brokers"
+                        f"{scope.where('contract', 'contract_id')} ORDER BY contract_id, rowid", scope.params)
+    broker, shares = names.broker, {}
+    for contract_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        parts = []
+        for _, broker_id, bp in group:
+            share = shares.get(bp) or shares.setdefault(bp, share_text(bp))
+            parts.append(f"{broker[broker_id]}({share})")
+        yield contract_id, "；".join(parts)
+
+
+def _entity_rows(conn, sheet: Sheet, scope: _Scope, names: _Names, dates: _Dates) -> Iterator[list]:
+    sql = f"SELECT {', '.join(_select(sheet))} FROM {TABLES[sheet.entity]}{scope.where(sheet.entity)} ORDER BY id"
+    converters = _converters(sheet, names, dates)
+    brokers_at = next((i for i, c in enumerate(sheet.columns) if c.kind == "brokers"), None)
+    texts = _broker_texts(conn, scope, names) if brokers_at is not None else iter(())
+    pending = next(texts, None)
+    for record in conn.execute(sql, scope.params):
+        row = list(record)
+        for i, convert in converters:
+            value = row[i]
+            if value is not None:
+                row[i] = convert(value)
+        if brokers_at is not None:
+            contract_id = row[brokers_at]
+            while pending is not None and pending[0] < contract_id:
+                pending = next(texts, None)
+            if pending is not None and pending[0] == contract_id:
+                row[brokers_at] = pending[1]
+                pending = next(texts, None)
+            else:
+                row[brokers_at] = None
+        yield row
+
+
+def _history_rows(conn, scope: _Scope, names: _Names, dates: _Dates) -> Iterator[list]:
+    party = names.party
+    sql = ("SELECT c.contract_no, c.seller_id, e.to_status, e.on_date, e.note FROM registration_events e "
+           f"JOIN contracts c ON c.id = e.contract_id{scope.where('contract', 'e.contract_id')} "
+           "ORDER BY e.contract_id, e.id")
+    for contract_no, seller_id, status, on_date, note in conn.execute(sql, scope.params):
+        yield [contract_no, party[seller_id], status, dates[on_date] if on_date else None, note]
+
+
+def cell_values(ledger, year: int | None = None) -> Iterator[tuple[Sheet, Iterator[list]]]:
+    """Each sheet of :data:`schema.SHEETS` in order, with its rows as lists of cell values
+    (str, float 元, datetime.date or None) in the order of the sheet's columns.
+
+    With ``year``: only the contracts signed in that year, their registration history,
+    and the clients, achievements and brokers they refer to.
+    """
+    conn, scope = ledger.conn, _Scope(year)
+    names, dates = _Names(conn), _Dates()
+    for sheet in schema.SHEETS:
+        if sheet.entity == "registration_event":
+            yield sheet, _history_rows(conn, scope, names, dates)
+        else:
+            yield sheet, _entity_rows(conn, sheet, scope, names, dates)
+
+
+def row_counts(ledger, year: int | None = None) -> dict[str, int]:
+    """How many rows each sheet of an export would have."""
+    scope = _Scope(year)
+    return {sheet.name: scope.count(ledger.conn, sheet.entity) for sheet in schema.SHEETS}
+
+
+# -- writing -------------------------------------------------------------------------------
+
+class _Progress:
+    """Calls ``progress`` at most every :data:`PROGRESS_INTERVAL` seconds and ``cancelled`` every
+    :data:`CHECK_EVERY` rows; raises :class:`Cancelled` when asked to stop. Work is counted in
+    cells: a contract row costs six times a row of 登记进度."""
+
+    def __init__(self, total_cells: int, progress: ProgressFn | None, cancelled: Callable[[], bool] | None):
+        self.total, self.done = max(total_cells, 1), 0
+        self.progress, self.cancelled = progress, cancelled
+        self.last = 0.0
+
+    def report(self, fraction: float, message: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress is not None and (force or now - self.last >= PROGRESS_INTERVAL):
+            self.last = now
+            self.progress(fraction, message)
+
+    def cells(self, count: int, message: str) -> None:
+        self.done += count
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled
+        self.report(ROWS_SHARE * self.done / self.total, message)
+
+
+def _excel_serial(value) -> int | str:
+    """A date's Excel serial number (days since 1899-12-30); anything else as text."""
+    return value.toordinal() - EXCEL_EPOCH_ORDINAL if isinstance(value, dt.date) else str(value)
+
+
+def _write_sheet(workbook, styles: Styles, sheet: Sheet, rows: Iterator[list], tracker: _Progress) -> int:
+    ws = workbook.add_worksheet(sheet.name)
+    columns = sheet.columns
+    head = list(itertools.islice(rows, WIDTH_SAMPLE))
+    for c, column in enumerate(columns):
+        ws.set_column(c, c, column_width(column, column.header, [row[c] for row in head]))
+    ws.freeze_panes(1, 0)
+    for c, column in enumerate(columns):
+        ws.write_string(0, c, column.header, styles.for_header(column))
+
+    # write_string()/write_number() without their A1-notation decorator (a third of their time);
+    # never write(), which would take "=SUM(A1)" for a formula
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+    money, date_format = styles.money, styles.date
+    money_columns = [c for c, column in enumerate(columns) if column.kind == "money"]
+    date_columns = [c for c, column in enumerate(columns) if column.kind == "date"]
+    text_columns = [c for c in range(len(columns)) if c not in money_columns and c not in date_columns]
+    serials: dict = {}  # date -> its Excel serial number (text that is no date: itself)
+    message = i18n.tr("export.sheet", sheet=sheet.name)
+    r = 0
+    for r, row in enumerate(itertools.chain(head, rows), 1):
+        # a row's cells may come in any column order; None and "" are empty cells
+        for c in text_columns:
+            value = row[c]
+            if value:
+                write_string(r, c, value)
+        for c in money_columns:
+            value = row[c]
+            if value is not None:
+                write_number(r, c, value, money)
+        for c in date_columns:
+            value = row[c]
+            if value:
+                serial = serials.get(value)
+                if serial is None:
+                    serial = serials[value] = _excel_serial(value)
+                if type(serial) is int:
+                    write_number(r, c, serial, date_format)
+                else:
+                    write_string(r, c, serial)
+        if r % CHECK_EVERY == 0:
+            tracker.cells(CHECK_EVERY * len(columns), message)
+    tracker.cells(r % CHECK_EVERY * len(columns), message)
+    ws.autofilter(0, 0, max(r, 1), len(columns) - 1)
+    return r
+
+
+@contextmanager
+def _snapshot(conn) -> Iterator[None]:
+    """One read transaction around the whole export: every sheet sees the same ledger, even
+    while another program writes to it."""
+    conn.execute("SAVEPOINT export_snapshot")
+    try:
+        yield
+    finally:
+        conn.execute("RELEASE export_snapshot")
+
+
+def export_workbook(ledger, path: str | Path, year: int | None = None, progress: ProgressFn | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> dict[str, int] | None:
+    """Write the canonical workbook of ``ledger`` (or of the contracts signed in ``year``) to ``path``.
+
+    Returns the rows written per sheet name; None when ``cancelled()`` said stop, in which
+    case ``path`` is left as it was. ``progress(fraction, message)`` is called now and then.
+    An existing file at ``path`` is replaced (callers ask first).
+    """
+    written: dict[str, int] = {}
+    try:
+        with _snapshot(ledger.conn), atomic_workbook(path, constant_memory=True) as workbook:
+            counts = row_counts(ledger, year)
+            tracker = _Progress(sum(counts[s.name] * len(s.columns) for s in schema.SHEETS), progress, cancelled)
+            tracker.report(0.0, i18n.tr("export.sheet", sheet=schema.SHEETS[0].name), force=True)
+            styles = Styles(workbook)
+            for sheet, rows in cell_values(ledger, year):
+                written[sheet.name] = _write_sheet(workbook, styles, sheet, rows, tracker)
+            tracker.report(ROWS_SHARE, i18n.tr("export.saving"), force=True)
+    except Cancelled:
+        return None
+    tracker.report(1.0, i18n.tr("export.saving"), force=True)
+    return written

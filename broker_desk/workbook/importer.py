@@ -1,0 +1,725 @@
+"""Importing a workbook into the ledger: tolerant of the workbooks people
+really have, strict about what gets in.
+
+Every row is validated by the core's own rules. By default the import is all
+or nothing: one bad row and nothing is written. With ``skip_invalid`` the good
+rows are written and the bad ones listed; with ``dry_run`` nothing is written
+and the summary says what would happen. The whole import is one transaction
+and one action in the change log (so it can be undone), and a cancelled or
+failed import leaves the ledger as it was.
+
+Identity (DESIGN.md §4): 记录ID when given; else a contract's 登记编号, or its
+(合同编号, 卖方); a client's 统一社会信用代码, or its 名称. Re-importing an
+exported workbook changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .. import i18n, registration
+from ..contracts import share_bp
+from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
+from ..fields import clean_text
+from ..ledger.journal import new_uid
+from .cells import CellError, parse_date, parse_money, parse_text
+from .reader import RawSheet, column_letter, read_workbook
+from .schema import HISTORY, Column, Sheet
+
+i18n.register({
+    "import.op": ("导入 {file}", "Import {file}"),
+    "import.cancelled": ("导入已取消，账本未改动", "Import cancelled; the ledger was not changed"),
+    "import.duplicate_in_file": ("与第 {other} 行是同一条记录（{key}）", "Same record as row {other} ({key})"),
+    "import.unknown_uid_entity": ("记录ID {uid} 属于另一类记录", "Record ID {uid} belongs to another kind of record"),
+    "import.ambiguous_party": ("有 {count} 个客户名为“{name}”，请改填统一社会信用代码", "{count} clients are named “{name}”; give the credit code instead"),
+    "import.party_rejected": ("{label}“{name}”所在的客户行有误，未导入", "{label} “{name}”: its row in the client sheet has errors"),
+    "import.created_client": ("已新建客户“{name}”", "New client “{name}” created"),
+    "import.created_broker": ("已新建经纪人“{name}”", "New broker “{name}” created"),
+    "import.no_achievement": ("找不到科技成果“{value}”", "No achievement “{value}”"),
+    "import.ambiguous_achievement": ("有多项科技成果名为“{value}”，请改填其记录ID", "Several achievements are titled “{value}”; give its record ID"),
+    "import.bad_brokers": ("技术经纪人“{value}”无法识别，应写作 张三(60%)；李四(40%) 或 张三、李四", "Brokers “{value}” not understood; write 张三(60%)；李四(40%) or 张三、李四"),
+    "import.ambiguous_broker": ("有多名经纪人叫“{name}”，请写作 姓名（证书编号）", "Several brokers are named “{name}”; write 姓名（证书编号）"),
+    "import.status_needs": ("登记状态为“{status}”时须填写{fields}", "Status “{status}” needs {fields}"),
+    "import.status_kept": ("登记状态与账本不同（账本：{ledger}，表格：{sheet}）；未改动，登记状态请随登记进度导入", "Registration status differs (ledger: {ledger}, sheet: {sheet}); kept — import it with its registration history"),
+    "import.no_contract": ("找不到合同 {no}（卖方 {seller}）", "No contract {no} (seller {seller})"),
+    "import.contract_rejected": ("所属合同 {no} 未导入", "Its contract {no} was not imported"),
+    "import.history_move": ("登记进度不能从“{frm}”到“{to}”", "The history cannot move from “{frm}” to “{to}”"),
+    "import.history_order": ("日期 {date} 早于上一步 {last}", "Date {date} is before the previous step {last}"),
+    "import.history_end": ("登记进度最后为“{last}”，与合同的登记状态“{status}”不一致", "The history ends at “{last}” but the contract's status is “{status}”"),
+    "import.history_diverges": ("登记进度与账本中的不一致（账本第 {step} 步为 {ledger}），未导入", "The history differs from the ledger's (step {step} there is {ledger}); not imported"),
+    "import.history_older": ("账本中的登记进度更新，保留账本的", "The ledger's history is further along; the ledger's is kept"),
+})
+
+SUMMARY_KEYS = ("inserted", "updated", "unchanged", "rejected")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    file: str
+    sheet: str
+    row: int
+    column: str            # "M（合同金额）", or "" for the whole row
+    message: str
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def line(self) -> str:
+        return f"{self.file}:{self.sheet}:{self.row}:{self.column}: {self.message}"
+
+
+@dataclass
+class SheetSummary:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    created: int = 0       # clients or brokers made for parties named in other sheets
+
+
+@dataclass
+class ImportResult:
+    file: str
+    summaries: dict[str, SheetSummary] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    unmapped: dict[str, list[str]] = field(default_factory=dict)
+    written: bool = False
+    dry_run: bool = False
+
+    @property
+    def errors(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[RowProblem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+class _Rollback(Exception):
+    """Leaves the import's transaction without writing (dry run, or errors in all-or-nothing mode)."""
+
+
+class _RowFailed(Exception):
+    pass
+
+
+_BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
+_BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
+_CODE_LIKE = re.compile(r"^[0-9A-Z]{18}$")
+_UID_LIKE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_STATUS_NEEDS = {
+    registration.ACCEPTED: ("accepted_on", "reg_office"),
+    registration.CORRECTION: ("accepted_on",),
+    registration.REGISTERED: ("reg_no", "registered_on"),
+    registration.WITHDRAWN: ("reg_no", "registered_on"),
+}
+_REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
+
+
+def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool = False,
+                    overrides: dict[str, dict[str, str]] | None = None,
+                    progress: Callable[[float, str], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None, today: dt.date | None = None) -> ImportResult:
+    """Import the workbook at ``path``; raises BrokerDeskError for a file that cannot be used."""
+    report = progress or (lambda fraction, message: None)
+    sheets = read_workbook(path, overrides, lambda f, m: report(f * 0.3, m), cancelled)
+    return import_sheets(ledger, Path(path).name, sheets, dry_run=dry_run, skip_invalid=skip_invalid,
+                         progress=lambda f, m: report(0.3 + f * 0.7, m), cancelled=cancelled, today=today)
+
+
+def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bool = False,
+                  skip_invalid: bool = False, progress=None, cancelled=None,
+                  today: dt.date | None = None) -> ImportResult:
+    result = ImportResult(file_name, dry_run=dry_run)
+    for raw in sheets:
+        if raw.sheet is not None:
+            result.summaries.setdefault(raw.sheet.name, SheetSummary())
+            if raw.unmapped:
+                result.unmapped[raw.name] = [h for _, h in raw.unmapped]
+    job = _Import(ledger, result, sheets, progress or (lambda f, m: None), cancelled or (lambda: False),
+                  today or dt.date.today())
+    try:
+        with ledger.operation("import.op", file=file_name) as op:
+            job.op = op
+            op_id = op.op_id  # made before any row's savepoint, so a rejected row cannot take it along
+            job.run()
+            if dry_run or (result.errors and not skip_invalid):
+                raise _Rollback()
+            if not ledger.conn.execute("SELECT 1 FROM changes WHERE op_id = ? LIMIT 1", [op_id]).fetchone():
+                ledger.conn.execute("DELETE FROM ops WHERE id = ?", [op_id])  # nothing changed: nothing to undo
+    except _Rollback:
+        result.written = False  # the counts say what the import would do
+    else:
+        result.written = True
+    return result
+
+
+class _Import:
+    def __init__(self, ledger, result: ImportResult, sheets: list[RawSheet], progress, cancelled, today):
+        self.ledger, self.result, self.sheets = ledger, result, sheets
+        self.progress, self.cancelled, self.today = progress, cancelled, today
+        self.conn: sqlite3.Connection = ledger.conn
+        self.op = None
+        self.rejected_names: dict[str, set[str]] = {"client": set()}
+        self.rejected_contracts: set[tuple[str, str]] = set()
+        self.history: dict[tuple[str, str], list[tuple[RawSheet, int, dict, dict]]] = {}
+        self.imported_contracts: dict[tuple[str, str], int] = {}   # (合同编号, 卖方 as written) -> id
+        self.registration_updates: dict[int, tuple] = {}            # contract id -> what its history decides
+        self.inserted_here: set[tuple[str, int]] = set()            # records this file brought in by 记录ID
+        self.row_memory: list[tuple[str, int]] = []                 # records the current row wrote
+        self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
+        self.done_rows = 0
+        self.total_rows = max(1, sum(len(s.rows) for s in sheets if s.sheet is not None))
+        self._load_keys()
+
+    # -- what the ledger holds, for identity and references ------------------------------------
+    def _load_keys(self) -> None:
+        c = self.conn
+        self.clients_by_code = dict(c.execute("SELECT credit_code, id FROM clients WHERE credit_code IS NOT NULL"))
+        self.clients_by_name: dict[str, list[int]] = {}
+        for id_, name in c.execute("SELECT id, name FROM clients"):
+            self.clients_by_name.setdefault(name, []).append(id_)
+        self.client_names = dict(c.execute("SELECT id, name FROM clients"))
+        self.brokers_by_name: dict[str, list[int]] = {}
+        self.brokers_by_cert: dict[str, int] = {}
+        for id_, name, cert in c.execute("SELECT id, name, cert_no FROM brokers"):
+            self.brokers_by_name.setdefault(name, []).append(id_)
+            if cert:
+                self.brokers_by_cert[cert] = id_
+        self.achievements_by_title: dict[str, list[int]] = {}
+        for id_, title in c.execute("SELECT id, title FROM achievements"):
+            self.achievements_by_title.setdefault(title, []).append(id_)
+        self.contracts_by_reg = dict(c.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
+        self.contracts_by_key = {(no, seller): id_ for id_, no, seller in
+                                 c.execute("SELECT id, contract_no, seller_id FROM contracts")}
+        self.seen: dict[tuple, tuple[str, int]] = {}
+
+    def id_by_uid(self, entity: str, uid: str) -> int | None:
+        from ..fields import TABLES
+
+        r = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+        return r[0] if r else None
+
+    # -- the run ------------------------------------------------------------------------------
+    def run(self) -> None:
+        by_sheet = {}
+        for raw in self.sheets:
+            if raw.sheet is not None:
+                by_sheet.setdefault(raw.sheet.name, []).append(raw)
+        from .schema import SHEETS
+
+        for raw in by_sheet.get(HISTORY.name, []):  # read first: a contract's status follows its history
+            self._collect_history(raw)
+        for sheet in SHEETS:
+            if sheet is HISTORY:
+                continue
+            for raw in by_sheet.get(sheet.name, []):
+                self._sheet(raw)
+        self._apply_history()
+
+    def _tick(self) -> None:
+        self.done_rows += 1
+        if self.done_rows % 500 == 0:
+            if self.cancelled():
+                raise BrokerDeskError("import.cancelled")
+            self.progress(self.done_rows / self.total_rows, "")
+
+    def problem(self, raw: RawSheet, row: int, column: Column | None, message: str, severity=ERROR) -> None:
+        where = ""
+        if column is not None:
+            index = next((i for i, (c, _) in raw.columns.items() if c is column), None)
+            where = f"{column_letter(index)}（{raw.headers[index]}）" if index is not None else column.header
+        self.result.problems.append(RowProblem(self.result.file, raw.name, row, where, message, severity))
+
+    # -- cells to values -------------------------------------------------------------------------
+    def values(self, raw: RawSheet, row_no: int, cells: list) -> tuple[dict, dict[str, Column], bool]:
+        """Field values of one row, the column each came from, and whether every cell could be read."""
+        out: dict[str, Any] = {}
+        where: dict[str, Column] = {}
+        ok = True
+        for index, (column, scale) in raw.columns.items():
+            value = cells[index] if index < len(cells) else None
+            try:
+                if column.kind == "money":
+                    parsed = parse_money(value, scale)
+                elif column.kind == "date":
+                    parsed = parse_date(value)
+                else:
+                    parsed = parse_text(value)
+            except CellError as e:
+                self.problem(raw, row_no, column, str(e))
+                ok = False
+                continue
+            out[column.field] = parsed
+            where[column.field] = column
+        return out, where, ok
+
+    def fail(self, raw, row_no, where: dict[str, Column], error: ValidationError, entity: str) -> None:
+        for p in error.problems:
+            name = p.field.rsplit(".", 1)[-1]
+            self.problem(raw, row_no, where.get(name), p.message(), p.severity)
+
+    def warn(self, raw, row_no, where: dict[str, Column], warnings) -> None:
+        for p in warnings:
+            name = p.field.rsplit(".", 1)[-1]
+            self.problem(raw, row_no, where.get(name), p.message(), WARNING)
+
+    # -- one sheet -------------------------------------------------------------------------------
+    def _sheet(self, raw: RawSheet) -> None:
+        sheet = raw.sheet
+        summary = self.result.summaries[sheet.name]
+        for row_no, cells in raw.rows:
+            self._tick()
+            self.conn.execute("SAVEPOINT import_row")
+            try:
+                outcome = self._row(raw, sheet, row_no, cells)
+            except _RowFailed:
+                outcome = "rejected"
+            except sqlite3.IntegrityError as e:  # a rule the checks above missed: the row, not the import
+                self.problem(raw, row_no, None, str(e))
+                outcome = "rejected"
+            if outcome == "rejected":
+                self.conn.execute("ROLLBACK TO SAVEPOINT import_row")
+                self._forget_row()
+            else:  # the parties the row brought in stay: count and list them
+                for sheet_name, note_raw, note_row, column, message in self.row_notes:
+                    self.result.summaries.setdefault(sheet_name, SheetSummary()).created += 1
+                    self.problem(note_raw, note_row, column, message, WARNING)
+            self.row_memory.clear()
+            self.row_notes.clear()
+            self.conn.execute("RELEASE SAVEPOINT import_row")
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+    def _row(self, raw: RawSheet, sheet: Sheet, row_no: int, cells: list) -> str:
+        values, where, ok = self.values(raw, row_no, cells)
+        entity = sheet.entity
+        uid = values.pop("uid", None)
+        if uid is not None and not _UID_LIKE.match(uid.lower()):
+            self.problem(raw, row_no, where.get("uid"), i18n.tr("import.unknown_uid_entity", uid=uid))
+            ok = False
+        ok = self._references(raw, sheet, row_no, values, where) and ok
+        if not ok:
+            self._reject(entity, values)
+            raise _RowFailed()
+        current_id = self._identify(entity, uid, values)
+        key = self._key(entity, uid, values)
+        if key in self.seen:
+            other_sheet, other_row = self.seen[key]
+            self.problem(raw, row_no, None, i18n.tr("import.duplicate_in_file", other=other_row, key=" / ".join(
+                str(k) for k in key[1:] if k is not None)))
+            self._reject(entity, values)
+            raise _RowFailed()
+        self.seen[key] = (raw.name, row_no)
+        if entity == "contract":
+            return self._contract(raw, row_no, values, where, uid, current_id)
+        return self._write(raw, row_no, entity, values, where, uid, current_id)
+
+    def _reject(self, entity: str, values: dict) -> None:
+        if entity == "client" and values.get("name"):
+            self.rejected_names["client"].add(values["name"])
+            if values.get("credit_code"):
+                self.rejected_names["client"].add(values["credit_code"])
+        if entity == "contract" and values.get("contract_no"):
+            self.rejected_contracts.add((values["contract_no"], values.get("_seller_text") or ""))
+
+    def _write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None) -> str:
+        values = {k: v for k, v in values.items() if not k.startswith("_")}
+        current = self.ledger.get(entity, current_id) if current_id is not None else None
+        try:
+            out, warnings = self.ledger.check_record(entity, values, current)
+        except ValidationError as e:
+            self.fail(raw, row_no, where, e, entity)
+            self._reject(entity, values)
+            raise _RowFailed() from None
+        self.warn(raw, row_no, where, [w for w in warnings if w.field.rsplit(".", 1)[-1] in values])
+        if current is None:
+            if uid:
+                out["uid"] = uid
+            id_ = self.op.insert(entity, out, log_snapshot=False)
+            self._remember(entity, id_, out)
+            if uid:
+                self.inserted_here.add((entity, id_))
+            return "inserted"
+        changed = {k: v for k, v in out.items() if k != "warnings" and _differs(current.get(k), v, k)}
+        if not changed:
+            return "unchanged"
+        if "brokers" in changed:
+            changed["brokers"] = out["brokers"]
+        changed["warnings"] = out["warnings"]
+        self.op.update(entity, current_id, changed)
+        self._remember(entity, current_id, {**current, **out})
+        return "updated"
+
+    def _forget_row(self) -> None:
+        """A rejected row's writes were rolled back: so are the keys it added (parties it created)."""
+        for entity, id_ in self.row_memory:
+            maps = {"client": (self.clients_by_code, self.clients_by_name, self.client_names),
+                    "broker": (self.brokers_by_name, self.brokers_by_cert),
+                    "achievement": (self.achievements_by_title,),
+                    "contract": (self.contracts_by_reg, self.contracts_by_key)}[entity]
+            for mapping in maps:
+                for key in [k for k, v in mapping.items() if v == id_ or (isinstance(v, list) and id_ in v)]:
+                    if isinstance(mapping[key], list):
+                        mapping[key].remove(id_)
+                    else:
+                        del mapping[key]
+            self.inserted_here.discard((entity, id_))
+
+    def _remember(self, entity: str, id_: int, row: dict) -> None:
+        self.row_memory.append((entity, id_))
+        if entity == "client":
+            if row.get("credit_code"):
+                self.clients_by_code[row["credit_code"]] = id_
+            ids = self.clients_by_name.setdefault(row["name"], [])
+            if id_ not in ids:
+                ids.append(id_)
+            self.client_names[id_] = row["name"]
+        elif entity == "broker":
+            ids = self.brokers_by_name.setdefault(row["name"], [])
+            if id_ not in ids:
+                ids.append(id_)
+            if row.get("cert_no"):
+                self.brokers_by_cert[row["cert_no"]] = id_
+        elif entity == "achievement":
+            ids = self.achievements_by_title.setdefault(row["title"], [])
+            if id_ not in ids:
+                ids.append(id_)
+        elif entity == "contract":
+            if row.get("reg_no"):
+                self.contracts_by_reg[row["reg_no"]] = id_
+            self.contracts_by_key[(row["contract_no"], row["seller_id"])] = id_
+
+    # -- identity ----------------------------------------------------------------------------------
+    def _identify(self, entity: str, uid: str | None, values: dict) -> int | None:
+        """The record a row is: by 记录ID, else (another ledger's record: a merge) by its natural key —
+        but never a record this file itself brought in under another 记录ID."""
+        if uid:
+            found = self.id_by_uid(entity, uid)
+            if found is not None:
+                return found
+            found = self._natural(entity, values)
+            return None if (entity, found) in self.inserted_here else found
+        return self._natural(entity, values)
+
+    def _natural(self, entity: str, values: dict) -> int | None:
+        if entity == "client":
+            code = (values.get("credit_code") or "").replace(" ", "").upper() or None
+            if code and code in self.clients_by_code:
+                return self.clients_by_code[code]
+            if not code:
+                candidates = [i for i in self.clients_by_name.get(values.get("name") or "", [])]
+                no_code = [i for i in candidates if not self._client_code(i)]
+                return no_code[0] if len(no_code) == 1 else (candidates[0] if len(candidates) == 1 else None)
+            return None
+        if entity == "broker":
+            if values.get("cert_no") and values["cert_no"] in self.brokers_by_cert:
+                return self.brokers_by_cert[values["cert_no"]]
+            ids = self.brokers_by_name.get(values.get("name") or "", [])
+            return ids[0] if len(ids) == 1 and not values.get("cert_no") else None
+        if entity == "achievement":
+            ids = [i for i in self.achievements_by_title.get(values.get("title") or "", [])
+                   if self.conn.execute("SELECT holder_id FROM achievements WHERE id = ?", [i]).fetchone()[0]
+                   == values.get("holder_id")]
+            return ids[0] if len(ids) == 1 else None
+        if entity == "contract":
+            if values.get("reg_no") and values["reg_no"] in self.contracts_by_reg:
+                return self.contracts_by_reg[values["reg_no"]]
+            return self.contracts_by_key.get((values.get("contract_no"), values.get("seller_id")))
+        return None
+
+    def _client_code(self, id_: int) -> str | None:
+        return self.conn.execute("SELECT credit_code FROM clients WHERE id = ?", [id_]).fetchone()[0]
+
+    def _key(self, entity: str, uid: str | None, values: dict) -> tuple:
+        if uid:
+            return (entity, uid)
+        if entity == "client":
+            return (entity, values.get("credit_code") or values.get("name"))
+        if entity == "broker":
+            return (entity, values.get("name"), values.get("cert_no"))
+        if entity == "achievement":
+            return (entity, values.get("title"), values.get("holder_id"))
+        return (entity, values.get("reg_no") or None, values.get("contract_no"), values.get("seller_id"))
+
+    # -- references: parties, achievements, brokers ---------------------------------------------------
+    def _references(self, raw, sheet: Sheet, row_no: int, values: dict, where: dict[str, Column]) -> bool:
+        ok = True
+        for column in sheet.columns:
+            name = column.field
+            if column.kind == "party" and values.get(name):
+                text = values[name]
+                if name == "seller_id":
+                    values["_seller_text"] = text
+                resolved = self.party(raw, row_no, column, text)
+                if resolved is None:
+                    ok = False
+                values[name] = resolved
+            elif column.kind == "achievement" and values.get(name):
+                resolved = self.achievement(raw, row_no, column, values[name])
+                ok = ok and resolved is not None
+                values[name] = resolved
+            elif column.kind == "brokers" and name in values:
+                resolved = self.brokers(raw, row_no, column, values[name])
+                ok = ok and resolved is not None
+                values[name] = resolved or []
+        return ok
+
+    def party(self, raw, row_no: int, column: Column, text: str) -> int | None:
+        """A client by credit code or name; a new client when there is none (counted and listed)."""
+        text = clean_text(text)
+        code = text.replace(" ", "").upper()
+        if text in self.rejected_names["client"] or code in self.rejected_names["client"]:
+            self.problem(raw, row_no, column, i18n.tr("import.party_rejected", label=column.header, name=text))
+            return None
+        if _CODE_LIKE.match(code):
+            if code in self.clients_by_code:
+                return self.clients_by_code[code]
+            values = {"name": text, "credit_code": code}
+        else:
+            ids = self.clients_by_name.get(text, [])
+            if len(ids) == 1:
+                return ids[0]
+            if len(ids) > 1:
+                self.problem(raw, row_no, column, i18n.tr("import.ambiguous_party", count=len(ids), name=text))
+                return None
+            values = {"name": text}
+        try:
+            out, _ = self.ledger.check_record("client", values, None)
+        except ValidationError as e:
+            for p in e.errors:
+                self.problem(raw, row_no, column, p.message())
+            return None
+        id_ = self.op.insert("client", out, log_snapshot=False)
+        self._remember("client", id_, out)
+        self.row_notes.append(("客户", raw, row_no, column, i18n.tr("import.created_client", name=text)))
+        return id_
+
+    def achievement(self, raw, row_no: int, column: Column, text: str) -> int | None:
+        if _UID_LIKE.match(text.lower()):
+            id_ = self.id_by_uid("achievement", text.lower())
+            if id_ is not None:
+                return id_
+        ids = self.achievements_by_title.get(text, [])
+        if len(ids) == 1:
+            return ids[0]
+        self.problem(raw, row_no, column, i18n.tr(
+            "import.ambiguous_achievement" if ids else "import.no_achievement", value=text))
+        return None
+
+    def brokers(self, raw, row_no: int, column: Column, text: str | None) -> list[tuple[int, str]] | None:
+        """`张三(60%)；李四(40%)` or `张三、李四` (equal shares) as (broker id, share %) pairs."""
+        if not text:
+            return []
+        parts = [p.strip() for p in _BROKER_SPLIT.split(text) if p.strip()]
+        parsed = []
+        for part in parts:
+            m = _BROKER_PART.match(part)
+            if not m:
+                self.problem(raw, row_no, column, i18n.tr("import.bad_brokers", value=text))
+                return None
+            parsed.append((m.group("name").strip(), m.group("share")))
+        if any(s is None for _, s in parsed) and any(s is not None for _, s in parsed):
+            self.problem(raw, row_no, column, i18n.tr("import.bad_brokers", value=text))
+            return None
+        if all(s is None for _, s in parsed):
+            n = len(parsed)
+            base = Decimal(10000 // n) / 100
+            shares = [str(base)] * (n - 1) + [str(Decimal(100) - base * (n - 1))]
+            parsed = [(name, share) for (name, _), share in zip(parsed, shares, strict=True)]
+        pairs = []
+        for name, share in parsed:
+            broker_id = self.broker(raw, row_no, column, name)
+            if broker_id is None:
+                return None
+            if share_bp(share) is None:
+                self.problem(raw, row_no, column, i18n.tr("contract.bad_share", value=share))
+                return None
+            pairs.append((broker_id, share))
+        return pairs
+
+    def broker(self, raw, row_no: int, column: Column, text: str) -> int | None:
+        m = re.match(r"^(.+?)[（(](.+)[)）]$", text)  # 姓名（证书编号）
+        if m and m.group(2) in self.brokers_by_cert:
+            return self.brokers_by_cert[m.group(2)]
+        ids = self.brokers_by_name.get(text, [])
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            self.problem(raw, row_no, column, i18n.tr("import.ambiguous_broker", name=text))
+            return None
+        out, _ = self.ledger.check_record("broker", {"name": text}, None)
+        id_ = self.op.insert("broker", out, log_snapshot=False)
+        self._remember("broker", id_, out)
+        self.row_notes.append(("经纪人", raw, row_no, column, i18n.tr("import.created_broker", name=text)))
+        return id_
+
+    # -- contracts and their registration ---------------------------------------------------------------
+    def _contract(self, raw, row_no: int, values: dict, where, uid, current_id) -> str:
+        seller_text = values.pop("_seller_text", "")
+        history = self.history.get((values.get("contract_no"), seller_text), [])
+        # a sheet that has 登记编号 but no 登记状态 (common in brokers' own ledgers) means registered
+        status = values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
+        values["status"] = status
+        if current_id is None:
+            needs = [f for f in _STATUS_NEEDS.get(status, ()) if not values.get(f)]
+            if needs:
+                from ..fields import label
+
+                self.problem(raw, row_no, where.get("status") or where.get("reg_no"), i18n.tr(
+                    "import.status_needs", status=status, fields="、".join(label(f"contract.{f}") for f in needs)))
+                try:  # and whatever else is wrong with the row, all at once
+                    self.ledger.check_record("contract", {k: v for k, v in values.items() if not k.startswith("_")},
+                                             None)
+                except ValidationError as e:
+                    self.fail(raw, row_no, where, e, "contract")
+                self._reject("contract", {**values, "_seller_text": seller_text})
+                raise _RowFailed()
+            if status in (registration.REGISTERED, registration.WITHDRAWN) and values.get("approved_fen") is None:
+                amount, deductions = values.get("amount_fen") or 0, values.get("deductions_fen") or 0
+                values["approved_fen"] = values.get("tech_given_fen") or amount - deductions
+            try:
+                outcome = self._write(raw, row_no, "contract", values, where, uid, None)
+            except _RowFailed:
+                self._reject("contract", {**values, "_seller_text": seller_text})
+                raise
+            id_ = self.contracts_by_key[(values["contract_no"], values["seller_id"])]
+            self._set_clock(id_, status, values.get("accepted_on"), history)
+            self.imported_contracts[(values["contract_no"], seller_text)] = id_
+            return outcome
+        current = self.ledger.get("contract", current_id)
+        registration_values = {k: values.pop(k) for k in _REGISTRATION if k in values}
+        try:
+            outcome = self._write(raw, row_no, "contract", values, where, uid, current_id)
+        except _RowFailed:
+            self._reject("contract", {**values, "_seller_text": seller_text})
+            raise
+        self.imported_contracts[(values.get("contract_no"), seller_text)] = current_id
+        registration_values.setdefault("status", status)
+        changed = {k: v for k, v in registration_values.items() if _differs(current.get(k), v, k)}
+        if changed and not history:
+            self.problem(raw, row_no, where.get("status"), i18n.tr(
+                "import.status_kept", ledger=current["status"], sheet=registration_values["status"]), WARNING)
+        elif changed:  # applied with the history that leads there (see _merge_history)
+            self.registration_updates[current_id] = (registration_values, current, outcome)
+        return outcome
+
+    def _set_clock(self, id_: int, status: str, accepted_on: str | None, history) -> None:
+        if status == registration.DRAFT or status == registration.READY:
+            return
+        accepted = [v["on_date"] for (_, _, v, _) in history if v.get("to_status") == registration.ACCEPTED]
+        clock = accepted[-1] if accepted else accepted_on
+        if clock:
+            self.conn.execute("UPDATE contracts SET clock_from = ? WHERE id = ?", [clock, id_])
+
+    def _collect_history(self, raw: RawSheet) -> None:
+        summary = self.result.summaries[HISTORY.name]
+        for row_no, cells in raw.rows:
+            self._tick()
+            values, where, ok = self.values(raw, row_no, cells)
+            for column in HISTORY.columns:
+                if column.required and not values.get(column.field) and ok:
+                    self.problem(raw, row_no, column, i18n.tr("field.required", label=column.header))
+                    ok = False
+            status = values.get("to_status")
+            if ok and status not in registration.STATUSES:
+                self.problem(raw, row_no, where.get("to_status"), i18n.tr("reg.unknown_status", value=status))
+                ok = False
+            if not ok:
+                summary.rejected += 1
+                continue
+            key = (values["contract_no"], values["seller"])
+            self.history.setdefault(key, []).append((raw, row_no, values, where))
+
+    def _apply_history(self) -> None:
+        """Registration histories: checked against the workflow, merged with the ledger's."""
+        summary = self.result.summaries.get(HISTORY.name)
+        if summary is None:
+            return
+        for key, rows in self.history.items():
+            if key in self.imported_contracts:
+                contract_id = self.imported_contracts[key]
+            elif key in self.rejected_contracts:
+                contract_id = None
+            else:
+                seller = self.clients_by_code.get(key[1].replace(" ", "").upper()) or next(
+                    iter(self.clients_by_name.get(key[1], [])), None)
+                contract_id = self.contracts_by_key.get((key[0], seller))
+            if contract_id is None:
+                for raw, row_no, _values, where in rows:
+                    message = ("import.contract_rejected" if key in self.rejected_contracts else "import.no_contract")
+                    self.problem(raw, row_no, where.get("contract_no"), i18n.tr(message, no=key[0], seller=key[1]))
+                    summary.rejected += 1
+                continue
+            self._merge_history(contract_id, rows, summary)
+
+    def _merge_history(self, contract_id: int, rows, summary: SheetSummary) -> None:
+        contract = self.ledger.get("contract", contract_id)
+        state, last = registration.DRAFT, None
+        for raw, row_no, values, where in rows:  # the imported chain must obey the workflow
+            to = values["to_status"]
+            if to not in registration.ALLOWED[state]:
+                self.problem(raw, row_no, where.get("to_status"), i18n.tr("import.history_move", frm=state, to=to))
+                summary.rejected += len(rows)
+                return
+            if last and values["on_date"] < last:
+                self.problem(raw, row_no, where.get("on_date"), i18n.tr(
+                    "import.history_order", date=values["on_date"], last=last))
+                summary.rejected += len(rows)
+                return
+            state, last = to, values["on_date"]
+        existing = [(e["to_status"], e["on_date"], e["note"]) for e in self.ledger.registration_history(contract_id)]
+        imported = [(v["to_status"], v["on_date"], v.get("note")) for _, _, v, _ in rows]
+        common = 0
+        while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
+            common += 1
+        raw, row_no, _, where = rows[min(common, len(rows) - 1)]
+        if common < len(existing) and common < len(imported):
+            self.problem(raw, row_no, where.get("to_status"), i18n.tr(
+                "import.history_diverges", step=common + 1, ledger=existing[common][0]))
+            summary.rejected += len(rows)
+            return
+        summary.unchanged += common
+        if common == len(imported):
+            if len(existing) > len(imported):
+                self.problem(raw, row_no, None, i18n.tr("import.history_older"), WARNING)
+            return
+        pending = self.registration_updates.pop(contract_id, None)
+        target = pending[3]["status"] if pending else contract["status"]
+        if state != target:
+            self.problem(raw, rows[-1][1], rows[-1][3].get("to_status"),
+                         i18n.tr("import.history_end", last=state, status=target))
+            summary.rejected += len(rows) - common
+            return
+        previous = existing[-1][0] if existing else registration.DRAFT
+        for _, _, values, _ in rows[common:]:
+            self.op.insert("registration_event", {
+                "contract_id": contract_id, "from_status": previous, "to_status": values["to_status"],
+                "on_date": values["on_date"], "note": values.get("note"), "user": self.ledger.user,
+                "uid": new_uid()}, log_snapshot=False)
+            previous = values["to_status"]
+            summary.inserted += 1
+        if pending:
+            registration_values, current, outcome = pending
+            changed = {k: v for k, v in registration_values.items() if _differs(current.get(k), v, k)}
+            self.op.update("contract", contract_id, changed)
+            if outcome == "unchanged":  # the row itself had not changed, its registration has
+                contracts = self.result.summaries["技术合同"]
+                contracts.unchanged -= 1
+                contracts.updated += 1
+        self._set_clock(contract_id, state, contract.get("accepted_on"), rows)
+
+
+def _differs(old: Any, new: Any, name: str) -> bool:
+    if name == "brokers":
+        return [tuple(p) for p in (old or [])] != [(b, share_bp(s) if not isinstance(s, int) else s)
+                                                  for b, s in (new or [])]
+    return old != new

@@ -1,0 +1,516 @@
+"""Reading the workbooks people really have.
+
+:func:`read_workbook` opens any workbook python-calamine reads (.xlsx, .xlsm,
+.xls, .xlsb, .ods — also when the file's extension lies), finds which canonical
+sheet each worksheet is (by its name, else by its headers), finds the header row
+under any title rows, maps the headers (synonyms, 万元 headers, the user's own
+overrides) and hands back the data rows as raw cell values, without blank rows
+and 合计/小计/总计 rows. Turning cells into ledger values is :mod:`.cells`'s job,
+checking and writing them the importer's.
+
+A file that cannot be used raises :class:`~broker_desk.errors.BrokerDeskError`
+with one sentence saying why; no exception of the reading library escapes.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import python_calamine
+
+from ..errors import BrokerDeskError
+from ..i18n import register, tr
+from .cells import is_blank
+from .schema import (
+    CODES_SHEET,
+    INSTRUCTIONS,
+    SHEETS,
+    Column,
+    Sheet,
+    find_sheet,
+    match_header,
+    normalise_header,
+)
+
+register({
+    "workbook.not_found": ("找不到文件“{path}”", "File not found: “{path}”"),
+    "workbook.is_folder": ("“{path}”是文件夹，请选择工作簿文件", "“{path}” is a folder; choose a workbook file"),
+    "workbook.unreadable": ("无法打开文件“{name}”（{reason}），请确认有读取权限且文件未被其他程序独占",
+                            "Cannot open the file “{name}” ({reason}); check that you may read it and that "
+                            "no other program holds it"),
+    "workbook.empty_file": ("文件“{name}”是空的（0 字节），不是工作簿",
+                            "The file “{name}” is empty (0 bytes), not a workbook"),
+    "workbook.not_workbook": (
+        "文件“{name}”不是可读取的工作簿（.xlsx、.xlsm、.xls、.xlsb 或 .ods），"
+        "如果它是 CSV、网页或 PDF，请先用 Excel/WPS 打开并另存为 .xlsx",
+        "The file “{name}” is not a workbook that can be read (.xlsx, .xlsm, .xls, .xlsb or .ods); "
+        "if it is a CSV, web page or PDF, open it in Excel/WPS and save it as .xlsx first"),
+    "workbook.encrypted": (
+        "文件已加密（设有打开密码），请先在 Excel/WPS 中取消密码后再导入",
+        "The file is encrypted (it has a password to open); remove the password in Excel/WPS "
+        "before importing it"),
+    "workbook.no_sheets": (
+        "没有找到可导入的工作表：需要名为 经纪人/客户/科技成果/技术合同/登记进度 的工作表，或表头能识别的工作表",
+        "No sheet to import was found: a sheet must be named 经纪人/客户/科技成果/技术合同/登记进度 "
+        "or have headers that can be recognised"),
+    "workbook.sheet_unreadable": ("工作表“{sheet}”无法读取（{reason}），文件可能已损坏",
+                                  "The sheet “{sheet}” cannot be read ({reason}); the file may be damaged"),
+    "workbook.sheet_too_large": (
+        "工作表“{sheet}”的 {cell} 单元格有内容，使表格区域大到 {rows} 行 × {columns} 列，"
+        "请删除表格以外的多余内容后再导入",
+        "Sheet “{sheet}” has content in cell {cell}, which makes it {rows} rows × {columns} columns; "
+        "delete what lies outside the table before importing"),
+    "workbook.bad_override": ("工作表“{sheet}”的列“{header}”被指定为“{target}”，但这张表没有这一列",
+                              "Column “{header}” of sheet “{sheet}” was assigned to “{target}”, which that "
+                              "sheet does not have"),
+    "workbook.reading": ("正在读取工作表“{sheet}”", "Reading sheet “{sheet}”"),
+    "workbook.read": ("已读取工作簿", "Workbook read"),
+})
+
+#: Rows searched for the header row (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 15
+#: Words that start a total row (after spaces are removed).
+TOTAL_WORDS = ("合计", "小计", "总计")
+#: How many of a row's first non-empty text cells are looked at for a total word.
+TOTAL_CELLS = 3
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IGNORED_SHEETS = (normalise_header(INSTRUCTIONS), normalise_header(CODES_SHEET))
+
+
+@dataclass
+class RawSheet:
+    name: str                      # the sheet's name in the file
+    sheet: Sheet | None            # the canonical sheet it is
+    header_row: int                # 1-based row number of the header row; 0 when none was found
+    headers: list[str]             # the header texts as written ("" for an empty header cell)
+    columns: dict[int, tuple[Column, int]] = field(default_factory=dict)  # index -> (column, scale)
+    unmapped: list[tuple[int, str]] = field(default_factory=list)         # (index, header text)
+    rows: list[tuple[int, list]] = field(default_factory=list)            # (1-based row number, cells)
+    skipped_total_rows: list[int] = field(default_factory=list)           # rows skipped as totals
+
+    def column_index(self, field_name: str) -> int | None:
+        """The 0-based index of the column holding ``field_name``, if the sheet has it."""
+        return next((i for i, (c, _) in self.columns.items() if c.field == field_name), None)
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → A, 25 → Z, 26 → AA."""
+    if index < 0:
+        raise ValueError("column index must be >= 0")
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# -- opening --------------------------------------------------------------------------------
+
+
+def _is_fatal(e: BaseException) -> bool:
+    return isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError)
+
+
+def _ole_stream_names(data_path: Path) -> set[str]:
+    """Names of the entries of an OLE2 compound file (the container of .xls files and of
+    encrypted .xlsx files), read from its directory; empty when it cannot be parsed."""
+    try:
+        with open(data_path, "rb") as f:
+            header = f.read(512)
+            if len(header) < 512 or header[:8] != _OLE_MAGIC:
+                return set()
+            sector_size = 1 << struct.unpack_from("<H", header, 30)[0]
+            if sector_size not in (512, 4096):
+                return set()
+            first_dir, = struct.unpack_from("<I", header, 48)
+            first_difat, difat_count = struct.unpack_from("<II", header, 68)
+            fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s < 0xFFFFFFFA]
+            ids_per_sector = sector_size // 4
+
+            def sector(n: int) -> bytes:
+                f.seek((n + 1) * sector_size)
+                return f.read(sector_size)
+
+            next_difat = first_difat
+            for _ in range(min(difat_count, 10_000)):
+                if next_difat >= 0xFFFFFFFA:
+                    break
+                ids = struct.unpack(f"<{ids_per_sector}I", sector(next_difat))
+                fat_sectors.extend(s for s in ids[:-1] if s < 0xFFFFFFFA)
+                next_difat = ids[-1]
+            fat: list[int] = []
+            for s in fat_sectors:
+                data = sector(s)
+                if len(data) < sector_size:
+                    break
+                fat.extend(struct.unpack(f"<{ids_per_sector}I", data))
+            names: set[str] = set()
+            current, seen = first_dir, set()
+            while current < len(fat) and current not in seen and len(seen) < 100_000:
+                seen.add(current)
+                data = sector(current)
+                for offset in range(0, len(data) - 127, 128):
+                    length, kind = struct.unpack_from("<HB", data, offset + 64)
+                    if kind in (1, 2, 5) and 2 <= length <= 64:
+                        names.add(data[offset:offset + length - 2].decode("utf-16-le", "replace"))
+                current = fat[current]
+            return names
+    except (OSError, struct.error):
+        return set()
+
+
+def _open(path: Path):
+    """The calamine workbook of ``path``, or a BrokerDeskError saying why there is none."""
+    if not path.exists():
+        raise BrokerDeskError("workbook.not_found", path=str(path))
+    if path.is_dir():
+        raise BrokerDeskError("workbook.is_folder", path=str(path))
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise BrokerDeskError("workbook.unreadable", name=path.name, reason=e.strerror or str(e)) from None
+    if not head:
+        raise BrokerDeskError("workbook.empty_file", name=path.name)
+    if head == _OLE_MAGIC and "EncryptedPackage" in _ole_stream_names(path):
+        raise BrokerDeskError("workbook.encrypted")
+    errors: list[BaseException] = []
+    for how in ("path", "content"):
+        try:
+            if how == "path":
+                return python_calamine.CalamineWorkbook.from_path(str(path))
+            # The extension may lie (an .xls saved as .xlsx): let calamine look at the bytes.
+            with open(path, "rb") as f:
+                return python_calamine.CalamineWorkbook.from_filelike(f)
+        except BaseException as e:  # noqa: BLE001 - calamine raises Rust panics as BaseException
+            if _is_fatal(e):
+                raise
+            errors.append(e)
+    if any(isinstance(e, python_calamine.PasswordError) or "password" in str(e).lower()
+           or "encrypt" in str(e).lower() for e in errors):
+        raise BrokerDeskError("workbook.encrypted")
+    raise BrokerDeskError("workbook.not_workbook", name=path.name)
+
+
+#: Largest sheet read, in cells from A1 to the last cell with content. calamine builds the
+#: whole rectangle in memory and aborts the process (no exception) when it cannot.
+MAX_CELLS = 25_000_000
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_VALUE_CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})(\d+)\"[^>]*?(?<!/)>")
+_RELS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _column_number(letters: bytes | str) -> int:
+    """1-based number of a column's letters (A → 1, AA → 27)."""
+    number = 0
+    for char in letters if isinstance(letters, str) else letters.decode("ascii"):
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+class _ExtentGuard:
+    """Refuses, before calamine reads it, an .xlsx/.xlsm sheet whose content reaches so far
+    (a stray value in XFD1048576) that building it in memory would kill the process.
+
+    The sheet's ``<dimension>`` (written by Excel, WPS, LibreOffice and the Python writers)
+    settles most sheets from the first bytes; only when it is missing or large are the
+    cells with content scanned. Any surprise leaves the decision to calamine.
+    """
+
+    def __init__(self, path: Path):
+        self.parts: dict[str, str] = {}
+        self.zip: zipfile.ZipFile | None = None
+        try:
+            if not zipfile.is_zipfile(path):
+                return
+            self.zip = zipfile.ZipFile(path)
+            names = set(self.zip.namelist())
+            if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+                return
+            rels = ElementTree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            book = ElementTree.fromstring(self.zip.read("xl/workbook.xml"))
+            for sheet in book.iter():
+                if sheet.tag.endswith("}sheet") and sheet.get("name"):
+                    target = targets.get(sheet.get(_RELS_NS + "id"), "")
+                    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                    if part in names:
+                        self.parts[sheet.get("name")] = part
+        except Exception:  # noqa: BLE001 - a damaged file is calamine's to report
+            self.parts = {}
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+    def check(self, name: str) -> None:
+        part = self.parts.get(name)
+        if part is None or self.zip is None:
+            return
+        try:
+            extent = self._extent(part)
+        except Exception:  # noqa: BLE001 - a damaged part is calamine's to report
+            return
+        if extent is not None and extent[0] * extent[1] > MAX_CELLS:
+            rows, columns, cell = extent
+            raise BrokerDeskError("workbook.sheet_too_large", sheet=name, cell=cell, rows=f"{rows:,}",
+                                  columns=f"{columns:,}")
+
+    def _extent(self, part: str) -> tuple[int, int, str] | None:
+        """(rows, columns, farthest cell) from A1 to the last cell with content."""
+        with self.zip.open(part) as f:
+            head = f.read(4096)
+            match = _DIMENSION.search(head)
+            if match and match.group(3):
+                rows, columns = int(match.group(4)), _column_number(match.group(3))
+                if rows * columns <= MAX_CELLS:
+                    return None
+            max_row = max_column = 0
+            carry, chunk = b"", head
+            while chunk:
+                buffer = carry + chunk
+                cut = buffer.rfind(b"<")
+                carry, buffer = (buffer[cut:], buffer[:cut]) if cut >= 0 else (b"", buffer)
+                for letters, row in _VALUE_CELL.findall(buffer):
+                    max_row = max(max_row, int(row))
+                    max_column = max(max_column, _column_number(letters))
+                chunk = f.read(1 << 20)
+            for letters, row in _VALUE_CELL.findall(carry):
+                max_row = max(max_row, int(row))
+                max_column = max(max_column, _column_number(letters))
+        if not max_row:
+            return None
+        return max_row, max_column, f"{column_letter(max_column - 1)}{max_row}"
+
+
+def _read_rows(workbook, name: str) -> list[list]:
+    try:
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except BaseException as e:  # noqa: BLE001 - see _open
+        if _is_fatal(e):
+            raise
+        if isinstance(e, python_calamine.PasswordError) or "password" in str(e).lower():
+            raise BrokerDeskError("workbook.encrypted") from None
+        raise BrokerDeskError("workbook.sheet_unreadable", sheet=name, reason=str(e)[:200] or type(e).__name__) from None
+
+
+# -- headers --------------------------------------------------------------------------------
+
+
+def _header_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_NO_OVERRIDE = object()
+
+
+def _map_headers(sheet: Sheet, texts: list[str], overrides: dict[str, str], sheet_name: str,
+                 strict: bool) -> tuple[dict[int, tuple[Column, int]], list[tuple[int, str]]]:
+    """Columns and unmapped headers of one header row. A header mapped to a column that an
+    earlier header already holds is reported as unmapped. ``strict``: a bad override raises."""
+    columns: dict[int, tuple[Column, int]] = {}
+    unmapped: list[tuple[int, str]] = []
+    taken: set[str] = set()
+    for index, text in enumerate(texts):
+        if not text:
+            continue
+        target = overrides.get(text, overrides.get(normalise_header(text), _NO_OVERRIDE)) if overrides \
+            else _NO_OVERRIDE
+        if target is _NO_OVERRIDE:
+            column, scale = match_header(sheet, text)
+        elif target is None or not str(target).strip():
+            continue  # the user chose not to import this column
+        else:
+            column, scale = match_header(sheet, target)
+            if column is None and strict:
+                raise BrokerDeskError("workbook.bad_override", sheet=sheet_name, header=text, target=target)
+        if column is None or column.field in taken:
+            unmapped.append((index, text))
+            continue
+        taken.add(column.field)
+        columns[index] = (column, scale)
+    return columns, unmapped
+
+
+def _normal_overrides(overrides: dict[str, str] | None) -> dict[str, str]:
+    """The user's mapping, also under each header's normalised form."""
+    result: dict[str, str] = {}
+    for written, target in (overrides or {}).items():
+        result[str(written).strip()] = target
+        result.setdefault(normalise_header(written), target)
+    return result
+
+
+def _recognised(sheet: Sheet, required: int, mapped: int) -> bool:
+    """Whether headers matching ``mapped`` columns, ``required`` of them required, make a
+    sheet of any name this canonical sheet: two of its required headers; for 经纪人 and 客户,
+    whose only required header is the name, that one and two more (姓名 + 手机 alone is
+    any list of people, 名称 + 信用代码 + 联系人 a list of clients)."""
+    needed = sum(1 for c in sheet.columns if c.required)
+    if needed >= 2:
+        return required >= 2
+    return required >= needed and mapped >= 3
+
+
+def _find_header(rows: list[list], known: Sheet | None, overrides: dict[str, str], sheet_name: str):
+    """``(row index, sheet, texts)`` of the header row, or None."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [_header_text(v) for v in row]
+        if sum(1 for t in texts if t) < 2:
+            continue
+        if known is not None:
+            columns, _ = _map_headers(known, texts, overrides, sheet_name, strict=False)
+            if len(columns) >= 2:
+                return index, known, texts
+            continue
+        best, best_score = None, (0, 0)
+        for candidate in SHEETS:
+            columns, _ = _map_headers(candidate, texts, overrides, sheet_name, strict=False)
+            required = sum(1 for c, _ in columns.values() if c.required)
+            score = (len(columns), required)
+            if _recognised(candidate, required, len(columns)) and score > best_score:
+                best, best_score = candidate, score
+        if best is not None:
+            return index, best, texts
+    return None
+
+
+# -- rows -----------------------------------------------------------------------------------
+
+
+_TOTAL_FIRST = frozenset(word[0] for word in TOTAL_WORDS)
+_INVISIBLE_FIRST = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+BLANK, TOTAL, DATA = "blank", "total", "data"
+
+
+def _is_total_label(text: str) -> bool:
+    """合计, 合 计, 合计：, 合计（万元）, 小计3项 — but not 总计算平台 or 合计划: a Chinese
+    character right after the word makes it part of a longer word, a title."""
+    text = "".join(text.split())
+    if not text.startswith(TOTAL_WORDS):
+        return False
+    rest = text[2:3]
+    return not rest or not ("\u3400" <= rest <= "\u9fff" or "\uf900" <= rest <= "\ufaff")
+
+
+def row_kind(cells: list) -> str:
+    """BLANK (every cell empty or spaces only), TOTAL (one of the first three non-empty text
+    cells is 合计/小计/总计, spaces ignored: ``"合 计"``, maybe followed by anything but
+    another Chinese character: ``"合计："``, ``"小计（3项）"``) or DATA. One pass that
+    usually stops after a few cells: this runs once for every row of the file."""
+    seen = 0
+    filled = False
+    for value in cells:
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            filled = True
+            continue
+        text = value.lstrip()
+        if not text or (text[0] in _INVISIBLE_FIRST and is_blank(text)):
+            continue
+        if text[0] in _TOTAL_FIRST and _is_total_label(text):
+            return TOTAL
+        filled = True
+        seen += 1
+        if seen == TOTAL_CELLS:
+            return DATA
+    return DATA if filled else BLANK
+
+
+def _data_rows(rows: list[list], start: int) -> tuple[list[tuple[int, list]], list[int]]:
+    data: list[tuple[int, list]] = []
+    totals: list[int] = []
+    for index in range(start, len(rows)):
+        cells = rows[index]
+        kind = row_kind(cells)
+        if kind is DATA:
+            data.append((index + 1, cells))
+        elif kind is TOTAL:
+            totals.append(index + 1)
+    return data, totals
+
+
+# -- the workbook ---------------------------------------------------------------------------
+
+
+def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
+                  progress: Callable[[float, str], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> list[RawSheet] | None:
+    """The importable sheets of the workbook at ``path``, in the file's order.
+
+    A sheet is importable when it is named like a canonical sheet (:func:`find_sheet`)
+    or its headers match one: the canonical sheet whose columns they match best, with at
+    least two required headers (经纪人/客户, with one required header: it and two more). 填写说明 and 代码表 are ignored, as are chart sheets.
+    A sheet named like a canonical one whose header row cannot be found comes back with
+    ``header_row == 0``, no columns and every non-blank row, so that the caller can say so.
+
+    ``overrides`` maps a sheet's name to ``{header as written: canonical header}`` for
+    columns the synonyms do not know (a target of ``""``/``None`` leaves the column out
+    without reporting it). ``progress(fraction, message)`` is told of each sheet; when
+    ``cancelled()`` turns true between sheets, the reading stops and None is returned.
+
+    Raises :class:`BrokerDeskError` when the file is missing, empty, not a workbook,
+    encrypted, or has no importable sheet.
+    """
+    path = Path(path)
+    report = progress or (lambda fraction, message: None)
+    workbook = _open(path)
+    guard = _ExtentGuard(path)
+    try:
+        try:
+            metadata = [(m.name, m.typ) for m in workbook.sheets_metadata]
+        except BaseException as e:  # noqa: BLE001 - see _open
+            if _is_fatal(e):
+                raise
+            raise BrokerDeskError("workbook.not_workbook", name=path.name) from None
+        worksheets = [name for name, typ in metadata if typ == python_calamine.SheetTypeEnum.WorkSheet]
+        result: list[RawSheet] = []
+        for number, name in enumerate(worksheets):
+            if cancelled is not None and cancelled():
+                return None
+            report(number / max(len(worksheets), 1), tr("workbook.reading", sheet=name))
+            if normalise_header(name) in _IGNORED_SHEETS:
+                continue
+            guard.check(name)
+            raw = _read_sheet(workbook, name, _normal_overrides((overrides or {}).get(name)))
+            if raw is not None:
+                result.append(raw)
+    finally:
+        guard.close()
+        try:
+            workbook.close()
+        except BaseException as e:  # noqa: BLE001 - closing never matters more than what happened
+            if _is_fatal(e):
+                raise
+    if not result:
+        raise BrokerDeskError("workbook.no_sheets")
+    report(1.0, tr("workbook.read"))
+    return result
+
+
+def _read_sheet(workbook, name: str, overrides: dict[str, str]) -> RawSheet | None:
+    known = find_sheet(name)
+    rows = _read_rows(workbook, name)
+    found = _find_header(rows, known, overrides, name)
+    if found is None:
+        if known is None:
+            return None
+        data, totals = _data_rows(rows, 0)
+        return RawSheet(name, known, 0, [], {}, [], data, totals)
+    index, sheet, texts = found
+    columns, unmapped = _map_headers(sheet, texts, overrides, name, strict=True)
+    data, totals = _data_rows(rows, index + 1)
+    return RawSheet(name, sheet, index + 1, texts, columns, unmapped, data, totals)
