@@ -65,6 +65,19 @@ i18n.register({
     "cli.export.done": ("已导出：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}（{seconds:.1f} 秒）→ {path}",
                         "Exported {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
     "cli.warning": ("注意：{message}", "warning: {message}"),
+    "cli.import": ("导入工作簿（.xlsx/.xls/.ods）：默认全部无误才写入", "import a workbook (.xlsx/.xls/.ods): by default all rows or none"),
+    "cli.import.warning_mark": ("（提示）", "(warning) "),
+    "cli.import.file": ("要导入的工作簿", "the workbook to import"),
+    "cli.import.dry_run": ("只检查并报告将会发生什么，不写入", "check and report what would happen; write nothing"),
+    "cli.import.skip_invalid": ("写入无误的行，列出有误的行", "write the good rows, list the rejected ones"),
+    "cli.import.unmapped": ("{file}:{sheet}: 这些列无法识别，未导入：{columns}", "{file}:{sheet}: these columns were not recognised and not imported: {columns}"),
+    "cli.import.done": ("已导入 {file}（{seconds:.1f} 秒）", "Imported {file} ({seconds:.1f} s)"),
+    "cli.import.dry_run_done": ("检查完成，未写入（{file}，{errors} 个错误）：", "Checked, nothing written ({file}, {errors} errors):"),
+    "cli.import.refused": ("{file} 有 {errors} 处错误，未写入任何数据（可用 --skip-invalid 只导入无误的行）：",
+                           "{file} has {errors} errors; nothing was written (--skip-invalid imports the good rows):"),
+    "cli.import.summary": ("  {sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
+                           "  {sheet}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
+    "cli.import.created": ("，另新建 {created} 条", ", {created} created for references"),
     "cli.network": ("账本位于网络或云同步文件夹中，多人同时写入可能损坏数据", "The ledger is on a network or cloud-synced folder; writes from several places can damage it"),
 })
 
@@ -96,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", parents=[common], help=tr("cli.template"), description=tr("cli.template"))
     p.add_argument("file", type=Path, help=tr("cli.template.file"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    p = sub.add_parser("import", parents=[common], help=tr("cli.import"), description=tr("cli.import"))
+    p.add_argument("file", type=Path, help=tr("cli.import.file"))
+    p.add_argument("--dry-run", action="store_true", help=tr("cli.import.dry_run"))
+    p.add_argument("--skip-invalid", action="store_true", help=tr("cli.import.skip_invalid"))
     p = sub.add_parser("export", parents=[common], help=tr("cli.export"), description=tr("cli.export"))
     p.add_argument("file", type=Path, help=tr("cli.export.file"))
     p.add_argument("--year", type=int, default=None, help=tr("cli.export.year"))
@@ -271,8 +288,33 @@ def cmd_export(args) -> int:
     return OK
 
 
+def cmd_import(args) -> int:
+    """0: every row taken; 1: rows rejected (nothing written unless --skip-invalid); 2: unusable file."""
+    from .workbook.importer import import_workbook
+
+    start = time.perf_counter()
+    progress = _progress_printer()
+    with _open(args) as ledger:
+        result = import_workbook(ledger, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                                 progress=progress)
+    progress(None, "")
+    for problem in result.problems:  # FILE:SHEET:ROW:COLUMN: message, a warning marked as one
+        print(problem.line() if problem.is_error else problem.line(tr("cli.import.warning_mark")), file=sys.stderr)
+    for sheet, columns in result.unmapped.items():
+        print(tr("cli.warning", message=tr("cli.import.unmapped", file=result.file, sheet=sheet,
+                                           columns="、".join(columns))), file=sys.stderr)
+    heading = ("cli.import.dry_run_done" if args.dry_run else
+               "cli.import.done" if result.written else "cli.import.refused")
+    print(tr(heading, file=result.file, errors=len(result.errors), seconds=time.perf_counter() - start))
+    for sheet, s in result.summaries.items():
+        line = tr("cli.import.summary", sheet=sheet, inserted=s.inserted, updated=s.updated, unchanged=s.unchanged,
+                  rejected=s.rejected)
+        print(line + (tr("cli.import.created", created=s.created) if s.created else ""))
+    return PROBLEMS if result.errors else OK
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
-            "template": cmd_template, "export": cmd_export}
+            "template": cmd_template, "import": cmd_import, "export": cmd_export}
 
 if __name__ == "__main__":
     sys.exit(main())

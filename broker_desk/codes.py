@@ -85,10 +85,12 @@ class CodeTables:
 
     def __init__(self) -> None:
         self._tables: dict[str, dict] = {}
+        self._index: dict[str, set[str]] = {}  # names and codes per table, for contains()
 
     def add(self, data: dict, default_name: str) -> None:
         """Merge one table file's content (same code: replaced; new code: appended)."""
         name = data.get("name") or default_name
+        self._index.pop(name, None)
         table = self._tables.setdefault(name, {"items": [], "legacy": []})
         for key in ("title_zh", "title_en", "source"):
             if data.get(key):
@@ -139,7 +141,11 @@ class CodeTables:
         return [i.name for i in items if i.parent or i.name not in groups]
 
     def contains(self, name: str, value: str | None) -> bool:
-        return self.item(name, value) is not None
+        index = self._index.get(name)
+        if index is None:
+            index = self._index[name] = {i.name for i in self._table(name)["items"]} | {
+                i.code for i in self._table(name)["items"]}
+        return (value or "").strip() in index
 
     def subtypes(self, category: str) -> list[str]:
         return [i.name for i in self._table("contract_subtype")["items"] if i.parent == category]

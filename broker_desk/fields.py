@@ -162,14 +162,17 @@ def entity_label(entity: str) -> str:
 
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # spaces to trim or fold (\s covers full-width and nbsp)
 
 
 def clean_text(value: Any) -> str | None:
     """Trim ordinary, full-width and non-breaking spaces; blank becomes None."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", str(value)).strip()
-    return text or None
+    text = str(value)
+    if text and _UNTIDY.search(text) is None:  # most text is tidy already: one scan, no copy
+        return text
+    return _SPACES.sub(" ", text).strip() or None
 
 
 class Checker:

@@ -209,6 +209,9 @@ _DATE_FORMS = (
 _TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
 def check_date(value: object, field: str) -> tuple[str | None, list[Problem]]:
     """A date in any common writing → ``YYYY-MM-DD``; a time of day after it is dropped."""
     if isinstance(value, datetime):
@@ -217,6 +220,11 @@ def check_date(value: object, field: str) -> tuple[str | None, list[Problem]]:
         return value.isoformat(), []
     if _blank(value):
         return None, []
+    if isinstance(value, str) and len(value) == 10 and _ISO.match(value):  # the normal form already
+        try:
+            return date.fromisoformat(value).isoformat(), []
+        except ValueError:
+            pass  # e.g. 2023-02-29: the full path below says which part is wrong
     shown = str(value).strip()
     text = re.sub(r"\s+", "", _TIME.sub("", unicodedata.normalize("NFKC", shown)))
     match = next((m for form in _DATE_FORMS if (m := form.fullmatch(text))), None)

@@ -121,3 +121,29 @@ def test_backup_and_restore_commands(tmp_path, capsys):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert main(["--db", str(db), "restore", str(copy)]) == 0
     assert "已从" in capsys.readouterr().out
+
+
+def test_import_exit_codes_and_lines(tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "data" / "workbooks" / "lo_contracts.xlsx"
+    db = str(tmp_path / "i.brokerdesk")
+    r = run("--db", db, "import", str(fixture))
+    assert r.returncode == 1
+    errors = [line for line in r.stderr.splitlines() if "（提示）" not in line and line.strip()]
+    assert "lo_contracts.xlsx:技术合同台账:4:L（登记编号）: 登记状态为“已登记”时须填写登记日期" in errors
+    assert "未写入任何数据" in r.stdout and "Traceback" not in r.stderr
+    assert run("--db", db, "check").returncode == 0 and "技术合同 0" in run("--db", db, "check").stdout
+    r = run("--db", db, "import", str(fixture), "--dry-run")
+    assert r.returncode == 1 and "未写入" in r.stdout
+    r = run("--db", db, "import", str(fixture), "--skip-invalid")
+    assert r.returncode == 1 and "新增 6" in r.stdout
+    assert "技术合同 6" in run("--db", db, "check").stdout
+    good = tmp_path / "good.xlsx"
+    assert run("--db", db, "export", str(good)).returncode == 0
+    r = run("--db", db, "--lang", "en", "import", str(good))
+    assert r.returncode == 0 and "0 inserted, 0 updated, 6 unchanged" in r.stdout
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("not a workbook")
+    r = run("--db", db, "import", str(junk))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -68,6 +68,8 @@ _SPACE_CHARS = " \t\r\n\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u200
                "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
+_UNTIDY = re.compile(f"^[{_SPACE_CHARS}]|[{_SPACE_CHARS}]$|[{_SPACE_CHARS}]{{2}}|[^ \\S]|"
+                     "[\u200b\u200c\u200d\u2060\ufeff]")
 
 #: The last day Excel can hold: 9999-12-31.
 MAX_SERIAL = 2_958_465
@@ -106,6 +108,8 @@ def parse_text(value: object) -> str | None:
     if isinstance(value, bool):
         raise CellError("cell.text_bool", value="TRUE" if value else "FALSE")
     if isinstance(value, str):
+        if value and _UNTIDY.search(value) is None:  # most cells are tidy already
+            return value
         return _SPACES.sub(" ", value.translate(_INVISIBLE)).strip(" ") or None
     if isinstance(value, int):
         return str(value)

@@ -28,7 +28,7 @@ from .. import i18n, registration
 from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import clean_text
-from ..ledger.journal import new_uid
+from ..ledger.journal import new_uid, now_utc
 from .cells import CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, column_letter, read_workbook
 from .schema import HISTORY, Column, Sheet
@@ -73,8 +73,9 @@ class RowProblem:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
-    def line(self) -> str:
-        return f"{self.file}:{self.sheet}:{self.row}:{self.column}: {self.message}"
+    def line(self, mark: str = "") -> str:
+        """``FILE:SHEET:ROW:COLUMN: message`` (``mark`` goes before a warning's message)."""
+        return f"{self.file}:{self.sheet}:{self.row}:{self.column}: {mark}{self.message}"
 
 
 @dataclass
@@ -177,6 +178,10 @@ class _Import:
         self.inserted_here: set[tuple[str, int]] = set()            # records this file brought in by 记录ID
         self.row_memory: list[tuple[str, int]] = []                 # records the current row wrote
         self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
+        self.row_savepoint = False
+        self.user = ledger.user
+        self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
+        self.events: list[tuple] = []                               # registration steps to insert
         self.done_rows = 0
         self.total_rows = max(1, sum(len(s.rows) for s in sheets if s.sheet is not None))
         self._load_keys()
@@ -279,7 +284,7 @@ class _Import:
         summary = self.result.summaries[sheet.name]
         for row_no, cells in raw.rows:
             self._tick()
-            self.conn.execute("SAVEPOINT import_row")
+            self.row_savepoint = False
             try:
                 outcome = self._row(raw, sheet, row_no, cells)
             except _RowFailed:
@@ -288,7 +293,8 @@ class _Import:
                 self.problem(raw, row_no, None, str(e))
                 outcome = "rejected"
             if outcome == "rejected":
-                self.conn.execute("ROLLBACK TO SAVEPOINT import_row")
+                if self.row_savepoint:
+                    self.conn.execute("ROLLBACK TO SAVEPOINT import_row")
                 self._forget_row()
             else:  # the parties the row brought in stay: count and list them
                 for sheet_name, note_raw, note_row, column, message in self.row_notes:
@@ -296,8 +302,16 @@ class _Import:
                     self.problem(note_raw, note_row, column, message, WARNING)
             self.row_memory.clear()
             self.row_notes.clear()
-            self.conn.execute("RELEASE SAVEPOINT import_row")
+            if self.row_savepoint:
+                self.conn.execute("RELEASE SAVEPOINT import_row")
             setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+    def _before_early_write(self) -> None:
+        """A row writes something (a party it names) before it is known to be good: from here on
+        its writes can be taken back. Most rows write only once, last, and need no savepoint."""
+        if not self.row_savepoint:
+            self.conn.execute("SAVEPOINT import_row")
+            self.row_savepoint = True
 
     def _row(self, raw: RawSheet, sheet: Sheet, row_no: int, cells: list) -> str:
         values, where, ok = self.values(raw, row_no, cells)
@@ -498,6 +512,7 @@ class _Import:
             for p in e.errors:
                 self.problem(raw, row_no, column, p.message())
             return None
+        self._before_early_write()
         id_ = self.op.insert("client", out, log_snapshot=False)
         self._remember("client", id_, out)
         self.row_notes.append(("客户", raw, row_no, column, i18n.tr("import.created_client", name=text)))
@@ -557,6 +572,7 @@ class _Import:
             self.problem(raw, row_no, column, i18n.tr("import.ambiguous_broker", name=text))
             return None
         out, _ = self.ledger.check_record("broker", {"name": text}, None)
+        self._before_early_write()
         id_ = self.op.insert("broker", out, log_snapshot=False)
         self._remember("broker", id_, out)
         self.row_notes.append(("经纪人", raw, row_no, column, i18n.tr("import.created_broker", name=text)))
@@ -592,6 +608,7 @@ class _Import:
                 self._reject("contract", {**values, "_seller_text": seller_text})
                 raise
             id_ = self.contracts_by_key[(values["contract_no"], values["seller_id"])]
+            self.new_contracts[id_] = status
             self._set_clock(id_, status, values.get("accepted_on"), history)
             self.imported_contracts[(values["contract_no"], seller_text)] = id_
             return outcome
@@ -660,9 +677,25 @@ class _Import:
                     summary.rejected += 1
                 continue
             self._merge_history(contract_id, rows, summary)
+        self._write_events()
+
+    def _write_events(self) -> None:
+        """All registration steps at once; each is in the change log, so undo takes it back."""
+        if not self.events:
+            return
+        now = now_utc()
+        self.conn.executemany(
+            "INSERT INTO registration_events (uid, contract_id, from_status, to_status, on_date, note, user, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*e, now) for e in self.events])
+        self.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, 'registration_event', ?, "
+                              "'insert')", [(self.op.op_id, e[0]) for e in self.events])
+        self.op.changes.entities.add("registration_event")
+        self.events.clear()
 
     def _merge_history(self, contract_id: int, rows, summary: SheetSummary) -> None:
-        contract = self.ledger.get("contract", contract_id)
+        new = contract_id in self.new_contracts
+        status = self.new_contracts[contract_id] if new else self.conn.execute(
+            "SELECT status FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
         state, last = registration.DRAFT, None
         for raw, row_no, values, where in rows:  # the imported chain must obey the workflow
             to = values["to_status"]
@@ -676,7 +709,8 @@ class _Import:
                 summary.rejected += len(rows)
                 return
             state, last = to, values["on_date"]
-        existing = [(e["to_status"], e["on_date"], e["note"]) for e in self.ledger.registration_history(contract_id)]
+        existing = [] if new else [(e["to_status"], e["on_date"], e["note"])
+                                   for e in self.ledger.registration_history(contract_id)]
         imported = [(v["to_status"], v["on_date"], v.get("note")) for _, _, v, _ in rows]
         common = 0
         while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
@@ -693,7 +727,7 @@ class _Import:
                 self.problem(raw, row_no, None, i18n.tr("import.history_older"), WARNING)
             return
         pending = self.registration_updates.pop(contract_id, None)
-        target = pending[3]["status"] if pending else contract["status"]
+        target = pending[0]["status"] if pending else status
         if state != target:
             self.problem(raw, rows[-1][1], rows[-1][3].get("to_status"),
                          i18n.tr("import.history_end", last=state, status=target))
@@ -701,10 +735,8 @@ class _Import:
             return
         previous = existing[-1][0] if existing else registration.DRAFT
         for _, _, values, _ in rows[common:]:
-            self.op.insert("registration_event", {
-                "contract_id": contract_id, "from_status": previous, "to_status": values["to_status"],
-                "on_date": values["on_date"], "note": values.get("note"), "user": self.ledger.user,
-                "uid": new_uid()}, log_snapshot=False)
+            self.events.append((new_uid(), contract_id, previous, values["to_status"], values["on_date"],
+                                values.get("note"), self.user))
             previous = values["to_status"]
             summary.inserted += 1
         if pending:
@@ -715,7 +747,9 @@ class _Import:
                 contracts = self.result.summaries["技术合同"]
                 contracts.unchanged -= 1
                 contracts.updated += 1
-        self._set_clock(contract_id, state, contract.get("accepted_on"), rows)
+        if not new:
+            accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
+            self._set_clock(contract_id, state, accepted_on, rows)
 
 
 def _differs(old: Any, new: Any, name: str) -> bool:

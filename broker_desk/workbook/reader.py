@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +41,8 @@ from .schema import (
 )
 
 register({
+    "workbook.damaged": ("文件“{name}”已损坏，无法读取；请在 Excel/WPS 中打开后另存为 .xlsx 再导入",
+                         "“{name}” is damaged and cannot be read; open it in Excel or WPS and save it as .xlsx"),
     "workbook.not_found": ("找不到文件“{path}”", "File not found: “{path}”"),
     "workbook.is_folder": ("“{path}”是文件夹，请选择工作簿文件", "“{path}” is a folder; choose a workbook file"),
     "workbook.unreadable": ("无法打开文件“{name}”（{reason}），请确认有读取权限且文件未被其他程序独占",
@@ -182,6 +186,8 @@ def _open(path: Path):
         raise BrokerDeskError("workbook.empty_file", name=path.name)
     if head == _OLE_MAGIC and "EncryptedPackage" in _ole_stream_names(path):
         raise BrokerDeskError("workbook.encrypted")
+    if head == _OLE_MAGIC or path.suffix.lower() == ".ods":
+        _probe_in_child(path)
     errors: list[BaseException] = []
     for how in ("path", "content"):
         try:
@@ -198,6 +204,26 @@ def _open(path: Path):
            or "encrypt" in str(e).lower() for e in errors):
         raise BrokerDeskError("workbook.encrypted")
     raise BrokerDeskError("workbook.not_workbook", name=path.name)
+
+
+_PROBE = """
+import sys
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+for name in book.sheet_names:
+    book.get_sheet_by_name(name).to_python()
+"""
+
+
+def _probe_in_child(path: Path) -> None:
+    """Read an .xls or .ods once in a child process first: on some damaged files of these formats
+    calamine aborts the whole process instead of raising, and that must not take the program down."""
+    try:
+        result = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired):
+        return  # no verdict: read it here as usual
+    if result.returncode < 0 or (result.returncode != 0 and b"Error" not in result.stderr):
+        raise BrokerDeskError("workbook.damaged", name=path.name)
 
 
 #: Largest sheet read, in cells from A1 to the last cell with content. calamine builds the
