@@ -319,3 +319,29 @@ def test_clients_libreoffice_wrote_import_exactly(ledger):
         assert got[:5] == (cells["name"], row["ledger"]["credit_code"], cells["nature"], cells["region"], cells["phone"])
         if cells["uid"]:
             assert got[5] == cells["uid"]
+
+
+def _reg_book(tmp_path, name, status, steps, extra=()):
+    head = HEADERS + ["登记机构", "受理日期"]
+    row = contract_row(status=status) + list(extra or [None, None])
+    history = [["合同编号", "卖方", "状态", "日期", "说明"]] + [
+        ["HT-001", "浙江乙方大学", s, d, None] for s, d in steps]
+    return write(tmp_path / name, {"技术合同": [head, row], "登记进度": history})
+
+
+def test_a_later_workbook_moves_the_registration_on_and_an_older_one_does_not_undo_it(ledger, tmp_path):
+    first = _reg_book(tmp_path, "1.xlsx", "待提交", [("待提交", dt.date(2025, 3, 10))])
+    assert not import_workbook(ledger, first).errors
+    later = _reg_book(tmp_path, "2.xlsx", "已受理", [("待提交", dt.date(2025, 3, 10)), ("已受理", dt.date(2025, 3, 20))],
+                      ["杭州市技术合同登记处", dt.date(2025, 3, 20)])
+    result = import_workbook(ledger, later)
+    assert not result.errors, [p.line() for p in result.errors]
+    c = ledger.get("contract", 1)
+    assert (c["status"], c["reg_office"], c["accepted_on"], c["clock_from"]) == (
+        "已受理", "杭州市技术合同登记处", "2025-03-20", "2025-03-20")
+    assert result.summaries["技术合同"].updated == 1 and result.summaries["登记进度"].inserted == 1
+    assert [e["to_status"] for e in ledger.registration_history(1)] == ["待提交", "已受理"]
+    older = import_workbook(ledger, first)  # a broker's older export: the ledger keeps its progress
+    assert ledger.get("contract", 1)["status"] == "已受理"
+    assert any("登记进度更新" in p.message for p in older.warnings)
+    assert any("登记状态与账本不同" in p.message or "登记进度更新" in p.message for p in older.warnings)
