@@ -48,6 +48,7 @@ i18n.register({
     "gui.reg.date_resubmit": ("补正材料送达日期", "Date the corrected papers arrived"),
     "gui.reg.office": ("登记机构", "Registration office"),
     "gui.reg.reg_no": ("登记编号", "Registration no."),
+    "gui.reg.reg_no_hint": ("{digits} 位数字，由登记机构核发", "{digits} digits, issued by the office"),
     "gui.reg.approved": ("核定技术交易额（元）", "Approved technology amount"),
     "gui.reg.reason": ("原因", "Reason"),
     "gui.reg.note": ("说明（可选）", "Note (optional)"),
@@ -79,6 +80,8 @@ class MoveDialog(QDialog):
             form.addRow("* " + i18n.tr("gui.reg.office"), self.office)
         if to_status == registration.REGISTERED:
             self.reg_no = TextInput()
+            self.reg_no.setPlaceholderText(i18n.tr("gui.reg.reg_no_hint",
+                                                   digits=int(ledger.setting("registration.number_length"))))
             form.addRow("* " + i18n.tr("gui.reg.reg_no"), self.reg_no)
             self.approved = MoneyInput()
             self.approved.set_value(contract["tech_fen"])

@@ -29,7 +29,7 @@ from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import clean_text
 from ..ledger.journal import new_uid, now_utc
-from .cells import CellError, parse_date, parse_money, parse_text
+from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, column_letter, read_workbook
 from .schema import HISTORY, Column, Sheet
 
@@ -58,6 +58,7 @@ i18n.register({
 })
 
 SUMMARY_KEYS = ("inserted", "updated", "unchanged", "rejected")
+_TIDY = _UNTIDY.search
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ class _Import:
         self.row_memory: list[tuple[str, int]] = []                 # records the current row wrote
         self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
         self.row_savepoint = False
+        self._plans: dict[int, list] = {}
+        self._wheres: dict[int, dict[str, Column]] = {}
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
         self.events: list[tuple] = []                               # registration steps to insert
@@ -248,25 +251,28 @@ class _Import:
     # -- cells to values -------------------------------------------------------------------------
     def values(self, raw: RawSheet, row_no: int, cells: list) -> tuple[dict, dict[str, Column], bool]:
         """Field values of one row, the column each came from, and whether every cell could be read."""
+        plan = self._plans.get(id(raw))
+        if plan is None:  # per sheet, once: which cell goes to which field through which parser
+            plan = self._plans[id(raw)] = [
+                (index, column.field, column, {"money": lambda v, s=scale: parse_money(v, s), "date": parse_date}.get(
+                    column.kind, parse_text)) for index, (column, scale) in raw.columns.items()]
         out: dict[str, Any] = {}
-        where: dict[str, Column] = {}
         ok = True
-        for index, (column, scale) in raw.columns.items():
-            value = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for index, field_, column, parse in plan:
+            value = cells[index] if index < width else None
+            if value is None:
+                out[field_] = None
+                continue
+            if parse is parse_text and value.__class__ is str and value and _TIDY(value) is None:
+                out[field_] = value  # the common case, without a call: text already tidy
+                continue
             try:
-                if column.kind == "money":
-                    parsed = parse_money(value, scale)
-                elif column.kind == "date":
-                    parsed = parse_date(value)
-                else:
-                    parsed = parse_text(value)
+                out[field_] = parse(value)
             except CellError as e:
                 self.problem(raw, row_no, column, str(e))
                 ok = False
-                continue
-            out[column.field] = parsed
-            where[column.field] = column
-        return out, where, ok
+        return out, self._wheres.setdefault(id(raw), {f: c for _, f, c, _ in plan}), ok
 
     def fail(self, raw, row_no, where: dict[str, Column], error: ValidationError, entity: str) -> None:
         for p in error.problems:
@@ -348,6 +354,8 @@ class _Import:
     def _write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None) -> str:
         values = {k: v for k, v in values.items() if not k.startswith("_")}
         current = self.ledger.get(entity, current_id) if current_id is not None else None
+        if current is not None and not any(_differs(current.get(k), v, k) for k, v in values.items()):
+            return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
             out, warnings = self.ledger.check_record(entity, values, current)
         except ValidationError as e:
