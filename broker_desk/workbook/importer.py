@@ -204,8 +204,10 @@ class _Import:
             if cert:
                 self.brokers_by_cert[cert] = id_
         self.achievements_by_title: dict[str, list[int]] = {}
-        for id_, title in c.execute("SELECT id, title FROM achievements"):
+        self.achievements_by_key: dict[tuple[str, int], list[int]] = {}  # (title, holder)
+        for id_, title, holder in c.execute("SELECT id, title, holder_id FROM achievements"):
             self.achievements_by_title.setdefault(title, []).append(id_)
+            self.achievements_by_key.setdefault((title, holder), []).append(id_)
         self.contracts_by_reg = dict(c.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
         self.contracts_by_key = {(no, seller): id_ for id_, no, seller in
                                  c.execute("SELECT id, contract_no, seller_id FROM contracts")}
@@ -272,7 +274,10 @@ class _Import:
             except CellError as e:
                 self.problem(raw, row_no, column, str(e))
                 ok = False
-        return out, self._wheres.setdefault(id(raw), {f: c for _, f, c, _ in plan}), ok
+        where = self._wheres.get(id(raw))
+        if where is None:
+            where = self._wheres[id(raw)] = {f: c for _, f, c, _ in plan}
+        return out, where, ok
 
     def fail(self, raw, row_no, where: dict[str, Column], error: ValidationError, entity: str) -> None:
         for p in error.problems:
@@ -386,7 +391,7 @@ class _Import:
         for entity, id_ in self.row_memory:
             maps = {"client": (self.clients_by_code, self.clients_by_name, self.client_names),
                     "broker": (self.brokers_by_name, self.brokers_by_cert),
-                    "achievement": (self.achievements_by_title,),
+                    "achievement": (self.achievements_by_title, self.achievements_by_key),
                     "contract": (self.contracts_by_reg, self.contracts_by_key)}[entity]
             for mapping in maps:
                 for key in [k for k, v in mapping.items() if v == id_ or (isinstance(v, list) and id_ in v)]:
@@ -412,9 +417,10 @@ class _Import:
             if row.get("cert_no"):
                 self.brokers_by_cert[row["cert_no"]] = id_
         elif entity == "achievement":
-            ids = self.achievements_by_title.setdefault(row["title"], [])
-            if id_ not in ids:
-                ids.append(id_)
+            for ids in (self.achievements_by_title.setdefault(row["title"], []),
+                        self.achievements_by_key.setdefault((row["title"], row["holder_id"]), [])):
+                if id_ not in ids:
+                    ids.append(id_)
         elif entity == "contract":
             if row.get("reg_no"):
                 self.contracts_by_reg[row["reg_no"]] = id_
@@ -448,9 +454,7 @@ class _Import:
             ids = self.brokers_by_name.get(values.get("name") or "", [])
             return ids[0] if len(ids) == 1 and not values.get("cert_no") else None
         if entity == "achievement":
-            ids = [i for i in self.achievements_by_title.get(values.get("title") or "", [])
-                   if self.conn.execute("SELECT holder_id FROM achievements WHERE id = ?", [i]).fetchone()[0]
-                   == values.get("holder_id")]
+            ids = self.achievements_by_key.get((values.get("title"), values.get("holder_id")), [])
             return ids[0] if len(ids) == 1 else None
         if entity == "contract":
             if values.get("reg_no") and values["reg_no"] in self.contracts_by_reg:
