@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import xlsxwriter
 from python_calamine import CalamineWorkbook
+from workbooks import write_xlsx
 
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
@@ -17,22 +17,7 @@ HEADERS = ["记录ID", "合同编号", "项目名称", "合同类别", "合同�
            "技术经纪人", "登记状态"]
 
 
-def write(path, sheets: dict[str, list[list]]):
-    """A workbook written by XlsxWriter: {sheet: rows}, dates as real dates."""
-    book = xlsxwriter.Workbook(str(path))
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets.items():
-        ws = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
-                elif isinstance(value, str):
-                    ws.write_string(r, c, value)
-                elif value is not None:
-                    ws.write(r, c, value)
-    book.close()
-    return path
+write = write_xlsx  # a workbook written by another program (XlsxWriter)
 
 
 def contract_row(no="HT-001", title="锂电池正极材料研发", category="技术开发", subtype="委托开发",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 import xlsxwriter
+from workbooks import write_xlsx
 
 from broker_desk import codes, i18n
 from broker_desk.errors import BrokerDeskError
@@ -244,26 +245,6 @@ def test_is_blank(value, blank):
 
 
 # -- reading workbooks written here ----------------------------------------------------------
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list]], *, dates: bool = True) -> Path:
-    """A workbook written by XlsxWriter: datetimes become real date cells, None stays empty."""
-    wb = xlsxwriter.Workbook(str(path))
-    date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets.items():
-        ws = wb.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date) and dates:
-                    ws.write_datetime(r, c, value, date_format)
-                elif isinstance(value, str):
-                    ws.write_string(r, c, value)
-                else:
-                    ws.write(r, c, value)
-    wb.close()
-    return path
 
 
 def by_field(raw: RawSheet, row: list) -> dict:
