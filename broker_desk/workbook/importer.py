@@ -135,12 +135,15 @@ def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool =
     report = progress or (lambda fraction, message: None)
     sheets = read_workbook(path, overrides, lambda f, m: report(f * 0.3, m), cancelled)
     return import_sheets(ledger, Path(path).name, sheets, dry_run=dry_run, skip_invalid=skip_invalid,
-                         progress=lambda f, m: report(0.3 + f * 0.7, m), cancelled=cancelled, today=today)
+                         progress=lambda f, m: report(0.3 + f * 0.7, m), cancelled=cancelled, today=today,
+                         release=True)
 
 
 def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bool = False,
                   skip_invalid: bool = False, progress=None, cancelled=None,
-                  today: dt.date | None = None) -> ImportResult:
+                  today: dt.date | None = None, release: bool = False) -> ImportResult:
+    """Import sheets already read; ``release`` lets each sheet's rows go once done (they cannot be
+    imported again then: the import dialog keeps them for a check followed by the import)."""
     result = ImportResult(file_name, dry_run=dry_run)
     for raw in sheets:
         if raw.sheet is not None:
@@ -149,6 +152,7 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
                 result.unmapped[raw.name] = [h for _, h in raw.unmapped]
     job = _Import(ledger, result, sheets, progress or (lambda f, m: None), cancelled or (lambda: False),
                   today or dt.date.today())
+    job.release = release
     try:
         with ledger.operation("import.op", file=file_name) as op:
             job.op = op
@@ -180,6 +184,7 @@ class _Import:
         self.row_memory: list[tuple[str, int]] = []                 # records the current row wrote
         self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
         self.row_savepoint = False
+        self.release = False
         self._plans: dict[int, list] = {}
         self._wheres: dict[int, dict[str, Column]] = {}
         self.user = ledger.user
@@ -316,6 +321,8 @@ class _Import:
             if self.row_savepoint:
                 self.conn.execute("RELEASE SAVEPOINT import_row")
             setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if self.release:
+            raw.rows = []  # read and done: its cells need not stay in memory for the sheets to come
 
     def _before_early_write(self) -> None:
         """A row writes something (a party it names) before it is known to be good: from here on
@@ -667,6 +674,8 @@ class _Import:
                 continue
             key = (values["contract_no"], values["seller"])
             self.history.setdefault(key, []).append((raw, row_no, values, where))
+        if self.release:
+            raw.rows = []  # what is needed is in self.history now
 
     def _apply_history(self) -> None:
         """Registration histories: checked against the workflow, merged with the ledger's."""
