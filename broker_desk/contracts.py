@@ -75,7 +75,7 @@ def _brokers(ck: Checker, ledger) -> None:
         if bp is None:
             ck.error("brokers", "contract.bad_share", value=share)
             continue
-        if isinstance(broker_id, bool) or not isinstance(broker_id, int) or not ledger.exists("broker", broker_id):
+        if isinstance(broker_id, bool) or not isinstance(broker_id, int) or not ck.exists("broker", broker_id):
             ck.error("brokers", "field.no_such_record", value=broker_id)
             continue
         result.append((broker_id, bp))

@@ -210,6 +210,10 @@ class Checker:
         for p in problems:
             self.problems.append(Problem(f"{self.entity}.{name}", p.code, p.args, p.severity))
 
+    def exists(self, entity: str, id_: int) -> bool:
+        """Whether a record this one refers to exists (as the caller knows it)."""
+        return self._exists is None or self._exists(entity, id_)
+
     def given(self, name: str) -> bool:
         return name in self.out
 

@@ -213,6 +213,8 @@ class _Import:
         for id_, title, holder in c.execute("SELECT id, title, holder_id FROM achievements"):
             self.achievements_by_title.setdefault(title, []).append(id_)
             self.achievements_by_key.setdefault((title, holder), []).append(id_)
+        self.known = {"client": set(self.client_names), "broker": {i for (i,) in c.execute("SELECT id FROM brokers")},
+                      "achievement": {i for (i,) in c.execute("SELECT id FROM achievements")}}
         self.contracts_by_reg = dict(c.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
         self.contracts_by_key = {(no, seller): id_ for id_, no, seller in
                                  c.execute("SELECT id, contract_no, seller_id FROM contracts")}
@@ -363,19 +365,22 @@ class _Import:
         if entity == "contract" and values.get("contract_no"):
             self.rejected_contracts.add((values["contract_no"], values.get("_seller_text") or ""))
 
-    def _write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None) -> str:
+    def _write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None,
+               extra: dict | None = None) -> str:
+        """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
         values = {k: v for k, v in values.items() if not k.startswith("_")}
         current = self.ledger.get(entity, current_id) if current_id is not None else None
         if current is not None and not any(_differs(current.get(k), v, k) for k, v in values.items()):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
-            out, warnings = self.ledger.check_record(entity, values, current)
+            out, warnings = self.ledger.check_record(entity, values, current, self.exists)
         except ValidationError as e:
             self.fail(raw, row_no, where, e, entity)
             self._reject(entity, values)
             raise _RowFailed() from None
         self.warn(raw, row_no, where, [w for w in warnings if w.field.rsplit(".", 1)[-1] in values])
         if current is None:
+            out.update(extra or {})
             if uid:
                 out["uid"] = uid
             id_ = self.op.insert(entity, out, log_snapshot=False)
@@ -407,9 +412,16 @@ class _Import:
                     else:
                         del mapping[key]
             self.inserted_here.discard((entity, id_))
+            self.known.get(entity, set()).discard(id_)
+
+    def exists(self, entity: str, id_: int) -> bool:
+        known = self.known.get(entity)
+        return id_ in known if known is not None else self.ledger.exists(entity, id_)
 
     def _remember(self, entity: str, id_: int, row: dict) -> None:
         self.row_memory.append((entity, id_))
+        if entity in self.known:
+            self.known[entity].add(id_)
         if entity == "client":
             if row.get("credit_code"):
                 self.clients_by_code[row["credit_code"]] = id_
@@ -622,13 +634,13 @@ class _Import:
                 amount, deductions = values.get("amount_fen") or 0, values.get("deductions_fen") or 0
                 values["approved_fen"] = values.get("tech_given_fen") or amount - deductions
             try:
-                outcome = self._write(raw, row_no, "contract", values, where, uid, None)
+                outcome = self._write(raw, row_no, "contract", values, where, uid, None,
+                                      {"clock_from": _clock(status, values.get("accepted_on"), history)})
             except _RowFailed:
                 self._reject("contract", {**values, "_seller_text": seller_text})
                 raise
             id_ = self.contracts_by_key[(values["contract_no"], values["seller_id"])]
             self.new_contracts[id_] = status
-            self._set_clock(id_, status, values.get("accepted_on"), history)
             self.imported_contracts[(values["contract_no"], seller_text)] = id_
             return outcome
         current = self.ledger.get("contract", current_id)
@@ -649,10 +661,7 @@ class _Import:
         return outcome
 
     def _set_clock(self, id_: int, status: str, accepted_on: str | None, history) -> None:
-        if status == registration.DRAFT or status == registration.READY:
-            return
-        accepted = [v["on_date"] for (_, _, v, _) in history if v.get("to_status") == registration.ACCEPTED]
-        clock = accepted[-1] if accepted else accepted_on
+        clock = _clock(status, accepted_on, history)
         if clock:
             self.conn.execute("UPDATE contracts SET clock_from = ? WHERE id = ?", [clock, id_])
 
@@ -771,6 +780,14 @@ class _Import:
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
             self._set_clock(contract_id, state, accepted_on, rows)
+
+
+def _clock(status: str, accepted_on: str | None, history) -> str | None:
+    """When the office's decision clock started: the last move to 已受理, else the 受理日期."""
+    if status in (registration.DRAFT, registration.READY):
+        return None
+    accepted = [v["on_date"] for (_, _, v, _) in history if v.get("to_status") == registration.ACCEPTED]
+    return accepted[-1] if accepted else accepted_on
 
 
 def _differs(old: Any, new: Any, name: str) -> bool:
