@@ -128,7 +128,8 @@ class Op:
         brokers = values.pop("brokers", None)
         events = values.pop("events", None)
         now = now_utc()
-        values.setdefault("uid", new_uid())
+        if not values.get("uid"):
+            values["uid"] = new_uid()
         values.setdefault("created_at", now)
         if "updated_at" in self.columns(table):
             values.setdefault("updated_at", now)

@@ -57,7 +57,6 @@ i18n.register({
     "import.history_older": ("账本中的登记进度更新，保留账本的", "The ledger's history is further along; the ledger's is kept"),
 })
 
-SUMMARY_KEYS = ("inserted", "updated", "unchanged", "rejected")
 _TIDY = _UNTIDY.search
 
 
@@ -175,13 +174,13 @@ class _Import:
         self.progress, self.cancelled, self.today = progress, cancelled, today
         self.conn: sqlite3.Connection = ledger.conn
         self.op = None
-        self.rejected_names: dict[str, set[str]] = {"client": set()}
+        self.rejected_clients: set[str] = set()  # names and codes of client rows that were rejected
         self.rejected_contracts: set[tuple[str, str]] = set()
         self.history: dict[tuple[str, str], list[tuple[RawSheet, int, dict, dict]]] = {}
         self.imported_contracts: dict[tuple[str, str], int] = {}   # (合同编号, 卖方 as written) -> id
         self.registration_updates: dict[int, tuple] = {}            # contract id -> what its history decides
         self.inserted_here: set[tuple[str, int]] = set()            # records this file brought in by 记录ID
-        self.row_memory: list[tuple[str, int]] = []                 # records the current row wrote
+        self.row_memory: list[tuple] = []                           # lookups the current row added to
         self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
         self.row_savepoint = False
         self.release = False
@@ -359,9 +358,9 @@ class _Import:
 
     def _reject(self, entity: str, values: dict) -> None:
         if entity == "client" and values.get("name"):
-            self.rejected_names["client"].add(values["name"])
+            self.rejected_clients.add(values["name"])
             if values.get("credit_code"):
-                self.rejected_names["client"].add(values["credit_code"])
+                self.rejected_clients.add(values["credit_code"])
         if entity == "contract" and values.get("contract_no"):
             self.rejected_contracts.add((values["contract_no"], values.get("_seller_text") or ""))
 
@@ -400,17 +399,16 @@ class _Import:
 
     def _forget_row(self) -> None:
         """A rejected row's writes were rolled back: so are the keys it added (parties it created)."""
-        for entity, id_ in self.row_memory:
-            maps = {"client": (self.clients_by_code, self.clients_by_name, self.client_names),
-                    "broker": (self.brokers_by_name, self.brokers_by_cert),
-                    "achievement": (self.achievements_by_title, self.achievements_by_key),
-                    "contract": (self.contracts_by_reg, self.contracts_by_key)}[entity]
-            for mapping in maps:
-                for key in [k for k, v in mapping.items() if v == id_ or (isinstance(v, list) and id_ in v)]:
-                    if isinstance(mapping[key], list):
-                        mapping[key].remove(id_)
-                    else:
-                        del mapping[key]
+        for _entity, id_, mapping, key, before in reversed(self.row_memory):
+            if mapping is None:
+                continue
+            if isinstance(mapping.get(key), list):
+                mapping[key].remove(id_)
+            elif before is None:
+                del mapping[key]
+            else:
+                mapping[key] = before
+        for entity, id_, *_ in self.row_memory:
             self.inserted_here.discard((entity, id_))
             self.known.get(entity, set()).discard(id_)
 
@@ -419,31 +417,36 @@ class _Import:
         return id_ in known if known is not None else self.ledger.exists(entity, id_)
 
     def _remember(self, entity: str, id_: int, row: dict) -> None:
-        self.row_memory.append((entity, id_))
+        """Put a written record into the lookups; each key is noted so a rejected row can take it back."""
+        def one(mapping: dict, key, value=id_) -> None:
+            self.row_memory.append((entity, id_, mapping, key, mapping.get(key)))
+            mapping[key] = value
+
+        def among(mapping: dict, key) -> None:
+            ids = mapping.setdefault(key, [])
+            if id_ not in ids:
+                ids.append(id_)
+                self.row_memory.append((entity, id_, mapping, key, None))
+
+        self.row_memory.append((entity, id_, None, None, None))
         if entity in self.known:
             self.known[entity].add(id_)
         if entity == "client":
             if row.get("credit_code"):
-                self.clients_by_code[row["credit_code"]] = id_
-            ids = self.clients_by_name.setdefault(row["name"], [])
-            if id_ not in ids:
-                ids.append(id_)
-            self.client_names[id_] = row["name"]
+                one(self.clients_by_code, row["credit_code"])
+            among(self.clients_by_name, row["name"])
+            one(self.client_names, id_, row["name"])
         elif entity == "broker":
-            ids = self.brokers_by_name.setdefault(row["name"], [])
-            if id_ not in ids:
-                ids.append(id_)
+            among(self.brokers_by_name, row["name"])
             if row.get("cert_no"):
-                self.brokers_by_cert[row["cert_no"]] = id_
+                one(self.brokers_by_cert, row["cert_no"])
         elif entity == "achievement":
-            for ids in (self.achievements_by_title.setdefault(row["title"], []),
-                        self.achievements_by_key.setdefault((row["title"], row["holder_id"]), [])):
-                if id_ not in ids:
-                    ids.append(id_)
+            among(self.achievements_by_title, row["title"])
+            among(self.achievements_by_key, (row["title"], row["holder_id"]))
         elif entity == "contract":
             if row.get("reg_no"):
-                self.contracts_by_reg[row["reg_no"]] = id_
-            self.contracts_by_key[(row["contract_no"], row["seller_id"])] = id_
+                one(self.contracts_by_reg, row["reg_no"])
+            one(self.contracts_by_key, (row["contract_no"], row["seller_id"]))
 
     # -- identity ----------------------------------------------------------------------------------
     def _identify(self, entity: str, uid: str | None, values: dict) -> int | None:
@@ -522,7 +525,7 @@ class _Import:
         """A client by credit code or name; a new client when there is none (counted and listed)."""
         text = clean_text(text)
         code = text.replace(" ", "").upper()
-        if text in self.rejected_names["client"] or code in self.rejected_names["client"]:
+        if text in self.rejected_clients or code in self.rejected_clients:
             self.problem(raw, row_no, column, i18n.tr("import.party_rejected", label=column.header, name=text))
             return None
         if _CODE_LIKE.match(code):
