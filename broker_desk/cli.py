@@ -75,9 +75,6 @@ i18n.register({
     "cli.import.dry_run_done": ("检查完成，未写入（{file}，{errors} 个错误）：", "Checked, nothing written ({file}, {errors} errors):"),
     "cli.import.refused": ("{file} 有 {errors} 处错误，未写入任何数据（可用 --skip-invalid 只导入无误的行）：",
                            "{file} has {errors} errors; nothing was written (--skip-invalid imports the good rows):"),
-    "cli.import.summary": ("  {sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
-                           "  {sheet}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
-    "cli.import.created": ("，另新建 {created} 条", ", {created} created for references"),
     "cli.network": ("账本位于网络或云同步文件夹中，多人同时写入可能损坏数据", "The ledger is on a network or cloud-synced folder; writes from several places can damage it"),
 })
 
@@ -306,10 +303,8 @@ def cmd_import(args) -> int:
     heading = ("cli.import.dry_run_done" if args.dry_run else
                "cli.import.done" if result.written else "cli.import.refused")
     print(tr(heading, file=result.file, errors=len(result.errors), seconds=time.perf_counter() - start))
-    for sheet, s in result.summaries.items():
-        line = tr("cli.import.summary", sheet=sheet, inserted=s.inserted, updated=s.updated, unchanged=s.unchanged,
-                  rejected=s.rejected)
-        print(line + (tr("cli.import.created", created=s.created) if s.created else ""))
+    for line in result.summary_lines():
+        print(f"  {line}")
     return PROBLEMS if result.errors else OK
 
 

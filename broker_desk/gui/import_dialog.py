@@ -56,25 +56,11 @@ i18n.register({
     "gui.import.col.message": ("问题", "Problem"),
     "gui.import.error": ("错误", "Error"),
     "gui.import.warning": ("提示", "Warning"),
-    "gui.import.summary_line": ("{sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
-                                "{sheet}: {inserted} new, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
-    "gui.import.created": ("（另新建 {created} 条）", " ({created} created for references)"),
     "gui.import.would": ("检查结果（尚未写入）：", "Check result (nothing written yet):"),
     "gui.import.done": ("已导入：", "Imported:"),
     "gui.import.refused": ("有错误，未写入任何数据。请修改表格后重试，或勾选“跳过有错误的行”。",
                            "There are errors; nothing was written. Fix the workbook, or choose to skip rows with errors."),
 })
-
-
-def summary_text(result: importer.ImportResult) -> str:
-    lines = []
-    for sheet, s in result.summaries.items():
-        line = i18n.tr("gui.import.summary_line", sheet=sheet, inserted=s.inserted, updated=s.updated,
-                       unchanged=s.unchanged, rejected=s.rejected)
-        if s.created:
-            line += i18n.tr("gui.import.created", created=s.created)
-        lines.append(line)
-    return "\n".join(lines)
 
 
 class ImportDialog(QDialog):
@@ -235,7 +221,7 @@ class ImportDialog(QDialog):
                                         warnings=len(result.warnings)))
         if result.problems:
             self.tabs.setCurrentIndex(1)
-        self.summary.setText(f"{heading}\n{summary_text(result)}")
+        self.summary.setText("\n".join([heading, *result.summary_lines()]))
 
 
 

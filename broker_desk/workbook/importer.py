@@ -35,6 +35,9 @@ from .schema import HISTORY, Column, Sheet
 
 i18n.register({
     "import.op": ("导入 {file}", "Import {file}"),
+    "import.summary": ("{sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
+                       "{sheet}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
+    "import.created": ("，另新建 {created} 条", ", {created} created for references"),
     "import.cancelled": ("导入已取消，账本未改动", "Import cancelled; the ledger was not changed"),
     "import.duplicate_in_file": ("与第 {other} 行是同一条记录（{key}）", "Same record as row {other} ({key})"),
     "import.unknown_uid_entity": ("记录ID {uid} 属于另一类记录", "Record ID {uid} belongs to another kind of record"),
@@ -103,6 +106,15 @@ class ImportResult:
     @property
     def warnings(self) -> list[RowProblem]:
         return [p for p in self.problems if not p.is_error]
+
+    def summary_lines(self) -> list[str]:
+        """One line per sheet: inserted / updated / unchanged / rejected, and records made for references."""
+        lines = []
+        for sheet, s in self.summaries.items():
+            line = i18n.tr("import.summary", sheet=sheet, inserted=s.inserted, updated=s.updated,
+                           unchanged=s.unchanged, rejected=s.rejected)
+            lines.append(line + (i18n.tr("import.created", created=s.created) if s.created else ""))
+        return lines
 
 
 class _Rollback(Exception):
