@@ -41,11 +41,11 @@ _RULES: dict[str, Callable] = {
     "achievement": achievements.check,
 }
 
-#: Who refers to whom: deleting a record that is referred to is refused.
-_REFERENCES = {
-    "client": [("contracts", "buyer_id"), ("contracts", "seller_id"), ("achievements", "holder_id")],
-    "achievement": [("contracts", "achievement_id")],
-    "broker": [("contract_brokers", "broker_id")],
+#: The contracts that use a record: deleting a record in use is refused, naming them.
+_CONTRACTS_USING = {
+    "client": "SELECT id FROM contracts WHERE buyer_id = :id UNION SELECT id FROM contracts WHERE seller_id = :id",
+    "achievement": "SELECT id FROM contracts WHERE achievement_id = :id",
+    "broker": "SELECT contract_id FROM contract_brokers WHERE broker_id = :id",
 }
 
 i18n.register({
@@ -306,22 +306,18 @@ class Ledger:
         return op.changes
 
     def _refuse_if_used(self, entity: str, row: dict) -> None:
-        ids: set[int] = set()
-        for table, column in _REFERENCES.get(entity, ()):
-            if table == "achievements":
-                titles = [t for (t,) in self.conn.execute(
-                    "SELECT title FROM achievements WHERE holder_id = ? ORDER BY id LIMIT 6", [row["id"]])]
-                if titles:
-                    n = self.conn.execute("SELECT count(*) FROM achievements WHERE holder_id = ?",
-                                          [row["id"]]).fetchone()[0]
-                    raise BrokerDeskError("delete.holder", name=row["name"], count=n,
-                                          titles="、".join(titles[:5]) + ("…" if n > 5 else ""))
-                continue
-            key = "contract_id" if table == "contract_brokers" else "id"
-            ids.update(i for (i,) in self.conn.execute(f"SELECT {key} FROM {table} WHERE {column} = ?", [row["id"]]))
+        if entity == "client":  # a client also holds achievements
+            titles = [t for (t,) in self.conn.execute(
+                "SELECT title FROM achievements WHERE holder_id = ? ORDER BY id", [row["id"]])]
+            if titles:
+                raise BrokerDeskError("delete.holder", name=row["name"], count=len(titles),
+                                      titles="、".join(titles[:5]) + ("…" if len(titles) > 5 else ""))
+        if entity not in _CONTRACTS_USING:
+            return
+        ids = sorted(i for (i,) in self.conn.execute(_CONTRACTS_USING[entity], {"id": row["id"]}))
         if ids:
             shown = [n for (n,) in self.conn.execute(
-                f"SELECT contract_no FROM contracts WHERE id IN ({','.join(map(str, sorted(ids)[:5]))})")]
+                f"SELECT contract_no FROM contracts WHERE id IN ({','.join(map(str, ids[:5]))})")]
             raise BrokerDeskError("delete.in_use", entity=entity_label(entity), name=_display_name(entity, row),
                                   count=len(ids), contracts="、".join(shown) + ("…" if len(ids) > 5 else ""))
 
