@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .fields import TABLES
+
 #: What each entity is searched by.
 COLUMNS = {
     "broker": ("brokers", ("name", "cert_no", "institution")),
@@ -40,7 +42,7 @@ def match_sql(entity: str, text: str) -> tuple[str, list[str]] | None:
     query = normalise_query(text)
     if not query:
         return None
-    if entity not in COLUMNS:  # contracts
+    if entity == "contract":
         return "SELECT id FROM contract_search WHERE instr(text, ?)", [query.upper()]
     table, columns = COLUMNS[entity]
     where = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
@@ -52,7 +54,6 @@ def search(ledger, entity: str, text: str, limit: int | None = None) -> list[int
     tail = f" LIMIT {int(limit)}" if limit else ""
     match = match_sql(entity, text)
     if match is None:
-        table = COLUMNS.get(entity, ("contracts", ()))[0]
-        return [i for (i,) in ledger.conn.execute(f"SELECT id FROM {table} ORDER BY id{tail}")]
+        return [i for (i,) in ledger.conn.execute(f"SELECT id FROM {TABLES[entity]} ORDER BY id{tail}")]
     sql, params = match
     return [i for (i,) in ledger.conn.execute(f"{sql} ORDER BY id{tail}", params)]
