@@ -194,7 +194,6 @@ class RecordEditor(QDialog):
             found = by_field.get(name, [])
             label.setVisible(bool(found))
             errors = [p for p in found if p.is_error]
-            label.setObjectName("error" if errors else "warning")
             label.setText("\n".join(("✖ " if p.is_error else "⚠ ") + p.message() for p in found))
             label.setStyleSheet("color: #c62828;" if errors else "color: #a86400;")
             widget = self.inputs[name]
@@ -202,9 +201,6 @@ class RecordEditor(QDialog):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
         self.general.setText("\n".join(p.message() for p in general if p.is_error))
-        has_errors = any(p.is_error for p in problems)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-        self._has_errors = has_errors
 
     def save(self) -> bool:
         values = self.values()

@@ -168,7 +168,6 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         entity = self.current_entity()
-        self.new_action.setEnabled(True)
         self.delete_action.setEnabled(entity is not None)
         what = self.ledger.undo_label()
         self.undo_action.setEnabled(what is not None)
