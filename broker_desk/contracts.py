@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import codes, i18n
+from . import codes, deductions, i18n
 from .errors import ValidationError
 from .fields import Checker
 from .idnumbers import check_registration_number
@@ -117,6 +117,7 @@ def check(ck: Checker, ledger, today: dt.date) -> None:
     frm, to = ck.get("valid_from"), ck.get("valid_to")
     if frm and to and to < frm:
         ck.error("valid_to", "contract.valid_to_before_from", to=to, frm=frm)
+    _deduction_items(ck)
     amount = ck.get("amount_fen")
     if amount is not None:
         from .money import yuan_text
@@ -131,6 +132,24 @@ def check(ck: Checker, ledger, today: dt.date) -> None:
             ck.error("approved_fen", "contract.approved_over_amount")
     _registration_fields(ck, ledger, today)
     _identity(ck, ledger)
+
+
+def _deduction_items(ck: Checker) -> None:
+    """Itemized non-technical costs add up to 非技术性费用: given items set the total;
+    a total typed beside them must agree."""
+    if not (ck.given("deduction_items") or ck.given("deductions_fen")):
+        return
+    items = deductions.from_json(ck.get("deduction_items"))
+    if not items:
+        return
+    total = sum(fen for _, fen in items)
+    if ck.given("deductions_fen") and ck.out["deductions_fen"] is not None and ck.out["deductions_fen"] != total:
+        from .money import yuan_text
+
+        ck.error("deduction_items", "deductions.sum_mismatch", items=yuan_text(total),
+                 total=yuan_text(ck.out["deductions_fen"]))
+    elif ck.given("deduction_items"):
+        ck.out["deductions_fen"] = total
 
 
 def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:

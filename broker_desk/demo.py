@@ -14,6 +14,7 @@ in the change log, so it can be undone, and a kill leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import uuid
 from collections.abc import Callable
@@ -100,6 +101,26 @@ def patent_number(rng: random.Random, year: int) -> str:
     digits = f"{year}{kind}{rng.randrange(10**7):07d}"
     return f"ZL{digits}.{patent_check_char(digits)}"
 
+
+
+#: How a contract's non-technical costs are itemized (no randomness: the same seed gives the same data).
+_DEDUCTION_SPLITS = {
+    "技术开发": (("设备购置费", 50), ("原材料费", 30), ("差旅及其他费用", 20)),
+    "技术服务": (("仪器设备费", 60), ("耗材费", 40)),
+}
+
+
+def _deduction_items(deductions: int, category: str) -> str | None:
+    """A JSON list of (item, fen) adding up to ``deductions`` (whole 元 for all but the last)."""
+    if not deductions:
+        return None
+    parts, left = [], deductions
+    splits = _DEDUCTION_SPLITS.get(category, (("非技术性费用", 100),))
+    for n, (name, percent) in enumerate(splits):
+        fen = left if n == len(splits) - 1 else deductions * percent // 100 // 100 * 100
+        parts.append([name, fen])
+        left -= fen
+    return json.dumps(parts, ensure_ascii=False)
 
 def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None = None,
              progress: Callable[[float, str], None] | None = None, cancelled: Callable[[], bool] | None = None):
@@ -270,6 +291,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             "achievement_id": achievement, "signed_on": signed.isoformat(),
             "valid_from": signed.isoformat(), "valid_to": (signed + dt.timedelta(days=rng.choice((180, 365, 730, 1095)))).isoformat(),
             "signed_place": rng.choice(PLACES), "amount_fen": amount, "deductions_fen": deductions, "tech_given_fen": None,
+            "deduction_items": _deduction_items(deductions, category),
             "field": rng.choice(INDUSTRIES)[0], "ip_type": rng.choice(("发明专利", "技术秘密", "计算机软件著作权", "实用新型", "未涉及知识产权")),
             "plan_source": rng.choices(plans, weights=[1] * (len(plans) - 1) + [12])[0],
             "socio_goal": rng.choice(socio), "payment": rng.choices(("一次总付", "分期支付", "提成支付"), weights=(5, 8, 1))[0],

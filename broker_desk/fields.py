@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import codes, i18n
-from .errors import ERROR, WARNING, Problem, ValidationError
+from .errors import ERROR, WARNING, BrokerDeskError, Problem, ValidationError
 from .idnumbers import check_date
 
 
@@ -23,7 +23,7 @@ class Field:
     name: str
     zh: str
     en: str
-    kind: str = "text"          # text | code | fen | date | ref | int | list
+    kind: str = "text"          # text | code | fen | date | ref | int | list | items
     required: bool = False
     table: str | None = None    # code table for kind "code"; entity for kind "ref"
     max_len: int = 200
@@ -86,6 +86,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("signed_place", "签订地点", "Place signed", max_len=100),
         _f("amount_fen", "合同成交额", "Contract amount", "fen", required=True),
         _f("deductions_fen", "非技术性费用", "Non-technical costs", "fen"),
+        _f("deduction_items", "非技术性费用明细", "Itemized non-technical costs", "items", max_len=2000),
         _f("tech_given_fen", "技术交易额", "Technology trade amount", "fen"),
         _f("field", "技术领域", "Technology field", "code", table="tech_field"),
         _f("ip_type", "知识产权类型", "IP type", "code", table="ip_type"),
@@ -231,6 +232,8 @@ class Checker:
             iso, problems = check_date(value, f.name)
             self.adopt(f.name, problems)
             return iso
+        if f.kind == "items":
+            return self._items(f, value)
         if f.kind == "list" and isinstance(value, (list, tuple)):
             value = "；".join(str(v) for v in value)
         text = clean_text(value)
@@ -252,6 +255,21 @@ class Checker:
         if value < 0:
             self.error(f.name, "field.negative")
         return value
+
+    def _items(self, f: Field, value: Any) -> str | None:
+        from . import deductions
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            items = deductions.parse(value)
+        except BrokerDeskError as e:
+            self.error(f.name, e.code, **e.args_)
+            return None
+        stored = deductions.to_json(items)
+        if stored and len(stored) > f.max_len:
+            self.error(f.name, "field.too_long", max=f.max_len, length=len(stored))
+        return stored
 
     def _ref(self, f: Field, value: Any) -> int | None:
         if value is None or value == "":

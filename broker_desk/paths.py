@@ -42,3 +42,8 @@ def backup_dir(ledger_path: Path) -> Path:
 def code_tables_dir() -> Path:
     """The user's extensions of the shipped code tables."""
     return data_dir() / "codes"
+
+
+def forms_dir() -> Path:
+    """The user's own paperwork templates; a file here wins over a built-in of the same name."""
+    return data_dir() / "forms"

@@ -134,6 +134,26 @@ def test_create_client_and_contract_through_the_editors(window, demo_ledger, qtb
     assert saved["brokers"] == [(1, 5000), (2, 5000)]
 
 
+def test_itemized_costs_in_the_editor_give_the_total(window, demo_ledger, qtbot):
+    cid = demo_ledger.add("contract", {
+        "contract_no": "GUI-ITEMS-1", "title": "费用明细测试", "category": "技术开发", "subtype": "委托开发",
+        "buyer_id": 1, "seller_id": 2, "signed_on": "2026-04-01", "amount_fen": 50_000_000}).id
+    editor = ContractEditor(demo_ledger, cid, parent=window)
+    qtbot.addWidget(editor)
+    items, total = editor.inputs["deduction_items"], editor.inputs["deductions_fen"]
+    assert total.isEnabled() and items.placeholderText().startswith("如：设备费")
+    items.setText("设备费 20000；材料费 5000.5")
+    assert total.value() == 2_500_050 and not total.isEnabled()
+    assert editor.save() is True
+    saved = demo_ledger.get("contract", cid)
+    assert saved["deductions"] == [("设备费", 2_000_000), ("材料费", 500_050)]
+    assert saved["tech_fen"] == 50_000_000 - 2_500_050
+    again = ContractEditor(demo_ledger, cid, parent=window)
+    qtbot.addWidget(again)
+    assert again.inputs["deduction_items"].text() == "设备费 20,000.00；材料费 5,000.50"
+    assert not again.inputs["deductions_fen"].isEnabled()
+
+
 def test_walk_a_contract_through_the_registration_panel(window, demo_ledger, qtbot, make):
     cid = demo_ledger.add("contract", {
         "contract_no": "GUI-WALK-1", "title": "流程测试", "category": "技术服务", "subtype": "技术服务",
@@ -273,6 +293,20 @@ def test_history_lists_who_changed_which_field(demo_ledger, qtbot):
     rows = [[dialog.tree.topLevelItem(i).text(c) for c in range(5)] for i in range(dialog.tree.topLevelItemCount())]
     assert rows[0][2] == "新建"
     assert rows[-1][2] == "联系人" and rows[-1][4] == "历史联系人"
+
+
+def test_history_shows_money_and_items_as_typed(ledger, make, qtbot):
+    from broker_desk.gui.history import HistoryDialog
+
+    cid = make.contract(amount_fen=100_000_000)
+    ledger.update("contract", cid, {"amount_fen": 125_000_050, "deduction_items": "设备费 2万"})
+    dialog = HistoryDialog(ledger, "contract", cid)
+    qtbot.addWidget(dialog)
+    rows = {dialog.tree.topLevelItem(i).text(2): (dialog.tree.topLevelItem(i).text(3), dialog.tree.topLevelItem(i).text(4))
+            for i in range(dialog.tree.topLevelItemCount())}
+    assert rows["合同成交额"] == ("1,000,000.00 元", "1,250,000.50 元")
+    assert rows["非技术性费用明细"] == ("", "设备费 20,000.00")
+    assert rows["非技术性费用"] == ("0.00 元", "20,000.00 元")
 
 
 def test_opening_an_old_ledger_upgrades_it_and_shows_it(tmp_path, qtbot, _isolated_home):

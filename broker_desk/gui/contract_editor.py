@@ -43,7 +43,7 @@ i18n.register({
 
 BASIC = ["contract_no", "title", "category", "subtype", "buyer_id", "seller_id", "achievement_id", "signed_on",
          "valid_from", "valid_to", "signed_place"]
-MONEY = ["amount_fen", "deductions_fen", "tech_given_fen", "commission_fen", "payment", "invest_fen", "output_fen"]
+MONEY = ["amount_fen", "deduction_items", "deductions_fen", "tech_given_fen", "commission_fen", "payment", "invest_fen", "output_fen"]
 CLASSES = ["field", "ip_type", "plan_source", "socio_goal", "note"]
 
 
@@ -145,7 +145,7 @@ class ContractEditor(RecordEditor):
         category = self.inputs["category"]
         category.changed.connect(self._category_changed)
         self._category_changed()
-        for name in ("amount_fen", "deductions_fen"):
+        for name in ("amount_fen", "deductions_fen", "deduction_items"):
             self.inputs[name].changed.connect(self._derived)
         self._derived()
 
@@ -181,6 +181,11 @@ class ContractEditor(RecordEditor):
         subtype.set_choices(codes.tables().subtypes(category) if category else [])
 
     def _derived(self) -> None:
+        items_total = self.inputs["deduction_items"].total()
+        total_input = self.inputs["deductions_fen"]
+        if items_total is not None and total_input.value() != items_total:  # the items give the total
+            total_input.set_value(items_total)
+        total_input.setEnabled(items_total is None)
         amount = self.inputs["amount_fen"].value()
         deductions = self.inputs["deductions_fen"].value() or 0
         tech = self.inputs["tech_given_fen"]

@@ -25,7 +25,7 @@ from .. import i18n
 from ..errors import BrokerDeskError, ValidationError
 from ..fields import ENTITY_FIELDS, Field, entity_label
 from .app import settings
-from .inputs import CodeInput, DateInput, LongTextInput, MoneyInput, RefInput, TextInput
+from .inputs import CodeInput, DateInput, ItemsInput, LongTextInput, MoneyInput, RefInput, TextInput
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -52,6 +52,8 @@ def make_input(ledger, field: Field) -> QWidget:
         return MoneyInput()
     if field.kind == "ref":
         return RefInput(ledger, field.table)
+    if field.kind == "items":
+        return ItemsInput()
     if field.name in LONG_TEXT:
         return LongTextInput()
     return TextInput()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from .. import i18n
-from ..fields import entity_label, label
+from .. import deductions, i18n
+from ..fields import entity_label, field, label
+from ..money import yuan_text
 from .home import local_time
 from .widgets import Dialog
 
@@ -21,12 +22,27 @@ i18n.register({
 })
 
 
-def _text(value) -> str:
+def _text(value, kind: str | None = None) -> str:
+    """A logged value as the user typed it: money in 元, itemized costs as text."""
     if value is None:
         return ""
+    if kind == "fen" and isinstance(value, int):
+        return yuan_text(value) + " 元"
+    if kind == "items" and isinstance(value, str):
+        try:
+            return deductions.text(deductions.from_json(value))
+        except ValueError:
+            return value
     if isinstance(value, list):
         return "；".join(str(v) for v in value)
     return str(value)
+
+
+def _kind(entity: str, name: str) -> str | None:
+    try:
+        return field(entity, name).kind
+    except KeyError:
+        return None
 
 
 class HistoryDialog(Dialog):
@@ -43,7 +59,8 @@ class HistoryDialog(Dialog):
         for change in ledger.history(entity, record["uid"]):
             if change["action"] == "update":
                 what = label(f"{entity}.{change['field']}")
-                old, new = _text(change["old"]), _text(change["new"])
+                kind = _kind(entity, change["field"])
+                old, new = _text(change["old"], kind), _text(change["new"], kind)
             else:
                 what, old, new = i18n.tr(f"gui.history.{change['action']}"), "", ""
             tree.addTopLevelItem(QTreeWidgetItem([local_time(change["ts"]) or change["ts"], change["user"], what,

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from .. import codes, i18n
+from .. import codes, deductions, i18n
 from ..errors import BrokerDeskError
 from ..idnumbers import check_date
 from ..money import daxie, parse_yuan, yuan_text
 
 i18n.register({
+    "gui.items.placeholder": ("如：设备费 20000；材料费 5000（元，多项用“；”分隔）",
+                              "e.g. 设备费 20000；材料费 5000 (yuan; separate items with “；”)"),
     "gui.pick_date": ("选择日期", "Pick a date"),
     "gui.yuan_placeholder": ("元，如 1250000 或 125万", "yuan, e.g. 1250000 or 125万"),
     "gui.date_placeholder": ("如 2025-03-05", "e.g. 2025-03-05"),
@@ -66,6 +68,28 @@ class TextInput(QLineEdit):
 
     def set_value(self, value) -> None:
         self.setText("" if value is None else str(value))
+
+
+class ItemsInput(TextInput):
+    """非技术性费用明细, typed as ``设备费 20000；材料费 5000`` (元); stored as JSON by the core."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlaceholderText(i18n.tr("gui.items.placeholder"))
+
+    def set_value(self, value) -> None:
+        try:
+            self.setText(deductions.text(deductions.parse(value)) if value else "")
+        except BrokerDeskError:
+            self.setText(str(value))
+
+    def total(self) -> int | None:
+        """The items' sum in fen, or None when blank or not (yet) readable."""
+        try:
+            items = deductions.parse(self.value())
+        except BrokerDeskError:
+            return None
+        return sum(fen for _, fen in items) if items else None
 
 
 class LongTextInput(QPlainTextEdit):

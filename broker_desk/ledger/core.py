@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import achievements, brokers, clients, contracts, i18n, paths, registration
+from .. import achievements, brokers, clients, contracts, deductions, i18n, paths, registration
 from ..errors import BrokerDeskError, ValidationError
 from ..fields import TABLES, Checker, entity_label, warnings_from_json, warnings_json
 from ..idnumbers import check_date
@@ -29,6 +29,10 @@ from .schema import SCHEMA_VERSION, migrations
 DEFAULT_SETTINGS: dict[str, Any] = {
     "operator": "",                       # who is recorded in the change log ("" = the OS user)
     "office_name": "",                    # 登记机构 / the office printing forms
+    "office_code": "",                    # 登记机构代码 (the registration point's number), printed on forms
+    "office_address": "",                 # printed on forms
+    "office_phone": "",                   # printed on forms
+    "rankings.order": ["approved", "contracts", "name"],  # 排行榜 order: measures first to last
     "registration.limit_days": 30,        # the office's decision time limit
     "registration.limit_working": False,  # count working days instead of calendar days
     "registration.number_length": 16,     # 14 (old numbering) or 16 digits
@@ -183,7 +187,7 @@ class Ledger:
 
     # -- reading -------------------------------------------------------------------
     def get(self, entity: str, id_: int) -> dict | None:
-        """One record as a dict (a contract with its ``brokers`` list), or None."""
+        """One record as a dict (a contract with its ``brokers`` and ``deductions`` lists), or None."""
         table = TABLES[entity]
         cur = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [id_])
         r = cur.fetchone()
@@ -191,6 +195,7 @@ class Ledger:
             return None
         row = dict(zip([d[0] for d in cur.description], r, strict=True))
         if entity == "contract":
+            row["deductions"] = deductions.from_json(row.get("deduction_items"))
             row["brokers"] = [tuple(p) for p in self.conn.execute(
                 "SELECT broker_id, share_bp FROM contract_brokers WHERE contract_id = ? ORDER BY rowid", [id_])]
         return row

@@ -235,8 +235,22 @@ def m0002_listing_indexes(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+_V3 = """
+-- 非技术性费用明细: the itemized non-technical costs of a contract, as JSON
+-- [["设备费", 2000000], ...] (item, fen); their sum is deductions_fen.
+ALTER TABLE contracts ADD COLUMN deduction_items TEXT;
+"""
+
+
+@migrations(name="0003_deduction_items")
+def m0003_deduction_items(db: Database) -> None:
+    for statement in _split(_V3):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+
+
 #: The newest schema this program knows (the number of the last migration).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _split(script: str) -> list[str]:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import i18n
+from .. import deductions, i18n
 from ..fields import TABLES
 from . import schema
 from .schema import Sheet
@@ -125,10 +125,15 @@ def _select(sheet: Sheet) -> list[str]:
     return exprs
 
 
+def _items_text(stored: str) -> str:
+    """非技术性费用明细 as people type it: ``设备费 20,000.00；材料费 5,000.50``."""
+    return deductions.text(deductions.from_json(stored))
+
+
 def _converters(sheet: Sheet, names: _Names, dates: _Dates) -> list[tuple[int, Callable]]:
     """(column index, function) for the columns whose SQL value is not yet the cell's value."""
     by_kind = {"party": names.party.__getitem__, "achievement": names.achievement.__getitem__,
-               "date": dates.__getitem__}
+               "date": dates.__getitem__, "items": _items_text}
     return [(i, by_kind[c.kind]) for i, c in enumerate(sheet.columns) if c.kind in by_kind]
 
 

@@ -134,6 +134,9 @@ CONTRACTS = Sheet("技术合同", "contract", (
     _c("计划来源", "plan_source", "code", table="plan_source", synonyms=("项目来源",), width=12),
     _c("预计新增投入（元）", "invest_fen", "money", synonyms=("预计新增投入",), width=16),
     _c("预计新增产值（元）", "output_fen", "money", synonyms=("预计新增产值",), width=16),
+    _c("非技术性费用明细", "deduction_items", "items", synonyms=("非技术性费用明细（元）", "费用明细", "扣除项目"),
+       width=30, example="设备费 20000；材料费 5000",
+       help="每项写“费用名称 金额（元）”，多项用“；”分隔；填写后非技术性费用取其合计"),
 ))
 
 HISTORY = Sheet("登记进度", "registration_event", (

@@ -1,0 +1,57 @@
+"""The CJK font every PDF uses (reportlab), registered once.
+
+The program ships Noto Sans SC (regular and bold, TrueType outlines) in
+``resources/fonts``; reportlab embeds only the glyphs a document uses (a subset),
+so every PDF is self-contained, searchable and small. The fonts have no ☐/☑
+glyphs: draw check boxes as shapes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+REGULAR = "NotoSansSC"
+BOLD = "NotoSansSC-Bold"
+_FILES = {REGULAR: "NotoSansSC-Regular.ttf", BOLD: "NotoSansSC-Bold.ttf"}
+
+
+def font_file(name: str) -> Path:
+    try:
+        folder = resources.files("broker_desk.resources") / "fonts"
+    except ModuleNotFoundError:  # pragma: no cover - a source tree without the package mapping
+        folder = Path(__file__).resolve().parents[1] / "resources" / "fonts"
+    return Path(str(folder / _FILES[name]))
+
+
+@cache
+def register() -> tuple[str, str]:
+    """Register the regular and bold faces with reportlab; returns their names."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name in (REGULAR, BOLD):
+        pdfmetrics.registerFont(TTFont(name, str(font_file(name))))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, REGULAR)
+    addMapping(REGULAR, 1, 1, BOLD)
+    return REGULAR, BOLD
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of ``text`` set in the program's font."""
+    from reportlab.pdfbase import pdfmetrics
+
+    register()
+    return pdfmetrics.stringWidth(text, BOLD if bold else REGULAR, size)
+
+
+def canvas_options() -> dict:
+    """Keyword arguments for ``reportlab.pdfgen.canvas.Canvas`` and for
+    ``BaseDocTemplate``: start on our font, so that no unembedded Helvetica is
+    ever named in the PDF (``pdffonts`` must show every font embedded)."""
+    regular, _ = register()
+    return {"initialFontName": regular, "initialFontSize": 10}
