@@ -47,11 +47,12 @@ def check(ck: Checker, ledger) -> None:
     check_email(ck)
     own_id = ck.current.get("id")
     code = ck.get("credit_code")
-    if code and (ck.given("credit_code")):
+    if code and ck.given("credit_code") and ck.might_exist("client.credit_code", code):
         row = ledger.db.execute("SELECT id, name FROM clients WHERE credit_code = ?", [code]).fetchone()
         if row and row[0] != own_id:
             ck.error("credit_code", "client.duplicate_code", value=code, other=row[1])
-    if not code and (ck.given("name") or ck.given("credit_code")) and ck.get("name"):
+    if not code and (ck.given("name") or ck.given("credit_code")) and ck.get("name") and \
+            ck.might_exist("client.name", ck.get("name")):
         row = ledger.db.execute(
             "SELECT id FROM clients WHERE name = ? AND credit_code IS NULL AND id IS NOT ?",
             [ck.get("name"), own_id]).fetchone()

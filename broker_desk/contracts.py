@@ -167,14 +167,15 @@ def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
 
 def _identity(ck: Checker, ledger) -> None:
     own_id = ck.current.get("id")
-    if (ck.given("contract_no") or ck.given("seller_id")) and ck.get("contract_no") and ck.get("seller_id"):
+    if (ck.given("contract_no") or ck.given("seller_id")) and ck.get("contract_no") and ck.get("seller_id") and \
+            ck.might_exist("contract.key", (ck.get("contract_no"), ck.get("seller_id"))):
         row = ledger.db.execute(
             "SELECT c.id, s.name FROM contracts c JOIN clients s ON s.id = c.seller_id "
             "WHERE c.seller_id = ? AND c.contract_no = ? AND c.id IS NOT ?",
             [ck.get("seller_id"), ck.get("contract_no"), own_id]).fetchone()
         if row:
             ck.error("contract_no", "contract.duplicate_no", seller=row[1], value=ck.get("contract_no"))
-    if ck.given("reg_no") and ck.get("reg_no"):
+    if ck.given("reg_no") and ck.get("reg_no") and ck.might_exist("contract.reg_no", ck.get("reg_no")):
         check_reg_no_unique(ck, ledger, ck.get("reg_no"), own_id)
 
 

@@ -128,6 +128,7 @@ ENTITY_LABELS = {
     "registration_event": ("登记进度", "registration step"),
 }
 
+_KNOWN = {entity: frozenset(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
 _BY_QUALIFIED = {f"{e}.{f.name}": f for e, fs in ENTITY_FIELDS.items() for f in fs}
 
 i18n.register({
@@ -184,20 +185,29 @@ class Checker:
     :class:`ValidationError` when any error was found.
     """
 
-    def __init__(self, entity: str, values: dict, current: dict | None, exists=None):
+    def __init__(self, entity: str, values: dict, current: dict | None, exists=None, maybe=None):
         self.entity = entity
+        self._maybe = maybe     # callable(kind, key) -> bool: might a record with that key exist?
         self.values = values
         self.current = current or {}
         self.out: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self._exists = exists  # callable(entity, id) -> bool
-        known = {f.name for f in ENTITY_FIELDS[entity]}
-        for name in values:
-            if name not in known:
-                self.error(name, "field.unknown", value=name)
+        for name in values.keys() - _KNOWN[entity]:
+            self.error(name, "field.unknown", value=name)
+        out = self.out
         for f in ENTITY_FIELDS[entity]:
-            if f.name in values and f.kind != "brokers":
-                self.out[f.name] = self._normalise(f, values[f.name])
+            name = f.name
+            if name not in values:
+                continue
+            value = values[name]
+            if value is None:  # blank is blank whatever the kind
+                out[name] = None
+            elif f.kind == "text" and value.__class__ is str and value and len(value) <= f.max_len \
+                    and _UNTIDY.search(value) is None:
+                out[name] = value  # the common case, tidy text of a fitting length, without a call
+            elif f.kind != "brokers":
+                out[name] = self._normalise(f, value)
 
     # -- problems ---------------------------------------------------------------
     def error(self, name: str, code: str, **args: Any) -> None:
@@ -214,6 +224,11 @@ class Checker:
     def exists(self, entity: str, id_: int) -> bool:
         """Whether a record this one refers to exists (as the caller knows it)."""
         return self._exists is None or self._exists(entity, id_)
+
+    def might_exist(self, kind: str, key: Any) -> bool:
+        """Whether a uniqueness query is worth asking the database (a bulk import knows every key
+        in memory and answers "no" for nearly every row; otherwise always ask)."""
+        return self._maybe is None or self._maybe(kind, key)
 
     def given(self, name: str) -> bool:
         return name in self.out

@@ -255,13 +255,15 @@ class Ledger:
             yield op
 
     def check_record(self, entity: str, values: dict, current: dict | None,
-                     exists: Callable[[str, int], bool] | None = None) -> tuple[dict, list]:
+                     exists: Callable[[str, int], bool] | None = None,
+                     maybe: Callable[[str, Any], bool] | None = None) -> tuple[dict, list]:
         """Normalise and validate ``values`` for a new record (``current`` None) or over ``current``:
         the columns to write and the warnings kept on the record; :class:`ValidationError` otherwise.
-        ``exists`` may answer "does that record exist" from memory (a bulk import knows)."""
+        ``exists`` may answer "does that record exist" and ``maybe`` "might a record with this
+        unique key exist" from memory (a bulk import knows)."""
         if entity == "contract":
             values = contracts.legacy_kind(values, current)
-        ck = Checker(entity, values, current, exists=exists or self.exists)
+        ck = Checker(entity, values, current, exists=exists or self.exists, maybe=maybe)
         if entity == "contract":
             contracts.check(ck, self, dt.date.today())
         else:

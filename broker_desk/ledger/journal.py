@@ -150,6 +150,41 @@ class Op:
         self.changes.id = id_
         return id_
 
+    def insert_many(self, entity: str, rows: list[dict]) -> None:
+        """Insert new records whose ids and uids are given (a bulk import), a statement per run
+        of rows with the same columns; logged as :meth:`insert` with ``log_snapshot=False`` does."""
+        if not rows:
+            return
+        table = TABLES[entity]
+        now = now_utc()
+        known = self.columns(table)
+        stamped = "updated_at" in known
+        brokers = []
+        for row in rows:
+            row.setdefault("created_at", now)
+            if stamped:
+                row.setdefault("updated_at", now)
+            for broker_id, share in row.pop("brokers", None) or ():
+                brokers.append((row["id"], broker_id, share))
+        start = 0
+        while start < len(rows):
+            keys = rows[start].keys()
+            end = start + 1
+            while end < len(rows) and rows[end].keys() == keys:
+                end += 1
+            cols = [c for c in known if c in keys]
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [[row[c] for c in cols] for row in rows[start:end]])
+            start = end
+        if brokers:
+            self.conn.executemany("INSERT INTO contract_brokers (contract_id, broker_id, share_bp) VALUES (?, ?, ?)",
+                                  brokers)
+        op_id = self.op_id
+        self.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, ?, ?, 'insert')",
+                              [(op_id, entity, row["uid"]) for row in rows])
+        self.changes.entities.add(entity)
+
     def update(self, entity: str, id_: int, values: dict) -> dict:
         """Set ``values`` on a record; logs and returns the fields that really changed."""
         table = TABLES[entity]

@@ -13,6 +13,7 @@ amount stays an integer number of fen.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -251,6 +252,27 @@ def m0003_deduction_items(db: Database) -> None:
 
 #: The newest schema this program knows (the number of the last migration).
 SCHEMA_VERSION = 3
+
+
+def suspend_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:
+    """Drop ``table``'s indexes and triggers for a bulk insert inside the caller's transaction;
+    returns the function that builds them again (and, for contracts, the search rows the
+    triggers would have kept). Building an index once over many rows is several times faster
+    than keeping it up to date row by row; a unique index that no longer holds fails the
+    rebuild, and with it the transaction, so nothing is lost."""
+    found = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                         "AND type IN ('index', 'trigger')", [table]).fetchall()
+    for kind, name, _ in found:
+        conn.execute(f"DROP {kind.upper()} {name}")
+
+    def restore() -> None:
+        for _, _, sql in found:
+            conn.execute(sql)
+        if table == "contracts":
+            conn.execute("DELETE FROM contract_search")
+            conn.execute("INSERT INTO contract_search (id, text) SELECT id, text FROM contract_search_text")
+
+    return restore
 
 
 def _split(script: str) -> list[str]:

@@ -38,6 +38,8 @@ i18n.register({
     "import.summary": ("{sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
                        "{sheet}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
     "import.created": ("，另新建 {created} 条", ", {created} created for references"),
+    "import.write_failed": ("{file}：写入账本失败（{detail}），账本未改动", "{file}: writing to the ledger failed ({detail}); the ledger was not changed"),
+    "import.indexing": ("正在建立索引…", "Building indexes…"),
     "import.cancelled": ("导入已取消，账本未改动", "Import cancelled; the ledger was not changed"),
     "import.duplicate_in_file": ("与第 {other} 行是同一条记录（{key}）", "Same record as row {other} ({key})"),
     "import.unknown_uid_entity": ("记录ID {uid} 属于另一类记录", "Record ID {uid} belongs to another kind of record"),
@@ -135,6 +137,10 @@ _STATUS_NEEDS = {
     registration.REGISTERED: ("reg_no", "registered_on"),
     registration.WITHDRAWN: ("reg_no", "registered_on"),
 }
+#: New records wait in memory and are written this many at a time.
+_BATCH = 5000
+#: A contracts sheet this long, into a ledger holding fewer contracts, has the indexes built once at the end.
+_BULK_ROWS = 5000
 _REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
 
 
@@ -201,6 +207,12 @@ class _Import:
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
         self.events: list[tuple] = []                               # registration steps to insert
+        self.pending: list[dict] = []                              # new records of the sheet, not yet written
+        self.pending_entity: str | None = None
+        self.pending_ids: set[int] = set()
+        self.next_ids: dict[str, int] = {}
+        self.uid_ids: dict[str, dict[str, int]] = {}
+        self.restore_indexes: Callable[[], None] | None = None                # per entity: 记录ID -> id, loaded when needed
         self.done_rows = 0
         self.total_rows = max(1, sum(len(s.rows) for s in sheets if s.sheet is not None))
         self._load_keys()
@@ -213,6 +225,7 @@ class _Import:
         for id_, name in c.execute("SELECT id, name FROM clients"):
             self.clients_by_name.setdefault(name, []).append(id_)
         self.client_names = dict(c.execute("SELECT id, name FROM clients"))
+        self.client_codes = {id_: code for code, id_ in self.clients_by_code.items()}
         self.brokers_by_name: dict[str, list[int]] = {}
         self.brokers_by_cert: dict[str, int] = {}
         for id_, name, cert in c.execute("SELECT id, name, cert_no FROM brokers"):
@@ -232,10 +245,63 @@ class _Import:
         self.seen: dict[tuple, tuple[str, int]] = {}
 
     def id_by_uid(self, entity: str, uid: str) -> int | None:
-        from ..fields import TABLES
+        ids = self.uid_ids.get(entity)
+        if ids is None:
+            from ..fields import TABLES
 
-        r = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
-        return r[0] if r else None
+            ids = self.uid_ids[entity] = dict(self.conn.execute(f"SELECT uid, id FROM {TABLES[entity]}"))
+        return ids.get(uid)
+
+    def maybe(self, kind: str, key) -> bool:
+        """Might a record with this unique key exist? The lookups hold every key of the ledger and
+        of this import, so "no" is certain; on "yes" the rule asks the database, which must then
+        hold the records still waiting to be written."""
+        if kind == "client.credit_code":
+            found = key in self.clients_by_code
+        elif kind == "client.name":
+            found = bool(self.clients_by_name.get(key))
+        elif kind == "contract.key":
+            found = key in self.contracts_by_key
+        elif kind == "contract.reg_no":
+            found = key in self.contracts_by_reg
+        else:
+            found = True
+        if found:
+            self.flush()
+        return found
+
+    # -- new records wait and are written together ------------------------------------------------
+    def _new_id(self, entity: str) -> int:
+        """The id a new record will have (ids are given, so records can wait to be written)."""
+        if entity not in self.next_ids:
+            from ..fields import TABLES
+
+            table = TABLES[entity]
+            seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+            top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+            self.next_ids[entity] = max(seq[0] if seq else 0, top or 0) + 1
+        id_ = self.next_ids[entity]
+        self.next_ids[entity] += 1
+        return id_
+
+    def flush(self) -> None:
+        """Write the records waiting (one statement per table); a constraint the checks did not
+        foresee fails the whole import, which then writes nothing."""
+        if not self.pending:
+            return
+        rows, entity = self.pending, self.pending_entity
+        self.pending, self.pending_ids = [], set()
+        try:
+            self.op.insert_many(entity, rows)
+        except sqlite3.IntegrityError as e:
+            raise BrokerDeskError("import.write_failed", file=self.result.file, detail=str(e)) from None
+
+    def _insert_now(self, entity: str, out: dict) -> int:
+        """A record written at once (a party a row names): never an id a waiting record holds."""
+        if entity == self.pending_entity:
+            self.flush()
+            self.next_ids.pop(entity, None)
+        return self.op.insert(entity, out, log_snapshot=False)
 
     # -- the run ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -251,8 +317,24 @@ class _Import:
             if sheet is HISTORY:
                 continue
             for raw in by_sheet.get(sheet.name, []):
+                if sheet.entity == "contract" and self.restore_indexes is None:
+                    self._suspend_indexes(sum(len(r.rows) for r in by_sheet[sheet.name]))
                 self._sheet(raw)
         self._apply_history()
+        if self.restore_indexes is not None:
+            self.progress(1.0, i18n.tr("import.indexing"))
+            try:
+                self.restore_indexes()
+            except sqlite3.IntegrityError as e:
+                raise BrokerDeskError("import.write_failed", file=self.result.file, detail=str(e)) from None
+
+    def _suspend_indexes(self, rows: int) -> None:
+        """Many new contracts: build the contracts' indexes once at the end instead of row by row
+        (worth it when the sheet brings more contracts than the ledger holds)."""
+        from ..ledger.schema import suspend_indexes
+
+        if rows >= _BULK_ROWS and rows > self.ledger.count("contract"):
+            self.restore_indexes = suspend_indexes(self.conn, "contracts")
 
     def _tick(self) -> None:
         self.done_rows += 1
@@ -311,6 +393,9 @@ class _Import:
     def _sheet(self, raw: RawSheet) -> None:
         sheet = raw.sheet
         summary = self.result.summaries[sheet.name]
+        self.flush()
+        self.pending_entity = sheet.entity
+        self.next_ids.pop(sheet.entity, None)
         for row_no, cells in raw.rows:
             self._tick()
             self.row_savepoint = False
@@ -334,6 +419,8 @@ class _Import:
             if self.row_savepoint:
                 self.conn.execute("RELEASE SAVEPOINT import_row")
             setattr(summary, outcome, getattr(summary, outcome) + 1)
+        self.flush()
+        self.pending_entity = None
         if self.release:
             raw.rows = []  # read and done: its cells need not stay in memory for the sheets to come
 
@@ -341,6 +428,7 @@ class _Import:
         """A row writes something (a party it names) before it is known to be good: from here on
         its writes can be taken back. Most rows write only once, last, and need no savepoint."""
         if not self.row_savepoint:
+            self.flush()  # records of earlier rows: written before, so a rollback cannot take them
             self.conn.execute("SAVEPOINT import_row")
             self.row_savepoint = True
 
@@ -380,11 +468,13 @@ class _Import:
                extra: dict | None = None) -> str:
         """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
         values = {k: v for k, v in values.items() if not k.startswith("_")}
+        if current_id in self.pending_ids:
+            self.flush()
         current = self.ledger.get(entity, current_id) if current_id is not None else None
         if current is not None and not any(_differs(current.get(k), v, k) for k, v in values.items()):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
-            out, warnings = self.ledger.check_record(entity, values, current, self.exists)
+            out, warnings = self.ledger.check_record(entity, values, current, self.exists, self.maybe)
         except ValidationError as e:
             self.fail(raw, row_no, where, e, entity)
             self._reject(entity, values)
@@ -392,9 +482,15 @@ class _Import:
         self.warn(raw, row_no, where, [w for w in warnings if w.field.rsplit(".", 1)[-1] in values])
         if current is None:
             out.update(extra or {})
-            if uid:
-                out["uid"] = uid
-            id_ = self.op.insert(entity, out, log_snapshot=False)
+            out["uid"] = uid or new_uid()
+            if entity == self.pending_entity:
+                id_ = out["id"] = self._new_id(entity)
+                self.pending.append(out)
+                self.pending_ids.add(id_)
+                if len(self.pending) >= _BATCH:
+                    self.flush()
+            else:
+                id_ = self.op.insert(entity, out, log_snapshot=False)
             self._remember(entity, id_, out)
             if uid:
                 self.inserted_here.add((entity, id_))
@@ -443,9 +539,12 @@ class _Import:
         self.row_memory.append((entity, id_, None, None, None))
         if entity in self.known:
             self.known[entity].add(id_)
+        if row.get("uid") and entity in self.uid_ids:
+            one(self.uid_ids[entity], row["uid"])
         if entity == "client":
             if row.get("credit_code"):
                 one(self.clients_by_code, row["credit_code"])
+                one(self.client_codes, id_, row["credit_code"])
             among(self.clients_by_name, row["name"])
             one(self.client_names, id_, row["name"])
         elif entity == "broker":
@@ -497,7 +596,7 @@ class _Import:
         return None
 
     def _client_code(self, id_: int) -> str | None:
-        return self.conn.execute("SELECT credit_code FROM clients WHERE id = ?", [id_]).fetchone()[0]
+        return self.client_codes.get(id_)
 
     def _key(self, entity: str, uid: str | None, values: dict) -> tuple:
         if uid:
@@ -553,13 +652,13 @@ class _Import:
                 return None
             values = {"name": text}
         try:
-            out, _ = self.ledger.check_record("client", values, None)
+            out, _ = self.ledger.check_record("client", values, None, self.exists, self.maybe)
         except ValidationError as e:
             for p in e.errors:
                 self.problem(raw, row_no, column, p.message())
             return None
         self._before_early_write()
-        id_ = self.op.insert("client", out, log_snapshot=False)
+        id_ = self._insert_now("client", out)
         self._remember("client", id_, out)
         self.row_notes.append(("客户", raw, row_no, column, i18n.tr("import.created_client", name=text)))
         return id_
@@ -619,7 +718,7 @@ class _Import:
             return None
         out, _ = self.ledger.check_record("broker", {"name": text}, None)
         self._before_early_write()
-        id_ = self.op.insert("broker", out, log_snapshot=False)
+        id_ = self._insert_now("broker", out)
         self._remember("broker", id_, out)
         self.row_notes.append(("经纪人", raw, row_no, column, i18n.tr("import.created_broker", name=text)))
         return id_

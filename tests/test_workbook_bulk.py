@@ -1,0 +1,104 @@
+"""Large imports: new records wait in memory and are written together, and a contracts sheet
+larger than the ledger has the contracts' indexes built once at the end. The outcome must be
+the ledger a row-by-row import gives: same rows, same indexes, search and uniqueness intact."""
+
+from __future__ import annotations
+
+import pytest
+from workbooks import write_xlsx
+
+from broker_desk.errors import BrokerDeskError
+from broker_desk.ledger import Ledger
+from broker_desk.workbook import importer
+from broker_desk.workbook.export import export_workbook
+from broker_desk.workbook.importer import import_workbook
+
+
+@pytest.fixture
+def bulk(monkeypatch):
+    """The bulk path for small files too (normally from 5,000 contracts)."""
+    monkeypatch.setattr(importer, "_BULK_ROWS", 10)
+    monkeypatch.setattr(importer, "_BATCH", 97)  # several batches, a partial one last
+
+
+def _schema(led):
+    return sorted(led.conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+
+
+def _columns(led) -> str:
+    """Every column of contracts but the time stamps."""
+    return ", ".join(r[1] for r in led.conn.execute("PRAGMA table_xinfo(contracts)")
+                     if r[1] not in ("created_at", "updated_at"))
+
+
+def _contents(led):
+    return {
+        "contracts": led.conn.execute(f"SELECT {_columns(led)} FROM contracts ORDER BY id").fetchall(),
+        "brokers": led.conn.execute("SELECT * FROM contract_brokers ORDER BY contract_id, broker_id").fetchall(),
+        "events": led.conn.execute("SELECT contract_id, from_status, to_status, on_date, note FROM registration_events "
+                                   "ORDER BY id").fetchall(),
+        "search": led.conn.execute("SELECT * FROM contract_search ORDER BY id").fetchall(),
+    }
+
+
+def test_bulk_import_gives_the_same_ledger_as_row_by_row(demo_ledger, tmp_path, monkeypatch):
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    with Ledger.open(tmp_path / "row.brokerdesk") as slow:
+        monkeypatch.setattr(importer, "_BULK_ROWS", 10**9)
+        monkeypatch.setattr(importer, "_BATCH", 1)
+        assert import_workbook(slow, book).written
+        expected, expected_schema = _contents(slow), _schema(slow)
+    monkeypatch.setattr(importer, "_BULK_ROWS", 10)
+    monkeypatch.setattr(importer, "_BATCH", 97)
+    with Ledger.open(tmp_path / "bulk.brokerdesk") as fast:
+        result = import_workbook(fast, book)
+        assert result.written and not result.errors
+        got = _contents(fast)
+        assert _schema(fast) == expected_schema  # every index and trigger is back
+        assert fast.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert fast.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        title = fast.get("contract", 6)["title"]
+        assert 6 in fast.search("contract", title[2:8])
+        # the triggers work again: a renamed party is found under its new name
+        seller = fast.get("contract", 6)["seller_id"]
+        fast.update("client", seller, {"name": "改名后的卖方研究院"})
+        assert 6 in fast.search("contract", "改名后的卖方")
+    for name in ("contracts", "brokers", "events", "search"):
+        assert got[name] == expected[name], name
+
+
+def test_bulk_import_keeps_unique_keys(ledger, tmp_path, bulk):
+    headers = ["合同编号", "项目名称", "合同类别", "买方", "卖方", "签订日期", "合同成交额（元）", "登记状态", "受理日期",
+               "登记机构", "登记编号", "登记日期"]
+    rows = [[f"HT-{i}", f"项目{i}", "技术服务", "甲公司", "乙大学", "2025-03-05", 1000, "草稿", None, None, None, None]
+            for i in range(40)]
+    rows[30] = ["HT-5", "重复的合同编号", "技术服务", "甲公司", "乙大学", "2025-03-05", 1000, "草稿",
+                None, None, None, None]
+    path = write_xlsx(tmp_path / "dup.xlsx", {"技术合同": [headers, *rows]})
+    result = import_workbook(ledger, path)
+    assert not result.written and ledger.count("contract") == 0
+    assert [p.line() for p in result.errors][0].startswith("dup.xlsx:技术合同:32:")
+    assert _schema(ledger) == _schema_of_new(tmp_path)  # the rolled-back import left the indexes
+
+
+def _schema_of_new(tmp_path):
+    with Ledger.open(tmp_path / "fresh.brokerdesk") as fresh:
+        return _schema(fresh)
+
+
+def test_a_cancelled_bulk_import_leaves_the_ledger_and_its_indexes(demo_ledger, tmp_path, bulk):
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    with Ledger.open(tmp_path / "target.brokerdesk") as target:
+        before = _schema(target)
+        calls = {"n": 0}
+
+        def cancelled():
+            calls["n"] += 1
+            return calls["n"] > 8  # well into the contracts sheet
+
+        with pytest.raises(BrokerDeskError):
+            import_workbook(target, book, cancelled=cancelled)
+        assert target.count("contract") == 0 and target.count("client") == 0
+        assert _schema(target) == before
