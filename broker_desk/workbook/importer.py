@@ -127,6 +127,21 @@ class _RowFailed(Exception):
     pass
 
 
+class _Step:
+    """One registration step of the 登记进度 sheet, kept small: a large file has hundreds of thousands."""
+
+    __slots__ = ("to_status", "on_date", "note")
+
+    def __init__(self, to_status: str, on_date: str, note: str | None):
+        self.to_status, self.on_date, self.note = to_status, on_date, note
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def get(self, name: str, default=None):
+        return getattr(self, name, default)
+
+
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{18}$")
@@ -336,6 +351,18 @@ class _Import:
         if rows >= _BULK_ROWS and rows > self.ledger.count("contract"):
             self.restore_indexes = suspend_indexes(self.conn, "contracts")
 
+    def _rows(self, raw: RawSheet):
+        """The sheet's rows; with ``release`` each row's cells go once it is done (a large sheet
+        does not stay whole in memory beside what is being built from it)."""
+        if not self.release:
+            yield from raw.rows
+            return
+        rows = raw.rows
+        for index in range(len(rows)):
+            row = rows[index]
+            rows[index] = None
+            yield row
+
     def _tick(self) -> None:
         self.done_rows += 1
         if self.done_rows % 500 == 0:
@@ -396,7 +423,7 @@ class _Import:
         self.flush()
         self.pending_entity = sheet.entity
         self.next_ids.pop(sheet.entity, None)
-        for row_no, cells in raw.rows:
+        for row_no, cells in self._rows(raw):
             self._tick()
             self.row_savepoint = False
             try:
@@ -781,7 +808,7 @@ class _Import:
 
     def _collect_history(self, raw: RawSheet) -> None:
         summary = self.result.summaries[HISTORY.name]
-        for row_no, cells in raw.rows:
+        for row_no, cells in self._rows(raw):
             self._tick()
             values, where, ok = self.values(raw, row_no, cells)
             for column in HISTORY.columns:
@@ -796,7 +823,8 @@ class _Import:
                 summary.rejected += 1
                 continue
             key = (values["contract_no"], values["seller"])
-            self.history.setdefault(key, []).append((raw, row_no, values, where))
+            self.history.setdefault(key, []).append(
+                (raw, row_no, _Step(values["to_status"], values["on_date"], values.get("note")), where))
         if self.release:
             raw.rows = []  # what is needed is in self.history now
 

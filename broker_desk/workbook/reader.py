@@ -457,15 +457,20 @@ def row_kind(cells: list) -> str:
 
 
 def _data_rows(rows: list[list], start: int) -> tuple[list[tuple[int, list]], list[int]]:
+    """The data rows (1-based number, cells) and the numbers of total rows. Text repeated down a
+    column (categories, statuses, party names) is kept once: a large sheet holds far less."""
     data: list[tuple[int, list]] = []
     totals: list[int] = []
+    seen: dict[str, str] = {}
+    keep = seen.setdefault
     for index in range(start, len(rows)):
         cells = rows[index]
         kind = row_kind(cells)
         if kind is DATA:
-            data.append((index + 1, cells))
+            data.append((index + 1, [keep(v, v) if v.__class__ is str else v for v in cells]))
         elif kind is TOTAL:
             totals.append(index + 1)
+        rows[index] = None  # the row as read goes as soon as it is kept or skipped
     return data, totals
 
 
