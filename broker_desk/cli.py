@@ -65,6 +65,14 @@ i18n.register({
     "cli.export.done": ("已导出：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}（{seconds:.1f} 秒）→ {path}",
                         "Exported {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
     "cli.warning": ("注意：{message}", "warning: {message}"),
+    "cli.rankings": ("把某年（或几年）的经纪人或机构排行榜写成 .xlsx（含统计）或 .pdf",
+                     "write a year's (or years') broker or institution ranking as .xlsx (with statistics) or .pdf"),
+    "cli.rankings.year": ("登记年份（登记日期在该年的已登记合同）", "the year of registration"),
+    "cli.rankings.to_year": ("截止年份（统计 --year 至该年，含两端）", "the last year of a span (from --year, both included)"),
+    "cli.rankings.by": ("按经纪人（broker，默认）或所属机构（institution）排名", "rank brokers (default) or their institutions"),
+    "cli.rankings.out": ("要写入的 .xlsx 或 .pdf 文件", "the .xlsx or .pdf file to write"),
+    "cli.rankings.done": ("已写出“{title}”：{rows} 行，计入合同 {contracts} 份（{seconds:.1f} 秒）→ {path}",
+                          "Wrote “{title}”: {rows} rows, {contracts} contracts ({seconds:.1f} s) → {path}"),
     "cli.import": ("导入工作簿（.xlsx/.xls/.ods）：默认全部无误才写入", "import a workbook (.xlsx/.xls/.ods): by default all rows or none"),
     "cli.import.warning_mark": ("（提示）", "(warning) "),
     "cli.import.file": ("要导入的工作簿", "the workbook to import"),
@@ -113,6 +121,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help=tr("cli.export"), description=tr("cli.export"))
     p.add_argument("file", type=Path, help=tr("cli.export.file"))
     p.add_argument("--year", type=int, default=None, help=tr("cli.export.year"))
+    p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    p = sub.add_parser("rankings", parents=[common], help=tr("cli.rankings"), description=tr("cli.rankings"))
+    p.add_argument("--year", type=int, required=True, help=tr("cli.rankings.year"))
+    p.add_argument("--to-year", type=int, default=None, help=tr("cli.rankings.to_year"))
+    p.add_argument("--by", choices=("broker", "institution"), default="broker", help=tr("cli.rankings.by"))
+    p.add_argument("--out", type=Path, required=True, help=tr("cli.rankings.out"))
+    p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    sub.add_parser("forms", parents=[common], help=tr("cli.forms"), description=tr("cli.forms"))
+    p = sub.add_parser("print", parents=[common], help=tr("cli.print"), description=tr("cli.print"))
+    p.add_argument("form", help=tr("cli.print.form"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--contract", action="append", metavar="KEY", help=tr("cli.print.contract"))
+    which.add_argument("--registered", metavar="Y[-MM]", help=tr("cli.print.registered"))
+    p.add_argument("--out", type=Path, required=True, help=tr("cli.print.out"))
+    p.add_argument("--allow-blank", action="store_true", help=tr("cli.print.allow_blank"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
     return parser
 
@@ -285,6 +308,26 @@ def cmd_export(args) -> int:
     return OK
 
 
+def cmd_rankings(args) -> int:
+    from . import rankings, rankings_export, statistics
+
+    rankings.period_bounds(args.year, args.to_year)  # a bad period is refused before anything is opened
+    path = rankings_export.check_target(args.out, overwrite=args.force)
+    start = time.perf_counter()
+    progress = _progress_printer()
+    with _open(args, create=False) as ledger:
+        ranking = rankings.compute(ledger, args.year, args.to_year, by=args.by)
+        if path.suffix.lower() == ".pdf":
+            rankings_export.write_pdf(ledger, ranking, path, progress=progress)
+        else:
+            stats = statistics.compute(ledger, args.year, args.to_year)
+            rankings_export.write_xlsx(ledger, ranking, stats, path, progress=progress)
+    progress(None, "")
+    print(tr("cli.rankings.done", title=ranking.title, rows=len(ranking.rows), contracts=ranking.totals.contracts,
+             seconds=time.perf_counter() - start, path=path))
+    return OK
+
+
 def cmd_import(args) -> int:
     """0: every row taken; 1: rows rejected (nothing written unless --skip-invalid); 2: unusable file."""
     from .workbook.importer import import_workbook
@@ -308,8 +351,102 @@ def cmd_import(args) -> int:
     return PROBLEMS if result.errors else OK
 
 
+i18n.register({
+    "cli.forms": ("列出表格模板：内置的和用户自己的，标明正在使用哪一个", "list the paperwork templates, built-in and your own, marking the one in use"),
+    "cli.print": ("按模板打印登记材料（PDF）：一份合同，或某年/某月登记的全部合同",
+                  "print registration paperwork (PDF) from a template: one contract, or every contract registered in a year or month"),
+    "cli.print.form": ("表格名称（见 broker-desk forms），或一个 .toml 模板文件", "the form's name (see broker-desk forms), or a .toml template file"),
+    "cli.print.contract": ("合同的记录ID、登记编号或合同编号（可重复，合成一个 PDF）",
+                           "the contract's record id, registration no. or contract no. (repeat it for one PDF of several)"),
+    "cli.print.registered": ("登记年份或年月（2025 或 2025-03）：该期间登记的全部合同", "a year or month of registration (2025 or 2025-03): every contract registered then"),
+    "cli.print.out": ("要写入的 .pdf 文件", "the .pdf file to write"),
+    "cli.print.allow_blank": ("缺少必填内容时仍打印，相应的框留空（供手工填写）", "print even when required data is missing, leaving those boxes blank to fill in by hand"),
+    "cli.forms.builtin_dir": ("内置模板：{path}", "Built-in templates: {path}"),
+    "cli.forms.user_dir": ("用户模板：{path}（同名文件优先于内置模板）", "Your templates: {path} (a file there wins over a built-in of the same name)"),
+    "cli.forms.per.contract": ("按合同", "per contract"),
+    "cli.forms.per.period": ("按期间", "per period"),
+    "cli.forms.builtin": ("内置", "built-in"),
+    "cli.forms.user": ("用户", "user"),
+    "cli.forms.in_use": ("使用中", "in use"),
+    "cli.forms.in_use_override": ("使用中（替代内置模板）", "in use (replaces the built-in)"),
+    "cli.forms.overridden": ("未使用（已被用户模板替代）", "not used (replaced by your template)"),
+    "cli.forms.broken": ("有误，不能使用：", "broken, cannot be used:"),
+    "cli.print.done": ("已生成“{form}”：{contracts} 份合同，{pages} 页（{seconds:.1f} 秒）→ {path}",
+                       "Printed “{form}”: {contracts} contracts, {pages} pages ({seconds:.1f} s) → {path}"),
+    "cli.print.blank": ("以下必填内容留空打印：", "printed with these required fields left blank:"),
+    "cli.print.hint_blank": ("可补全数据后重试，或加 --allow-blank 留空打印（由人工填写）",
+                             "complete the data and try again, or add --allow-blank to print those boxes blank"),
+})
+
+
+def cmd_forms(args) -> int:
+    from . import paperwork
+
+    print(tr("cli.forms.builtin_dir", path=paperwork.builtin_dir()))
+    print(tr("cli.forms.user_dir", path=paperwork.user_dir()))
+    for info in paperwork.list_forms():
+        source = tr(f"cli.forms.{info.source}")
+        if info.error:
+            state = tr("cli.forms.broken")
+        elif not info.in_use:
+            state = tr("cli.forms.overridden")
+        else:
+            state = tr("cli.forms.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
+        title = "" if info.title == info.name else f"「{info.title}」"
+        line = f"  {info.name}{title}  {tr(f'cli.forms.per.{info.per}')}  {source}  {state}"
+        print(line + (f"  {info.path}" if info.source == "user" else ""))
+        for error in (info.error or "").splitlines():
+            print(f"      {error}")
+    return OK
+
+
+def cmd_print(args) -> int:
+    """0: printed; 1: required data missing (or a value too long for its box); 2: unusable template,
+    unknown form, contract or period."""
+    from . import paperwork
+
+    path = paperwork.check_target(args.out, overwrite=args.force)
+    start = time.perf_counter()
+    progress = _progress_printer()
+    try:
+        template = paperwork.find_form(args.form)
+        if template.per == "period" and not args.registered:
+            raise BrokerDeskError("paperwork.need_period", form=template.title)
+        with _open(args, create=False) as ledger:
+            ids = [paperwork.find_contract(ledger, key) for key in args.contract] if args.contract else None
+            result = paperwork.render(ledger, args.form, path, contract_ids=ids, period=args.registered,
+                                      allow_blank=args.allow_blank, progress=progress)
+            blank = paperwork.MissingData(template.title, result.missing, paperwork.contract_names(
+                ledger, list(result.missing))).lines()
+    except paperwork.TemplateError as e:
+        progress(None, "")
+        for line in e.lines():
+            print(tr("cli.error", message=line), file=sys.stderr)
+        return UNUSABLE
+    except paperwork.MissingData as e:
+        progress(None, "")
+        print(tr("cli.error", message=tr("paperwork.missing", form=e.form, count=len(e.missing))), file=sys.stderr)
+        for line in e.lines():
+            print(f"  {line}", file=sys.stderr)
+        print(tr("cli.print.hint_blank"), file=sys.stderr)
+        return PROBLEMS
+    except paperwork.TextOverflow as e:
+        progress(None, "")
+        print(tr("cli.error", message=str(e)), file=sys.stderr)
+        return PROBLEMS
+    progress(None, "")
+    if blank:
+        print(tr("cli.warning", message=tr("cli.print.blank")), file=sys.stderr)
+        for line in blank:
+            print(f"  {line}", file=sys.stderr)
+    print(tr("cli.print.done", form=template.title, contracts=result.contracts, pages=result.pages,
+             seconds=time.perf_counter() - start, path=path))
+    return OK
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
-            "template": cmd_template, "import": cmd_import, "export": cmd_export}
+            "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
+            "forms": cmd_forms, "print": cmd_print}
 
 if __name__ == "__main__":
     sys.exit(main())
