@@ -15,6 +15,7 @@ sort (≈ 50–75 ms). Figures: ``bench/bench_listing.py``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -145,6 +146,7 @@ class Filters:
     registered_year: int | None = None  # the year of registered_on
     broker_id: int | None = None
     overdue: bool = False               # only 已受理 past the office's time limit (as Ledger.overdue)
+    ids: tuple[int, ...] | None = None  # only these contracts (a ranking row's, say); () matches none
 
     def active(self) -> bool:
         return any(v not in (None, False) for v in vars(self).values())
@@ -168,6 +170,8 @@ class Filters:
         if self.overdue:  # as Ledger.overdue
             cutoff = ledger.time_limit().latest_start_overdue(today)
             terms.append(("+c.status = ? AND +c.clock_from <= ?", [ACCEPTED, cutoff.isoformat()]))
+        if self.ids is not None:  # one parameter however many ids: a JSON array
+            terms.append(("c.id IN (SELECT value FROM json_each(?))", [json.dumps([int(i) for i in self.ids])]))
         return [t for t, _ in terms], [v for _, values in terms for v in values]
 
 

@@ -352,3 +352,18 @@ def test_settings_dialog_changes_the_time_limit(demo_ledger, qtbot):
     assert demo_ledger.setting("registration.limit_days") == 10
     assert demo_ledger.setting("office_name") == "杭州市技术合同登记处"
     assert len(demo_ledger.overdue(DEMO_TODAY)) > before
+
+
+def test_qt_calls_keep_the_reference_count_of_none(qapp):
+    """PySide6 6.12.0 under CPython < 3.12 took a reference from None on each void call until the
+    interpreter aborted; pyproject keeps such a build out, and this test catches it if one comes."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    before = sys.getrefcount(None)
+    for _ in range(500):  # a broken build loses 1,000 references here, short of aborting
+        label.setText("x")
+        qapp.processEvents()
+    assert sys.getrefcount(None) >= before - 50

@@ -110,6 +110,11 @@ QPushButton#primary:disabled { color: #eef2fa; background: #a9c0ea; border: 1px 
 QToolBar { background: #ffffff; border-bottom: 1px solid #e3e7ee; spacing: 4px; padding: 3px; }
 QStatusBar { background: #ffffff; border-top: 1px solid #e3e7ee; }
 QDialogButtonBox { dialogbuttonbox-buttons-have-icons: 0; }
+QLabel#filterChip { background: #e3edff; color: #2451a6; border-radius: 10px; padding: 3px 10px; }
+QPushButton#segment { border-radius: 0; padding: 5px 12px; }
+QPushButton#segment:checked { background: #2f6fde; color: white; border: 1px solid #2a62c6; }
+QLabel#chartTitle { font-weight: bold; color: #1f2a3a; }
+QLabel#totals { background: #ffffff; border: 1px solid #e3e7ee; border-radius: 6px; padding: 6px 10px; color: #1f2a3a; }
 """
 
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QVBoxLayout,
@@ -39,6 +42,11 @@ i18n.register({
     "gui.contract.share_sum": ("份额合计 {total}%", "Shares total {total}%"),
     "gui.contract.share_sum_bad": ("份额合计 {total}%，须为 100%", "Shares total {total}%; they must reach 100%"),
     "gui.contract.save_first": ("保存合同后即可办理认定登记。", "Save the contract to start its registration."),
+    "gui.contract.print": ("打印…", "Print…"),
+    "gui.contract.print_tip": ("预览并打印这份合同的登记表单（Ctrl+P）", "Preview and print this contract's forms (Ctrl+P)"),
+    "gui.contract.print_unsaved": ("合同有尚未保存的修改。表单按已保存的内容打印。", "The contract has unsaved changes; forms print what is saved."),
+    "gui.contract.print_save": ("保存后打印", "Save, then print"),
+    "gui.contract.print_saved": ("按已保存的打印", "Print what is saved"),
 })
 
 BASIC = ["contract_no", "title", "category", "subtype", "buyer_id", "seller_id", "achievement_id", "signed_on",
@@ -148,6 +156,14 @@ class ContractEditor(RecordEditor):
         for name in ("amount_fen", "deductions_fen", "deduction_items"):
             self.inputs[name].changed.connect(self._derived)
         self._derived()
+        self.dirty = False  # filling the subtype choices above is not an edit of the user's
+        self.print_button = None
+        if self.id is not None:
+            self.print_button = QPushButton(i18n.tr("gui.contract.print"))
+            self.print_button.setToolTip(i18n.tr("gui.contract.print_tip"))
+            self.print_button.clicked.connect(self.print_preview)
+            self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+            QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_preview)
 
     def build(self) -> QWidget:
         basic, money, classes = QWidget(), QWidget(), QWidget()
@@ -193,6 +209,28 @@ class ContractEditor(RecordEditor):
             tech.edit.setPlaceholderText(i18n.tr("gui.contract.tech_derived", value=yuan_text(amount - deductions)))
         else:
             tech.edit.setPlaceholderText("")
+
+    def print_preview(self) -> None:
+        """The preview of this contract's forms (what is saved; unsaved changes may be saved first)."""
+        from .print_preview import PreviewDialog
+
+        parent = self
+        if self.dirty:
+            box = QMessageBox(QMessageBox.Icon.Question, i18n.tr("gui.contract.print").rstrip("…"),
+                              i18n.tr("gui.contract.print_unsaved"), parent=self)
+            save = box.addButton(i18n.tr("gui.contract.print_save"), QMessageBox.ButtonRole.AcceptRole)
+            saved = box.addButton(i18n.tr("gui.contract.print_saved"), QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is save:
+                if not self.save():
+                    return
+                parent = self.parentWidget() or self  # saving closed the editor
+            elif box.clickedButton() is not saved:
+                return
+        dialog = PreviewDialog(self.ledger, self.id, parent, today=getattr(self.parentWidget(), "today", None))
+        dialog.exec()
+        dialog.deleteLater()
 
     def _moved(self, changes) -> None:
         self.record = self.ledger.get("contract", self.id)

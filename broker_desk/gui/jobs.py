@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QThread, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from .. import i18n
@@ -88,3 +88,85 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
     if cancelled and worker.result is None:
         raise Cancelled()
     return worker.result
+
+
+class _Reader(QThread):
+    """Runs ``fn(ledger)`` on its own connection to the ledger file (sqlite3 objects stay in their thread)."""
+
+    answered = Signal(int, object, object)  # serial, result, error
+
+    def __init__(self, path, fn: Callable, serial: int):
+        super().__init__()
+        self.path, self.fn, self.serial = path, fn, serial
+
+    def run(self) -> None:
+        from ..ledger import Ledger
+
+        try:
+            with Ledger.open(self.path, create=False) as ledger:
+                result = self.fn(ledger)
+        except BaseException as e:  # noqa: BLE001 - handed to the GUI thread, which reports it
+            self.answered.emit(self.serial, None, e)
+        else:
+            self.answered.emit(self.serial, result, None)
+
+
+_running: set[_Reader] = set()  # a thread must outlive its (possibly closed) page until it ends
+
+
+class Background(QObject):
+    """Reads that may take a moment (a ranking over 100,000 contracts), off the GUI thread.
+
+    ``run(fn)`` calls ``fn(ledger)`` in a worker thread on its own connection to the
+    ledger; ``done(result)`` or ``failed(error)`` then arrive on the GUI thread, for
+    the latest request only (an answer to an older one is dropped). ``busy`` says
+    whether a request is under way. With ``SYNCHRONOUS`` the call runs inline on
+    the page's own ledger.
+    """
+
+    done = Signal(object)
+    failed = Signal(object)
+    busyChanged = Signal(bool)
+
+    def __init__(self, ledger, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self._serial = 0
+        self.busy = False
+
+    def run(self, fn: Callable[[Any], Any]) -> None:
+        self._serial += 1
+        if SYNCHRONOUS:
+            try:
+                result = fn(self.ledger)
+            except Exception as e:  # noqa: BLE001 - reported by whoever listens
+                self.failed.emit(e)
+            else:
+                self.done.emit(result)
+            return
+        reader = _Reader(self.ledger.path, fn, self._serial)
+        reader.answered.connect(self._answered)
+        reader.finished.connect(lambda r=reader: (_running.discard(r), r.deleteLater()))
+        _running.add(reader)
+        self._set_busy(True)
+        reader.start()
+
+    def _answered(self, serial: int, result: Any, error: BaseException | None) -> None:
+        if serial != self._serial:
+            return  # a newer request is under way
+        self._set_busy(False)
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.done.emit(result)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy = busy
+            self.busyChanged.emit(busy)
+
+
+def wait_for_readers(timeout_ms: int = 5000) -> None:
+    """Let running background reads end (before their ledger file goes away)."""
+    for reader in list(_running):
+        reader.wait(timeout_ms)

@@ -45,6 +45,7 @@ i18n.register({
     "gui.filter.overdue": ("仅看超期", "Overdue only"),
     "gui.filter.clear": ("清除筛选", "Clear filters"),
     "gui.columns": ("显示的列", "Columns shown"),
+    "gui.filter.ids_clear": ("显示全部", "Show all"),
 })
 
 
@@ -80,6 +81,20 @@ class ListPage(QWidget):
         if entity == "contract":
             self._contract_filters(bar)
         layout.addLayout(bar)
+        # a chosen set of contracts (a ranking row's, say): said above the table until cleared
+        self.ids: tuple[int, ...] | None = None
+        self.ids_bar = QWidget()
+        chip = QHBoxLayout(self.ids_bar)
+        chip.setContentsMargins(0, 0, 0, 0)
+        self.ids_label = QLabel("")
+        self.ids_label.setObjectName("filterChip")
+        chip.addWidget(self.ids_label)
+        ids_clear = QPushButton(i18n.tr("gui.filter.ids_clear"))
+        ids_clear.clicked.connect(self.clear_ids)
+        chip.addWidget(ids_clear)
+        chip.addStretch(1)
+        self.ids_bar.hide()
+        layout.addWidget(self.ids_bar)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -144,7 +159,7 @@ class ListPage(QWidget):
         self.filter_widgets["overdue"] = overdue
         bar.addWidget(overdue)
         clear = QPushButton(i18n.tr("gui.filter.clear"))
-        clear.clicked.connect(self.clear_filters)
+        clear.clicked.connect(lambda: self.clear_filters())
         bar.addWidget(clear)
 
     def filters(self) -> listing.Filters | None:
@@ -153,9 +168,26 @@ class ListPage(QWidget):
         w = self.filter_widgets
         return listing.Filters(category=w["category"].currentData(), status=w["status"].currentData(),
                                year=w["year"].currentData(), broker_id=w["broker"].currentData(),
-                               overdue=w["overdue"].isChecked())
+                               overdue=w["overdue"].isChecked(), ids=self.ids)
 
-    def clear_filters(self) -> None:
+    def show_ids(self, ids: list[int], caption: str) -> None:
+        """Show only these contracts (every other filter and the search cleared), ``caption`` saying which."""
+        self.ids = tuple(ids)
+        self.ids_label.setText(caption)
+        self.ids_bar.show()
+        with QSignalBlocker(self.search):
+            self.search.clear()
+        self.clear_filters(keep_ids=True)
+
+    def clear_ids(self) -> None:
+        self.ids = None
+        self.ids_bar.hide()
+        self._query()
+
+    def clear_filters(self, keep_ids: bool = False) -> None:
+        if not keep_ids:
+            self.ids = None
+            self.ids_bar.hide()
         for widget in self.filter_widgets.values():
             with QSignalBlocker(widget):
                 if isinstance(widget, QComboBox):

@@ -1,4 +1,4 @@
-"""The main window: a navigation bar (工作台 and the four lists), menus and a
+"""The main window: a navigation bar (工作台, the four lists, 排行榜 and 统计), menus and a
 toolbar, undo/redo through the core's change log, and the editors."""
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from .editors import RecordEditor
 from .history import HistoryDialog
 from .home import HomePage
 from .lists import ListPage
+from .rankings_page import RankingsPage
+from .statistics_page import StatisticsPage
 from .widgets import show_error
 
 ENTITIES = ("contract", "client", "achievement", "broker")
@@ -63,6 +65,10 @@ i18n.register({
     "gui.excel.exporting": ("正在导出…", "Exporting…"),
     "gui.excel.exported": ("已导出到 {path}", "Exported to {path}"),
     "gui.excel.template_saved": ("导入模板已保存到 {path}", "Import template saved to {path}"),
+})
+i18n.register({
+    "gui.action.print": ("打印(&P)…", "&Print…"),
+    "gui.action.batch_print": ("批量打印(&B)…", "&Batch print…"),
 })
 
 
@@ -107,6 +113,13 @@ class MainWindow(QMainWindow):
             self.pages[entity] = page
             self.nav.addItem(i18n.tr(f"gui.list.{entity}"))
             self.stack.addWidget(page)
+        self.rankings = RankingsPage(ledger, today)
+        self.statistics = StatisticsPage(ledger, today)
+        for key, page in (("gui.rankings", self.rankings), ("gui.statistics", self.statistics)):
+            page.openContracts.connect(self.show_contracts)
+            self.nav.addItem(i18n.tr(key))
+            self.stack.addWidget(page)
+        self.rankings.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.currentRowChanged.connect(lambda _r: self._update_actions())
         self._actions()
@@ -149,26 +162,34 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.find_action = self._action("gui.action.find", self.focus_search, QKeySequence.StandardKey.Find, edit)
         self._action("gui.action.refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, view)
-        for i, key in enumerate(["gui.home"] + [f"gui.list.{e}" for e in ENTITIES]):
+        for i, key in enumerate(["gui.home"] + [f"gui.list.{e}" for e in ENTITIES] + ["gui.rankings", "gui.statistics"]):
             self._action(key, lambda _=False, i=i: self.nav.setCurrentRow(i), QKeySequence(f"Ctrl+{i + 1}"), view)
         self._action("gui.action.about", self.about, None, help_)
         self.import_action = self._action("gui.excel.import", lambda: self.import_workbook(), QKeySequence("Ctrl+I"))
         self.export_action = self._action("gui.excel.export", self.export_workbook, QKeySequence("Ctrl+E"))
         self.template_action = self._action("gui.excel.template", self.save_template)
+        self.print_action = self._action("gui.action.print", self.print_selected, QKeySequence.StandardKey.Print)
+        self.batch_print_action = self._action("gui.action.batch_print", self.batch_print, QKeySequence("Ctrl+Shift+P"))
+        contracts = self.pages["contract"].table
+        contracts.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        contracts.model().modelReset.connect(self._update_actions)
         self.setAcceptDrops(True)
         tools = self.addToolBar("main")
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
         for action in (self.new_action, self.delete_action, self.undo_action, self.redo_action):
             tools.addAction(action)
+        tools.addSeparator()
+        tools.addAction(self.print_action)
 
     def current_entity(self) -> str | None:
         row = self.nav.currentRow()
-        return ENTITIES[row - 1] if row >= 1 else None
+        return ENTITIES[row - 1] if 1 <= row <= len(ENTITIES) else None
 
     def _update_actions(self) -> None:
         entity = self.current_entity()
         self.delete_action.setEnabled(entity is not None)
+        self.print_action.setEnabled(entity == "contract" and self.pages["contract"].selected_id() is not None)
         what = self.ledger.undo_label()
         self.undo_action.setEnabled(what is not None)
         self.undo_action.setText(i18n.tr("gui.action.undo_what", what=what) if what else i18n.tr("gui.action.undo"))
@@ -244,6 +265,8 @@ class MainWindow(QMainWindow):
         self.home.refresh()
         for page in self.pages.values():
             page.refresh()
+        self.rankings.refresh()
+        self.statistics.refresh()
         self._update_actions()
 
     def focus_search(self) -> None:
@@ -256,6 +279,31 @@ class MainWindow(QMainWindow):
     def show_overdue(self) -> None:
         self.nav.setCurrentRow(1)
         self.pages["contract"].show_overdue()
+
+    def show_contracts(self, ids: list[int], caption: str) -> None:
+        """The contract list showing only ``ids`` (a ranking row's contracts), ``caption`` saying which."""
+        self.nav.setCurrentRow(1)
+        self.pages["contract"].show_ids(ids, caption)
+
+    # -- paperwork -----------------------------------------------------------------------
+    def print_selected(self) -> None:
+        """打印: the preview of the selected contract's paperwork."""
+        if self.current_entity() == "contract" and (id_ := self.pages["contract"].selected_id()) is not None:
+            self.print_contract(id_)
+
+    def print_contract(self, id_: int) -> None:
+        from .print_preview import PreviewDialog
+
+        dialog = PreviewDialog(self.ledger, id_, self, today=self.today)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def batch_print(self) -> None:
+        from .batch_print import BatchPrintDialog
+
+        dialog = BatchPrintDialog(self.ledger, self, today=self.today)
+        dialog.exec()
+        dialog.deleteLater()
 
     # -- Excel -------------------------------------------------------------------------
     WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
@@ -349,4 +397,7 @@ class MainWindow(QMainWindow):
         settings().setValue("main/page", self.nav.currentRow())
         for page in self.pages.values():
             page.save_columns()
+        from .jobs import wait_for_readers
+
+        wait_for_readers()  # a ranking still being computed ends before the window does
         super().closeEvent(event)

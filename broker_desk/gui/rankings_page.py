@@ -1,0 +1,598 @@
+"""排行榜: the ranking of brokers (or of their institutions) for a year or a span
+of years, as the core computes it (:mod:`broker_desk.rankings`): the period and
+grouping pickers, the measure ranked first (the ledger's ``rankings.order``
+setting, which a manager may change here), the table with its totals, the top
+ten as a bar chart, and the export to Excel or PDF. A row (or a bar) opens its
+contracts in the contract list.
+
+The ranking is computed off the GUI thread (:class:`jobs.Background`); the
+export runs as a job with progress and a Cancel button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import i18n, listing, rankings
+from ..errors import BrokerDeskError
+from ..money import to_wan, wan_text, yuan_text
+from . import jobs
+from .charts import Bar, BarChart, ChartCard
+from .widgets import show_error
+
+i18n.register({
+    "gui.rankings": ("排行榜", "Rankings"),
+    "gui.period": ("期间", "Period"),
+    "gui.period.to": ("至", "to"),
+    "gui.period.year": ("{year} 年", "{year}"),
+    "gui.rank.by.broker": ("按经纪人", "By broker"),
+    "gui.rank.by.institution": ("按机构", "By institution"),
+    "gui.rank.order": ("排名依据", "Ranked by"),
+    "gui.rank.order_tip": ("排行榜首先比较的指标；更改后保存在账本中，导出的排行榜也按此排序",
+                           "The measure compared first; saved in the ledger, exports use it too"),
+    "gui.rank.order_saved": ("排序规则已保存：{rule}", "Order saved: {rule}"),
+    "gui.rank.rule": ("排序规则：{rule}", "Order: {rule}"),
+    "gui.rank.computing": ("正在计算…", "Computing…"),
+    "gui.rank.count.broker": ("{count} 名经纪人", "{count} brokers"),
+    "gui.rank.count.institution": ("{count} 家机构", "{count} institutions"),
+    "gui.rank.col.rank": ("名次", "Rank"),
+    "gui.rank.col.name.broker": ("姓名", "Name"),
+    "gui.rank.col.name.institution": ("机构", "Institution"),
+    "gui.rank.col.institution": ("所属机构", "Institution"),
+    "gui.rank.col.contracts": ("登记合同数", "Contracts"),
+    "gui.rank.col.amount": ("成交额（万元）", "Turnover (10k yuan)"),
+    "gui.rank.col.approved": ("核定技术交易额（万元）", "Approved (10k yuan)"),
+    "gui.rank.col.commission": ("佣金（元）", "Commission (yuan)"),
+    "gui.rank.col.clients": ("服务客户数", "Clients"),
+    "gui.rank.totals": ("合计：登记合同 {contracts} 份　成交额 {amount} 万元　核定技术交易额 {approved} 万元　"
+                        "佣金 {commission} 元　服务客户 {clients} 家",
+                        "Total: {contracts} contracts · turnover {amount} (10k yuan) · approved {approved} "
+                        "(10k yuan) · commission {commission} yuan · {clients} clients"),
+    "gui.rank.totals_tip": ("合计按合同计：几位经纪人合办的合同只计一次、按全额，所以各行之和可能大于合计。",
+                            "The totals count each contract once, in full: a contract shared by several brokers "
+                            "counts in each of their rows, so the rows may add up to more."),
+    "gui.rank.chart": ("前十名：{measure}", "Top ten: {measure}"),
+    "gui.rank.chart_wan": ("前十名：{measure}（万元）", "Top ten: {measure} (10k yuan)"),
+    "gui.rank.chart_yuan": ("前十名：{measure}（元）", "Top ten: {measure} (yuan)"),
+    "gui.rank.chart_note": ("点按一行或一条可查看计入的合同", "Click a row or a bar to see its contracts"),
+    "gui.rank.empty": ("{period}没有登记的合同计入排行榜", "No registered contract counts in {period}"),
+    "gui.rank.export_xlsx": ("导出 Excel…", "Export to Excel…"),
+    "gui.rank.export_pdf": ("导出 PDF…", "Export to PDF…"),
+    "gui.rank.exporting": ("正在导出排行榜…", "Exporting the ranking…"),
+    "gui.rank.computing_export": ("正在计算排行榜与统计", "Computing the ranking and statistics"),
+    "gui.rank.exported": ("已导出到 {path}", "Exported to {path}"),
+    "gui.rank.export_cancelled": ("已取消导出，没有写入文件", "Export cancelled; no file was written"),
+    "gui.rank.open_file": ("打开", "Open"),
+    "gui.rank.contracts_caption": ("排行榜 · {period} · {name}：{count} 份已登记合同",
+                                   "Ranking · {period} · {name}: {count} registered contracts"),
+})
+
+COLUMNS = ("rank", "name", "institution", "contracts", "amount", "approved", "commission", "clients")
+#: The table column that holds each measure.
+MEASURE_COLUMN = {"approved": "approved", "amount": "amount", "commission": "commission",
+                  "contracts": "contracts", "clients": "clients"}
+MEDAL = {1: "#b7791f", 2: "#6b7a90", 3: "#a0623a"}  # ranks 1–3 in gold, silver, bronze tones
+
+
+def row_texts(row: rankings.RankingRow) -> dict[str, str]:
+    """A ranking row as the table shows it."""
+    return {"rank": str(row.rank), "name": row.name, "institution": row.institution,
+            "contracts": f"{row.contracts:,}", "amount": wan_text(row.amount_fen),
+            "approved": wan_text(row.approved_fen), "commission": yuan_text(row.commission_fen),
+            "clients": f"{row.clients:,}"}
+
+
+def years_to_offer(ledger, today: dt.date) -> list[int]:
+    """Every year from the first to the last with a registered contract, newest first (this year if none)."""
+    found = listing.facets(ledger)["registered_years"]
+    if not found:
+        return [today.year]
+    return list(range(max(found), min(found) - 1, -1))
+
+
+def default_year(years: list[int], today: dt.date) -> int:
+    """The last complete year if it has registrations, else this year, else the latest offered."""
+    for year in (today.year - 1, today.year):
+        if year in years:
+            return year
+    return years[0] if years else today.year
+
+
+class PeriodPicker(QWidget):
+    """期间 [from] 至 [to]: whole years; the other end follows so that from ≤ to."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.from_box = QComboBox()
+        self.to_box = QComboBox()
+        layout.addWidget(QLabel(i18n.tr("gui.period")))
+        layout.addWidget(self.from_box)
+        layout.addWidget(QLabel(i18n.tr("gui.period.to")))
+        layout.addWidget(self.to_box)
+        self.from_box.currentIndexChanged.connect(lambda _i: self._follow(self.from_box))
+        self.to_box.currentIndexChanged.connect(lambda _i: self._follow(self.to_box))
+
+    def set_years(self, years: list[int], default: int) -> None:
+        """Offer ``years``; keep the chosen period if still offered, else choose ``default``."""
+        current = self.period() if self.from_box.count() else (default, default)
+        if current[0] not in years or current[1] not in years:
+            current = (default, default)
+        for box, year in ((self.from_box, current[0]), (self.to_box, current[1])):
+            with QSignalBlocker(box):
+                box.clear()
+                for y in years:
+                    box.addItem(i18n.tr("gui.period.year", year=y), y)
+                box.setCurrentIndex(box.findData(year))
+
+    def set_period(self, year_from: int, year_to: int | None = None) -> None:
+        year_to = year_from if year_to is None else year_to
+        for box, year in ((self.from_box, year_from), (self.to_box, year_to)):
+            with QSignalBlocker(box):
+                box.setCurrentIndex(box.findData(year))
+        self.changed.emit()
+
+    def period(self) -> tuple[int, int]:
+        return self.from_box.currentData(), self.to_box.currentData()
+
+    def _follow(self, moved: QComboBox) -> None:
+        year_from, year_to = self.period()
+        if year_from is not None and year_to is not None and year_from > year_to:
+            other = self.to_box if moved is self.from_box else self.from_box
+            with QSignalBlocker(other):
+                other.setCurrentIndex(other.findData(year_from if moved is self.from_box else year_to))
+        self.changed.emit()
+
+
+class RankingModel(QAbstractTableModel):
+    """The rows of a :class:`rankings.Ranking`, read-only."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.ranking: rankings.Ranking | None = None
+        self._texts: list[dict[str, str]] = []
+
+    def set_ranking(self, ranking: rankings.Ranking | None) -> None:
+        self.beginResetModel()
+        self.ranking = ranking
+        self._texts = [row_texts(r) for r in ranking.rows] if ranking else []
+        self.endResetModel()
+
+    def row_at(self, row: int) -> rankings.RankingRow | None:
+        if self.ranking is None or not 0 <= row < len(self.ranking.rows):
+            return None
+        return self.ranking.rows[row]
+
+    def text(self, row: int, key: str) -> str:
+        return self._texts[row][key]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._texts)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def _first_column(self) -> str | None:
+        return MEASURE_COLUMN.get(self.ranking.first_measure) if self.ranking else None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        key = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "name":
+                return i18n.tr(f"gui.rank.col.name.{self.ranking.by if self.ranking else 'broker'}")
+            title = i18n.tr(f"gui.rank.col.{key}")
+            return f"{title} ▼" if key == self._first_column() else title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in ("name", "institution"):
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            if key == "rank":
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._texts):
+            return None
+        key = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[index.row()][key]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key == "rank":
+                return int(Qt.AlignmentFlag.AlignCenter)
+            if key not in ("name", "institution"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        rank = self.ranking.rows[index.row()].rank
+        if role == Qt.ItemDataRole.FontRole and (key == self._first_column() or (key == "rank" and rank <= 3)):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and key == "rank" and rank in MEDAL:
+            return QBrush(QColor(MEDAL[rank]))
+        if role == Qt.ItemDataRole.BackgroundRole and key == self._first_column():
+            return QBrush(QColor(47, 111, 222, 14))  # the measure ranked by, faintly tinted
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "institution"):
+            return self._texts[index.row()][key]
+        return None
+
+
+class RankingsPage(QWidget):
+    """The 排行榜 page. ``openContracts(ids, caption)`` asks for a row's contracts in the list."""
+
+    openContracts = Signal(list, str)
+    computed = Signal()
+    message = Signal(str)
+
+    def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.today = today
+        self.ranking: rankings.Ranking | None = None
+        self.last_export: Path | None = None
+        self._stale = True
+        self.background = jobs.Background(ledger, self)
+        self.background.done.connect(self._show)
+        self.background.failed.connect(self._failed)
+        self.background.busyChanged.connect(self._busy)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 10)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = QLabel(i18n.tr("gui.rankings"))
+        self.title.setObjectName("pageTitle")
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.count = QLabel("")
+        self.count.setObjectName("muted")
+        top.addWidget(self.count)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(10)
+        self.period = PeriodPicker()
+        self.period.changed.connect(self.reload)
+        bar.addWidget(self.period)
+        bar.addSpacing(10)
+        self.by_group = QButtonGroup(self)
+        self.by_buttons: dict[str, QPushButton] = {}
+        segments = QHBoxLayout()
+        segments.setSpacing(0)
+        for by in rankings.BY:
+            button = QPushButton(i18n.tr(f"gui.rank.by.{by}"))
+            button.setObjectName("segment")
+            button.setCheckable(True)
+            self.by_group.addButton(button)
+            self.by_buttons[by] = button
+            segments.addWidget(button)
+        self.by_buttons["broker"].setChecked(True)
+        self.by_group.buttonToggled.connect(lambda _b, on: on and self.reload())
+        bar.addLayout(segments)
+        bar.addSpacing(10)
+        bar.addWidget(QLabel(i18n.tr("gui.rank.order")))
+        self.order_box = QComboBox()
+        self.order_box.setToolTip(i18n.tr("gui.rank.order_tip"))
+        for measure in rankings.NUMERIC:
+            self.order_box.addItem(rankings.measure_label(measure), measure)
+        self.order_box.currentIndexChanged.connect(self._order_chosen)
+        bar.addWidget(self.order_box)
+        bar.addStretch(1)
+        self.xlsx_button = QPushButton(i18n.tr("gui.rank.export_xlsx"))
+        self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
+        self.pdf_button = QPushButton(i18n.tr("gui.rank.export_pdf"))
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        bar.addWidget(self.xlsx_button)
+        bar.addWidget(self.pdf_button)
+        layout.addLayout(bar)
+
+        self.rule = QLabel("")
+        self.rule.setObjectName("muted")
+        self.rule.setWordWrap(True)
+        layout.addWidget(self.rule)
+
+        self.model = RankingModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(56)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("institution"), QHeaderView.ResizeMode.Stretch)
+        open_action = QAction(self.table)
+        open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        open_action.triggered.connect(lambda: self.open_row(self.table.currentIndex().row()))
+        self.table.addAction(open_action)
+        self.totals = QLabel("")
+        self.totals.setObjectName("totals")
+        self.totals.setWordWrap(True)
+        self.totals.setToolTip(i18n.tr("gui.rank.totals_tip"))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(6)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.totals)
+
+        self.chart = BarChart()
+        self.chart.set_clickable(True)
+        self.chart.barActivated.connect(self.open_row)
+        self.chart_card = ChartCard("", self.chart)
+        right = QWidget()
+        right.setMinimumWidth(320)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.chart_card)
+        right_layout.addStretch(1)
+        # the chart beside the table when the page is wide enough, else below it
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self._wide: bool | None = None
+        self._user_sized = False
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_sized", True))
+        layout.addWidget(self.splitter, 1)
+
+        status = QHBoxLayout()
+        self.status = QLabel("")
+        self.status.setObjectName("muted")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.status.setOpenExternalLinks(True)
+        status.addWidget(self.status, 1)
+        layout.addLayout(status)
+
+        self._fill_years()
+        self._show_order()
+
+    # -- choices ----------------------------------------------------------------------------
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def _fill_years(self) -> None:
+        years = years_to_offer(self.ledger, self._today())
+        with QSignalBlocker(self.period):
+            self.period.set_years(years, default_year(years, self._today()))
+
+    def by(self) -> str:
+        return next(by for by, button in self.by_buttons.items() if button.isChecked())
+
+    def set_by(self, by: str) -> None:
+        self.by_buttons[by].setChecked(True)
+
+    def order(self) -> list[str]:
+        """The ledger's order rule (the default one if the setting is not valid)."""
+        try:
+            return rankings.check_order(self.ledger.setting("rankings.order"))
+        except BrokerDeskError:
+            return list(rankings.DEFAULT_ORDER)
+
+    def _show_order(self) -> None:
+        first = next((m for m in self.order() if m != "name"), "approved")
+        with QSignalBlocker(self.order_box):
+            self.order_box.setCurrentIndex(self.order_box.findData(first))
+
+    def set_first_measure(self, measure: str) -> None:
+        """Rank by ``measure`` first, then by the rest of the current rule; saved in the ledger."""
+        self.order_box.setCurrentIndex(self.order_box.findData(measure))
+
+    def _order_chosen(self, _index: int) -> None:
+        measure = self.order_box.currentData()
+        current = self.order()
+        if current and current[0] == measure:
+            return
+        order = [measure] + [m for m in current if m != measure]
+        self.ledger.set_setting("rankings.order", order)
+        self.message.emit(i18n.tr("gui.rank.order_saved", rule=rankings.rule_text(order, self.by())))
+        self.reload()
+
+    # -- computing ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """After a change in the ledger: again now if shown, else when next shown."""
+        self._fill_years()
+        self._show_order()
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    WIDE = 1240  # px: from this page width the chart stands beside the table
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_splitter()
+
+    def _fit_splitter(self) -> None:
+        """The chart beside the table (440 px wide) or below it (as tall as its bars), unless
+        the user moved the divider since the last change of orientation."""
+        wide = self.width() >= self.WIDE
+        if wide != self._wide:
+            self._wide = wide
+            self._user_sized = False
+            self.splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+            self.chart.set_compact(not wide)
+        if self._user_sized:
+            return
+        chart = 440 if wide else self.chart_card.sizeHint().height()
+        total = self.splitter.width() if wide else self.splitter.height()
+        self.splitter.setSizes([max(total - chart, 120), chart])
+
+    def reload(self) -> None:
+        """Compute the ranking for the chosen period, grouping and order (off the GUI thread)."""
+        self._stale = False
+        year_from, year_to = self.period.period()
+        by, order = self.by(), self.order()
+        self.background.run(lambda ledger: rankings.compute(ledger, year_from, year_to, by, order))
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.count.setText(i18n.tr("gui.rank.computing"))
+
+    def _failed(self, error: Exception) -> None:
+        self.count.setText("")
+        show_error(self, error)
+
+    def _show(self, ranking: rankings.Ranking) -> None:
+        self.ranking = ranking
+        self.model.set_ranking(ranking)
+        by_institution = ranking.by == "institution"
+        self.table.setColumnHidden(COLUMNS.index("institution"), by_institution)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COLUMNS.index("name"), QHeaderView.ResizeMode.Stretch if by_institution else
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.count.setText(i18n.tr(f"gui.rank.count.{ranking.by}", count=len(ranking.rows)))
+        self.title.setText(ranking.title)
+        self.rule.setText(i18n.tr("gui.rank.rule", rule=ranking.rule_text))
+        t = ranking.totals
+        self.totals.setText(i18n.tr("gui.rank.totals", contracts=f"{t.contracts:,}", amount=wan_text(t.amount_fen),
+                                    approved=wan_text(t.approved_fen), commission=yuan_text(t.commission_fen),
+                                    clients=f"{t.clients:,}"))
+        measure = ranking.first_measure
+        label = rankings.measure_label(measure, ranking.by)
+        title_key = {"approved": "gui.rank.chart_wan", "amount": "gui.rank.chart_wan",
+                     "commission": "gui.rank.chart_yuan"}.get(measure, "gui.rank.chart")
+        self.chart_card.set_title(i18n.tr(title_key, measure=label),
+                                  i18n.tr("gui.rank.chart_note") if ranking.rows else "")
+        self.chart.empty_text = i18n.tr("gui.rank.empty", period=ranking.period_text)
+        self.chart.set_bars([top_bar(row, measure) for row in ranking.top(10)])
+        for button in (self.xlsx_button, self.pdf_button):
+            button.setEnabled(bool(ranking.rows))
+        self._fit_splitter()
+        self.computed.emit()
+
+    # -- a row's contracts --------------------------------------------------------------------
+    def open_row(self, row: int) -> None:
+        item = self.model.row_at(row)
+        if item is None or self.ranking is None:
+            return
+        r = self.ranking
+        ids = rankings.contract_ids(self.ledger, r.year_from, r.year_to, r.by, item.key)
+        name = item.name if r.by == "institution" or not item.institution else f"{item.name}（{item.institution}）"
+        self.openContracts.emit(ids, i18n.tr("gui.rank.contracts_caption", period=r.period_text, name=name,
+                                             count=len(ids)))
+
+    # -- export ---------------------------------------------------------------------------------
+    def export_xlsx(self, path: str | Path | None = None) -> Path | None:
+        """The ranking, its contributing contracts and the period's statistics as a workbook."""
+        return self._export(path, ".xlsx", "Excel (*.xlsx)")
+
+    def export_pdf(self, path: str | Path | None = None) -> Path | None:
+        """The ranking as a PDF for publishing."""
+        return self._export(path, ".pdf", "PDF (*.pdf)")
+
+    def _export(self, path: str | Path | None, suffix: str, file_filter: str) -> Path | None:
+        if self.ranking is None:
+            return None
+        title = i18n.tr("gui.rank.export_xlsx" if suffix == ".xlsx" else "gui.rank.export_pdf")
+        if path is None:
+            suggested = str(Path(self._folder()) / f"{self.ranking.title.replace(' ', '')}{suffix}")
+            path, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+            if not path:
+                return None
+        target = Path(path)
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
+        r = self.ranking
+        year_from, year_to, by, order, today = r.year_from, r.year_to, r.by, r.order, self.today
+        ledger_path = self.ledger.path
+
+        def work(progress, cancelled):
+            from .. import rankings_export, statistics
+            from ..ledger import Ledger
+
+            with Ledger.open(ledger_path, create=False) as led:
+                progress(0.0, i18n.tr("gui.rank.computing_export"))
+                ranking = rankings.compute(led, year_from, year_to, by, order)
+                if suffix == ".xlsx":
+                    stats = statistics.compute(led, year_from, year_to, today=today)
+                    return rankings_export.write_xlsx(led, ranking, stats, target, progress, cancelled)
+                return rankings_export.write_pdf(led, ranking, target, progress=progress, cancelled=cancelled)
+
+        try:
+            written = jobs.run_job(self, i18n.tr("gui.rank.exporting"), work)
+        except jobs.Cancelled:
+            self._say(i18n.tr("gui.rank.export_cancelled"))
+            return None
+        except Exception as e:  # noqa: BLE001 - said to the user
+            show_error(self, e, title)
+            return None
+        if written is None:
+            self._say(i18n.tr("gui.rank.export_cancelled"))
+            return None
+        self.last_export = Path(written)
+        from .app import settings
+
+        settings().setValue("rankings/folder", str(self.last_export.parent))
+        url = self.last_export.resolve().as_uri()
+        self._say(f'{i18n.tr("gui.rank.exported", path=self.last_export)}　'
+                  f'<a href="{url}">{i18n.tr("gui.rank.open_file")}</a>')
+        return self.last_export
+
+    def _folder(self) -> str:
+        from .app import settings
+
+        folder = settings().value("rankings/folder")
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+
+def top_bar(row: rankings.RankingRow, measure: str) -> Bar:
+    """A ranking row as a bar of the top-ten chart, for the measure ranked first."""
+    value = getattr(row, rankings.ATTRIBUTE[measure])
+    texts = row_texts(row)
+    if measure in ("approved", "amount"):
+        number, text = float(to_wan(value)), wan_text(value)
+    elif measure == "commission":
+        number, text = value / 100, yuan_text(value)
+    else:
+        number, text = float(value), f"{value:,}"
+    tip = (f"{row.rank}. {row.name}\n{i18n.tr('gui.rank.col.contracts')}：{texts['contracts']}\n"
+           f"{i18n.tr('gui.rank.col.amount')}：{texts['amount']}\n{i18n.tr('gui.rank.col.approved')}："
+           f"{texts['approved']}\n{i18n.tr('gui.rank.col.commission')}：{texts['commission']}")
+    return Bar(row.name, number, text, tip)
