@@ -913,3 +913,14 @@ def test_change_log_labels_name_the_original_action_in_the_current_language(ledg
     i18n.set_language("en")
     assert ledger.recent_ops(1)[0]["label"] == "Undo: Edit client “标签客户”"
     assert ledger.redo_label() == "Edit client “标签客户”"
+
+
+def test_new_record_ids_are_uuid7_in_the_order_made():
+    import uuid
+
+    from broker_desk.ledger.journal import new_uid
+
+    ids = [new_uid() for _ in range(20_000)]  # far more than one millisecond's sequence can hold
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    parsed = uuid.UUID(ids[-1])
+    assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122) and str(parsed) == ids[-1]

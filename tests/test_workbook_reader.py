@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import python_calamine
 import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
 from workbooks import write_xlsx
 
 from broker_desk import codes, i18n
@@ -737,3 +739,21 @@ def test_every_message_has_both_languages():
                      rows="1", columns="2", value="v")
         i18n.set_language("zh")
         assert zh != en
+
+
+@given(st.one_of(
+    st.integers(min_value=0, max_value=10**15).map(lambda fen: fen / 100),   # amounts as Excel stores them
+    st.integers(min_value=0, max_value=10**13).map(lambda fen: fen / 10**6),  # 万元 columns
+    st.floats(allow_nan=True, allow_infinity=True),                            # anything else
+), st.sampled_from([1, 10_000]))
+def test_the_quick_amount_path_agrees_with_the_full_rule(value, scale):
+    from broker_desk.workbook.cells import whole_fen
+
+    quick = whole_fen(value, 100 * scale)
+    if quick is None:
+        return  # the full rule decides, as it always did
+    try:
+        full = parse_money(value, scale)
+    except CellError as e:  # the quick path must never accept what the full rule refuses
+        raise AssertionError(f"{value!r} (scale {scale}): quick {quick}, full refuses: {e}") from None
+    assert quick == full

@@ -130,6 +130,18 @@ def parse_text(value: object) -> str | None:
     raise CellError("cell.unsupported", value=str(value))
 
 
+def whole_fen(value: float, unit_fen: int) -> int | None:
+    """The quick answer for most amount cells: fen when ``value`` (a float in units of
+    ``unit_fen`` fen) is the float nearest a whole, non-negative, allowed number of fen —
+    then its shortest text has no digit past the fen and the full rule agrees; None
+    otherwise (noise, fractions, negatives, too large: :func:`parse_money` decides)."""
+    scaled = value * unit_fen
+    if not 0 <= scaled <= money.MAX_FEN:  # also NaN and infinity
+        return None
+    fen = round(scaled)
+    return fen if fen / unit_fen == value else None
+
+
 def _fen_of_number(value: float | int | Decimal, unit_fen: int) -> int:
     """Fen for a number counted in units of ``unit_fen`` fen, exactly."""
     if isinstance(value, float):

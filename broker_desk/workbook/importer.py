@@ -29,7 +29,7 @@ from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import clean_text
 from ..ledger.journal import new_uid, now_utc
-from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
+from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text, whole_fen
 from .reader import RawSheet, column_letter, read_workbook
 from .schema import HISTORY, Column, Sheet
 
@@ -125,6 +125,18 @@ class _Rollback(Exception):
 
 class _RowFailed(Exception):
     pass
+
+
+class _MoneyParser:
+    """parse_money for a column in 元 (scale 1) or 万元 (10000), with the fen per unit at hand."""
+
+    __slots__ = ("scale", "unit_fen")
+
+    def __init__(self, scale: int):
+        self.scale, self.unit_fen = scale, 100 * scale
+
+    def __call__(self, value):
+        return parse_money(value, self.scale)
 
 
 class _Step:
@@ -383,7 +395,7 @@ class _Import:
         plan = self._plans.get(id(raw))
         if plan is None:  # per sheet, once: which cell goes to which field through which parser
             plan = self._plans[id(raw)] = [
-                (index, column.field, column, {"money": lambda v, s=scale: parse_money(v, s), "date": parse_date}.get(
+                (index, column.field, column, {"money": _MoneyParser(scale), "date": parse_date}.get(
                     column.kind, parse_text)) for index, (column, scale) in raw.columns.items()]
         out: dict[str, Any] = {}
         ok = True
@@ -393,9 +405,21 @@ class _Import:
             if value is None:
                 out[field_] = None
                 continue
-            if parse is parse_text and value.__class__ is str and value and _TIDY(value) is None:
-                out[field_] = value  # the common case, without a call: text already tidy
-                continue
+            # the common cases, without a call: tidy text, a date cell, an amount in whole fen
+            kind = value.__class__
+            if kind is str:
+                if parse is parse_text and value and _TIDY(value) is None:
+                    out[field_] = value
+                    continue
+            elif kind is dt.date:
+                if parse is parse_date:
+                    out[field_] = value.isoformat()
+                    continue
+            elif kind is float and parse is not parse_text and parse is not parse_date:
+                fen = whole_fen(value, parse.unit_fen)
+                if fen is not None:
+                    out[field_] = fen
+                    continue
             try:
                 out[field_] = parse(value)
             except CellError as e:
