@@ -354,6 +354,24 @@ def test_settings_dialog_changes_the_time_limit(demo_ledger, qtbot):
     assert len(demo_ledger.overdue(DEMO_TODAY)) > before
 
 
+def test_office_settings_reach_the_printed_forms(demo_ledger, qtbot, tmp_path):
+    from pdftools import pdf_text
+
+    from broker_desk import paperwork
+    from broker_desk.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(demo_ledger)
+    qtbot.addWidget(dialog)
+    dialog.office.setText("杭州市技术合同登记处")
+    dialog.office_fields["office_code"].setText("330101")
+    dialog.office_fields["office_phone"].setText("0571-88886666")
+    dialog.accept()
+    assert demo_ledger.setting("office_code") == "330101"
+    out = tmp_path / "summary.pdf"
+    paperwork.render(demo_ledger, "登记合同汇总表", out, period="2026-05")
+    assert "330101" in pdf_text(out).replace(" ", "")
+
+
 def test_qt_calls_keep_the_reference_count_of_none(qapp):
     """PySide6 6.12.0 under CPython < 3.12 took a reference from None on each void call until the
     interpreter aborted; pyproject keeps such a build out, and this test catches it if one comes."""

@@ -1,5 +1,5 @@
-"""设置: language, office name, the registration time limit, the registration
-number length and where backups go."""
+"""设置: language, the office (name, code, address, phone: printed on the forms),
+the registration time limit, the registration number length and where backups go."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ i18n.register({
     "gui.settings.language": ("界面语言", "Language"),
     "gui.settings.language_note": ("（重新启动后生效）", "(takes effect after a restart)"),
     "gui.settings.office": ("本机构名称", "Office name"),
+    "gui.settings.office_code": ("登记机构代码", "Office code"),
+    "gui.settings.office_address": ("机构地址", "Office address"),
+    "gui.settings.office_phone": ("联系电话", "Office phone"),
+    "gui.settings.office_note": ("打印登记材料时填入表头和登记机构栏", "Printed in the forms' headers and office boxes"),
     "gui.settings.limit": ("登记办理时限", "Registration time limit"),
     "gui.settings.days": (" 天", " days"),
     "gui.settings.working": ("按工作日计算（不含周六、周日）", "Count working days (Monday to Friday)"),
@@ -51,7 +55,14 @@ class SettingsDialog(Dialog):
         language.addWidget(QLabel(i18n.tr("gui.settings.language_note")))
         form.addRow(i18n.tr("gui.settings.language"), language)
         self.office = QLineEdit(ledger.setting("office_name") or "")
+        self.office.setToolTip(i18n.tr("gui.settings.office_note"))
         form.addRow(i18n.tr("gui.settings.office"), self.office)
+        self.office_fields: dict[str, QLineEdit] = {}
+        for key in ("office_code", "office_address", "office_phone"):
+            edit = QLineEdit(ledger.setting(key) or "")
+            edit.setToolTip(i18n.tr("gui.settings.office_note"))
+            self.office_fields[key] = edit
+            form.addRow(i18n.tr(f"gui.settings.{key}"), edit)
         limit = QHBoxLayout()
         self.days = QSpinBox()
         self.days.setRange(1, 365)
@@ -76,7 +87,7 @@ class SettingsDialog(Dialog):
         backups.addWidget(self.backup_dir, 1)
         backups.addWidget(browse)
         form.addRow(i18n.tr("gui.settings.backups"), backups)
-        self.resize(560, 280)
+        self.resize(560, 380)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, i18n.tr("gui.settings.backups"), self.backup_dir.text())
@@ -85,6 +96,8 @@ class SettingsDialog(Dialog):
 
     def accept(self) -> None:
         self.ledger.set_setting("office_name", self.office.text().strip())
+        for key, edit in self.office_fields.items():
+            self.ledger.set_setting(key, edit.text().strip())
         self.ledger.set_setting("registration.limit_days", self.days.value())
         self.ledger.set_setting("registration.limit_working", self.working.isChecked())
         self.ledger.set_setting("registration.number_length", self.number_length.currentData())

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Any
