@@ -757,3 +757,17 @@ def test_the_quick_amount_path_agrees_with_the_full_rule(value, scale):
     except CellError as e:  # the quick path must never accept what the full rule refuses
         raise AssertionError(f"{value!r} (scale {scale}): quick {quick}, full refuses: {e}") from None
     assert quick == full
+
+
+def test_a_table_that_starts_in_column_c_below_a_title_keeps_its_places(tmp_path):
+    path = write_xlsx(tmp_path / "offset.xlsx", {"技术合同": [
+        [],
+        [None, None, "2025 年技术合同台账"],
+        [None, None, "合同编号", "项目名称", "合同类别", "买方", "卖方", "签订日期", "合同成交额（元）"],
+        [None, None, "HT-1", "项目甲", "技术开发", "甲公司", "乙大学", dt.date(2025, 3, 5), 1000],
+        [None, None, "HT-2", "项目乙", "技术开发", "甲公司", "乙大学", "不是日期", 2000],
+    ]})
+    raw = read_workbook(path)[0]
+    assert raw.header_row == 3
+    assert raw.column_index("contract_no") == 2 and column_letter(raw.column_index("signed_on")) == "H"
+    assert [(n, cells[2]) for n, cells in raw.rows] == [(4, "HT-1"), (5, "HT-2")]

@@ -318,8 +318,15 @@ class _ExtentGuard:
 
 
 def _read_rows(workbook, name: str) -> list[list]:
+    """Every row from A1 (as ``to_python(skip_empty_area=False)`` gives them), built one row at a
+    time with text repeated down the sheet (categories, statuses, party names) kept once: a
+    large sheet needs far less memory than its cells read all at once."""
     try:
-        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(name)
+        pad = [""] * sheet.start[1] if sheet.height else []  # iter_rows starts at the first used column
+        seen: dict[str, str] = {}
+        keep = seen.setdefault
+        return [pad + [keep(v, v) if v.__class__ is str else v for v in row] for row in sheet.iter_rows()]
     except BaseException as e:  # noqa: BLE001 - see _open
         if _is_fatal(e):
             raise
