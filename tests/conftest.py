@@ -102,3 +102,29 @@ class Factory:
         values.setdefault("signed_on", "2025-03-01")
         values.setdefault("amount_fen", 100_000_000)
         return self.ledger.add("contract", values).id
+
+
+@pytest.fixture
+def qt_setup(qapp):
+    """The window tests' Qt set-up: the program's fonts and style, background jobs run inline.
+    A window test module asks for it with ``pytestmark = pytest.mark.usefixtures("qt_setup")``."""
+    from broker_desk.gui import jobs
+    from broker_desk.gui.app import apply_style, load_fonts
+
+    jobs.SYNCHRONOUS = True
+    load_fonts()
+    apply_style(qapp)
+    yield
+    jobs.SYNCHRONOUS = False
+    jobs.wait_for_readers()
+
+
+@pytest.fixture
+def window(demo_ledger, qtbot):
+    """The main window on a copy of the demo ledger, shown."""
+    from broker_desk.gui.main_window import MainWindow
+
+    w = MainWindow(demo_ledger, today=DEMO_TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w

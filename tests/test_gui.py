@@ -6,34 +6,17 @@ import pytest
 
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
+pytestmark = pytest.mark.usefixtures("qt_setup")  # fonts, style, jobs inline (conftest)
 
 from conftest import DEMO_TODAY  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox  # noqa: E402
 
 from broker_desk.gui import jobs  # noqa: E402
-from broker_desk.gui.app import apply_style, load_fonts  # noqa: E402
+from broker_desk.gui.app import load_fonts  # noqa: E402
 from broker_desk.gui.contract_editor import ContractEditor  # noqa: E402
 from broker_desk.gui.editors import RecordEditor  # noqa: E402
-from broker_desk.gui.main_window import MainWindow  # noqa: E402
 from broker_desk.gui.registration_panel import MoveDialog  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _qt(qapp):
-    jobs.SYNCHRONOUS = True
-    load_fonts()
-    apply_style(qapp)
-    yield
-    jobs.SYNCHRONOUS = False
-
-
-@pytest.fixture
-def window(demo_ledger, qtbot):
-    w = MainWindow(demo_ledger, today=DEMO_TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def on_next_dialog(callback, attempts: int = 50):

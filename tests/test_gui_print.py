@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
+pytestmark = pytest.mark.usefixtures("qt_setup")  # fonts, style, jobs inline (conftest)
 
 import pypdfium2 as pdfium  # noqa: E402
 from conftest import DEMO_TODAY  # noqa: E402
@@ -21,22 +22,13 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit  #
 from broker_desk import paperwork, paths  # noqa: E402
 from broker_desk.gui import jobs  # noqa: E402
 from broker_desk.gui import print_preview as pp  # noqa: E402
-from broker_desk.gui.app import apply_style, load_fonts  # noqa: E402
 from broker_desk.gui.batch_print import BatchPrintDialog  # noqa: E402
 from broker_desk.gui.contract_editor import ContractEditor  # noqa: E402
-from broker_desk.gui.main_window import MainWindow  # noqa: E402
 from broker_desk.gui.print_preview import PdfPages, PreviewDialog  # noqa: E402
 
 A4 = (595.28, 841.89)
 
 
-@pytest.fixture(autouse=True)
-def _qt(qapp):
-    jobs.SYNCHRONOUS = True
-    load_fonts()
-    apply_style(qapp)
-    yield
-    jobs.SYNCHRONOUS = False
 
 
 def contract_forms() -> list[str]:
@@ -374,12 +366,6 @@ def test_batch_preview_pages_through_the_file(batch, demo_ledger, tmp_path, qtbo
     assert dialog.page_text().startswith("第 2 页")  # zooming keeps the page in sight
 
 
-@pytest.fixture
-def window(demo_ledger, qtbot):
-    w = MainWindow(demo_ledger, today=DEMO_TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def test_print_action_needs_a_selected_contract(window, monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
+pytestmark = pytest.mark.usefixtures("qt_setup")  # fonts, style, jobs inline (conftest)
 
 from conftest import DEMO_TODAY  # noqa: E402
 from PySide6.QtCore import QPointF, Qt  # noqa: E402
@@ -17,9 +18,7 @@ from PySide6.QtGui import QKeySequence  # noqa: E402
 
 from broker_desk import rankings, statistics  # noqa: E402
 from broker_desk.gui import jobs  # noqa: E402
-from broker_desk.gui.app import apply_style, load_fonts  # noqa: E402
 from broker_desk.gui.charts import Bar, BarChart, ColumnChart, nice_step  # noqa: E402
-from broker_desk.gui.main_window import MainWindow  # noqa: E402
 from broker_desk.gui.rankings_page import COLUMNS, RankingsPage, default_year  # noqa: E402
 from broker_desk.gui.statistics_page import StatisticsPage  # noqa: E402
 from broker_desk.listing import Filters, list_ids  # noqa: E402
@@ -28,14 +27,6 @@ from broker_desk.money import to_wan, wan_text, yuan_text  # noqa: E402
 YEAR = DEMO_TODAY.year - 1  # the last complete year: the pages' default
 
 
-@pytest.fixture(autouse=True)
-def _qt(qapp):
-    jobs.SYNCHRONOUS = True
-    load_fonts()
-    apply_style(qapp)
-    yield
-    jobs.SYNCHRONOUS = False
-    jobs.wait_for_readers()
 
 
 @pytest.fixture
@@ -56,12 +47,6 @@ def stats_page(demo_ledger, qtbot):
     return p
 
 
-@pytest.fixture
-def window(demo_ledger, qtbot):
-    w = MainWindow(demo_ledger, today=DEMO_TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def shown(page: RankingsPage) -> list[list[str]]:

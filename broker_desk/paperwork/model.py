@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import codes, i18n
+from ..fields import field
 from ..money import daxie, wan_text, yuan_text
 
 #: Kinds of values and the formats each accepts (the first is the default).
@@ -64,60 +65,42 @@ def _defs(prefix: str, scope: str, zh_prefix: str, en_prefix: str, items) -> dic
     return out
 
 
+_DICTIONARY_KINDS = {"fen": "fen", "date": "date", "code": "code"}  # the rest prints as text
+
+
+def _dictionary(entity: str, *names: str) -> tuple:
+    """Items for fields the data dictionary (:mod:`broker_desk.fields`) describes: its labels,
+    kinds and code tables, so the forms and the ledger cannot name a field differently."""
+    items = []
+    for name in names:
+        f = field(entity, name)
+        kind = _DICTIONARY_KINDS.get(f.kind, "text")
+        en = f.en if f.en[:2].isupper() else f.en[:1].lower() + f.en[1:]  # "IP type" stays, "Title" → "title"
+        items.append((name, kind, f.zh, en, f.table) if kind == "code" else (name, kind, f.zh, en))
+    return tuple(items)
+
+
 _CONTRACT = (
     ("uid", "text", "记录ID", "record id"),
-    ("contract_no", "text", "合同编号", "contract no."),
-    ("title", "text", "项目名称", "project title"),
-    ("category", "code", "合同类别", "category", "contract_category"),
-    ("subtype", "code", "合同子类", "subtype", "contract_subtype"),
-    ("signed_on", "date", "签订日期", "date signed"),
-    ("valid_from", "date", "有效期起", "valid from"),
-    ("valid_to", "date", "有效期止", "valid to"),
-    ("signed_place", "text", "签订地点", "place signed"),
-    ("amount_fen", "fen", "合同成交额", "contract amount"),
-    ("deductions_fen", "fen", "非技术性费用", "non-technical costs"),
-    ("tech_fen", "fen", "技术交易额", "technology trade amount"),
-    ("field", "code", "技术领域", "technology field", "tech_field"),
-    ("ip_type", "code", "知识产权类型", "IP type", "ip_type"),
-    ("plan_source", "code", "计划来源", "programme source", "plan_source"),
-    ("socio_goal", "code", "社会经济目标", "socio-economic goal", "socio_goal"),
-    ("payment", "code", "支付方式", "payment method", "payment_method"),
-    ("invest_fen", "fen", "预计新增投入", "expected new investment"),
-    ("output_fen", "fen", "预计新增产值", "expected new output"),
-    ("commission_fen", "fen", "佣金", "commission"),
-    ("brokers", "text", "技术经纪人", "brokers"),
-    ("status", "code", "登记状态", "registration status", "registration_status"),
-    ("reg_office", "text", "登记机构", "registration office"),
-    ("accepted_on", "date", "受理日期", "date accepted"),
-    ("reg_no", "text", "登记编号", "registration no."),
-    ("registered_on", "date", "登记日期", "date registered"),
-    ("approved_fen", "fen", "核定技术交易额", "approved technology amount"),
-    ("note", "text", "备注", "note"),
+    *_dictionary("contract", "contract_no", "title", "category", "subtype", "signed_on", "valid_from", "valid_to",
+                 "signed_place", "amount_fen", "deductions_fen"),
+    ("tech_fen", "fen", "技术交易额", "technology trade amount"),  # derived: given, or amount − costs
+    *_dictionary("contract", "field", "ip_type", "plan_source", "socio_goal", "payment", "invest_fen", "output_fen",
+                 "commission_fen"),
+    ("brokers", "text", "技术经纪人", "brokers"),  # as written in the workbook: 张三(60%)；李四(40%)
+    *_dictionary("contract", "status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen", "note"),
 )
 _PARTY = (
-    ("name", "text", "名称", "name"),
-    ("credit_code", "text", "统一社会信用代码", "credit code"),
-    ("nature", "code", "单位性质", "kind of entity", "unit_nature"),
-    ("enterprise_type", "code", "企业类型", "enterprise type", "enterprise_type"),
+    *_dictionary("client", "name", "credit_code", "nature", "enterprise_type"),
     ("entity_code", "entity", "性质", "legal-entity code", "entity_code"),
     ("region", "region", "所在地区", "region"),
-    ("address", "text", "地址", "address"),
-    ("legal_rep", "text", "法定代表人", "legal representative"),
-    ("contact", "text", "联系人", "contact person"),
-    ("phone", "text", "联系电话", "phone"),
-    ("email", "text", "邮箱", "email"),
+    *_dictionary("client", "address", "legal_rep", "contact", "phone", "email"),
 )
 _ACHIEVEMENT = (
-    ("title", "text", "成果名称", "title"),
+    *_dictionary("achievement", "title"),
     ("holder", "text", "持有方", "holder"),
-    ("inventors", "text", "完成人", "inventors"),
-    ("field", "code", "技术领域", "technology field", "tech_field"),
-    ("ip_type", "code", "知识产权类型", "IP type", "ip_type"),
-    ("patents", "text", "专利号", "patent numbers"),
-    ("maturity", "code", "成熟度", "maturity", "maturity"),
-    ("transfer_mode", "code", "转化方式", "transfer mode", "transfer_mode"),
-    ("price_fen", "fen", "意向价格", "asking price"),
-    ("keywords", "text", "关键词", "keywords"),
+    *_dictionary("achievement", "inventors", "field", "ip_type", "patents", "maturity", "transfer_mode", "price_fen",
+                 "keywords"),
 )
 _REGISTRATION = (
     ("status", "code", "登记状态", "registration status", "registration_status"),
