@@ -197,7 +197,9 @@ def test_enter_on_a_broker_row_shows_that_brokers_contracts(window, demo_ledger,
     assert window.stack.currentWidget() is page
     row = 2
     item = page.model.row_at(row)
+    window.activateWindow()  # keys reach a widget's shortcuts only in the active window
     page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus)
     page.table.setCurrentIndex(page.model.index(row, 1))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert window.nav.currentRow() == 1
