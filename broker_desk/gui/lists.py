@@ -5,9 +5,7 @@ column choice and widths are remembered, and a count of what is shown."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -16,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +21,7 @@ from PySide6.QtWidgets import (
 from .. import codes, i18n, listing
 from .app import settings
 from .models import LedgerTableModel, code_label
-from .widgets import StatusDelegate
+from .widgets import StatusDelegate, record_table
 
 i18n.register({
     "gui.list.contract": ("技术合同", "Contracts"),
@@ -96,37 +93,21 @@ class ListPage(QWidget):
         self.ids_bar.hide()
         layout.addWidget(self.ids_bar)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = record_table(self.model, self._open)
         self.table.setSortingEnabled(False)  # the model sorts in SQL; header clicks are wired below
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the default order is the list's own
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._sort)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        header.setStretchLastSection(False)
         self._delegate = StatusDelegate(self.table)
         for i, column in enumerate(self.model.columns):
             if column.kind == "status":
                 self.table.setItemDelegateForColumn(i, self._delegate)
         layout.addWidget(self.table, 1)
-        open_action = QAction(self.table)
-        open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
-        open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        open_action.triggered.connect(lambda: self._open(self.table.currentIndex().row()))
-        self.table.addAction(open_action)
 
         self.model.countChanged.connect(lambda n: self.count.setText(i18n.tr("gui.count", count=n)))
         self._idle = QTimer(self, singleShot=True, interval=400, timeout=self._prepare)

@@ -1,11 +1,14 @@
-"""Small widgets shared by the screens: status badges, summary cards, a
-dialog base that remembers its geometry, and a kind error box."""
+"""Small widgets shared by the screens: status badges, summary cards, a read-only
+record table, a dialog base that remembers its geometry, and a kind error box."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence, QPainter
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +80,30 @@ class Card(QFrame):
     def set(self, value: str, detail: str = "") -> None:
         self.value.setText(value)
         self.detail.setText(detail)
+
+
+def record_table(model, open_row: Callable[[int], None]) -> QTableView:
+    """A read-only table of records, one selected row at a time; Enter or a double-click
+    opens the current row (``open_row(row)``)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(30)
+    table.doubleClicked.connect(lambda index: open_row(index.row()))
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(False)
+    open_action = QAction(table)
+    open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+    open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    open_action.triggered.connect(lambda: open_row(table.currentIndex().row()))
+    table.addAction(open_action)
+    return table
 
 
 class Dialog(QDialog):
