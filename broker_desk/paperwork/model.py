@@ -80,14 +80,16 @@ def _dictionary(entity: str, *names: str) -> tuple:
     return tuple(items)
 
 
+_TECH = ("tech_fen", "fen", "技术交易额", "technology trade amount")  # derived: given, or amount − costs
+_BROKERS = ("brokers", "text", "技术经纪人", "brokers")  # as written in the workbook: 张三(60%)；李四(40%)
 _CONTRACT = (
     ("uid", "text", "记录ID", "record id"),
     *_dictionary("contract", "contract_no", "title", "category", "subtype", "signed_on", "valid_from", "valid_to",
                  "signed_place", "amount_fen", "deductions_fen"),
-    ("tech_fen", "fen", "技术交易额", "technology trade amount"),  # derived: given, or amount − costs
+    _TECH,
     *_dictionary("contract", "field", "ip_type", "plan_source", "socio_goal", "payment", "invest_fen", "output_fen",
                  "commission_fen"),
-    ("brokers", "text", "技术经纪人", "brokers"),  # as written in the workbook: 张三(60%)；李四(40%)
+    _BROKERS,
     *_dictionary("contract", "status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen", "note"),
 )
 _PARTY = (
@@ -142,11 +144,7 @@ _INDEX = ("index", "int", "序号", "no.")
 LISTS: dict[str, ListDef] = {
     "brokers": ListDef("brokers", "技术经纪人", "brokers", "contract", _defs("row", "contract", "经纪人", "broker ", (
         _INDEX,
-        ("name", "text", "姓名", "name"),
-        ("cert_no", "text", "证书编号", "certificate no."),
-        ("level", "code", "等级", "level", "broker_level"),
-        ("institution", "text", "所属机构", "institution"),
-        ("phone", "text", "手机", "mobile"),
+        *_dictionary("broker", "name", "cert_no", "level", "institution", "phone"),
         ("share_bp", "bp", "份额", "share"),
         ("commission_fen", "fen", "佣金分配", "commission share"),
     ))),
@@ -166,22 +164,13 @@ LISTS: dict[str, ListDef] = {
     "contracts": ListDef("contracts", "登记合同", "registered contracts", "period", _defs("row", "period", "", "", (
         _INDEX,
         ("uid", "text", "记录ID", "record id"),
-        ("reg_no", "text", "登记编号", "registration no."),
-        ("contract_no", "text", "合同编号", "contract no."),
-        ("title", "text", "项目名称", "project title"),
-        ("category", "code", "合同类别", "category", "contract_category"),
-        ("subtype", "code", "合同子类", "subtype", "contract_subtype"),
-        ("field", "code", "技术领域", "technology field", "tech_field"),
-        ("seller", "text", "卖方", "seller"),
+        *_dictionary("contract", "reg_no", "contract_no", "title", "category", "subtype", "field"),
+        ("seller", "text", "卖方", "seller"),  # the party's name
         ("buyer", "text", "买方", "buyer"),
-        ("signed_on", "date", "签订日期", "date signed"),
-        ("registered_on", "date", "登记日期", "date registered"),
-        ("amount_fen", "fen", "合同成交额", "contract amount"),
-        ("deductions_fen", "fen", "非技术性费用", "non-technical costs"),
-        ("tech_fen", "fen", "技术交易额", "technology trade amount"),
-        ("approved_fen", "fen", "核定技术交易额", "approved technology amount"),
-        ("commission_fen", "fen", "佣金", "commission"),
-        ("brokers", "text", "技术经纪人", "brokers"),
+        *_dictionary("contract", "signed_on", "registered_on", "amount_fen", "deductions_fen"),
+        _TECH,
+        *_dictionary("contract", "approved_fen", "commission_fen"),
+        _BROKERS,
     ))),
 }
 
