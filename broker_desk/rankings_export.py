@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import i18n, pdffonts
+from . import i18n, outfiles, pdffonts
 from .errors import BrokerDeskError
 from .i18n import tr
 from .money import to_wan, wan_text
@@ -117,7 +117,7 @@ i18n.register({
     "rx.amounts": ("金额", "amounts"),
 })
 
-ProgressFn = Callable[[float, str], None]
+ProgressFn = outfiles.ProgressFn
 EXTENSIONS = (".xlsx", ".pdf")
 TOP = 10
 MONEY = "#,##0.00"
@@ -130,14 +130,7 @@ CHECK_EVERY = 1000
 
 def check_target(path: str | Path, overwrite: bool = False) -> Path:
     """``path`` as a Path if a ranking may be written there (.xlsx or .pdf); else a BrokerDeskError."""
-    path = Path(path)
-    if path.suffix.lower() not in EXTENSIONS:
-        raise BrokerDeskError("rx.bad_extension", path=path)
-    if not path.parent.is_dir():
-        raise BrokerDeskError("write.no_folder", folder=path.parent)
-    if path.exists() and not overwrite:
-        raise BrokerDeskError("write.exists", path=path)
-    return path
+    return outfiles.check_target(path, EXTENSIONS, "rx.bad_extension", overwrite)
 
 
 class _Steps:
@@ -873,57 +866,49 @@ def write_pdf(ledger, ranking: Ranking, path: str | Path, statistics=None, progr
     )
 
     path = Path(path)
-    part = path.with_name(path.name + ".part")
     steps = _Steps(4, progress, cancelled)
     styles = _pdf_styles()
     page_width, page_height = A4
     width = page_width - 2 * MARGIN
     _, _, first, last = period_bounds(ranking.year_from, ranking.year_to)
     try:
-        steps.step(tr("rx.progress.pdf"))
-        story = [
-            Paragraph(escape(ranking.title), styles["title"]),
-            Paragraph(escape(tr("rx.period", first=first, last=last)), styles["subtitle"]),
-            Spacer(1, 8),
-            Paragraph(escape(tr("rx.rule", rule=ranking.rule_text)), styles["cell"]),
-            Paragraph(escape(tr("rx.basis")), styles["info"]),
-            Paragraph(escape(tr("rx.generated_source", when=_when(ranking.generated_at), path=ranking.ledger_path)),
-                      styles["info"]),
-            Spacer(1, 10),
-        ]
-        if ranking.rows:
-            story += [KeepTogether([_top_chart(ranking, width)]), Spacer(1, 10)]
-        else:
-            story.append(Paragraph(tr("rx.none"), styles["cell"]))
-        steps.step(tr("rx.progress.pdf"))
-        story.append(_ranking_table(ranking, styles, width, steps))
-        if statistics is not None:
-            story += [PageBreak(), *_statistics_story(ledger, statistics, styles, width)]
-        steps.step(tr("rx.progress.pdf"))
+        with outfiles.replacing(path) as part:
+            steps.step(tr("rx.progress.pdf"))
+            story = [
+                Paragraph(escape(ranking.title), styles["title"]),
+                Paragraph(escape(tr("rx.period", first=first, last=last)), styles["subtitle"]),
+                Spacer(1, 8),
+                Paragraph(escape(tr("rx.rule", rule=ranking.rule_text)), styles["cell"]),
+                Paragraph(escape(tr("rx.basis")), styles["info"]),
+                Paragraph(escape(tr("rx.generated_source", when=_when(ranking.generated_at), path=ranking.ledger_path)),
+                          styles["info"]),
+                Spacer(1, 10),
+            ]
+            if ranking.rows:
+                story += [KeepTogether([_top_chart(ranking, width)]), Spacer(1, 10)]
+            else:
+                story.append(Paragraph(tr("rx.none"), styles["cell"]))
+            steps.step(tr("rx.progress.pdf"))
+            story.append(_ranking_table(ranking, styles, width, steps))
+            if statistics is not None:
+                story += [PageBreak(), *_statistics_story(ledger, statistics, styles, width)]
+            steps.step(tr("rx.progress.pdf"))
 
-        def on_page(canvas, doc):
-            steps.check()
-            if progress is not None:
-                progress(min(0.5 + 0.01 * doc.page, 0.95), tr("rx.progress.pdf"))
+            def on_page(canvas, doc):
+                steps.check()
+                if progress is not None:
+                    progress(min(0.5 + 0.01 * doc.page, 0.95), tr("rx.progress.pdf"))
 
-        doc = BaseDocTemplate(str(part), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                              bottomMargin=MARGIN + 6, title=ranking.title, author="BrokerDesk",
-                              creator="BrokerDesk", subject=ranking.rule_text, **pdffonts.canvas_options())
-        frame = Frame(MARGIN, MARGIN + 6, width, page_height - 2 * MARGIN - 6, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
-        doc.build(story, canvasmaker=_numbered_canvas(ranking.title))
-        steps.step(tr("rx.progress.saving"))
-        part.replace(path)
+            doc = BaseDocTemplate(str(part), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                                  bottomMargin=MARGIN + 6, title=ranking.title, author="BrokerDesk",
+                                  creator="BrokerDesk", subject=ranking.rule_text, **pdffonts.canvas_options())
+            frame = Frame(MARGIN, MARGIN + 6, width, page_height - 2 * MARGIN - 6, id="body",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+            doc.build(story, canvasmaker=_numbered_canvas(ranking.title))
+            steps.step(tr("rx.progress.saving"))
     except Cancelled:
-        part.unlink(missing_ok=True)
         return None
-    except OSError as e:
-        part.unlink(missing_ok=True)
-        raise BrokerDeskError("write.failed", path=path, reason=e.strerror or e) from None
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     steps.finish()
     return path
 

@@ -18,13 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, i18n, pdffonts
+from .. import __version__, i18n, outfiles, pdffonts
 from ..errors import BrokerDeskError
 from . import data
 from . import render as _render
@@ -55,14 +53,10 @@ i18n.register({
     "paperwork.progress.reading": ("正在读取合同 {done}/{total}", "Reading contracts {done}/{total}"),
     "paperwork.progress.saving": ("正在保存 PDF", "Saving the PDF"),
     "paperwork.not_pdf": ("“{path}”不是 .pdf 文件名", "“{path}” is not a .pdf file name"),
-    "paperwork.no_folder": ("文件夹“{folder}”不存在", "The folder “{folder}” does not exist"),
-    "paperwork.exists": ("文件“{path}”已存在；要覆盖请加 --force", "“{path}” exists already; add --force to overwrite it"),
-    "paperwork.write_failed": ("无法写入“{path}”：{reason}", "Cannot write “{path}”: {reason}"),
 })
 
-ProgressFn = Callable[[float, str], None]
+ProgressFn = outfiles.ProgressFn
 #: Seconds between two progress reports.
-PROGRESS_INTERVAL = 0.2
 
 
 class MissingData(BrokerDeskError):
@@ -125,28 +119,7 @@ def registered_in(ledger, period: str) -> list[int]:
 
 def check_target(path: str | Path, overwrite: bool = False) -> Path:
     """``path`` as a Path if a PDF may be written there; else a BrokerDeskError."""
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        raise BrokerDeskError("paperwork.not_pdf", path=path)
-    if not path.parent.is_dir():
-        raise BrokerDeskError("paperwork.no_folder", folder=path.parent)
-    if path.exists() and not overwrite:
-        raise BrokerDeskError("paperwork.exists", path=path)
-    return path
-
-
-class _Progress:
-    def __init__(self, fn: ProgressFn | None):
-        self.fn = fn
-        self.last = 0.0
-
-    def __call__(self, fraction: float, message: str, force: bool = False) -> None:
-        if self.fn is None:
-            return
-        now = time.perf_counter()
-        if force or now - self.last >= PROGRESS_INTERVAL:
-            self.last = now
-            self.fn(min(1.0, max(0.0, fraction)), message)
+    return outfiles.check_target(path, (".pdf",), "paperwork.not_pdf", overwrite)
 
 
 def render(ledger, form: str, out, *, contract_ids: list[int] | None = None, period: str | None = None,
@@ -164,7 +137,7 @@ def render(ledger, form: str, out, *, contract_ids: list[int] | None = None, per
     """
     template = find_form(form)
     today = today or dt.date.today()
-    report = _Progress(progress)
+    report = outfiles.Throttled(progress)
     check = cancelled or (lambda: False)
     source = data.Source(ledger, today)
     _render._fmt.cache_clear()
@@ -212,7 +185,7 @@ def render(ledger, form: str, out, *, contract_ids: list[int] | None = None, per
             names[0] = docs[0].name
         raise MissingData(template.title, missing, names)
 
-    pages = _write(template, docs, out, report, check, ledger)
+    pages = _write(template, docs, out, report, check)
     return RenderResult(pages, count, missing)
 
 
@@ -243,43 +216,30 @@ def _canvas(target, template: Template, docs):
     return canvas
 
 
-def _write(template: Template, docs: list, out, report: _Progress, check, ledger) -> int:
-    """Draw every document and save: a path via a temporary file renamed at the end."""
-    to_path = isinstance(out, str | os.PathLike)
-    tmp = None
-    if to_path:
-        out = Path(out)
-        if not out.parent.is_dir():
-            raise BrokerDeskError("paperwork.no_folder", folder=out.parent)
-        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".part")
-        os.close(fd)
-        tmp = Path(tmp_name)
-        target = str(tmp)
-    else:
-        target = io.BytesIO()
-    try:
-        canvas = _canvas(target, template, docs)
-        painter = _render.Painter(canvas)
-        pages = 0
-        total = len(docs)
-        for i, doc in enumerate(docs):
-            if check():
-                raise Cancelled()
-            pages += painter.draw(template, doc)
-            report(0.15 + 0.8 * (i + 1) / total, i18n.tr("paperwork.progress", done=i + 1, total=total))
+def _write(template: Template, docs: list, out, report: outfiles.Throttled, check) -> int:
+    """Draw every document and save: to a path all or nothing, or into a file object."""
+    if isinstance(out, str | os.PathLike):
+        with outfiles.replacing(out) as part:
+            return _draw(template, docs, str(part), report, check)
+    buffer = io.BytesIO()
+    pages = _draw(template, docs, buffer, report, check)
+    out.write(buffer.getvalue())
+    return pages
+
+
+def _draw(template: Template, docs: list, target, report: outfiles.Throttled, check) -> int:
+    canvas = _canvas(target, template, docs)
+    painter = _render.Painter(canvas)
+    pages = 0
+    total = len(docs)
+    for i, doc in enumerate(docs):
         if check():
             raise Cancelled()
-        report(0.96, i18n.tr("paperwork.progress.saving"), force=True)
-        canvas.save()
-        if to_path:
-            os.replace(tmp, out)
-            tmp = None
-        else:
-            out.write(target.getvalue())
-        report(1.0, i18n.tr("paperwork.progress.saving"), force=True)
-        return pages
-    except OSError as e:
-        raise BrokerDeskError("paperwork.write_failed", path=out, reason=e.strerror or e) from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+        pages += painter.draw(template, doc)
+        report(0.15 + 0.8 * (i + 1) / total, i18n.tr("paperwork.progress", done=i + 1, total=total))
+    if check():
+        raise Cancelled()
+    report(0.96, i18n.tr("paperwork.progress.saving"), force=True)
+    canvas.save()
+    report(1.0, i18n.tr("paperwork.progress.saving"), force=True)
+    return pages

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import deductions, i18n
+from .. import deductions, i18n, outfiles
 from ..fields import TABLES
 from . import schema
 from .schema import Sheet
@@ -41,11 +40,10 @@ CHECK_EVERY = 2000
 #: Rows looked at to fit the column widths.
 WIDTH_SAMPLE = 200
 #: Seconds between two progress reports.
-PROGRESS_INTERVAL = 0.2
 #: Share of the progress bar for the rows; the rest is XlsxWriter assembling the file.
 ROWS_SHARE = 0.85
 
-ProgressFn = Callable[[float, str], None]
+ProgressFn = outfiles.ProgressFn
 
 
 # -- what the cells hold ----------------------------------------------------------------
@@ -208,20 +206,14 @@ def row_counts(ledger, year: int | None = None) -> dict[str, int]:
 # -- writing -------------------------------------------------------------------------------
 
 class _Progress:
-    """Calls ``progress`` at most every :data:`PROGRESS_INTERVAL` seconds and ``cancelled`` every
+    """Reports progress now and then (:class:`broker_desk.outfiles.Throttled`), asks ``cancelled`` every
     :data:`CHECK_EVERY` rows; raises :class:`Cancelled` when asked to stop. Work is counted in
     cells: a contract row costs six times a row of 登记进度."""
 
     def __init__(self, total_cells: int, progress: ProgressFn | None, cancelled: Callable[[], bool] | None):
         self.total, self.done = max(total_cells, 1), 0
-        self.progress, self.cancelled = progress, cancelled
-        self.last = 0.0
-
-    def report(self, fraction: float, message: str, force: bool = False) -> None:
-        now = time.monotonic()
-        if self.progress is not None and (force or now - self.last >= PROGRESS_INTERVAL):
-            self.last = now
-            self.progress(fraction, message)
+        self.report = outfiles.Throttled(progress)
+        self.cancelled = cancelled
 
     def cells(self, count: int, message: str) -> None:
         self.done += count

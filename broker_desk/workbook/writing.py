@@ -2,10 +2,9 @@
 the target's checks, an all-or-nothing write, the header and cell styles, and
 column widths.
 
-A workbook is written to ``NAME.part`` beside the target and renamed over it
-only once XlsxWriter has closed it, so a cancelled or failed write never leaves
-half a file; XlsxWriter's own temporary files live in a private folder that is
-removed either way.
+A workbook is written all or nothing (:func:`broker_desk.outfiles.replacing`):
+renamed over the target only once XlsxWriter has closed it; XlsxWriter's own
+temporary files live in a private folder that is removed either way.
 """
 
 from __future__ import annotations
@@ -19,15 +18,12 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
-from .. import i18n
+from .. import i18n, outfiles
 from ..errors import BrokerDeskError
 from .schema import Column
 
 i18n.register({
     "write.not_xlsx": ("“{path}”不是 .xlsx 文件名", "“{path}” is not an .xlsx file name"),
-    "write.no_folder": ("文件夹“{folder}”不存在", "The folder “{folder}” does not exist"),
-    "write.exists": ("文件“{path}”已存在；要覆盖请加 --force", "“{path}” exists already; add --force to overwrite it"),
-    "write.failed": ("无法写入“{path}”：{reason}", "Cannot write “{path}”: {reason}"),
 })
 
 MONEY_FORMAT = "#,##0.00"
@@ -45,15 +41,7 @@ class Cancelled(Exception):
 
 def check_target(path: str | Path, overwrite: bool = False) -> Path:
     """``path`` as a Path, if a workbook may be written there; else a BrokerDeskError."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise BrokerDeskError("write.not_xlsx", path=path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise BrokerDeskError("write.no_folder", folder=folder)
-    if path.exists() and not overwrite:
-        raise BrokerDeskError("write.exists", path=path)
-    return path
+    return outfiles.check_target(path, (".xlsx",), "write.not_xlsx", overwrite)
 
 
 @contextmanager
@@ -63,9 +51,7 @@ def atomic_workbook(path: str | Path, constant_memory: bool = False) -> Iterator
     Raise :class:`Cancelled` (or anything else) inside the block to leave ``path``
     as it was.
     """
-    path = Path(path)
-    part = path.with_name(path.name + ".part")
-    with tempfile.TemporaryDirectory(prefix="broker-desk-xlsx-") as tmpdir:
+    with tempfile.TemporaryDirectory(prefix="broker-desk-xlsx-") as tmpdir, outfiles.replacing(path) as part:
         workbook = xlsxwriter.Workbook(str(part), {
             "constant_memory": constant_memory, "tmpdir": tmpdir,
             # write_string() never converts, but keep write() honest too
@@ -75,13 +61,10 @@ def atomic_workbook(path: str | Path, constant_memory: bool = False) -> Iterator
         try:
             yield workbook
             workbook.close()
-            part.replace(path)
         except BaseException as e:
             _abandon(workbook)
-            part.unlink(missing_ok=True)
-            if isinstance(e, (OSError, XlsxWriterException)):
-                reason = getattr(e, "strerror", None) or e
-                raise BrokerDeskError("write.failed", path=path, reason=reason) from None
+            if isinstance(e, XlsxWriterException):
+                raise BrokerDeskError("write.failed", path=path, reason=e) from None
             raise
 
 
