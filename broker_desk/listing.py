@@ -340,6 +340,14 @@ class Facets(TypedDict):
     brokers: list[tuple[int, str]]    # every broker as (id, name), by name
 
 
+_YEARS = "SELECT DISTINCT CAST(substr({0}, 1, 4) AS INTEGER) FROM contracts WHERE {0} IS NOT NULL ORDER BY 1 DESC"
+
+
+def registered_years(ledger: Ledger) -> list[int]:
+    """The years with a registered contract (登记日期), newest first."""
+    return [y for (y,) in ledger.conn.execute(_YEARS.format("registered_on"))]
+
+
 def facets(ledger: Ledger) -> Facets:
     """What the contract list's filters can choose from."""
     conn = ledger.conn
@@ -351,10 +359,9 @@ def facets(ledger: Ledger) -> Facets:
         rank = {v: i for i, v in enumerate(order)}
         return sorted(values, key=lambda v: (rank.get(v, len(rank)), v))
 
-    years = "SELECT DISTINCT CAST(substr({0}, 1, 4) AS INTEGER) FROM contracts WHERE {0} IS NOT NULL ORDER BY 1 DESC"
     return Facets(
-        years=distinct(years.format("signed_on")),
-        registered_years=distinct(years.format("registered_on")),
+        years=distinct(_YEARS.format("signed_on")),
+        registered_years=registered_years(ledger),
         categories=in_order(distinct("SELECT DISTINCT category FROM contracts"),
                             codes.tables().names("contract_category")),
         statuses=in_order(distinct("SELECT DISTINCT status FROM contracts"), STATUSES),

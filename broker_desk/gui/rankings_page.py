@@ -106,7 +106,7 @@ def row_texts(row: rankings.RankingRow) -> dict[str, str]:
 
 def years_to_offer(ledger, today: dt.date) -> list[int]:
     """Every year from the first to the last with a registered contract, newest first (this year if none)."""
-    found = listing.facets(ledger)["registered_years"]
+    found = listing.registered_years(ledger)
     if not found:
         return [today.year]
     return list(range(max(found), min(found) - 1, -1))
@@ -141,7 +141,7 @@ class PeriodPicker(QWidget):
 
     def set_years(self, years: list[int], default: int) -> None:
         """Offer ``years``; keep the chosen period if still offered, else choose ``default``."""
-        current = self.period() if self.from_box.count() else (default, default)
+        current = self.period() if self.offered() else (default, default)
         if current[0] not in years or current[1] not in years:
             current = (default, default)
         for box, year in ((self.from_box, current[0]), (self.to_box, current[1])):
@@ -160,6 +160,10 @@ class PeriodPicker(QWidget):
 
     def period(self) -> tuple[int, int]:
         return self.from_box.currentData(), self.to_box.currentData()
+
+    def offered(self) -> bool:
+        """Whether the years to choose from have been filled in."""
+        return self.from_box.count() > 0
 
     def _follow(self, moved: QComboBox) -> None:
         year_from, year_to = self.period()
@@ -364,7 +368,6 @@ class RankingsPage(QWidget):
         status.addWidget(self.status, 1)
         layout.addLayout(status)
 
-        self._fill_years()
         self._show_order()
 
     # -- choices ----------------------------------------------------------------------------
@@ -411,16 +414,20 @@ class RankingsPage(QWidget):
     # -- computing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """After a change in the ledger: again now if shown, else when next shown."""
-        self._fill_years()
         self._show_order()
         self._stale = True
         if self.isVisible():
-            self.reload()
+            self._update()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:
-            self.reload()
+            self._update()
+
+    def _update(self) -> None:
+        """The years on offer and the ranking, as the ledger is now (not before the page is seen)."""
+        self._fill_years()
+        self.reload()
 
     WIDE = 1240  # px: from this page width the chart stands beside the table
 
@@ -446,6 +453,8 @@ class RankingsPage(QWidget):
     def reload(self) -> None:
         """Compute the ranking for the chosen period, grouping and order (off the GUI thread)."""
         self._stale = False
+        if not self.period.offered():
+            self._fill_years()
         year_from, year_to = self.period.period()
         by, order = self.by(), self.order()
         self.background.run(lambda ledger: rankings.compute(ledger, year_from, year_to, by, order))

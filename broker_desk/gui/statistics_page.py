@@ -188,7 +188,6 @@ class StatisticsPage(QWidget):
             parties.addLayout(box)
         layout.addLayout(parties)
         layout.addStretch(1)
-        self._fill_years()
 
     def _parties_tree(self) -> QTreeWidget:
         tree = QTreeWidget()
@@ -217,18 +216,24 @@ class StatisticsPage(QWidget):
 
     def refresh(self) -> None:
         """After a change in the ledger: again now if shown, else when next shown."""
-        self._fill_years()
         self._stale = True
         if self.isVisible():
-            self.reload()
+            self._update()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:
-            self.reload()
+            self._update()
+
+    def _update(self) -> None:
+        """The years on offer and the statistics, as the ledger is now (not before the page is seen)."""
+        self._fill_years()
+        self.reload()
 
     def reload(self) -> None:
         self._stale = False
+        if not self.period.offered():
+            self._fill_years()
         year_from, year_to = self.period.period()
         today = self._today()
         self.background.run(lambda ledger: statistics.compute(ledger, year_from, year_to, today=today))
