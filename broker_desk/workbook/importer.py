@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import i18n, registration
 from ..contracts import share_bp
@@ -139,19 +139,12 @@ class _MoneyParser:
         return parse_money(value, self.scale)
 
 
-class _Step:
+class _Step(NamedTuple):
     """One registration step of the 登记进度 sheet, kept small: a large file has hundreds of thousands."""
 
-    __slots__ = ("to_status", "on_date", "note")
-
-    def __init__(self, to_status: str, on_date: str, note: str | None):
-        self.to_status, self.on_date, self.note = to_status, on_date, note
-
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-    def get(self, name: str, default=None):
-        return getattr(self, name, default)
+    to_status: str
+    on_date: str
+    note: str | None
 
 
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
@@ -415,7 +408,7 @@ class _Import:
                 if parse is parse_date:
                     out[field_] = value.isoformat()
                     continue
-            elif kind is float and parse is not parse_text and parse is not parse_date:
+            elif kind is float and parse.__class__ is _MoneyParser:
                 fen = whole_fen(value, parse.unit_fen)
                 if fen is not None:
                     out[field_] = fen
@@ -893,21 +886,21 @@ class _Import:
         status = self.new_contracts[contract_id] if new else self.conn.execute(
             "SELECT status FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
         state, last = registration.DRAFT, None
-        for raw, row_no, values, where in rows:  # the imported chain must obey the workflow
-            to = values["to_status"]
+        for raw, row_no, step, where in rows:  # the imported chain must obey the workflow
+            to = step.to_status
             if to not in registration.ALLOWED[state]:
                 self.problem(raw, row_no, where.get("to_status"), i18n.tr("import.history_move", frm=state, to=to))
                 summary.rejected += len(rows)
                 return
-            if last and values["on_date"] < last:
+            if last and step.on_date < last:
                 self.problem(raw, row_no, where.get("on_date"), i18n.tr(
-                    "import.history_order", date=values["on_date"], last=last))
+                    "import.history_order", date=step.on_date, last=last))
                 summary.rejected += len(rows)
                 return
-            state, last = to, values["on_date"]
+            state, last = to, step.on_date
         existing = [] if new else [(e["to_status"], e["on_date"], e["note"])
                                    for e in self.ledger.registration_history(contract_id)]
-        imported = [(v["to_status"], v["on_date"], v.get("note")) for _, _, v, _ in rows]
+        imported = [tuple(step) for _, _, step, _ in rows]
         common = 0
         while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
             common += 1
@@ -930,10 +923,9 @@ class _Import:
             summary.rejected += len(rows) - common
             return
         previous = existing[-1][0] if existing else registration.DRAFT
-        for _, _, values, _ in rows[common:]:
-            self.events.append((new_uid(), contract_id, previous, values["to_status"], values["on_date"],
-                                values.get("note"), self.user))
-            previous = values["to_status"]
+        for _, _, step, _ in rows[common:]:
+            self.events.append((new_uid(), contract_id, previous, *step, self.user))
+            previous = step.to_status
             summary.inserted += 1
         if pending:
             registration_values, current, outcome = pending
@@ -952,7 +944,7 @@ def _clock(status: str, accepted_on: str | None, history) -> str | None:
     """When the office's decision clock started: the last move to 已受理, else the 受理日期."""
     if status in (registration.DRAFT, registration.READY):
         return None
-    accepted = [v["on_date"] for (_, _, v, _) in history if v.get("to_status") == registration.ACCEPTED]
+    accepted = [step.on_date for (_, _, step, _) in history if step.to_status == registration.ACCEPTED]
     return accepted[-1] if accepted else accepted_on
 
 
