@@ -130,6 +130,8 @@ ENTITY_LABELS = {
 }
 
 _TEXT_KINDS = frozenset(("text", "code"))
+_TRUSTABLE_KINDS = frozenset(("text", "code", "date", "fen"))
+_UNTRUSTED: dict[tuple[str, frozenset], tuple[Field, ...]] = {}  # (entity, trusted) -> fields to check
 
 
 def _is_iso_date(text: str) -> bool:
@@ -200,7 +202,8 @@ class Checker:
     :class:`ValidationError` when any error was found.
     """
 
-    def __init__(self, entity: str, values: dict, current: dict | None, exists=None, maybe=None):
+    def __init__(self, entity: str, values: dict, current: dict | None, exists=None, maybe=None,
+                 trusted: frozenset[str] = frozenset()):
         self.entity = entity
         self._maybe = maybe     # callable(kind, key) -> bool: might a record with that key exist?
         self.values = values
@@ -212,10 +215,24 @@ class Checker:
             self.error(name, "field.unknown", value=name)
         out = self.out
         contains = codes.tables().contains
+        # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
+        # columns at once: tidy text within its length and code table, ISO dates, whole fen).
         # The common cases are settled inline (a bulk import checks hundreds of thousands of rows):
         # blank, tidy text that fits, a known code, a whole non-negative number of fen, a reference
         # that exists, a date already in normal form. Anything else takes the full path.
-        for f in ENTITY_FIELDS[entity]:
+        check = ENTITY_FIELDS[entity]
+        if trusted:
+            check = _UNTRUSTED.get((entity, trusted))
+            if check is None:
+                for name in trusted:
+                    if _BY_QUALIFIED[f"{entity}.{name}"].kind not in _TRUSTABLE_KINDS:
+                        raise ValueError(f"{entity}.{name} cannot be trusted")
+                check = _UNTRUSTED[(entity, trusted)] = tuple(f for f in ENTITY_FIELDS[entity]
+                                                               if f.name not in trusted)
+            for name in trusted:
+                if name in values:
+                    out[name] = values[name]
+        for f in check:
             name = f.name
             if name not in values:
                 continue

@@ -19,6 +19,7 @@ def bulk(monkeypatch):
     """The bulk path for small files too (normally from 5,000 contracts)."""
     monkeypatch.setattr(importer, "_BULK_ROWS", 10)
     monkeypatch.setattr(importer, "_BATCH", 97)  # several batches, a partial one last
+    monkeypatch.setattr(importer, "_CHUNK", 13)  # cells converted in several chunks too
 
 
 def _schema(led):

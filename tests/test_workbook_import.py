@@ -9,8 +9,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 from workbooks import write_xlsx
 
+from broker_desk import demo
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
+from broker_desk.workbook.export import export_workbook
 from broker_desk.workbook.importer import import_workbook
 
 HEADERS = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "签订日期", "合同成交额（元）",
@@ -330,3 +332,25 @@ def test_a_later_workbook_moves_the_registration_on_and_an_older_one_does_not_un
     assert ledger.get("contract", 1)["status"] == "已受理"
     assert any("登记进度更新" in p.message for p in older.warnings)
     assert any("登记状态与账本不同" in p.message or "登记进度更新" in p.message for p in older.warnings)
+
+
+def test_undo_of_an_import_takes_its_contracts_and_their_steps_and_redo_brings_both_back(ledger, tmp_path):
+    demo_path = tmp_path / "demo.brokerdesk"
+    with Ledger.open(demo_path) as source:
+        demo.generate(source, 40, seed=3)
+        export_workbook(source, tmp_path / "demo.xlsx")
+        steps = source.conn.execute("SELECT count(*) FROM registration_events").fetchone()[0]
+    assert steps > 40
+    result = import_workbook(ledger, tmp_path / "demo.xlsx")
+    assert result.written and result.summaries["登记进度"].inserted == steps
+
+    def state():
+        return (ledger.conn.execute("SELECT count(*) FROM contracts").fetchone()[0],
+                sorted(ledger.conn.execute("SELECT c.contract_no, e.from_status, e.to_status, e.on_date "
+                                           "FROM registration_events e JOIN contracts c ON c.id = e.contract_id")))
+    imported = state()
+    assert imported[0] == 40 and len(imported[1]) == steps
+    ledger.undo()
+    assert state() == (0, [])
+    ledger.redo()
+    assert state() == imported

@@ -100,7 +100,7 @@ class Ledger:
             if not create:
                 raise BrokerDeskError("ledger.missing", path=path)
             path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)  # see bulk.py
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 10000")
@@ -256,14 +256,16 @@ class Ledger:
 
     def check_record(self, entity: str, values: dict, current: dict | None,
                      exists: Callable[[str, int], bool] | None = None,
-                     maybe: Callable[[str, Any], bool] | None = None) -> tuple[dict, list]:
+                     maybe: Callable[[str, Any], bool] | None = None,
+                     trusted: frozenset[str] = frozenset()) -> tuple[dict, list]:
         """Normalise and validate ``values`` for a new record (``current`` None) or over ``current``:
         the columns to write and the warnings kept on the record; :class:`ValidationError` otherwise.
         ``exists`` may answer "does that record exist" and ``maybe`` "might a record with this
-        unique key exist" from memory (a bulk import knows)."""
+        unique key exist" from memory (a bulk import knows); ``trusted`` names fields whose values
+        the caller has already found in normal form (see :class:`~broker_desk.fields.Checker`)."""
         if entity == "contract":
             values = contracts.legacy_kind(values, current)
-        ck = Checker(entity, values, current, exists=exists or self.exists, maybe=maybe)
+        ck = Checker(entity, values, current, exists=exists or self.exists, maybe=maybe, trusted=trusted)
         if entity == "contract":
             contracts.check(ck, self, dt.date.today())
         else:

@@ -169,9 +169,17 @@ class Op:
         self.changes.id = id_
         return id_
 
-    def insert_many(self, entity: str, rows: list[dict]) -> None:
+    def insert_many(self, entity: str, rows: list[dict], writer=None) -> None:
         """Insert new records whose ids and uids are given (a bulk import), a statement per run
-        of rows with the same columns; logged as :meth:`insert` with ``log_snapshot=False`` does."""
+        of rows with the same columns; logged as :meth:`insert` with ``log_snapshot=False`` does.
+        With a :class:`~broker_desk.ledger.bulk.BulkWriter` the rows are queued to it."""
+        def write(sql_table: str, cols: list[str], values: list) -> None:
+            if writer is not None:
+                writer.insert(sql_table, cols, values)
+            else:
+                self.conn.executemany(f"INSERT INTO {sql_table} ({', '.join(cols)}) "
+                                      f"VALUES ({', '.join('?' * len(cols))})", values)
+
         if not rows:
             return
         table = TABLES[entity]
@@ -192,16 +200,12 @@ class Op:
             while end < len(rows) and rows[end].keys() == keys:
                 end += 1
             cols = [c for c in known if c in keys]
-            self.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [[row[c] for c in cols] for row in rows[start:end]])
+            write(table, cols, [[row[c] for c in cols] for row in rows[start:end]])
             start = end
         if brokers:
-            self.conn.executemany("INSERT INTO contract_brokers (contract_id, broker_id, share_bp) VALUES (?, ?, ?)",
-                                  brokers)
+            write("contract_brokers", ["contract_id", "broker_id", "share_bp"], brokers)
         op_id = self.op_id
-        self.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, ?, ?, 'insert')",
-                              [(op_id, entity, row["uid"]) for row in rows])
+        write("changes", ["op_id", "entity", "uid", "action"], [(op_id, entity, row["uid"], "insert") for row in rows])
         self.changes.entities.add(entity)
 
     def update(self, entity: str, id_: int, values: dict) -> dict:

@@ -19,17 +19,20 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .. import i18n, registration
+from .. import codes, i18n, money, registration
 from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
+from ..fields import _BY_QUALIFIED as _FIELDS
 from ..fields import clean_text
+from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
 from ..ledger.journal import new_uid, now_utc
-from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text, whole_fen
+from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, column_letter, read_workbook
 from .schema import HISTORY, Column, Sheet
 
@@ -161,6 +164,10 @@ _STATUS_NEEDS = {
 _BATCH = 5000
 #: A contracts sheet this long, into a ledger holding fewer contracts, has the indexes built once at the end.
 _BULK_ROWS = 5000
+#: Contract fields the import may fill in itself (not as the cells gave them).
+_DERIVED = frozenset(("status", "approved_fen"))
+#: Rows whose cells are turned into values together.
+_CHUNK = 2000
 _REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
 
 
@@ -194,7 +201,8 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
         with ledger.operation("import.op", file=file_name) as op:
             job.op = op
             op_id = op.op_id  # made before any row's savepoint, so a rejected row cannot take it along
-            job.run()
+            with _writing(ledger, op, job):
+                job.run()
             if dry_run or (result.errors and not skip_invalid):
                 raise _Rollback()
             if not ledger.conn.execute("SELECT 1 FROM changes WHERE op_id = ? LIMIT 1", [op_id]).fetchone():
@@ -206,12 +214,42 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
     return result
 
 
+@contextmanager
+def _writing(ledger, op, job):
+    """New records go to a :class:`BulkWriter` (written on the other core while the import checks
+    the next rows); every other statement of the import, the ledger's and the rules' first waits
+    for it. A batch that cannot be written fails the import, which then writes nothing."""
+    raw = ledger.conn
+    writer = BulkWriter(raw)
+    proxy = SyncingConnection(raw, writer)
+    saved = ledger.db.conn, op.conn, job.conn
+    ledger.conn = ledger.db.conn = op.conn = job.conn = proxy
+    job.writer = writer
+    try:
+        yield
+        writer.sync()
+    except WriteFailed as e:
+        writer.close(abandon=True)
+        raise BrokerDeskError("import.write_failed", file=job.result.file, detail=str(e)) from None
+    except BaseException:
+        writer.close(abandon=True)
+        raise
+    else:
+        writer.close()
+    finally:
+        ledger.conn = raw
+        ledger.db.conn, op.conn, job.conn = saved
+        job.writer = None
+
+
 class _Import:
     def __init__(self, ledger, result: ImportResult, sheets: list[RawSheet], progress, cancelled, today):
         self.ledger, self.result, self.sheets = ledger, result, sheets
         self.progress, self.cancelled, self.today = progress, cancelled, today
         self.conn: sqlite3.Connection = ledger.conn
         self.op = None
+        self.writer: BulkWriter | None = None
+        self.trusted: frozenset[str] = frozenset()  # fields of the current row already in normal form
         self.rejected_clients: set[str] = set()  # names and codes of client rows that were rejected
         self.rejected_contracts: set[tuple[str, str]] = set()
         self.history: dict[tuple[str, str], list[tuple[RawSheet, int, dict, dict]]] = {}
@@ -227,6 +265,8 @@ class _Import:
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
         self.events: list[tuple] = []                               # registration steps to insert
+        self.logged_events: set[str] = set()     # uids of those that need a line in the change log
+        self.history_merged: set[tuple[str, str]] = set()           # histories done with their new contract
         self.pending: list[dict] = []                              # new records of the sheet, not yet written
         self.pending_entity: str | None = None
         self.pending_ids: set[int] = set()
@@ -312,9 +352,11 @@ class _Import:
         rows, entity = self.pending, self.pending_entity
         self.pending, self.pending_ids = [], set()
         try:
-            self.op.insert_many(entity, rows)
+            self.op.insert_many(entity, rows, self.writer)
         except sqlite3.IntegrityError as e:
             raise BrokerDeskError("import.write_failed", file=self.result.file, detail=str(e)) from None
+        if entity == "contract":
+            self._write_events()  # the steps of the contracts just written
 
     def _insert_now(self, entity: str, out: dict) -> int:
         """A record written at once (a party a row names): never an id a waiting record holds."""
@@ -356,18 +398,6 @@ class _Import:
         if rows >= _BULK_ROWS and rows > self.ledger.count("contract"):
             self.restore_indexes = suspend_indexes(self.conn, "contracts")
 
-    def _rows(self, raw: RawSheet):
-        """The sheet's rows; with ``release`` each row's cells go once it is done (a large sheet
-        does not stay whole in memory beside what is being built from it)."""
-        if not self.release:
-            yield from raw.rows
-            return
-        rows = raw.rows
-        for index in range(len(rows)):
-            row = rows[index]
-            rows[index] = None
-            yield row
-
     def _tick(self) -> None:
         self.done_rows += 1
         if self.done_rows % 500 == 0:
@@ -383,45 +413,56 @@ class _Import:
         self.result.problems.append(RowProblem(self.result.file, raw.name, row, where, message, severity))
 
     # -- cells to values -------------------------------------------------------------------------
-    def values(self, raw: RawSheet, row_no: int, cells: list) -> tuple[dict, dict[str, Column], bool]:
-        """Field values of one row, the column each came from, and whether every cell could be read."""
+    def _plan(self, raw: RawSheet) -> tuple[list, dict[str, Column]]:
+        """Per sheet, once: which cell goes to which field through which parser, and the column
+        each field comes from."""
         plan = self._plans.get(id(raw))
-        if plan is None:  # per sheet, once: which cell goes to which field through which parser
+        if plan is None:
             plan = self._plans[id(raw)] = [
                 (index, column.field, column, {"money": _MoneyParser(scale), "date": parse_date}.get(
                     column.kind, parse_text)) for index, (column, scale) in raw.columns.items()]
-        out: dict[str, Any] = {}
-        ok = True
-        width = len(cells)
-        for index, field_, column, parse in plan:
-            value = cells[index] if index < width else None
-            if value is None:
-                out[field_] = None
-                continue
-            # the common cases, without a call: tidy text, a date cell, an amount in whole fen
-            kind = value.__class__
-            if kind is str:
-                if parse is parse_text and value and _TIDY(value) is None:
-                    out[field_] = value
-                    continue
-            elif kind is dt.date:
-                if parse is parse_date:
-                    out[field_] = value.isoformat()
-                    continue
-            elif kind is float and parse.__class__ is _MoneyParser:
-                fen = whole_fen(value, parse.unit_fen)
-                if fen is not None:
-                    out[field_] = fen
-                    continue
-            try:
-                out[field_] = parse(value)
-            except CellError as e:
-                self.problem(raw, row_no, column, str(e))
-                ok = False
-        where = self._wheres.get(id(raw))
-        if where is None:
-            where = self._wheres[id(raw)] = {f: c for _, f, c, _ in plan}
-        return out, where, ok
+            self._wheres[id(raw)] = {f: c for _, f, c, _ in plan}
+        return plan, self._wheres[id(raw)]
+
+    def _converted(self, raw: RawSheet):
+        """Each row as ``(row number, values, ok, problems, trusted)``: its field values, whether
+        every cell could be read, the cells' problems ``(column, message)`` and the names of the
+        fields whose values are already in the ledger's normal form (the checks need not look at
+        them again). Cells are turned into values a column of a few thousand rows at a time: the
+        usual column (tidy text, date cells, amounts in whole fen) is settled in one pass, and
+        only unusual cells go through the full parsers of :mod:`.cells`. With ``release`` the
+        rows go as they are converted."""
+        plan, _ = self._plan(raw)
+        names = [name for _, name, _, _ in plan]
+        entity = raw.sheet.entity
+        rows = raw.rows
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start:start + _CHUNK]
+            if self.release:
+                rows[start:start + len(chunk)] = [None] * len(chunk)
+            cells = [c for _, c in chunk]
+            width = max(map(len, cells))
+            if min(map(len, cells)) < width:
+                cells = [c if len(c) == width else [*c, *([None] * (width - len(c)))] for c in cells]
+            columns = list(zip(*cells, strict=True))
+            blank = (None,) * len(cells)
+            converted, failed, trusted = [], {}, set()
+            for index, name, column, parse in plan:
+                values, normal, errors = convert_column(columns[index] if index < width else blank,
+                                                        parse, entity, name)
+                if normal:
+                    trusted.add(name)
+                for i, message in errors.items():
+                    failed.setdefault(i, []).append((column, name, message))
+                converted.append(values)
+            trusted = frozenset(trusted)
+            for i, row_values in enumerate(zip(*converted, strict=True) if converted else [()] * len(chunk)):
+                values = dict(zip(names, row_values, strict=True))
+                problems = failed.get(i)
+                if problems:
+                    for _, name, _ in problems:
+                        del values[name]  # a cell that cannot be read gives no value
+                yield chunk[i][0], values, not problems, problems, trusted
 
     def fail(self, raw, row_no, where: dict[str, Column], error: ValidationError, entity: str) -> None:
         for p in error.problems:
@@ -440,11 +481,11 @@ class _Import:
         self.flush()
         self.pending_entity = sheet.entity
         self.next_ids.pop(sheet.entity, None)
-        for row_no, cells in self._rows(raw):
+        for row_no, values, ok, problems, trusted in self._converted(raw):
             self._tick()
             self.row_savepoint = False
             try:
-                outcome = self._row(raw, sheet, row_no, cells)
+                outcome = self._row(raw, sheet, row_no, values, ok, problems, trusted)
             except _RowFailed:
                 outcome = "rejected"
             except sqlite3.IntegrityError as e:  # a rule the checks above missed: the row, not the import
@@ -476,8 +517,11 @@ class _Import:
             self.conn.execute("SAVEPOINT import_row")
             self.row_savepoint = True
 
-    def _row(self, raw: RawSheet, sheet: Sheet, row_no: int, cells: list) -> str:
-        values, where, ok = self.values(raw, row_no, cells)
+    def _row(self, raw: RawSheet, sheet: Sheet, row_no: int, values: dict, ok: bool, problems, trusted) -> str:
+        where = self._wheres[id(raw)]
+        for column, _, message in problems or ():
+            self.problem(raw, row_no, column, message)
+        self.trusted = trusted
         entity = sheet.entity
         uid = values.pop("uid", None)
         if uid is not None and not _UID_LIKE.match(uid.lower()):
@@ -518,7 +562,8 @@ class _Import:
         if current is not None and not any(_differs(current.get(k), v, k) for k, v in values.items()):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
-            out, warnings = self.ledger.check_record(entity, values, current, self.exists, self.maybe)
+            out, warnings = self.ledger.check_record(entity, values, current, self.exists, self.maybe,
+                                                     trusted=self.trusted)
         except ValidationError as e:
             self.fail(raw, row_no, where, e, entity)
             self._reject(entity, values)
@@ -774,6 +819,7 @@ class _Import:
         # a sheet that has 登记编号 but no 登记状态 (common in brokers' own ledgers) means registered
         status = values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
         values["status"] = status
+        self.trusted = self.trusted - _DERIVED
         if current_id is None:
             needs = [f for f in _STATUS_NEEDS.get(status, ()) if not values.get(f)]
             if needs:
@@ -800,6 +846,9 @@ class _Import:
             id_ = self.contracts_by_key[(values["contract_no"], values["seller_id"])]
             self.new_contracts[id_] = status
             self.imported_contracts[(values["contract_no"], seller_text)] = id_
+            if history:  # its steps can be written right behind it
+                self._merge_history(id_, history, self.result.summaries[HISTORY.name])
+                self.history_merged.add((values["contract_no"], seller_text))
             return outcome
         current = self.ledger.get("contract", current_id)
         registration_values = {k: values.pop(k) for k in _REGISTRATION if k in values}
@@ -825,9 +874,11 @@ class _Import:
 
     def _collect_history(self, raw: RawSheet) -> None:
         summary = self.result.summaries[HISTORY.name]
-        for row_no, cells in self._rows(raw):
+        where = self._plan(raw)[1]
+        for row_no, values, ok, problems, _ in self._converted(raw):
             self._tick()
-            values, where, ok = self.values(raw, row_no, cells)
+            for column, _, message in problems or ():
+                self.problem(raw, row_no, column, message)
             for column in HISTORY.columns:
                 if column.required and not values.get(column.field) and ok:
                     self.problem(raw, row_no, column, i18n.tr("field.required", label=column.header))
@@ -851,6 +902,8 @@ class _Import:
         if summary is None:
             return
         for key, rows in self.history.items():
+            if key in self.history_merged:
+                continue
             if key in self.imported_contracts:
                 contract_id = self.imported_contracts[key]
             elif key in self.rejected_contracts:
@@ -869,16 +922,23 @@ class _Import:
         self._write_events()
 
     def _write_events(self) -> None:
-        """All registration steps at once; each is in the change log, so undo takes it back."""
+        """The registration steps waiting, queued behind their contracts. A step added to a contract
+        already in the ledger gets a line in the change log, so undo takes it back; the steps of a
+        contract this import brings in need none: undoing the import deletes the contract, and
+        them with it (its snapshot keeps them for a redo)."""
         if not self.events:
             return
         now = now_utc()
-        self.conn.executemany(
-            "INSERT INTO registration_events (uid, contract_id, from_status, to_status, on_date, note, user, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*e, now) for e in self.events])
-        self.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, 'registration_event', ?, "
-                              "'insert')", [(self.op.op_id, e[0]) for e in self.events])
+        columns = ("uid", "contract_id", "from_status", "to_status", "on_date", "note", "user", "created_at")
+        op_id = self.op.op_id
+        for start in range(0, len(self.events), _BATCH):
+            events = self.events[start:start + _BATCH]
+            self.writer.insert("registration_events", columns, [(*e, now) for e in events])
+            self.writer.insert("changes", ("op_id", "entity", "uid", "action"),
+                               [(op_id, "registration_event", e[0], "insert") for e in events
+                                if e[0] in self.logged_events])
         self.op.changes.entities.add("registration_event")
+        self.logged_events.clear()
         self.events.clear()
 
     def _merge_history(self, contract_id: int, rows, summary: SheetSummary) -> None:
@@ -924,7 +984,10 @@ class _Import:
             return
         previous = existing[-1][0] if existing else registration.DRAFT
         for _, _, step, _ in rows[common:]:
-            self.events.append((new_uid(), contract_id, previous, *step, self.user))
+            uid = new_uid()
+            self.events.append((uid, contract_id, previous, *step, self.user))
+            if not new:  # a new contract's steps go with it: undo deletes them along (and redo brings them back)
+                self.logged_events.add(uid)
             previous = step.to_status
             summary.inserted += 1
         if pending:
@@ -938,6 +1001,66 @@ class _Import:
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
             self._set_clock(contract_id, state, accepted_on, rows)
+
+
+_SLOW = object()  # a cell the full parser must read
+_DATE = dt.date
+_STR_OR_NONE = frozenset((str, type(None)))
+# Text cells joined by NUL: any piece with a space at either end, two spaces running, another
+# kind of space (full-width, no-break, tab, line break…) or a zero-width character. Stricter
+# than both cells._UNTIDY and fields._UNTIDY, so a column without a match is tidy for both.
+_UNTIDY_PIECES = re.compile("(?:^|\x00) | (?:\x00|$)|  |[^ \\S]|[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def convert_column(cells, parse, entity: str, name: str) -> tuple[list, bool, dict[int, str]]:
+    """The values of one column's cells, as ``parse`` gives them cell by cell (None for a cell
+    it refuses); whether they are all in the ledger's normal form for the field ``entity.name``
+    (tidy text within its length and code table, dates from date cells, amounts in whole fen:
+    the checks need not look at them again); and the refused cells' messages by index."""
+    values, normal = _quick_column(cells, parse, entity, name)
+    errors: dict[int, str] = {}
+    if not normal and _SLOW in values:
+        for i, value in enumerate(values):
+            if value is _SLOW:
+                try:
+                    values[i] = parse(cells[i])
+                except CellError as e:
+                    values[i] = None
+                    errors[i] = str(e)
+    return values, normal, errors
+
+
+def _quick_column(cells, parse, entity: str, name: str) -> tuple[list, bool]:
+    """The common cells of a column settled in one pass; ``_SLOW`` where the full parser must decide."""
+    if parse is parse_text:
+        if _STR_OR_NONE.issuperset(set(map(type, cells))):
+            texts = [v for v in cells if v]
+            if not texts or _UNTIDY_PIECES.search("\x00".join(texts)) is None:
+                return [v or None for v in cells], _normal_texts(texts, entity, name)
+        return [v if v.__class__ is str and v and _TIDY(v) is None else
+                None if v is None or v == "" else _SLOW for v in cells], False
+    f = _FIELDS.get(f"{entity}.{name}")
+    if parse is parse_date:
+        values = [v.isoformat() if v.__class__ is _DATE else None if v is None or v == "" else _SLOW for v in cells]
+        return values, f is not None and f.kind == "date" and _SLOW not in values
+    unit, top = parse.unit_fen, money.MAX_FEN
+    values = [fen if v.__class__ is float and 0 <= (scaled := v * unit) <= top and (fen := round(scaled)) / unit == v
+              else None if v is None or v == "" else _SLOW for v in cells]
+    return values, f is not None and f.kind == "fen" and _SLOW not in values
+
+
+def _normal_texts(texts: list[str], entity: str, name: str) -> bool:
+    """Whether tidy texts need no further check as the field's values: text or code, short
+    enough, and (a code) in its table."""
+    f = _FIELDS.get(f"{entity}.{name}")
+    if f is None or f.kind not in ("text", "code"):
+        return False
+    if texts and max(map(len, texts)) > f.max_len:
+        return False
+    if f.kind == "code":
+        contains = codes.tables().contains
+        return all(contains(f.table, t) for t in set(texts))
+    return True
 
 
 def _clock(status: str, accepted_on: str | None, history) -> str | None:

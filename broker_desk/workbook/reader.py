@@ -20,6 +20,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -317,22 +318,43 @@ class _ExtentGuard:
         return max_row, max_column, f"{column_letter(max_column - 1)}{max_row}"
 
 
-def _read_rows(workbook, name: str) -> list[list]:
+def _load(workbook, name: str):
+    """The sheet as the reading library holds it (the slow part of reading, done without
+    Python's lock: it runs in a thread while the previous sheet's rows are being built)."""
+    try:
+        return workbook.get_sheet_by_name(name)
+    except BaseException as e:  # noqa: BLE001 - see _open
+        _sheet_failed(e, name)
+
+
+def _read_rows(workbook, name: str, loaded=None) -> list[list]:
     """Every row from A1 (as ``to_python(skip_empty_area=False)`` gives them), built one row at a
     time with text repeated down the sheet (categories, statuses, party names) kept once: a
-    large sheet needs far less memory than its cells read all at once."""
+    large sheet needs far less memory than its cells read all at once. ``loaded`` is the
+    sheet's :func:`_load` when done already (a future, or the sheet)."""
     try:
-        sheet = workbook.get_sheet_by_name(name)
+        if loaded is None:
+            sheet = _load(workbook, name)
+        elif hasattr(loaded, "result"):
+            sheet = loaded.result()
+        else:
+            sheet = loaded
         pad = [""] * sheet.start[1] if sheet.height else []  # iter_rows starts at the first used column
         seen: dict[str, str] = {}
         keep = seen.setdefault
         return [pad + [keep(v, v) if v.__class__ is str else v for v in row] for row in sheet.iter_rows()]
+    except BrokerDeskError:
+        raise
     except BaseException as e:  # noqa: BLE001 - see _open
-        if _is_fatal(e):
-            raise
-        if isinstance(e, python_calamine.PasswordError) or "password" in str(e).lower():
-            raise BrokerDeskError("workbook.encrypted") from None
-        raise BrokerDeskError("workbook.sheet_unreadable", sheet=name, reason=str(e)[:200] or type(e).__name__) from None
+        _sheet_failed(e, name)
+
+
+def _sheet_failed(e: BaseException, name: str):
+    if _is_fatal(e):
+        raise e
+    if isinstance(e, python_calamine.PasswordError) or "password" in str(e).lower():
+        raise BrokerDeskError("workbook.encrypted") from None
+    raise BrokerDeskError("workbook.sheet_unreadable", sheet=name, reason=str(e)[:200] or type(e).__name__) from None
 
 
 # -- headers --------------------------------------------------------------------------------
@@ -464,17 +486,14 @@ def row_kind(cells: list) -> str:
 
 
 def _data_rows(rows: list[list], start: int) -> tuple[list[tuple[int, list]], list[int]]:
-    """The data rows (1-based number, cells) and the numbers of total rows. Text repeated down a
-    column (categories, statuses, party names) is kept once: a large sheet holds far less."""
+    """The data rows (1-based number, cells) and the numbers of total rows."""
     data: list[tuple[int, list]] = []
     totals: list[int] = []
-    seen: dict[str, str] = {}
-    keep = seen.setdefault
     for index in range(start, len(rows)):
         cells = rows[index]
         kind = row_kind(cells)
         if kind is DATA:
-            data.append((index + 1, [keep(v, v) if v.__class__ is str else v for v in cells]))
+            data.append((index + 1, cells))
         elif kind is TOTAL:
             totals.append(index + 1)
         rows[index] = None  # the row as read goes as soon as it is kept or skipped
@@ -507,6 +526,7 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
     report = progress or (lambda fraction, message: None)
     workbook = _open(path)
     guard = _ExtentGuard(path)
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader")
     try:
         try:
             metadata = [(m.name, m.typ) for m in workbook.sheets_metadata]
@@ -515,18 +535,30 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
                 raise
             raise BrokerDeskError("workbook.not_workbook", name=path.name) from None
         worksheets = [name for name, typ in metadata if typ == python_calamine.SheetTypeEnum.WorkSheet]
+        wanted = [name for name in worksheets if normalise_header(name) not in _IGNORED_SHEETS]
         result: list[RawSheet] = []
+        loads = {}
+
+        def start(name: str) -> None:
+            if name not in loads:
+                guard.check(name)
+                loads[name] = loader.submit(_load, workbook, name)
+
         for number, name in enumerate(worksheets):
             if cancelled is not None and cancelled():
                 return None
             report(number / max(len(worksheets), 1), tr("workbook.reading", sheet=name))
-            if normalise_header(name) in _IGNORED_SHEETS:
+            if name not in wanted:
                 continue
-            guard.check(name)
-            raw = _read_sheet(workbook, name, _normal_overrides((overrides or {}).get(name)))
+            start(name)
+            following = wanted.index(name) + 1
+            if following < len(wanted):
+                start(wanted[following])  # loads while this sheet's rows are built
+            raw = _read_sheet(workbook, name, _normal_overrides((overrides or {}).get(name)), loads.pop(name))
             if raw is not None:
                 result.append(raw)
     finally:
+        loader.shutdown(wait=True, cancel_futures=True)  # a load under way finishes before the file is closed
         guard.close()
         try:
             workbook.close()
@@ -539,9 +571,9 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
     return result
 
 
-def _read_sheet(workbook, name: str, overrides: dict[str, str]) -> RawSheet | None:
+def _read_sheet(workbook, name: str, overrides: dict[str, str], loaded=None) -> RawSheet | None:
     known = find_sheet(name)
-    rows = _read_rows(workbook, name)
+    rows = _read_rows(workbook, name, loaded)
     found = _find_header(rows, known, overrides, name)
     if found is None:
         if known is None:

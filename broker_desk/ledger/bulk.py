@@ -1,0 +1,108 @@
+"""Writing many rows while the caller goes on working.
+
+A bulk import spends much of its time in SQLite inserting rows it has already
+checked. :class:`BulkWriter` hands those inserts to a thread of its own, each
+batch as one ``INSERT … SELECT … FROM json_each(?)`` statement: SQLite parses
+and inserts the whole batch without holding Python's lock, so the import checks
+the next rows on the other core meanwhile. (``executemany`` would take the lock
+back after every row and gain nothing.) Everything stays inside the caller's
+transaction, on the caller's connection.
+
+While a writer runs, no other statement may run on that connection before
+:meth:`BulkWriter.sync` — :class:`SyncingConnection` makes sure of it by
+syncing before any statement of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+_STOP = object()
+
+
+class WriteFailed(Exception):
+    """A queued batch could not be written (``error`` says why); the transaction must be dropped."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+class BulkWriter:
+    """Inserts batches of rows in a thread, in the order given, on ``conn``."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._queue: queue.Queue = queue.Queue(maxsize=64)
+        self._error: BaseException | None = None
+        self._abandoned = False
+        self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def statement(table: str, columns: Sequence[str]) -> str:
+        picks = ", ".join(f"value ->> {i}" for i in range(len(columns)))
+        return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picks} FROM json_each(?)"
+
+    def insert(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+        """Queue ``rows`` (values in ``columns`` order: text, integers or None) for ``table``."""
+        if self._error is not None:
+            raise WriteFailed(self._error)
+        if rows:
+            self._queue.put((self.statement(table, columns), rows))
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is _STOP:
+                    return
+                if self._error is None and not self._abandoned:  # after a failure the rest is dropped
+                    sql, rows = item
+                    self.conn.execute(sql, [json.dumps(rows, ensure_ascii=False, separators=(",", ":"))])
+            except BaseException as e:  # noqa: BLE001 - handed to the caller at its next sync
+                self._error = e
+            finally:
+                self._queue.task_done()
+
+    def sync(self) -> None:
+        """Wait until every queued batch is written; raise :class:`WriteFailed` for the first
+        failure (and again at every later sync: nothing more is written after one)."""
+        self._queue.join()
+        if self._error is not None:
+            raise WriteFailed(self._error)
+
+    def close(self, abandon: bool = False) -> None:
+        """Stop the thread once the queue is done; ``abandon`` drops what is still queued (the
+        caller is giving up its transaction). The statement being run is always let finish."""
+        self._abandoned = self._abandoned or abandon
+        self._queue.put(_STOP)
+        self._thread.join()
+
+
+class SyncingConnection:
+    """Stands in for a connection while a :class:`BulkWriter` uses it: every statement first
+    waits for the writer, so the caller sees (and never races) what it queued."""
+
+    def __init__(self, conn: sqlite3.Connection, writer: BulkWriter):
+        self._conn, self._writer = conn, writer
+
+    def execute(self, *args, **kwargs):
+        self._writer.sync()
+        return self._conn.execute(*args, **kwargs)
+
+    def executemany(self, *args, **kwargs):
+        self._writer.sync()
+        return self._conn.executemany(*args, **kwargs)
+
+    def cursor(self, *args, **kwargs):
+        self._writer.sync()
+        return self._conn.cursor(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._conn, name)

@@ -1,0 +1,73 @@
+"""The bulk writer: batches written in a thread, in order, inside the caller's transaction; a batch
+that fails stops the rest and fails the import, which then leaves the ledger as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from broker_desk import demo
+from broker_desk.errors import BrokerDeskError
+from broker_desk.ledger import Ledger
+from broker_desk.ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
+from broker_desk.workbook.export import export_workbook
+from broker_desk.workbook.importer import import_workbook
+
+
+@pytest.fixture
+def conn(tmp_path):
+    c = sqlite3.connect(tmp_path / "t.db", isolation_level=None, check_same_thread=False)
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, fen INTEGER, note TEXT) STRICT")
+    yield c
+    c.close()
+
+
+def test_batches_are_written_in_order_with_their_types(conn):
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    writer.insert("t", ["id", "name", "fen", "note"], [(1, "甲“引号”\n换行", 12_500_000_000, None)])
+    writer.insert("t", ["name", "id"], [("乙", 2), ("丙\\", 3)])
+    proxy = SyncingConnection(conn, writer)
+    assert proxy.execute("SELECT id, name, fen, typeof(fen), note FROM t ORDER BY id").fetchall() == [
+        (1, "甲“引号”\n换行", 12_500_000_000, "integer", None), (2, "乙", None, "null", None),
+        (3, "丙\\", None, "null", None)]
+    conn.execute("ROLLBACK")
+    writer.close()
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0  # all inside the caller's transaction
+
+
+def test_a_failed_batch_stops_the_rest_and_is_reported_at_the_next_sync(conn):
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    writer.insert("t", ["id", "name"], [(1, "甲")])
+    writer.insert("t", ["id", "name"], [(2, None)])  # NOT NULL
+    writer.insert("t", ["id", "name"], [(3, "丙")])
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.sync()
+    with pytest.raises(WriteFailed):
+        writer.insert("t", ["id", "name"], [(4, "丁")])
+    assert [i for (i,) in conn.execute("SELECT id FROM t")] == [1]
+    conn.execute("ROLLBACK")
+    writer.close()
+
+
+def test_an_import_whose_write_fails_leaves_the_ledger_as_it_was(tmp_path, monkeypatch):
+    with Ledger.open(tmp_path / "source.brokerdesk") as source:
+        demo.generate(source, 30, seed=5)
+        export_workbook(source, tmp_path / "book.xlsx")
+    statement = BulkWriter.statement
+
+    def broken(table, columns):
+        sql = statement(table, columns)
+        return sql.replace("registration_events (", "registration_events (no_such_column, ") if \
+            table == "registration_events" else sql
+
+    monkeypatch.setattr(BulkWriter, "statement", staticmethod(broken))
+    with Ledger.open(tmp_path / "target.brokerdesk") as ledger:
+        with pytest.raises(BrokerDeskError) as caught:
+            import_workbook(ledger, tmp_path / "book.xlsx")
+        assert caught.value.code == "import.write_failed" and "book.xlsx" in str(caught.value)
+        counts = [ledger.count(e) for e in ("broker", "client", "achievement", "contract", "registration_event")]
+        assert counts == [0, 0, 0, 0, 0]
+        assert ledger.undo_label() is None
