@@ -1006,10 +1006,17 @@ class _Import:
 _SLOW = object()  # a cell the full parser must read
 _DATE = dt.date
 _STR_OR_NONE = frozenset((str, type(None)))
-# Text cells joined by NUL: any piece with a space at either end, two spaces running, another
-# kind of space (full-width, no-break, tab, line break…) or a zero-width character. Stricter
-# than both cells._UNTIDY and fields._UNTIDY, so a column without a match is tidy for both.
-_UNTIDY_PIECES = re.compile("(?:^|\x00) | (?:\x00|$)|  |[^ \\S]|[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def _tidy(texts: list[str]) -> bool:
+    """Whether no text has a space at either end, two spaces running, another kind of space
+    (full-width, no-break, tab, line break…: whatever ``str.split`` splits at, as ``\\s`` does)
+    or a zero-width character — stricter than both cells._UNTIDY and fields._UNTIDY, so texts
+    that pass are tidy for both. The texts are looked at joined, a few scans in all."""
+    joined = "\x00".join(texts)
+    return (" ".join(joined.split()) == joined and "\x00 " not in joined and " \x00" not in joined
+            and _INVISIBLE.search(joined) is None)
 
 
 def convert_column(cells, parse, entity: str, name: str) -> tuple[list, bool, dict[int, str]]:
@@ -1035,7 +1042,7 @@ def _quick_column(cells, parse, entity: str, name: str) -> tuple[list, bool]:
     if parse is parse_text:
         if _STR_OR_NONE.issuperset(set(map(type, cells))):
             texts = [v for v in cells if v]
-            if not texts or _UNTIDY_PIECES.search("\x00".join(texts)) is None:
+            if _tidy(texts):
                 return [v or None for v in cells], _normal_texts(texts, entity, name)
         return [v if v.__class__ is str and v and _TIDY(v) is None else
                 None if v is None or v == "" else _SLOW for v in cells], False
