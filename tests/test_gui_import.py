@@ -70,3 +70,16 @@ def test_mapping_a_column_by_hand_is_remembered(ledger, tmp_path, qtbot):
     qtbot.addWidget(again)
     again.load()
     assert again.mapping_boxes[("技术合同", "本合同价款")].currentData() == "合同成交额（元）"
+
+
+def test_the_import_runs_in_a_worker_thread_on_the_windows_ledger(ledger, tmp_path, qtbot):
+    """As in the program (not inline as the other tests run jobs): the worker thread uses the
+    window's ledger connection, and the import's writer thread that connection too."""
+    jobs.SYNCHRONOUS = False
+    path = write(tmp_path / "线程.xlsx", {"技术合同": [HEADERS, contract_row(), contract_row(no="HT-002")]})
+    dialog = ImportDialog(ledger, path)
+    qtbot.addWidget(dialog)
+    assert dialog.load()
+    dialog.run_import()
+    assert dialog.result is not None and dialog.result.written
+    assert [n for (n,) in ledger.conn.execute("SELECT contract_no FROM contracts ORDER BY id")] == ["HT-001", "HT-002"]
