@@ -345,16 +345,13 @@ class _Import:
         return id_
 
     def flush(self) -> None:
-        """Write the records waiting (one statement per table); a constraint the checks did not
+        """Queue the records waiting to the writer (one statement per table); a constraint the checks did not
         foresee fails the whole import, which then writes nothing."""
         if not self.pending:
             return
         rows, entity = self.pending, self.pending_entity
         self.pending, self.pending_ids = [], set()
-        try:
-            self.op.insert_many(entity, rows, self.writer)
-        except sqlite3.IntegrityError as e:
-            raise BrokerDeskError("import.write_failed", file=self.result.file, detail=str(e)) from None
+        self.op.insert_many(entity, rows, self.writer)  # a batch that fails fails the import (see _writing)
         if entity == "contract":
             self._write_events()  # the steps of the contracts just written
 

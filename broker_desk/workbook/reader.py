@@ -20,7 +20,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -327,18 +327,13 @@ def _load(workbook, name: str):
         _sheet_failed(e, name)
 
 
-def _read_rows(workbook, name: str, loaded=None) -> list[list]:
-    """Every row from A1 (as ``to_python(skip_empty_area=False)`` gives them), built one row at a
-    time with text repeated down the sheet (categories, statuses, party names) kept once: a
-    large sheet needs far less memory than its cells read all at once. ``loaded`` is the
-    sheet's :func:`_load` when done already (a future, or the sheet)."""
+def _read_rows(loaded: Future, name: str) -> list[list]:
+    """Every row from A1 (as ``to_python(skip_empty_area=False)`` gives them) of the sheet
+    ``loaded`` (its :func:`_load`), built one row at a time with text repeated down the sheet
+    (categories, statuses, party names) kept once: a large sheet needs far less memory than
+    its cells read all at once."""
     try:
-        if loaded is None:
-            sheet = _load(workbook, name)
-        elif hasattr(loaded, "result"):
-            sheet = loaded.result()
-        else:
-            sheet = loaded
+        sheet = loaded.result()
         pad = [""] * sheet.start[1] if sheet.height else []  # iter_rows starts at the first used column
         seen: dict[str, str] = {}
         keep = seen.setdefault
@@ -554,7 +549,7 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
             following = wanted.index(name) + 1
             if following < len(wanted):
                 start(wanted[following])  # loads while this sheet's rows are built
-            raw = _read_sheet(workbook, name, _normal_overrides((overrides or {}).get(name)), loads.pop(name))
+            raw = _read_sheet(loads.pop(name), name, _normal_overrides((overrides or {}).get(name)))
             if raw is not None:
                 result.append(raw)
     finally:
@@ -571,9 +566,9 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
     return result
 
 
-def _read_sheet(workbook, name: str, overrides: dict[str, str], loaded=None) -> RawSheet | None:
+def _read_sheet(loaded: Future, name: str, overrides: dict[str, str]) -> RawSheet | None:
     known = find_sheet(name)
-    rows = _read_rows(workbook, name, loaded)
+    rows = _read_rows(loaded, name)
     found = _find_header(rows, known, overrides, name)
     if found is None:
         if known is None:
