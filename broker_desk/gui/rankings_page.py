@@ -247,7 +247,43 @@ class RankingModel(QAbstractTableModel):
         return None
 
 
-class RankingsPage(QWidget):
+class PeriodPage(QWidget):
+    """A page computed for a period of years picked in ``self.period`` (a :class:`PeriodPicker`):
+    after a change in the ledger it computes again now if shown, else when next shown.
+    Subclasses build ``self.period`` and give ``reload()``, which clears ``_stale``."""
+
+    def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.today = today
+        self._stale = True
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def _fill_years(self) -> None:
+        years = years_to_offer(self.ledger, self._today())
+        with QSignalBlocker(self.period):
+            self.period.set_years(years, default_year(years, self._today()))
+
+    def refresh(self) -> None:
+        """After a change in the ledger: again now if shown, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self._update()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._update()
+
+    def _update(self) -> None:
+        """The years on offer and the page's figures, as the ledger is now (not before the page is seen)."""
+        self._fill_years()
+        self.reload()
+
+
+class RankingsPage(PeriodPage):
     """The 排行榜 page. ``openContracts(ids, caption)`` asks for a row's contracts in the list."""
 
     openContracts = Signal(list, str)
@@ -255,12 +291,9 @@ class RankingsPage(QWidget):
     message = Signal(str)
 
     def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ledger = ledger
-        self.today = today
+        super().__init__(ledger, today, parent)
         self.ranking: rankings.Ranking | None = None
         self.last_export: Path | None = None
-        self._stale = True
         self.background = jobs.Background(ledger, self)
         self.background.done.connect(self._show)
         self.background.failed.connect(self._failed)
@@ -371,14 +404,6 @@ class RankingsPage(QWidget):
         self._show_order()
 
     # -- choices ----------------------------------------------------------------------------
-    def _today(self) -> dt.date:
-        return self.today or dt.date.today()
-
-    def _fill_years(self) -> None:
-        years = years_to_offer(self.ledger, self._today())
-        with QSignalBlocker(self.period):
-            self.period.set_years(years, default_year(years, self._today()))
-
     def by(self) -> str:
         return next(by for by, button in self.by_buttons.items() if button.isChecked())
 
@@ -413,21 +438,8 @@ class RankingsPage(QWidget):
 
     # -- computing ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """After a change in the ledger: again now if shown, else when next shown."""
         self._show_order()
-        self._stale = True
-        if self.isVisible():
-            self._update()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._update()
-
-    def _update(self) -> None:
-        """The years on offer and the ranking, as the ledger is now (not before the page is seen)."""
-        self._fill_years()
-        self.reload()
+        super().refresh()
 
     WIDE = 1240  # px: from this page width the chart stands beside the table
 

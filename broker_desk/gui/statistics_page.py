@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +28,7 @@ from .. import i18n, statistics
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
-from .rankings_page import PeriodPicker, default_year, years_to_offer
+from .rankings_page import PeriodPage, PeriodPicker
 from .widgets import Card, show_error
 
 i18n.register({
@@ -97,18 +97,15 @@ def month_label(month: str, span: bool) -> str:
     return month if span else i18n.tr("gui.stats.month", month=int(month[5:7]))
 
 
-class StatisticsPage(QWidget):
+class StatisticsPage(PeriodPage):
     """The 统计 page. ``openContracts(ids, caption)`` asks for the overdue cases in the contract list."""
 
     openContracts = Signal(list, str)
     computed = Signal()
 
     def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ledger = ledger
-        self.today = today
+        super().__init__(ledger, today, parent)
         self.statistics: statistics.Statistics | None = None
-        self._stale = True
         self.background = jobs.Background(ledger, self)
         self.background.done.connect(self._show)
         self.background.failed.connect(self._failed)
@@ -206,30 +203,6 @@ class StatisticsPage(QWidget):
         return tree
 
     # -- computing ------------------------------------------------------------------------------
-    def _today(self) -> dt.date:
-        return self.today or dt.date.today()
-
-    def _fill_years(self) -> None:
-        years = years_to_offer(self.ledger, self._today())
-        with QSignalBlocker(self.period):
-            self.period.set_years(years, default_year(years, self._today()))
-
-    def refresh(self) -> None:
-        """After a change in the ledger: again now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self._update()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._update()
-
-    def _update(self) -> None:
-        """The years on offer and the statistics, as the ledger is now (not before the page is seen)."""
-        self._fill_years()
-        self.reload()
-
     def reload(self) -> None:
         self._stale = False
         if not self.period.offered():
