@@ -132,6 +132,8 @@ def check(ck: Checker, ledger, today: dt.date) -> None:
             ck.error("approved_fen", "contract.approved_over_amount")
     _registration_fields(ck, ledger, today)
     _identity(ck, ledger)
+    if ck.given("deductions_fen") and ck.out["deductions_fen"] is None:
+        ck.out["deductions_fen"] = 0  # left blank: no non-technical costs (the ledger keeps a number)
 
 
 def _deduction_items(ck: Checker) -> None:

@@ -251,10 +251,10 @@ class Checker:
                 out[name] = self._normalise(f, value)
 
     # -- problems ---------------------------------------------------------------
-    def error(self, name: str, code: str, **args: Any) -> None:
+    def error(self, name: str, code: str, /, **args: Any) -> None:  # args may hold a "name" of their own
         self.problems.append(Problem(f"{self.entity}.{name}", code, args, ERROR))
 
-    def warn(self, name: str, code: str, **args: Any) -> None:
+    def warn(self, name: str, code: str, /, **args: Any) -> None:
         self.problems.append(Problem(f"{self.entity}.{name}", code, args, WARNING))
 
     def adopt(self, name: str, problems: Iterable[Problem]) -> None:

@@ -58,8 +58,8 @@ def test_an_import_whose_write_fails_leaves_the_ledger_as_it_was(tmp_path, monke
         export_workbook(source, tmp_path / "book.xlsx")
     statement = BulkWriter.statement
 
-    def broken(table, columns):
-        sql = statement(table, columns)
+    def broken(table, columns, rows):
+        sql = statement(table, columns, rows)
         return sql.replace("registration_events (", "registration_events (no_such_column, ") if \
             table == "registration_events" else sql
 

@@ -2,11 +2,13 @@
 
 A bulk import spends much of its time in SQLite inserting rows it has already
 checked. :class:`BulkWriter` hands those inserts to a thread of its own, each
-batch as one ``INSERT … SELECT … FROM json_each(?)`` statement: SQLite parses
-and inserts the whole batch without holding Python's lock, so the import checks
-the next rows on the other core meanwhile. (``executemany`` would take the lock
-back after every row and gain nothing.) Everything stays inside the caller's
-transaction, on the caller's connection.
+batch as ``INSERT … VALUES (…), (…), …`` statements of as many rows as SQLite
+takes parameters: the parameters are bound at once and SQLite inserts the rows
+without holding Python's lock, so the import checks the next rows on the other
+core meanwhile. (``executemany`` would take the lock back after every row and
+gain nothing; a batch as JSON taken apart by ``json_each`` costs SQLite three
+times the work.) Everything stays inside the caller's transaction, on the
+caller's connection.
 
 While a writer runs, no other statement may run on that connection before
 :meth:`BulkWriter.sync` — :class:`SyncingConnection` makes sure of it by
@@ -15,14 +17,20 @@ syncing before any statement of its own.
 
 from __future__ import annotations
 
-import json
+import functools
+import itertools
 import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 _STOP = object()
+#: Rows in one INSERT statement at most (fewer when SQLite takes fewer parameters).
+_MOST_ROWS = 512
+#: Seconds a thread holds Python's lock before handing it to a waiting one, while a writer runs.
+_SWITCH_INTERVAL = 0.0005
 
 
 class WriteFailed(Exception):
@@ -38,23 +46,43 @@ class BulkWriter:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self._queue: queue.Queue = queue.Queue(maxsize=64)
+        self._parameters = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._queue: queue.Queue = queue.Queue(maxsize=16)
         self._error: BaseException | None = None
         self._abandoned = False
+        # Each statement needs Python's lock back to bind the next one's parameters; the thread
+        # checking rows holds it for up to the switch interval (5 ms) before handing it over.
+        # Handed over sooner, the writer keeps up (an import writes thousands of statements).
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, _SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
         self._thread.start()
 
     @staticmethod
-    def statement(table: str, columns: Sequence[str]) -> str:
-        picks = ", ".join(f"value ->> {i}" for i in range(len(columns)))
-        return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picks} FROM json_each(?)"
+    @functools.lru_cache(maxsize=64)
+    def statement(table: str, columns: Sequence[str], rows: int) -> str:
+        """``INSERT INTO table (columns) VALUES`` with ``rows`` rows of parameters."""
+        row = f"({', '.join('?' * len(columns))})"
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
 
     def insert(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
         """Queue ``rows`` (values in ``columns`` order: text, integers or None) for ``table``."""
         if self._error is not None:
             raise WriteFailed(self._error)
         if rows:
-            self._queue.put((self.statement(table, columns), rows))
+            self._queue.put((table, tuple(columns), rows))
+
+    def _write(self, table: str, columns: tuple[str, ...], rows: list[Sequence[Any]]) -> None:
+        """``rows`` as statements of a power of two rows each (a few sizes per table, each
+        prepared once and cached: a statement of thousands of parameters takes megabytes)."""
+        size = 1 << (min(self._parameters // len(columns), _MOST_ROWS).bit_length() - 1)
+        start = 0
+        while start < len(rows):
+            while len(rows) - start < size:
+                size >>= 1
+            run = rows[start:start + size]
+            self.conn.execute(self.statement(table, columns, size), list(itertools.chain.from_iterable(run)))
+            start += size
 
     def _run(self) -> None:
         while True:
@@ -63,8 +91,7 @@ class BulkWriter:
                 if item is _STOP:
                     return
                 if self._error is None and not self._abandoned:  # after a failure the rest is dropped
-                    sql, rows = item
-                    self.conn.execute(sql, [json.dumps(rows, ensure_ascii=False, separators=(",", ":"))])
+                    self._write(*item)
             except BaseException as e:  # noqa: BLE001 - handed to the caller at its next sync
                 self._error = e
             finally:
@@ -83,6 +110,7 @@ class BulkWriter:
         self._abandoned = self._abandoned or abandon
         self._queue.put(_STOP)
         self._thread.join()
+        sys.setswitchinterval(self._interval)
 
 
 class SyncingConnection:

@@ -31,10 +31,10 @@ from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import _BY_QUALIFIED as _FIELDS
 from ..fields import clean_text
 from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
-from ..ledger.journal import new_uid, now_utc
+from ..ledger.journal import new_uid, new_uids, now_utc
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
-from .reader import RawSheet, column_letter, read_workbook
-from .schema import HISTORY, Column, Sheet
+from .reader import RawSheet, RowStream, WorkbookReader, column_letter, read_workbook  # noqa: F401 - read_workbook: the dialog's
+from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
 
 i18n.register({
     "import.op": ("导入 {file}", "Import {file}"),
@@ -143,15 +143,19 @@ class _MoneyParser:
 
 
 class _Step(NamedTuple):
-    """One registration step of the 登记进度 sheet, kept small: a large file has hundreds of thousands."""
+    """One registration step of the 登记进度 sheet, kept small (a large file has hundreds of
+    thousands): what it says, and where it stands (``origin``: the sheet and its columns)."""
 
     to_status: str
     on_date: str
     note: str | None
+    row_no: int
+    origin: tuple[RawSheet, dict[str, Column]]
 
 
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
+_NAME_AND_CERT = re.compile(r"^(.+?)[（(](.+)[)）]$")  # 姓名（证书编号）
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{18}$")
 _UID_LIKE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _STATUS_NEEDS = {
@@ -169,6 +173,10 @@ _DERIVED = frozenset(("status", "approved_fen"))
 #: Rows whose cells are turned into values together.
 _CHUNK = 2000
 _REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
+#: The order sheets are taken in: parties before what refers to them, and a contract's
+#: registration history before the contract (its status follows the history).
+_ORDER = tuple(s for s in SHEETS if s is not HISTORY and s.entity != "contract") + (HISTORY,) + tuple(
+    s for s in SHEETS if s.entity == "contract")
 
 
 def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool = False,
@@ -177,10 +185,50 @@ def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool =
                     cancelled: Callable[[], bool] | None = None, today: dt.date | None = None) -> ImportResult:
     """Import the workbook at ``path``; raises BrokerDeskError for a file that cannot be used."""
     report = progress or (lambda fraction, message: None)
-    sheets = read_workbook(path, overrides, lambda f, m: report(f * 0.3, m), cancelled)
+    with WorkbookReader(path) as book:
+        sheets = _read_later(book, overrides)
+        if sheets is not None:  # each sheet is read when the import comes to it, the next loading meanwhile
+            return import_sheets(ledger, Path(path).name, sheets, dry_run=dry_run, skip_invalid=skip_invalid,
+                                 progress=report, cancelled=cancelled, today=today, release=True)
+        sheets = book.read_all(overrides, lambda f, m: report(f * 0.3, m), cancelled)
+        if sheets is None:
+            raise BrokerDeskError("import.cancelled")
     return import_sheets(ledger, Path(path).name, sheets, dry_run=dry_run, skip_invalid=skip_invalid,
                          progress=lambda f, m: report(0.3 + f * 0.7, m), cancelled=cancelled, today=today,
                          release=True)
+
+
+@dataclass
+class _LaterSheet:
+    """A sheet of the file, read when the import comes to it (with the next one loading meanwhile)."""
+
+    name: str
+    sheet: Sheet
+    estimate: int                 # its rows, as the file says (for progress until it is read)
+    book: WorkbookReader
+    overrides: dict[str, str] | None
+    then: str | None = None       # the sheet the import comes to next
+
+    def read(self) -> RawSheet:
+        return self.book.read(self.name, self.overrides, self.then, stream=True)
+
+
+def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
+    """The sheets to read as the import goes, in the file's order — when every sheet is named
+    as a canonical one (what each is, and so the order of the import, is known before reading
+    it) and says how many rows it has; else None (the sheets are read first)."""
+    if not book.wanted:
+        return None
+    sheets = []
+    for name in book.wanted:
+        sheet, estimate = find_sheet(name), book.rows_estimate(name)
+        if sheet is None or estimate is None:
+            return None
+        sheets.append(_LaterSheet(name, sheet, max(0, estimate - 1), book, (overrides or {}).get(name)))  # - header
+    order = sorted(sheets, key=lambda s: _ORDER.index(s.sheet))
+    for this, following in zip(order, order[1:], strict=False):
+        this.then = following.name
+    return sheets
 
 
 def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bool = False,
@@ -192,7 +240,7 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
     for raw in sheets:
         if raw.sheet is not None:
             result.summaries.setdefault(raw.sheet.name, SheetSummary())
-            if raw.unmapped:
+            if isinstance(raw, RawSheet) and raw.unmapped:
                 result.unmapped[raw.name] = [h for _, h in raw.unmapped]
     job = _Import(ledger, result, sheets, progress or (lambda f, m: None), cancelled or (lambda: False),
                   today or dt.date.today())
@@ -211,6 +259,8 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
         result.written = False  # the counts say what the import would do
     else:
         result.written = True
+    finally:  # sheets read as the import went: their unmapped columns in the file's order
+        result.unmapped = {raw.name: result.unmapped[raw.name] for raw in sheets if raw.name in result.unmapped}
     return result
 
 
@@ -252,21 +302,21 @@ class _Import:
         self.trusted: frozenset[str] = frozenset()  # fields of the current row already in normal form
         self.rejected_clients: set[str] = set()  # names and codes of client rows that were rejected
         self.rejected_contracts: set[tuple[str, str]] = set()
-        self.history: dict[tuple[str, str], list[tuple[RawSheet, int, dict, dict]]] = {}
-        self.imported_contracts: dict[tuple[str, str], int] = {}   # (合同编号, 卖方 as written) -> id
+        self.history: dict[tuple[str, str], list[_Step]] = {}       # until merged with its contract
+        self.imported_contracts: dict[tuple[str, str], int] = {}   # (合同编号, 卖方 as written) -> id, if not new
         self.registration_updates: dict[int, tuple] = {}            # contract id -> what its history decides
         self.inserted_here: set[tuple[str, int]] = set()            # records this file brought in by 记录ID
         self.row_memory: list[tuple] = []                           # lookups the current row added to
         self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
         self.row_savepoint = False
         self.release = False
-        self._plans: dict[int, list] = {}
+        self.quick = True  # plain new contracts take the quick way in (see .quick)
+        self._plans: dict[int, list] = {}             # by id() of the sheet, which _planned keeps alive
         self._wheres: dict[int, dict[str, Column]] = {}
+        self._planned: list[RawSheet] = []
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
-        self.events: list[tuple] = []                               # registration steps to insert
-        self.logged_events: set[str] = set()     # uids of those that need a line in the change log
-        self.history_merged: set[tuple[str, str]] = set()           # histories done with their new contract
+        self.events: list[tuple] = []     # registration steps to insert (the last item: log it?)
         self.pending: list[dict] = []                              # new records of the sheet, not yet written
         self.pending_entity: str | None = None
         self.pending_ids: set[int] = set()
@@ -274,7 +324,7 @@ class _Import:
         self.uid_ids: dict[str, dict[str, int]] = {}
         self.restore_indexes: Callable[[], None] | None = None                # per entity: 记录ID -> id, loaded when needed
         self.done_rows = 0
-        self.total_rows = max(1, sum(len(s.rows) for s in sheets if s.sheet is not None))
+        self.total_rows = max(1, sum(self._size(s) for s in sheets if s.sheet is not None))
         self._load_keys()
 
     # -- what the ledger holds, for identity and references ------------------------------------
@@ -302,7 +352,7 @@ class _Import:
         self.contracts_by_reg = dict(c.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
         self.contracts_by_key = {(no, seller): id_ for id_, no, seller in
                                  c.execute("SELECT id, contract_no, seller_id FROM contracts")}
-        self.seen: dict[tuple, tuple[str, int]] = {}
+        self.seen: dict[tuple, int] = {}  # identities met in this file -> the row
 
     def id_by_uid(self, entity: str, uid: str) -> int | None:
         ids = self.uid_ids.get(entity)
@@ -363,22 +413,35 @@ class _Import:
         return self.op.insert(entity, out, log_snapshot=False)
 
     # -- the run ------------------------------------------------------------------------------
+    @staticmethod
+    def _size(raw) -> int:
+        return len(raw.rows) if isinstance(raw, RawSheet) else raw.estimate
+
+    def _read(self, raw) -> RawSheet:
+        """The sheet's rows, reading it now if it was left to be read when the import came to it."""
+        if isinstance(raw, RawSheet):
+            return raw
+        self.progress(self.done_rows / self.total_rows, i18n.tr("workbook.reading", sheet=raw.name))
+        read = raw.read()
+        if isinstance(read.rows, list):  # else its rows are read as they are imported
+            self.total_rows = max(1, self.total_rows + len(read.rows) - raw.estimate)
+        if read.unmapped:
+            self.result.unmapped[read.name] = [h for _, h in read.unmapped]
+        return read
+
     def run(self) -> None:
         by_sheet = {}
         for raw in self.sheets:
             if raw.sheet is not None:
                 by_sheet.setdefault(raw.sheet.name, []).append(raw)
-        from .schema import SHEETS
-
-        for raw in by_sheet.get(HISTORY.name, []):  # read first: a contract's status follows its history
-            self._collect_history(raw)
-        for sheet in SHEETS:
-            if sheet is HISTORY:
-                continue
+        for sheet in _ORDER:  # the history before the contracts: a contract's status follows its history
             for raw in by_sheet.get(sheet.name, []):
+                if sheet is HISTORY:
+                    self._collect_history(self._read(raw))
+                    continue
                 if sheet.entity == "contract" and self.restore_indexes is None:
-                    self._suspend_indexes(sum(len(r.rows) for r in by_sheet[sheet.name]))
-                self._sheet(raw)
+                    self._suspend_indexes(sum(self._size(r) for r in by_sheet[sheet.name]))
+                self._sheet(self._read(raw))
         self._apply_history()
         if self.restore_indexes is not None:
             self.progress(1.0, i18n.tr("import.indexing"))
@@ -388,19 +451,30 @@ class _Import:
                 raise BrokerDeskError("import.write_failed", file=self.result.file, detail=str(e)) from None
 
     def _suspend_indexes(self, rows: int) -> None:
-        """Many new contracts: build the contracts' indexes once at the end instead of row by row
-        (worth it when the sheet brings more contracts than the ledger holds)."""
+        """Many new contracts: build the contracts' indexes once at the end instead of row by row.
+        Worth it when the sheet brings more than twice the contracts the ledger holds; with fewer,
+        many rows may be contracts the ledger has (a re-import), and looking those up without
+        the indexes would cost far more than keeping the indexes up to date."""
         from ..ledger.schema import suspend_indexes
 
-        if rows >= _BULK_ROWS and rows > self.ledger.count("contract"):
+        if rows >= _BULK_ROWS and rows > 2 * self.ledger.count("contract"):
             self.restore_indexes = suspend_indexes(self.conn, "contracts")
+
+    def _ticks(self, rows: int) -> None:
+        """``rows`` more rows done at once (see :meth:`_tick`)."""
+        before = self.done_rows
+        self.done_rows += rows
+        if before // 500 != self.done_rows // 500:
+            if self.cancelled():
+                raise BrokerDeskError("import.cancelled")
+            self.progress(min(1.0, self.done_rows / self.total_rows), "")
 
     def _tick(self) -> None:
         self.done_rows += 1
         if self.done_rows % 500 == 0:
             if self.cancelled():
                 raise BrokerDeskError("import.cancelled")
-            self.progress(self.done_rows / self.total_rows, "")
+            self.progress(min(1.0, self.done_rows / self.total_rows), "")
 
     def problem(self, raw: RawSheet, row: int, column: Column | None, message: str, severity=ERROR) -> None:
         where = ""
@@ -415,6 +489,7 @@ class _Import:
         each field comes from."""
         plan = self._plans.get(id(raw))
         if plan is None:
+            self._planned.append(raw)  # its id() is not given to another sheet while the import runs
             plan = self._plans[id(raw)] = [
                 (index, column.field, column, {"money": _MoneyParser(scale), "date": parse_date}.get(
                     column.kind, parse_text)) for index, (column, scale) in raw.columns.items()]
@@ -429,14 +504,24 @@ class _Import:
         usual column (tidy text, date cells, amounts in whole fen) is settled in one pass, and
         only unusual cells go through the full parsers of :mod:`.cells`. With ``release`` the
         rows go as they are converted."""
+        names = [name for _, name, _, _ in self._plan(raw)[0]]
+        for chunk, converted, failed, trusted in self._converted_chunks(raw):
+            for i, row_values in enumerate(zip(*converted, strict=True) if converted else [()] * len(chunk)):
+                values = dict(zip(names, row_values, strict=True))
+                problems = failed.get(i)
+                if problems:
+                    for _, name, _ in problems:
+                        del values[name]  # a cell that cannot be read gives no value
+                yield chunk[i][0], values, not problems, problems, trusted
+
+    def _converted_chunks(self, raw: RawSheet):
+        """As :meth:`_converted`, a chunk of rows at a time: ``(rows, values, failed, trusted)``,
+        the values a list per column of the plan, ``failed`` the problems by row index."""
         plan, _ = self._plan(raw)
-        names = [name for _, name, _, _ in plan]
         entity = raw.sheet.entity
-        rows = raw.rows
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start:start + _CHUNK]
-            if self.release:
-                rows[start:start + len(chunk)] = [None] * len(chunk)
+        kept: dict[str, str] = {}  # texts repeated down the sheet, each kept once
+        keep = kept.setdefault
+        for chunk in self._chunks(raw):
             cells = [c for _, c in chunk]
             width = max(map(len, cells))
             if min(map(len, cells)) < width:
@@ -451,15 +536,23 @@ class _Import:
                     trusted.add(name)
                 for i, message in errors.items():
                     failed.setdefault(i, []).append((column, name, message))
+                if _STR_OR_NONE.issuperset(set(map(type, values))) and \
+                        len(set(values)) * 4 <= len(values):  # categories, parties, dates: one text each
+                    values = [keep(v, v) for v in values]
                 converted.append(values)
-            trusted = frozenset(trusted)
-            for i, row_values in enumerate(zip(*converted, strict=True) if converted else [()] * len(chunk)):
-                values = dict(zip(names, row_values, strict=True))
-                problems = failed.get(i)
-                if problems:
-                    for _, name, _ in problems:
-                        del values[name]  # a cell that cannot be read gives no value
-                yield chunk[i][0], values, not problems, problems, trusted
+            yield chunk, converted, failed, frozenset(trusted)
+
+    def _chunks(self, raw: RawSheet):
+        """The sheet's rows, ``_CHUNK`` at a time; with ``release`` each chunk goes once taken."""
+        rows = raw.rows
+        if isinstance(rows, RowStream):  # rows read as they are imported
+            yield from rows.chunks(_CHUNK)
+            return
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start:start + _CHUNK]
+            if self.release:
+                rows[start:start + len(chunk)] = [None] * len(chunk)
+            yield chunk
 
     def fail(self, raw, row_no, where: dict[str, Column], error: ValidationError, entity: str) -> None:
         for p in error.problems:
@@ -478,8 +571,17 @@ class _Import:
         self.flush()
         self.pending_entity = sheet.entity
         self.next_ids.pop(sheet.entity, None)
+        from .quick import QuickContracts
+
+        quick = QuickContracts(self, [name for _, name, _, _ in self._plan(raw)[0]]) \
+            if sheet.entity == "contract" and self.quick else None
         for row_no, values, ok, problems, trusted in self._converted(raw):
             self._tick()
+            if quick is not None:
+                if ok and quick.applies(trusted) and quick.insert(raw, row_no, values):
+                    summary.inserted += 1
+                    continue
+                quick.forget()  # the general path may change what the lookups hold
             self.row_savepoint = False
             try:
                 outcome = self._row(raw, sheet, row_no, values, ok, problems, trusted)
@@ -531,12 +633,12 @@ class _Import:
         current_id = self._identify(entity, uid, values)
         key = self._key(entity, uid, values)
         if key in self.seen:
-            other_sheet, other_row = self.seen[key]
+            other_row = self.seen[key]
             self.problem(raw, row_no, None, i18n.tr("import.duplicate_in_file", other=other_row, key=" / ".join(
                 str(k) for k in key[1:] if k is not None)))
             self._reject(entity, values)
             raise _RowFailed()
-        self.seen[key] = (raw.name, row_no)
+        self.seen[key] = row_no
         if entity == "contract":
             return self._contract(raw, row_no, values, where, uid, current_id)
         return self._write(raw, row_no, entity, values, where, uid, current_id)
@@ -718,22 +820,34 @@ class _Import:
                 values[name] = resolved or []
         return ok
 
+    def known_party(self, text: str) -> int | None:
+        """The client ``text`` (a credit code or a name) names without doubt, if any."""
+        text = clean_text(text)
+        if text is None:
+            return None
+        code = text.replace(" ", "").upper()
+        if text in self.rejected_clients or code in self.rejected_clients:
+            return None
+        if _CODE_LIKE.match(code):
+            return self.clients_by_code.get(code)
+        ids = self.clients_by_name.get(text, ())
+        return ids[0] if len(ids) == 1 else None
+
     def party(self, raw, row_no: int, column: Column, text: str) -> int | None:
         """A client by credit code or name; a new client when there is none (counted and listed)."""
+        found = self.known_party(text)
+        if found is not None:
+            return found
         text = clean_text(text)
         code = text.replace(" ", "").upper()
         if text in self.rejected_clients or code in self.rejected_clients:
             self.problem(raw, row_no, column, i18n.tr("import.party_rejected", label=column.header, name=text))
             return None
-        if _CODE_LIKE.match(code):
-            if code in self.clients_by_code:
-                return self.clients_by_code[code]
+        if _CODE_LIKE.match(code):  # a code no client has
             values = {"name": text, "credit_code": code}
         else:
             ids = self.clients_by_name.get(text, [])
-            if len(ids) == 1:
-                return ids[0]
-            if len(ids) > 1:
+            if ids:  # more than one (known_party takes one)
                 self.problem(raw, row_no, column, i18n.tr("import.ambiguous_party", count=len(ids), name=text))
                 return None
             values = {"name": text}
@@ -749,14 +863,20 @@ class _Import:
         self.row_notes.append(("客户", raw, row_no, column, i18n.tr("import.created_client", name=text)))
         return id_
 
-    def achievement(self, raw, row_no: int, column: Column, text: str) -> int | None:
+    def known_achievement(self, text: str) -> int | None:
+        """The achievement ``text`` (its 记录ID or title) names without doubt, if any."""
         if _UID_LIKE.match(text.lower()):
             id_ = self.id_by_uid("achievement", text.lower())
             if id_ is not None:
                 return id_
+        ids = self.achievements_by_title.get(text, ())
+        return ids[0] if len(ids) == 1 else None
+
+    def achievement(self, raw, row_no: int, column: Column, text: str) -> int | None:
+        found = self.known_achievement(text)
+        if found is not None:
+            return found
         ids = self.achievements_by_title.get(text, [])
-        if len(ids) == 1:
-            return ids[0]
         self.problem(raw, row_no, column, i18n.tr(
             "import.ambiguous_achievement" if ids else "import.no_achievement", value=text))
         return None
@@ -765,22 +885,10 @@ class _Import:
         """`张三(60%)；李四(40%)` or `张三、李四` (equal shares) as (broker id, share %) pairs."""
         if not text:
             return []
-        parts = [p.strip() for p in _BROKER_SPLIT.split(text) if p.strip()]
-        parsed = []
-        for part in parts:
-            m = _BROKER_PART.match(part)
-            if not m:
-                self.problem(raw, row_no, column, i18n.tr("import.bad_brokers", value=text))
-                return None
-            parsed.append((m.group("name").strip(), m.group("share")))
-        if any(s is None for _, s in parsed) and any(s is not None for _, s in parsed):
+        parsed = parse_brokers(text)
+        if parsed is None:
             self.problem(raw, row_no, column, i18n.tr("import.bad_brokers", value=text))
             return None
-        if all(s is None for _, s in parsed):
-            n = len(parsed)
-            base = Decimal(10000 // n) / 100
-            shares = [str(base)] * (n - 1) + [str(Decimal(100) - base * (n - 1))]
-            parsed = [(name, share) for (name, _), share in zip(parsed, shares, strict=True)]
         pairs = []
         for name, share in parsed:
             broker_id = self.broker(raw, row_no, column, name)
@@ -792,13 +900,19 @@ class _Import:
             pairs.append((broker_id, share))
         return pairs
 
-    def broker(self, raw, row_no: int, column: Column, text: str) -> int | None:
-        m = re.match(r"^(.+?)[（(](.+)[)）]$", text)  # 姓名（证书编号）
+    def known_broker(self, text: str) -> int | None:
+        """The broker ``text`` (姓名 or 姓名（证书编号）) names without doubt, if any."""
+        m = _NAME_AND_CERT.match(text)
         if m and m.group(2) in self.brokers_by_cert:
             return self.brokers_by_cert[m.group(2)]
+        ids = self.brokers_by_name.get(text, ())
+        return ids[0] if len(ids) == 1 else None
+
+    def broker(self, raw, row_no: int, column: Column, text: str) -> int | None:
+        found = self.known_broker(text)
+        if found is not None:
+            return found
         ids = self.brokers_by_name.get(text, [])
-        if len(ids) == 1:
-            return ids[0]
         if len(ids) > 1:
             self.problem(raw, row_no, column, i18n.tr("import.ambiguous_broker", name=text))
             return None
@@ -842,11 +956,12 @@ class _Import:
                 raise
             id_ = self.contracts_by_key[(values["contract_no"], values["seller_id"])]
             self.new_contracts[id_] = status
-            self.imported_contracts[(values["contract_no"], seller_text)] = id_
-            if history:  # its steps can be written right behind it
+            if history:  # its steps can be written right behind it (and need not be kept)
+                del self.history[(values["contract_no"], seller_text)]
                 self._merge_history(id_, history, self.result.summaries[HISTORY.name])
-                self.history_merged.add((values["contract_no"], seller_text))
             return outcome
+        if current_id in self.pending_ids:  # a contract an earlier row of this sheet brought in
+            self.flush()
         current = self.ledger.get("contract", current_id)
         registration_values = {k: values.pop(k) for k in _REGISTRATION if k in values}
         try:
@@ -870,37 +985,68 @@ class _Import:
             self.conn.execute("UPDATE contracts SET clock_from = ? WHERE id = ?", [clock, id_])
 
     def _collect_history(self, raw: RawSheet) -> None:
-        summary = self.result.summaries[HISTORY.name]
-        where = self._plan(raw)[1]
-        for row_no, values, ok, problems, _ in self._converted(raw):
-            self._tick()
-            for column, _, message in problems or ():
-                self.problem(raw, row_no, column, message)
-            for column in HISTORY.columns:
-                if column.required and not values.get(column.field) and ok:
-                    self.problem(raw, row_no, column, i18n.tr("field.required", label=column.header))
-                    ok = False
-            status = values.get("to_status")
-            if ok and status not in registration.STATUSES:
-                self.problem(raw, row_no, where.get("to_status"), i18n.tr("reg.unknown_status", value=status))
-                ok = False
-            if not ok:
-                summary.rejected += 1
-                continue
-            key = (values["contract_no"], values["seller"])
-            self.history.setdefault(key, []).append(
-                (raw, row_no, _Step(values["to_status"], values["on_date"], values.get("note")), where))
+        plan, where = self._plan(raw)
+        names = [name for _, name, _, _ in plan]
+        if not all(c.field in where for c in HISTORY.columns if c.required):
+            return self._collect_history_rows(raw)  # every row lacks something: said row by row
+        origin = (raw, where)
+        history, statuses = self.history, frozenset(registration.STATUSES)
+        index = {name: i for i, name in enumerate(names)}
+        required = [index[c.field] for c in HISTORY.columns if c.required]
+        picks = [index["contract_no"], index["seller"], index["to_status"], index["on_date"]]
+        for chunk, converted, failed, _ in self._converted_chunks(raw):
+            columns = [converted[i] for i in picks] + [converted[index["note"]] if "note" in index else
+                                                       [None] * len(chunk)]
+            # the usual row: every cell read, the required ones filled, a known status
+            plain = None if failed else [all(filled) and status in statuses for *filled, status in
+                                         zip(*(converted[i] for i in required), converted[index["to_status"]], strict=True)]
+            for i, (no, seller, status, on_date, note) in enumerate(zip(*columns, strict=True)):
+                if plain is not None and plain[i]:
+                    history.setdefault((no, seller), []).append(_Step(status, on_date, note, chunk[i][0], origin))
+                    continue
+                values = {name: converted[j][i] for name, j in index.items()}
+                problems = failed.get(i)
+                for _, name, _ in problems or ():
+                    del values[name]
+                self._history_row(raw, origin, chunk[i][0], values, not problems, problems)
+            self._ticks(len(chunk))
         if self.release:
             raw.rows = []  # what is needed is in self.history now
+
+    def _collect_history_rows(self, raw: RawSheet) -> None:
+        origin = (raw, self._plan(raw)[1])
+        for row_no, values, ok, problems, _ in self._converted(raw):
+            self._tick()
+            self._history_row(raw, origin, row_no, values, ok, problems)
+        if self.release:
+            raw.rows = []
+
+    def _history_row(self, raw: RawSheet, origin, row_no: int, values: dict, ok: bool, problems) -> None:
+        summary = self.result.summaries[HISTORY.name]
+        where = origin[1]
+        for column, _, message in problems or ():
+            self.problem(raw, row_no, column, message)
+        for column in HISTORY.columns:
+            if column.required and not values.get(column.field) and ok:
+                self.problem(raw, row_no, column, i18n.tr("field.required", label=column.header))
+                ok = False
+        status = values.get("to_status")
+        if ok and status not in registration.STATUSES:
+            self.problem(raw, row_no, where.get("to_status"), i18n.tr("reg.unknown_status", value=status))
+            ok = False
+        if not ok:
+            summary.rejected += 1
+            return
+        key = (values["contract_no"], values["seller"])
+        self.history.setdefault(key, []).append(
+            _Step(values["to_status"], values["on_date"], values.get("note"), row_no, origin))
 
     def _apply_history(self) -> None:
         """Registration histories: checked against the workflow, merged with the ledger's."""
         summary = self.result.summaries.get(HISTORY.name)
         if summary is None:
             return
-        for key, rows in self.history.items():
-            if key in self.history_merged:
-                continue
+        for key, rows in self.history.items():  # those not merged with a new contract as it was written
             if key in self.imported_contracts:
                 contract_id = self.imported_contracts[key]
             elif key in self.rejected_contracts:
@@ -910,9 +1056,11 @@ class _Import:
                     iter(self.clients_by_name.get(key[1], [])), None)
                 contract_id = self.contracts_by_key.get((key[0], seller))
             if contract_id is None:
-                for raw, row_no, _values, where in rows:
+                for step in rows:
+                    raw, where = step.origin
                     message = ("import.contract_rejected" if key in self.rejected_contracts else "import.no_contract")
-                    self.problem(raw, row_no, where.get("contract_no"), i18n.tr(message, no=key[0], seller=key[1]))
+                    self.problem(raw, step.row_no, where.get("contract_no"),
+                                 i18n.tr(message, no=key[0], seller=key[1]))
                     summary.rejected += 1
                 continue
             self._merge_history(contract_id, rows, summary)
@@ -925,17 +1073,18 @@ class _Import:
         them with it (its snapshot keeps them for a redo)."""
         if not self.events:
             return
-        now = now_utc()
+        now, user = now_utc(), self.user
         columns = ("uid", "contract_id", "from_status", "to_status", "on_date", "note", "user", "created_at")
         op_id = self.op.op_id
         for start in range(0, len(self.events), _BATCH):
             events = self.events[start:start + _BATCH]
-            self.writer.insert("registration_events", columns, [(*e, now) for e in events])
-            self.writer.insert("changes", ("op_id", "entity", "uid", "action"),
-                               [(op_id, "registration_event", e[0], "insert") for e in events
-                                if e[0] in self.logged_events])
+            uids = new_uids(len(events))
+            self.writer.insert("registration_events", columns, [
+                (uid, contract_id, frm, to, on_date, note, user, now)
+                for uid, (contract_id, frm, to, on_date, note, _) in zip(uids, events, strict=True)])
+            self.writer.insert("changes", ("op_id", "entity", "uid", "action"), [
+                (op_id, "registration_event", uid, "insert") for uid, e in zip(uids, events, strict=True) if e[5]])
         self.op.changes.entities.add("registration_event")
-        self.logged_events.clear()
         self.events.clear()
 
     def _merge_history(self, contract_id: int, rows, summary: SheetSummary) -> None:
@@ -943,8 +1092,9 @@ class _Import:
         status = self.new_contracts[contract_id] if new else self.conn.execute(
             "SELECT status FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
         state, last = registration.DRAFT, None
-        for raw, row_no, step, where in rows:  # the imported chain must obey the workflow
-            to = step.to_status
+        for step in rows:  # the imported chain must obey the workflow
+            raw, where = step.origin
+            row_no, to = step.row_no, step.to_status
             if to not in registration.ALLOWED[state]:
                 self.problem(raw, row_no, where.get("to_status"), i18n.tr("import.history_move", frm=state, to=to))
                 summary.rejected += len(rows)
@@ -957,11 +1107,12 @@ class _Import:
             state, last = to, step.on_date
         existing = [] if new else [(e["to_status"], e["on_date"], e["note"])
                                    for e in self.ledger.registration_history(contract_id)]
-        imported = [tuple(step) for _, _, step, _ in rows]
+        imported = [step[:3] for step in rows]
         common = 0
         while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
             common += 1
-        raw, row_no, _, where = rows[min(common, len(rows) - 1)]
+        step = rows[min(common, len(rows) - 1)]
+        (raw, where), row_no = step.origin, step.row_no
         if common < len(existing) and common < len(imported):
             self.problem(raw, row_no, where.get("to_status"), i18n.tr(
                 "import.history_diverges", step=common + 1, ledger=existing[common][0]))
@@ -975,16 +1126,14 @@ class _Import:
         pending = self.registration_updates.pop(contract_id, None)
         target = pending[0]["status"] if pending else status
         if state != target:
-            self.problem(raw, rows[-1][1], rows[-1][3].get("to_status"),
+            self.problem(raw, rows[-1].row_no, rows[-1].origin[1].get("to_status"),
                          i18n.tr("import.history_end", last=state, status=target))
             summary.rejected += len(rows) - common
             return
         previous = existing[-1][0] if existing else registration.DRAFT
-        for _, _, step, _ in rows[common:]:
-            uid = new_uid()
-            self.events.append((uid, contract_id, previous, *step, self.user))
-            if not new:  # a new contract's steps go with it: undo deletes them along (and redo brings them back)
-                self.logged_events.add(uid)
+        for step in rows[common:]:  # a new contract's steps go with it: undo deletes them along (and
+            # redo brings them back); a step added to a contract already in the ledger is logged
+            self.events.append((contract_id, previous, step.to_status, step.on_date, step.note, not new))
             previous = step.to_status
             summary.inserted += 1
         if pending:
@@ -998,6 +1147,29 @@ class _Import:
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
             self._set_clock(contract_id, state, accepted_on, rows)
+
+
+def parse_brokers(text: str) -> list[tuple[str, str]] | None:
+    """``张三(60%)；李四(40%)`` or ``张三、李四`` (equal shares) as (name, share %) pairs; None
+    when it cannot be read that way."""
+    parsed = []
+    for part in (p.strip() for p in _BROKER_SPLIT.split(text)):
+        if not part:
+            continue
+        m = _BROKER_PART.match(part)
+        if not m:
+            return None
+        parsed.append((m.group("name").strip(), m.group("share")))
+    if not parsed:
+        return []  # separators only: nobody named
+    if any(s is None for _, s in parsed) and any(s is not None for _, s in parsed):
+        return None
+    if all(s is None for _, s in parsed):
+        n = len(parsed)
+        base = Decimal(10000 // n) / 100
+        shares = [str(base)] * (n - 1) + [str(Decimal(100) - base * (n - 1))]
+        parsed = [(name, share) for (name, _), share in zip(parsed, shares, strict=True)]
+    return parsed
 
 
 _SLOW = object()  # a cell the full parser must read
@@ -1071,7 +1243,7 @@ def _clock(status: str, accepted_on: str | None, history) -> str | None:
     """When the office's decision clock started: the last move to 已受理, else the 受理日期."""
     if status in (registration.DRAFT, registration.READY):
         return None
-    accepted = [step.on_date for (_, _, step, _) in history if step.to_status == registration.ACCEPTED]
+    accepted = [step.on_date for step in history if step.to_status == registration.ACCEPTED]
     return accepted[-1] if accepted else accepted_on
 
 

@@ -19,9 +19,10 @@ import struct
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -344,6 +345,57 @@ def _read_rows(loaded: Future, name: str) -> list[list]:
         _sheet_failed(e, name)
 
 
+class RowStream:
+    """The data rows of a sheet as loaded, built by the reading library as they are asked for,
+    a chunk at a time: only the rows being imported are in memory, not the whole sheet's.
+    Iterating gives ``(1-based row number, cells)`` as a RawSheet's ``rows`` list does;
+    :meth:`chunks` gives them in lists. Either can be done once."""
+
+    def __init__(self, sheet, name: str, head: list[list], rest, start: int, totals: list[int]):
+        self._sheet, self._name = sheet, name      # the loaded sheet stays while its rows are read
+        self._head, self._rest = head, rest        # rows already built (the header search), the rest
+        self._start, self._totals = start, totals  # the header's row number; total rows met go to totals
+        self._pad = [""] * sheet.start[1] if sheet.height else []  # iter_rows starts at the first used column
+
+    def __iter__(self):
+        for chunk in self.chunks():
+            yield from chunk
+
+    def chunks(self, size: int = 2000) -> Iterator[list[tuple[int, list]]]:
+        number, start, totals = 0, self._start, self._totals
+        pending, self._head = self._head, []
+        while True:
+            if pending:
+                cells, pending = pending[:size], pending[size:]
+            else:
+                try:
+                    cells = list(islice(self._rest, size))
+                except BrokerDeskError:
+                    raise
+                except BaseException as e:  # noqa: BLE001 - see _open
+                    _sheet_failed(e, self._name)
+                if self._pad:
+                    cells = [self._pad + row for row in cells]
+            if not cells:
+                self._sheet = None
+                return
+            first, number = number + 1, number + len(cells)
+            if first <= start:  # the header and the rows above it
+                cells, first = cells[start - first + 1:], start + 1
+            if _plain_starts(cells):
+                yield list(zip(range(first, number + 1), cells, strict=True))
+                continue
+            data = []
+            for row_no, row in enumerate(cells, start=first):
+                kind = row_kind(row)
+                if kind is DATA:
+                    data.append((row_no, row))
+                elif kind is TOTAL:
+                    totals.append(row_no)
+            if data:
+                yield data
+
+
 def _sheet_failed(e: BaseException, name: str):
     if _is_fatal(e):
         raise e
@@ -442,6 +494,7 @@ def _find_header(rows: list[list], known: Sheet | None, overrides: dict[str, str
 
 _TOTAL_FIRST = frozenset(word[0] for word in TOTAL_WORDS)
 _INVISIBLE_FIRST = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_NOT_PLAIN_FIRST = _TOTAL_FIRST | _INVISIBLE_FIRST
 BLANK, TOTAL, DATA = "blank", "total", "data"
 
 
@@ -480,6 +533,22 @@ def row_kind(cells: list) -> str:
     return DATA if filled else BLANK
 
 
+_NOT_PLAIN_START = re.compile("\x00(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])")
+
+
+def _plain_starts(rows: list[list]) -> bool:
+    """Whether every row's first three cells are text starting with neither a space, an
+    invisible character nor the first character of a total word: each row is then DATA for
+    :func:`row_kind` (nearly every row of a large sheet), told for all at once."""
+    if not rows or min(map(len, rows)) < TOTAL_CELLS:
+        return False
+    for i in range(TOTAL_CELLS):
+        column = [row[i] for row in rows]
+        if set(map(type, column)) != {str} or _NOT_PLAIN_START.search("\x00" + "\x00".join(column)):
+            return False
+    return True
+
+
 def _data_rows(rows: list[list], start: int) -> tuple[list[tuple[int, list]], list[int]]:
     """The data rows (1-based number, cells) and the numbers of total rows."""
     data: list[tuple[int, list]] = []
@@ -496,6 +565,101 @@ def _data_rows(rows: list[list], start: int) -> tuple[list[tuple[int, list]], li
 
 
 # -- the workbook ---------------------------------------------------------------------------
+
+
+class WorkbookReader:
+    """An open workbook whose importable sheets are read one at a time, each loaded by the
+    reading library in a thread (without Python's lock) while the rows of the sheet before it
+    are being built. :func:`read_workbook` reads every sheet at once; a large import reads each
+    sheet when it comes to it (:meth:`read_in_order`), so that loading overlaps the import.
+
+    Raises :class:`BrokerDeskError` when the file is missing, empty, not a workbook or encrypted.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.workbook = _open(self.path)
+        self.guard = _ExtentGuard(self.path)
+        self.loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader")
+        self._loads: dict[str, Future] = {}
+        try:
+            metadata = [(m.name, m.typ) for m in self.workbook.sheets_metadata]
+        except BaseException as e:  # noqa: BLE001 - see _open
+            self.close()
+            if _is_fatal(e):
+                raise
+            raise BrokerDeskError("workbook.not_workbook", name=self.path.name) from None
+        #: every worksheet, in the file's order, and those an import looks at
+        self.worksheets = [name for name, typ in metadata if typ == python_calamine.SheetTypeEnum.WorkSheet]
+        self.wanted = [name for name in self.worksheets if normalise_header(name) not in _IGNORED_SHEETS]
+
+    def __enter__(self) -> WorkbookReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def load(self, name: str) -> None:
+        """Start loading the sheet ``name`` (in the loader thread) unless it is loading already."""
+        if name not in self._loads:
+            self.guard.check(name)
+            self._loads[name] = self.loader.submit(_load, self.workbook, name)
+
+    def read(self, name: str, overrides: dict[str, str] | None = None, then: str | None = None,
+             stream: bool = False) -> RawSheet | None:
+        """The sheet ``name`` read (see :func:`read_workbook`), with the sheet ``then`` loading
+        meanwhile; None for a sheet that is not importable. With ``stream``, the sheet's
+        ``rows`` are an iterator that builds each data row as it is asked for (once)."""
+        self.load(name)
+        if then is not None:
+            self.load(then)  # loads while this sheet's rows are built
+        if stream:
+            return _stream_sheet(self._loads.pop(name), name, _normal_overrides(overrides))
+        return _read_sheet(self._loads.pop(name), name, _normal_overrides(overrides))
+
+    def read_all(self, overrides: dict[str, dict[str, str]] | None = None,
+                 progress: Callable[[float, str], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> list[RawSheet] | None:
+        """Every importable sheet, in the file's order: see :func:`read_workbook`."""
+        report = progress or (lambda fraction, message: None)
+        result: list[RawSheet] = []
+        wanted = self.wanted
+        for number, name in enumerate(self.worksheets):
+            if cancelled is not None and cancelled():
+                return None
+            report(number / max(len(self.worksheets), 1), tr("workbook.reading", sheet=name))
+            if name not in wanted:
+                continue
+            following = wanted.index(name) + 1
+            raw = self.read(name, (overrides or {}).get(name), wanted[following] if following < len(wanted) else None)
+            if raw is not None:
+                result.append(raw)
+        if not result:
+            raise BrokerDeskError("workbook.no_sheets")
+        report(1.0, tr("workbook.read"))
+        return result
+
+    def rows_estimate(self, name: str) -> int | None:
+        """How many rows the sheet says it has (its ``<dimension>``), without reading it; None
+        when the file does not say (not an .xlsx, or a writer that leaves it out)."""
+        part = self.guard.parts.get(name)
+        if part is None or self.guard.zip is None:
+            return None
+        try:
+            with self.guard.zip.open(part) as f:
+                match = _DIMENSION.search(f.read(4096))
+        except Exception:  # noqa: BLE001 - a damaged part is calamine's to report
+            return None
+        return int(match.group(4) or match.group(2)) if match else None
+
+    def close(self) -> None:
+        self.loader.shutdown(wait=True, cancel_futures=True)  # a load under way finishes before the file is closed
+        self.guard.close()
+        try:
+            self.workbook.close()
+        except BaseException as e:  # noqa: BLE001 - closing never matters more than what happened
+            if _is_fatal(e):
+                raise
 
 
 def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
@@ -517,53 +681,8 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
     Raises :class:`BrokerDeskError` when the file is missing, empty, not a workbook,
     encrypted, or has no importable sheet.
     """
-    path = Path(path)
-    report = progress or (lambda fraction, message: None)
-    workbook = _open(path)
-    guard = _ExtentGuard(path)
-    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader")
-    try:
-        try:
-            metadata = [(m.name, m.typ) for m in workbook.sheets_metadata]
-        except BaseException as e:  # noqa: BLE001 - see _open
-            if _is_fatal(e):
-                raise
-            raise BrokerDeskError("workbook.not_workbook", name=path.name) from None
-        worksheets = [name for name, typ in metadata if typ == python_calamine.SheetTypeEnum.WorkSheet]
-        wanted = [name for name in worksheets if normalise_header(name) not in _IGNORED_SHEETS]
-        result: list[RawSheet] = []
-        loads = {}
-
-        def start(name: str) -> None:
-            if name not in loads:
-                guard.check(name)
-                loads[name] = loader.submit(_load, workbook, name)
-
-        for number, name in enumerate(worksheets):
-            if cancelled is not None and cancelled():
-                return None
-            report(number / max(len(worksheets), 1), tr("workbook.reading", sheet=name))
-            if name not in wanted:
-                continue
-            start(name)
-            following = wanted.index(name) + 1
-            if following < len(wanted):
-                start(wanted[following])  # loads while this sheet's rows are built
-            raw = _read_sheet(loads.pop(name), name, _normal_overrides((overrides or {}).get(name)))
-            if raw is not None:
-                result.append(raw)
-    finally:
-        loader.shutdown(wait=True, cancel_futures=True)  # a load under way finishes before the file is closed
-        guard.close()
-        try:
-            workbook.close()
-        except BaseException as e:  # noqa: BLE001 - closing never matters more than what happened
-            if _is_fatal(e):
-                raise
-    if not result:
-        raise BrokerDeskError("workbook.no_sheets")
-    report(1.0, tr("workbook.read"))
-    return result
+    with WorkbookReader(path) as book:
+        return book.read_all(overrides, progress, cancelled)
 
 
 def _read_sheet(loaded: Future, name: str, overrides: dict[str, str]) -> RawSheet | None:
@@ -579,3 +698,29 @@ def _read_sheet(loaded: Future, name: str, overrides: dict[str, str]) -> RawShee
     columns, unmapped = _map_headers(sheet, texts, overrides, name, strict=True)
     data, totals = _data_rows(rows, index + 1)
     return RawSheet(name, sheet, index + 1, texts, columns, unmapped, data, totals)
+
+
+def _stream_sheet(loaded: Future, name: str, overrides: dict[str, str]) -> RawSheet | None:
+    """As :func:`_read_sheet`, with the data rows a :class:`RowStream`."""
+    known = find_sheet(name)
+    try:
+        sheet = loaded.result()
+        rest = sheet.iter_rows()
+        pad = [""] * sheet.start[1] if sheet.height else []
+        head = [pad + row for row in islice(rest, HEADER_SEARCH_ROWS)]
+    except BrokerDeskError:
+        raise
+    except BaseException as e:  # noqa: BLE001 - see _open
+        _sheet_failed(e, name)
+    found = _find_header(head, known, overrides, name)
+    if found is None:  # said so by the caller, every row shown: read in full
+        if known is None:
+            return None
+        stream = RowStream(sheet, name, head, rest, 0, [])
+        return RawSheet(name, known, 0, [], {}, [], [row for chunk in stream.chunks() for row in chunk],
+                        stream._totals)
+    index, sheet_kind, texts = found
+    columns, unmapped = _map_headers(sheet_kind, texts, overrides, name, strict=True)
+    raw = RawSheet(name, sheet_kind, index + 1, texts, columns, unmapped)
+    raw.rows = RowStream(sheet, name, head, rest, index + 1, raw.skipped_total_rows)
+    return raw
