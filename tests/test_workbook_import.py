@@ -354,3 +354,36 @@ def test_undo_of_an_import_takes_its_contracts_and_their_steps_and_redo_brings_b
     assert state() == (0, [])
     ledger.redo()
     assert state() == imported
+
+
+def test_a_blank_non_technical_costs_cell_is_none_and_bad_itemised_costs_are_row_problems(ledger, tmp_path):
+    """Two cells people leave blank or mistype: a blank 非技术性费用 is 0 (it failed the whole
+    import once, writing NULL); an item with a negative or unreadable amount is that row's problem
+    (it raised TypeError once)."""
+    headers = ["合同编号", "项目名称", "合同类别", "买方", "卖方", "签订日期", "合同成交额（元）", "非技术性费用（元）",
+               "非技术性费用明细"]
+    path = write(tmp_path / "costs.xlsx", {"技术合同": [
+        headers,
+        ["HT-1", "项目一", "技术服务", "甲公司", "乙大学", dt.date(2025, 3, 5), 1000, None, None],
+        ["HT-2", "项目二", "技术服务", "甲公司", "乙大学", dt.date(2025, 3, 5), 1000, None, "设备费 -100"],
+        ["HT-3", "项目三", "技术服务", "甲公司", "乙大学", dt.date(2025, 3, 5), 1000, None, "设备费 1.2.3"],
+        ["HT-4", "项目四", "技术服务", "甲公司", "乙大学", dt.date(2025, 3, 5), 1000, None, "设备费 300"]]})
+    result = import_workbook(ledger, path, skip_invalid=True)
+    assert [p.line() for p in result.errors] == [
+        "costs.xlsx:技术合同:3:I（非技术性费用明细）: 第 1 项“设备费”的金额不能为负数",
+        "costs.xlsx:技术合同:4:I（非技术性费用明细）: " + result.errors[1].message]
+    assert result.errors[1].message.startswith("第 1 项“设备费”的金额“1.2.3”无法识别")
+    assert ledger.conn.execute("SELECT contract_no, deductions_fen FROM contracts ORDER BY id").fetchall() == [
+        ("HT-1", 0), ("HT-4", 30000)]
+
+
+def test_a_row_naming_a_contract_an_earlier_row_brought_in_updates_it_and_does_not_crash(ledger, book):
+    """The first row has no 记录ID, the second has one the ledger does not know: by 合同编号 and 卖方 it
+    names the contract the first row brought in (still waiting to be written), which it updates.
+    This raised AttributeError once (the waiting contract was looked up in the ledger)."""
+    uid = "0b9d5a4e-54a5-4c1e-9d0e-3f5f1c2a7b11"
+    result = import_workbook(ledger, book([contract_row(), contract_row(title="又一行", uid=uid)]))
+    assert result.written and not result.errors
+    s = result.summaries["技术合同"]
+    assert (s.inserted, s.updated, s.rejected) == (1, 1, 0)
+    assert contracts(ledger) == [("HT-001", "又一行", 125_000_000, "2025-03-05", "草稿")]
