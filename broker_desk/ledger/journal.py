@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import random
 import sqlite3
 import time
@@ -222,7 +223,9 @@ class Op:
             while end < len(rows) and rows[end].keys() == keys:
                 end += 1
             cols = [c for c in known if c in keys]
-            write(table, cols, [[row[c] for c in cols] for row in rows[start:end]])
+            pick = operator.itemgetter(*cols)
+            write(table, cols, [pick(row) for row in rows[start:end]] if len(cols) > 1 else
+                  [(row[cols[0]],) for row in rows[start:end]])
             start = end
         if brokers:
             write("contract_brokers", ["contract_id", "broker_id", "share_bp"], brokers)

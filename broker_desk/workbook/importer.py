@@ -153,6 +153,7 @@ class _Step(NamedTuple):
     origin: tuple[RawSheet, dict[str, Column]]
 
 
+_new_step = tuple.__new__  # a _Step made without its generated __new__ (hundreds of thousands of them)
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
 _NAME_AND_CERT = re.compile(r"^(.+?)[（(](.+)[)）]$")  # 姓名（证书编号）
@@ -1002,7 +1003,8 @@ class _Import:
                                          zip(*(converted[i] for i in required), converted[index["to_status"]], strict=True)]
             for i, (no, seller, status, on_date, note) in enumerate(zip(*columns, strict=True)):
                 if plain is not None and plain[i]:
-                    history.setdefault((no, seller), []).append(_Step(status, on_date, note, chunk[i][0], origin))
+                    history.setdefault((no, seller), []).append(
+                        _new_step(_Step, (status, on_date, note, chunk[i][0], origin)))
                     continue
                 values = {name: converted[j][i] for name, j in index.items()}
                 problems = failed.get(i)
@@ -1217,12 +1219,24 @@ def _quick_column(cells, parse, entity: str, name: str) -> tuple[list, bool]:
                 None if v is None or v == "" else _SLOW for v in cells], False
     f = _FIELDS.get(f"{entity}.{name}")
     if parse is parse_date:
-        values = [v.isoformat() if v.__class__ is _DATE else None if v is None or v == "" else _SLOW for v in cells]
+        if len(_ISO) > 100_000:
+            _ISO.clear()
+        iso = _ISO.get
+        values = [(iso(v) or _iso(v)) if v.__class__ is _DATE else None if v is None or v == "" else _SLOW
+                  for v in cells]
         return values, f is not None and f.kind == "date" and _SLOW not in values
     unit, top = parse.unit_fen, money.MAX_FEN
     values = [fen if v.__class__ is float and 0 <= (scaled := v * unit) <= top and (fen := round(scaled)) / unit == v
               else None if v is None or v == "" else _SLOW for v in cells]
     return values, f is not None and f.kind == "fen" and _SLOW not in values
+
+
+_ISO: dict[dt.date, str] = {}  # a date's text, made once: a sheet holds a few thousand days many times over
+
+
+def _iso(day: dt.date) -> str:
+    text = _ISO[day] = day.isoformat()
+    return text
 
 
 def _normal_texts(texts: list[str], entity: str, name: str) -> bool:
