@@ -9,10 +9,8 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QTreeWidget,
@@ -24,7 +22,7 @@ from PySide6.QtWidgets import (
 from .. import dashboard, i18n
 from ..money import wan_text
 from .models import days_text
-from .widgets import Card
+from .widgets import Card, list_tree
 
 i18n.register({
     "gui.home": ("工作台", "Home"),
@@ -102,18 +100,9 @@ class HomePage(QWidget):
         self.refresh()
 
     def _cases(self, columns: list[str]) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setRootIsDecorated(False)
-        tree.setAlternatingRowColors(True)
-        tree.setUniformRowHeights(True)
+        tree = list_tree([i18n.tr(f"gui.home.col.{c}") for c in columns],
+                         {i for i, c in enumerate(columns) if c in ("title", "what", "seller")})
         tree.setMinimumHeight(220)
-        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        tree.setHeaderLabels([i18n.tr(f"gui.home.col.{c}") for c in columns])
-        header = tree.header()
-        header.setStretchLastSection(False)
-        for i, c in enumerate(columns):
-            mode = QHeaderView.ResizeMode.Stretch if c in ("title", "what", "seller") else QHeaderView.ResizeMode.ResizeToContents
-            header.setSectionResizeMode(i, mode)
         tree.itemActivated.connect(self._activated)
         tree.itemDoubleClicked.connect(self._activated)
         return tree

@@ -11,11 +11,9 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QTreeWidget,
@@ -29,7 +27,7 @@ from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
 from .rankings_page import PeriodPage, PeriodPicker
-from .widgets import Card, show_error
+from .widgets import Card, list_tree, show_error
 
 i18n.register({
     "gui.statistics": ("统计", "Statistics"),
@@ -187,20 +185,8 @@ class StatisticsPage(PeriodPage):
         layout.addStretch(1)
 
     def _parties_tree(self) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setRootIsDecorated(False)
-        tree.setAlternatingRowColors(True)
-        tree.setUniformRowHeights(True)
-        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        tree.setHeaderLabels([i18n.tr(f"gui.stats.col.{c}") for c in ("rank", "name", "contracts", "amount")])
-        header = tree.header()
-        header.setStretchLastSection(False)
-        for i in range(4):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if i == 1 else
-                                        QHeaderView.ResizeMode.ResizeToContents)
-        for i in (2, 3):
-            tree.headerItem().setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return tree
+        return list_tree([i18n.tr(f"gui.stats.col.{c}") for c in ("rank", "name", "contracts", "amount")], {1},
+                         right=(2, 3))
 
     # -- computing ------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -104,6 +106,26 @@ def record_table(model, open_row: Callable[[int], None]) -> QTableView:
     open_action.triggered.connect(lambda: open_row(table.currentIndex().row()))
     table.addAction(open_action)
     return table
+
+
+def list_tree(headers: list[str], stretch: set[int], right: tuple[int, ...] = ()) -> QTreeWidget:
+    """A flat list of a few columns, one row selected at a time: the ``stretch`` columns take
+    the room left, the others fit their contents; the ``right`` ones are headed to the right
+    (numbers)."""
+    tree = QTreeWidget()
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.setUniformRowHeights(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.setHeaderLabels(headers)
+    header = tree.header()
+    header.setStretchLastSection(False)
+    for i in range(len(headers)):
+        header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if i in stretch else
+                                    QHeaderView.ResizeMode.ResizeToContents)
+    for i in right:
+        tree.headerItem().setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return tree
 
 
 class Dialog(QDialog):

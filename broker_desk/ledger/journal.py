@@ -46,26 +46,15 @@ def new_uid() -> str:
     """A new record's 记录ID: a UUID version 7 (RFC 9562) — the time in milliseconds, a
     sequence within the millisecond, then 62 random bits. Ids made one after another sort in
     that order, so a bulk write appends to the uid indexes instead of scattering over them."""
-    ms = time.time_ns() // 1_000_000
-    last_ms, last_seq = _uid_clock
-    if ms <= last_ms:  # the same millisecond (or a clock stepped back): count on from the last id
-        ms, seq = last_ms, last_seq + 1
-        if seq > 0xFFF:
-            ms, seq = ms + 1, 0
-    else:
-        seq = 0
-    _uid_clock[0], _uid_clock[1] = ms, seq
-    value = (ms << 80) | (0x7 << 76) | (seq << 64) | (0b10 << 62) | _random.getrandbits(62)
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return new_uids(1)[0]
 
 
 def new_uids(count: int) -> list[str]:
-    """``count`` new 记录IDs at once, as :func:`new_uid` makes them one by one."""
+    """``count`` new 记录IDs (see :func:`new_uid`), in the order they sort."""
     ms = time.time_ns() // 1_000_000
     last_ms, last_seq = _uid_clock
     seq = 0
-    if ms <= last_ms:
+    if ms <= last_ms:  # the same millisecond (or a clock stepped back): count on from the last id
         ms, seq = last_ms, last_seq + 1
     uids: list[str] = []
     bits = _random.getrandbits

@@ -395,6 +395,20 @@ class _Checker:
         return value
 
 
+    def widths(self, where: str, items: list[dict], path: str, allowed: set[str]) -> list[float | None] | None:
+        """The ``w`` of each of ``items`` (``path[1]``, ``path[2]``…; None: takes the rest), or
+        None (said at ``where``) when more than one leaves it out."""
+        given = []
+        for k, item in enumerate(items, 1):
+            iw = f"{path}[{k}]"
+            self.keys(iw, item, allowed)
+            given.append(self.number(iw, item, "w", None, positive=True))
+        if sum(1 for g in given if g is None) > 1:
+            self.problem(where, "paperwork.tpl.two_rest")
+            return None
+        return given
+
+
 def _hint(name: str, known) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
     return i18n.tr("paperwork.tpl.did_you_mean", name=close[0]) if close else ""
@@ -574,13 +588,8 @@ class _Compiler:
                           value=_short(cells))
                 continue
             blocked = sorted((a, b) for a, b, last in spans if last >= r)
-            given = []
-            for k, cell in enumerate(cells, 1):
-                cw = f"{rw}.cells[{k}]"
-                c.keys(cw, cell, _GRID_CELL_KEYS)
-                given.append(c.number(cw, cell, "w", None, positive=True))
-            if sum(1 for g in given if g is None) > 1:
-                c.problem(rw, "paperwork.tpl.two_rest")
+            given = c.widths(rw, cells, f"{rw}.cells", _GRID_CELL_KEYS)
+            if given is None:
                 continue
             blocked_w = sum(b - a for a, b in blocked)
             rest = width - blocked_w - sum(g for g in given if g is not None)
@@ -947,13 +956,8 @@ class _Compiler:
         totals_in = c.tables(where, element, "total")
         if None in (x, y, bottom) or lst is None:
             return
-        given = []
-        for k, col in enumerate(columns_in, 1):
-            cw = f"{where}.column[{k}]"
-            c.keys(cw, col, _COLUMN_KEYS)
-            given.append(c.number(cw, col, "w", None, positive=True))
-        if sum(1 for g in given if g is None) > 1:
-            c.problem(where, "paperwork.tpl.two_rest")
+        given = c.widths(where, columns_in, f"{where}.column", _COLUMN_KEYS)
+        if given is None:
             return
         if width is None:
             if None in given:

@@ -33,7 +33,7 @@ from ..fields import clean_text
 from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
 from ..ledger.journal import new_uid, new_uids, now_utc
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
-from .reader import RawSheet, RowStream, WorkbookReader, column_letter, read_workbook  # noqa: F401 - read_workbook: the dialog's
+from .reader import RawSheet, RowStream, WorkbookReader, column_letter
 from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
 
 i18n.register({
@@ -406,6 +406,13 @@ class _Import:
         if entity == "contract":
             self._write_events()  # the steps of the contracts just written
 
+    def _record(self, entity: str, id_: int) -> dict:
+        """The record as the ledger holds it — written first if it is one still waiting (an
+        earlier row of this sheet brought it in)."""
+        if id_ in self.pending_ids:
+            self.flush()
+        return self.ledger.get(entity, id_)
+
     def _insert_now(self, entity: str, out: dict) -> int:
         """A record written at once (a party a row names): never an id a waiting record holds."""
         if entity == self.pending_entity:
@@ -462,7 +469,7 @@ class _Import:
             self.restore_indexes = suspend_indexes(self.conn, "contracts")
 
     def _ticks(self, rows: int) -> None:
-        """``rows`` more rows done at once (see :meth:`_tick`)."""
+        """``rows`` more rows done: every 500 rows, stop if the user cancelled, else say how far."""
         before = self.done_rows
         self.done_rows += rows
         if before // 500 != self.done_rows // 500:
@@ -471,11 +478,7 @@ class _Import:
             self.progress(min(1.0, self.done_rows / self.total_rows), "")
 
     def _tick(self) -> None:
-        self.done_rows += 1
-        if self.done_rows % 500 == 0:
-            if self.cancelled():
-                raise BrokerDeskError("import.cancelled")
-            self.progress(min(1.0, self.done_rows / self.total_rows), "")
+        self._ticks(1)
 
     def problem(self, raw: RawSheet, row: int, column: Column | None, message: str, severity=ERROR) -> None:
         where = ""
@@ -656,9 +659,7 @@ class _Import:
                extra: dict | None = None) -> str:
         """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
         values = {k: v for k, v in values.items() if not k.startswith("_")}
-        if current_id in self.pending_ids:
-            self.flush()
-        current = self.ledger.get(entity, current_id) if current_id is not None else None
+        current = self._record(entity, current_id) if current_id is not None else None
         if current is not None and not any(_differs(current.get(k), v, k) for k, v in values.items()):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
@@ -961,9 +962,7 @@ class _Import:
                 del self.history[(values["contract_no"], seller_text)]
                 self._merge_history(id_, history, self.result.summaries[HISTORY.name])
             return outcome
-        if current_id in self.pending_ids:  # a contract an earlier row of this sheet brought in
-            self.flush()
-        current = self.ledger.get("contract", current_id)
+        current = self._record("contract", current_id)
         registration_values = {k: values.pop(k) for k in _REGISTRATION if k in values}
         try:
             outcome = self._write(raw, row_no, "contract", values, where, uid, current_id)
@@ -987,24 +986,19 @@ class _Import:
 
     def _collect_history(self, raw: RawSheet) -> None:
         plan, where = self._plan(raw)
-        names = [name for _, name, _, _ in plan]
-        if not all(c.field in where for c in HISTORY.columns if c.required):
-            return self._collect_history_rows(raw)  # every row lacks something: said row by row
         origin = (raw, where)
         history, statuses = self.history, frozenset(registration.STATUSES)
-        index = {name: i for i, name in enumerate(names)}
-        required = [index[c.field] for c in HISTORY.columns if c.required]
-        picks = [index["contract_no"], index["seller"], index["to_status"], index["on_date"]]
+        index = {name: i for i, (_, name, _, _) in enumerate(plan)}
         for chunk, converted, failed, _ in self._converted_chunks(raw):
-            columns = [converted[i] for i in picks] + [converted[index["note"]] if "note" in index else
-                                                       [None] * len(chunk)]
+            blank = [None] * len(chunk)
+            no, seller, status, on_date, note = (converted[index[name]] if name in index else blank
+                                                 for name in ("contract_no", "seller", "to_status", "on_date", "note"))
             # the usual row: every cell read, the required ones filled, a known status
-            plain = None if failed else [all(filled) and status in statuses for *filled, status in
-                                         zip(*(converted[i] for i in required), converted[index["to_status"]], strict=True)]
-            for i, (no, seller, status, on_date, note) in enumerate(zip(*columns, strict=True)):
-                if plain is not None and plain[i]:
-                    history.setdefault((no, seller), []).append(
-                        _new_step(_Step, (status, on_date, note, chunk[i][0], origin)))
+            plain = [not failed and s in statuses and all(filled) for s, *filled in zip(status, no, seller, on_date,
+                                                                                       strict=True)]
+            for i, row in enumerate(zip(status, on_date, note, strict=True)):
+                if plain[i]:
+                    history.setdefault((no[i], seller[i]), []).append(_new_step(_Step, (*row, chunk[i][0], origin)))
                     continue
                 values = {name: converted[j][i] for name, j in index.items()}
                 problems = failed.get(i)
@@ -1014,14 +1008,6 @@ class _Import:
             self._ticks(len(chunk))
         if self.release:
             raw.rows = []  # what is needed is in self.history now
-
-    def _collect_history_rows(self, raw: RawSheet) -> None:
-        origin = (raw, self._plan(raw)[1])
-        for row_no, values, ok, problems, _ in self._converted(raw):
-            self._tick()
-            self._history_row(raw, origin, row_no, values, ok, problems)
-        if self.release:
-            raw.rows = []
 
     def _history_row(self, raw: RawSheet, origin, row_no: int, values: dict, ok: bool, problems) -> None:
         summary = self.result.summaries[HISTORY.name]

@@ -328,42 +328,44 @@ def _load(workbook, name: str):
         _sheet_failed(e, name)
 
 
-def _read_rows(loaded: Future, name: str) -> list[list]:
-    """Every row from A1 (as ``to_python(skip_empty_area=False)`` gives them) of the sheet
-    ``loaded`` (its :func:`_load`), built one row at a time with text repeated down the sheet
-    (categories, statuses, party names) kept once: a large sheet needs far less memory than
-    its cells read all at once."""
-    try:
-        sheet = loaded.result()
-        pad = [""] * sheet.start[1] if sheet.height else []  # iter_rows starts at the first used column
-        seen: dict[str, str] = {}
-        keep = seen.setdefault
-        return [pad + [keep(v, v) if v.__class__ is str else v for v in row] for row in sheet.iter_rows()]
-    except BrokerDeskError:
-        raise
-    except BaseException as e:  # noqa: BLE001 - see _open
-        _sheet_failed(e, name)
-
-
 class RowStream:
-    """The data rows of a sheet as loaded, built by the reading library as they are asked for,
-    a chunk at a time: only the rows being imported are in memory, not the whole sheet's.
-    Iterating gives ``(1-based row number, cells)`` as a RawSheet's ``rows`` list does;
-    :meth:`chunks` gives them in lists. Either can be done once."""
+    """The rows of a sheet as loaded, built by the reading library as they are asked for, a
+    chunk at a time: only the rows being imported need be in memory, not the whole sheet's.
+    ``head`` holds the first rows (where the header is looked for); once ``start`` is set to
+    the header's row number, :meth:`chunks` gives the data rows after it as ``(1-based row
+    number, cells)`` — without blank rows and total rows, whose numbers go to ``totals``.
+    The rows can be gone through once."""
 
-    def __init__(self, sheet, name: str, head: list[list], rest, start: int, totals: list[int]):
-        self._sheet, self._name = sheet, name      # the loaded sheet stays while its rows are read
-        self._head, self._rest = head, rest        # rows already built (the header search), the rest
-        self._start, self._totals = start, totals  # the header's row number; total rows met go to totals
-        self._pad = [""] * sheet.start[1] if sheet.height else []  # iter_rows starts at the first used column
+    def __init__(self, loaded: Future, name: str):
+        self._name = name
+        self.start = 0
+        self.totals: list[int] = []
+        try:
+            self._sheet = loaded.result()  # stays while its rows are read
+            self._rest = self._sheet.iter_rows()
+            # iter_rows starts at the first used column
+            self._pad = [""] * self._sheet.start[1] if self._sheet.height else []
+            self.head = [self._pad + row for row in islice(self._rest, HEADER_SEARCH_ROWS)]
+        except BrokerDeskError:
+            raise
+        except BaseException as e:  # noqa: BLE001 - see _open
+            _sheet_failed(e, name)
 
     def __iter__(self):
         for chunk in self.chunks():
             yield from chunk
 
+    def collect(self) -> list[tuple[int, list]]:
+        """Every data row at once, with text repeated down the sheet (categories, statuses, party
+        names) kept once: a sheet held whole needs far less memory so."""
+        kept: dict[str, str] = {}
+        keep = kept.setdefault
+        return [(number, [keep(v, v) if v.__class__ is str else v for v in cells])
+                for chunk in self.chunks() for number, cells in chunk]
+
     def chunks(self, size: int = 2000) -> Iterator[list[tuple[int, list]]]:
-        number, start, totals = 0, self._start, self._totals
-        pending, self._head = self._head, []
+        number, start, totals = 0, self.start, self.totals
+        pending, self.head = self.head, []
         while True:
             if pending:
                 cells, pending = pending[:size], pending[size:]
@@ -549,21 +551,6 @@ def _plain_starts(rows: list[list]) -> bool:
     return True
 
 
-def _data_rows(rows: list[list], start: int) -> tuple[list[tuple[int, list]], list[int]]:
-    """The data rows (1-based number, cells) and the numbers of total rows."""
-    data: list[tuple[int, list]] = []
-    totals: list[int] = []
-    for index in range(start, len(rows)):
-        cells = rows[index]
-        kind = row_kind(cells)
-        if kind is DATA:
-            data.append((index + 1, cells))
-        elif kind is TOTAL:
-            totals.append(index + 1)
-        rows[index] = None  # the row as read goes as soon as it is kept or skipped
-    return data, totals
-
-
 # -- the workbook ---------------------------------------------------------------------------
 
 
@@ -613,9 +600,7 @@ class WorkbookReader:
         self.load(name)
         if then is not None:
             self.load(then)  # loads while this sheet's rows are built
-        if stream:
-            return _stream_sheet(self._loads.pop(name), name, _normal_overrides(overrides))
-        return _read_sheet(self._loads.pop(name), name, _normal_overrides(overrides))
+        return _read_sheet(self._loads.pop(name), name, _normal_overrides(overrides), stream)
 
     def read_all(self, overrides: dict[str, dict[str, str]] | None = None,
                  progress: Callable[[float, str], None] | None = None,
@@ -685,42 +670,18 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
         return book.read_all(overrides, progress, cancelled)
 
 
-def _read_sheet(loaded: Future, name: str, overrides: dict[str, str]) -> RawSheet | None:
+def _read_sheet(loaded: Future, name: str, overrides: dict[str, str], stream: bool = False) -> RawSheet | None:
+    """The sheet as a RawSheet, its data rows a list (``stream``: a :class:`RowStream`); None
+    for a sheet that is not importable."""
     known = find_sheet(name)
-    rows = _read_rows(loaded, name)
-    found = _find_header(rows, known, overrides, name)
-    if found is None:
+    rows = RowStream(loaded, name)
+    found = _find_header(rows.head, known, overrides, name)
+    if found is None:  # a canonical sheet whose header is not found: every row, for the caller to say so
         if known is None:
             return None
-        data, totals = _data_rows(rows, 0)
-        return RawSheet(name, known, 0, [], {}, [], data, totals)
+        return RawSheet(name, known, 0, [], {}, [], rows.collect(), rows.totals)
     index, sheet, texts = found
     columns, unmapped = _map_headers(sheet, texts, overrides, name, strict=True)
-    data, totals = _data_rows(rows, index + 1)
-    return RawSheet(name, sheet, index + 1, texts, columns, unmapped, data, totals)
-
-
-def _stream_sheet(loaded: Future, name: str, overrides: dict[str, str]) -> RawSheet | None:
-    """As :func:`_read_sheet`, with the data rows a :class:`RowStream`."""
-    known = find_sheet(name)
-    try:
-        sheet = loaded.result()
-        rest = sheet.iter_rows()
-        pad = [""] * sheet.start[1] if sheet.height else []
-        head = [pad + row for row in islice(rest, HEADER_SEARCH_ROWS)]
-    except BrokerDeskError:
-        raise
-    except BaseException as e:  # noqa: BLE001 - see _open
-        _sheet_failed(e, name)
-    found = _find_header(head, known, overrides, name)
-    if found is None:  # said so by the caller, every row shown: read in full
-        if known is None:
-            return None
-        stream = RowStream(sheet, name, head, rest, 0, [])
-        return RawSheet(name, known, 0, [], {}, [], [row for chunk in stream.chunks() for row in chunk],
-                        stream._totals)
-    index, sheet_kind, texts = found
-    columns, unmapped = _map_headers(sheet_kind, texts, overrides, name, strict=True)
-    raw = RawSheet(name, sheet_kind, index + 1, texts, columns, unmapped)
-    raw.rows = RowStream(sheet, name, head, rest, index + 1, raw.skipped_total_rows)
-    return raw
+    rows.start = index + 1
+    return RawSheet(name, sheet, index + 1, texts, columns, unmapped, rows if stream else rows.collect(),
+                    rows.totals)
