@@ -387,3 +387,42 @@ def test_a_row_naming_a_contract_an_earlier_row_brought_in_updates_it_and_does_n
     s = result.summaries["技术合同"]
     assert (s.inserted, s.updated, s.rejected) == (1, 1, 0)
     assert contracts(ledger) == [("HT-001", "又一行", 125_000_000, "2025-03-05", "草稿")]
+
+
+def test_reimport_itemised_costs_said_otherwise_are_unchanged_and_other_costs_update(ledger, tmp_path):
+    """非技术性费用明细 as the export writes it, or the same items written otherwise: no change;
+    other items: the contract is updated to them."""
+    header = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "签订日期", "合同成交额（元）",
+              "非技术性费用（元）", "非技术性费用明细"]
+    rows = [[None, f"HT-{n}", "项目", "技术开发", "委托开发", "甲公司", "乙大学", dt.date(2025, 3, 5), 1_000_000,
+             200_000, "设备费 150,000.00；材料费 50,000.00"] for n in (1, 2, 3)]
+    assert not import_workbook(ledger, write(tmp_path / "first.xlsx", {"技术合同": [header, *rows]})).errors
+    uids = [u for (u,) in ledger.conn.execute("SELECT uid FROM contracts ORDER BY id")]
+    again = [[uids[0], *rows[0][1:]],
+             [uids[1], *rows[1][1:-1], "设备费 150000；材料费 5万"],
+             [uids[2], *rows[2][1:-1], "设备费 120000；材料费 80000"]]
+    result = import_workbook(ledger, write(tmp_path / "again.xlsx", {"技术合同": [header, *again]}))
+    s = result.summaries["技术合同"]
+    assert (s.inserted, s.updated, s.unchanged, s.rejected) == (0, 1, 2, 0), [p.line() for p in result.problems]
+    assert ledger.conn.execute("SELECT contract_no, deduction_items FROM contracts ORDER BY id").fetchall() == [
+        ("HT-1", '[["设备费", 15000000], ["材料费", 5000000]]'), ("HT-2", '[["设备费", 15000000], ["材料费", 5000000]]'),
+        ("HT-3", '[["设备费", 12000000], ["材料费", 8000000]]')]
+
+
+@pytest.mark.parametrize("chunk", [1, 2000])
+def test_a_contract_changed_by_one_row_and_named_again_by_a_later_row_takes_the_later_row(ledger, tmp_path,
+                                                                                      monkeypatch, chunk):
+    """By 记录ID one row changes a contract; a later row names it by (合同编号, 卖方) as it was:
+    the later row is compared with the contract as the first row left it, and wins."""
+    from broker_desk.workbook import importer
+
+    monkeypatch.setattr(importer, "_CHUNK", chunk)
+    header = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "签订日期", "合同成交额（元）"]
+    row = [None, "HT-1", "原来的项目", "技术开发", "委托开发", "甲公司", "乙大学", dt.date(2025, 3, 5), 1_000_000]
+    assert not import_workbook(ledger, write(tmp_path / "first.xlsx", {"技术合同": [header, row]})).errors
+    uid = ledger.conn.execute("SELECT uid FROM contracts").fetchone()[0]
+    changed = [uid, *row[1:2], "改过的项目", *row[3:]]
+    result = import_workbook(ledger, write(tmp_path / "again.xlsx", {"技术合同": [header, changed, row]}))
+    s = result.summaries["技术合同"]
+    assert (s.inserted, s.updated, s.unchanged, s.rejected) == (0, 2, 0, 0), [p.line() for p in result.problems]
+    assert ledger.conn.execute("SELECT title FROM contracts").fetchall() == [("原来的项目",)]

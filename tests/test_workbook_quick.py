@@ -1,16 +1,19 @@
-"""The quick way in for plain new contracts (workbook/quick.py) must change nothing but the time:
-the same workbook imported with it and without it gives the same ledger, the same summary and
-the same messages, whatever its rows hold — good rows, bad rows, rows that create parties,
-duplicates, old contract kinds, registration histories."""
+"""The quick ways in (workbook/quick.py: plain new contracts, and contracts a re-import finds as
+the ledger holds them) must change nothing but the time: the same workbook imported with them and
+without them gives the same ledger, the same summary and the same messages, whatever its rows
+hold — good rows, bad rows, rows that create parties, duplicates, old contract kinds, changed
+cells, registration histories."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import random
+import re
 import shutil
 
 import pytest
+import python_calamine
 from workbooks import write_xlsx
 
 from broker_desk.ledger import Ledger, journal
@@ -125,8 +128,8 @@ def base(tmp_path_factory):
     return path
 
 
-def _import(base, folder, book, quick_way: bool, chunk: int, monkeypatch):
-    counter = itertools.count(1)
+def _import(base, folder, book, quick_way: bool, chunk: int, monkeypatch, first_uid: int = 1):
+    counter = itertools.count(first_uid)
 
     def uid() -> str:
         return f"00000000-0000-7000-8000-{next(counter):012d}"
@@ -138,7 +141,8 @@ def _import(base, folder, book, quick_way: bool, chunk: int, monkeypatch):
     monkeypatch.setattr(importer, "_CHUNK", chunk)  # columns found normal row by row, or a few rows together
     if not quick_way:
         monkeypatch.setattr(quick.QuickContracts, "insert", lambda self, raw, row_no, values: False)
-    path = folder / f"{'quick' if quick_way else 'general'}.brokerdesk"
+        monkeypatch.setattr(quick.QuickContracts, "unchanged", lambda self, row_no, values: False)
+    path = folder / f"{'quick' if quick_way else 'general'}-{first_uid}.brokerdesk"
     shutil.copy(base, path)
     with Ledger.open(path, create=False) as led:
         result = importer.import_workbook(led, book, skip_invalid=True)
@@ -152,6 +156,31 @@ def _import(base, folder, book, quick_way: bool, chunk: int, monkeypatch):
     return result, tables
 
 
+def _answers(monkeypatch, name: str) -> list[bool]:
+    """What QuickContracts.<name> answers, row by row, from now on."""
+    answers, method = [], getattr(quick.QuickContracts, name)
+
+    def answering(self, *args):
+        answers.append(method(self, *args))
+        return answers[-1]
+
+    monkeypatch.setattr(quick.QuickContracts, name, answering)
+    return answers
+
+
+def _both_ways(base, folder, book, chunk, monkeypatch, first_uid: int = 1):
+    """The book imported into copies of ``base`` with the quick ways and without: both results
+    and tables, after checking they are the same."""
+    quick_result, quick_tables = _import(base, folder, book, True, chunk, monkeypatch, first_uid)
+    general_result, general_tables = _import(base, folder, book, False, chunk, monkeypatch, first_uid)
+    assert quick_result.summaries == general_result.summaries
+    assert [p.line() for p in quick_result.problems] == [p.line() for p in general_result.problems]
+    assert quick_result.written == general_result.written
+    for table, content in general_tables.items():
+        assert quick_tables[table] == content, table
+    return quick_result, quick_tables
+
+
 @pytest.mark.parametrize("seed, chunk", [(1, 1), (2, 1), (3, 3), (4, 2000), (5, 1)])
 def test_the_quick_way_changes_nothing_but_the_time(base, tmp_path, monkeypatch, seed, chunk):
     """Hundreds of rows, each field drawn at random from usual and unusual values (a chunk of
@@ -159,13 +188,7 @@ def test_the_quick_way_changes_nothing_but_the_time(base, tmp_path, monkeypatch,
     contracts, history = _draw(random.Random(seed), 300)
     sheets = {"技术合同": [HEADERS, *map(_contract_row, contracts)], "登记进度": [HISTORY_HEADERS, *_history_rows(history)]}
     book = write_xlsx(tmp_path / "book.xlsx", sheets)
-    quick_result, quick_tables = _import(base, tmp_path, book, True, chunk, monkeypatch)
-    general_result, general_tables = _import(base, tmp_path, book, False, chunk, monkeypatch)
-    assert quick_result.summaries == general_result.summaries
-    assert [p.line() for p in quick_result.problems] == [p.line() for p in general_result.problems]
-    assert quick_result.written == general_result.written
-    for table, content in general_tables.items():
-        assert quick_tables[table] == content, table
+    _, quick_tables = _both_ways(base, tmp_path, book, chunk, monkeypatch)
     assert quick_tables["contracts"]  # some rows went in, and not all: both ways were taken
     assert len(quick_tables["contracts"]) < len(contracts)
 
@@ -174,11 +197,128 @@ def test_a_clean_export_goes_the_quick_way_row_for_row(demo_ledger, tmp_path, mo
     """Every contract of an exported ledger is plain: none needs the general path."""
     book = tmp_path / "demo.xlsx"
     export_workbook(demo_ledger, book)
-    taken = []
-    insert = quick.QuickContracts.insert
-    monkeypatch.setattr(quick.QuickContracts, "insert",
-                        lambda self, raw, row_no, values: taken.append(insert(self, raw, row_no, values)) or taken[-1])
+    taken = _answers(monkeypatch, "insert")
     with Ledger.open(tmp_path / "new.brokerdesk") as led:
         result = importer.import_workbook(led, book)
         assert result.written and not result.errors
         assert len(taken) == demo_ledger.count("contract") == led.count("contract") and all(taken)
+
+
+def _sheets(path) -> dict[str, list[list]]:
+    """A workbook's sheets as rows, read back by python-calamine (an empty cell is None)."""
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {name: [[None if cell == "" else cell for cell in row] for row in book.get_sheet_by_name(name).to_python()]
+            for name in book.sheet_names}
+
+
+def _changed(rng: random.Random, sheets: dict[str, list[list]]) -> dict[str, list[list]]:
+    """An exported workbook as a user sends it back: most rows as they were, some with a cell
+    changed (to something else, or to the same said otherwise), rows copied, taken out or added,
+    registration histories carried further, changed or cut short."""
+    header, *rows = sheets["技术合同"]
+    col = {h: i for i, h in enumerate(header)}
+    out, more_steps = [], []
+    for row in rows:
+        row = list(row)
+        change = rng.choice(["none"] * 6 + ["title", "amount", "status", "no_uid", "copy", "copy_no_uid",
+                                             "same_items", "blank_deductions", "same_brokers", "other_no", "drop",
+                                             "new", "bad_amount", "seller", "accepted", "accepted", "bad_uid",
+                                             "new_broker", "changed_copy", "other_items"])
+        if change == "accepted" and row[col["登记状态"]] == "草稿":  # handed in: with the steps that got it there
+            row[col["登记状态"]], row[col["登记机构"]], row[col["受理日期"]] = "已受理", "上海技术合同登记处", D(2024, 4, 2)
+            more_steps += [[row[col["合同编号"]], row[col["卖方"]], "待提交", D(2024, 4, 1), None],
+                           [row[col["合同编号"]], row[col["卖方"]], "已受理", D(2024, 4, 2), None]]
+        elif change == "bad_uid":
+            row[col["记录ID"]] = rng.choice(["not-a-record-id", row[col["记录ID"]].upper()])
+        elif change == "new_broker":
+            row[col["技术经纪人"]] = rng.choice(["新经纪人", "张三(60%)；李四(30%)", "同名经纪人"])
+        elif change == "changed_copy":  # changed by 记录ID, then named as it was by (合同编号, 卖方)
+            out.append([*row[:col["项目名称"]], "改过的项目名称", *row[col["项目名称"] + 1:]])
+            row[col["记录ID"]] = None
+        elif change == "other_items":
+            row[col["非技术性费用明细"]] = rng.choice(["设备费 1", "设备费 150000；材料费 50000", "说不清的费用"])
+        elif change == "title":
+            row[col["项目名称"]] = (row[col["项目名称"]] or "") + "（二期）"
+        elif change == "amount":
+            row[col["合同成交额（元）"]] = (row[col["合同成交额（元）"]] or 0) + 100.0
+        elif change == "bad_amount":
+            row[col["合同成交额（元）"]] = -1.0
+        elif change == "status":
+            row[col["登记状态"]] = rng.choice(["草稿", "待提交", "已受理", "已登记", "需补正"])
+        elif change == "no_uid":
+            row[col["记录ID"]] = None
+        elif change in ("copy", "copy_no_uid"):
+            out.append(list(row))
+            if change == "copy_no_uid":
+                row[col["记录ID"]] = None
+        elif change == "same_items" and row[col["非技术性费用明细"]]:
+            row[col["非技术性费用明细"]] = row[col["非技术性费用明细"]].replace(",", "").replace(".00", "")
+        elif change == "blank_deductions":
+            row[col["非技术性费用（元）"]] = None
+        elif change == "same_brokers" and re.fullmatch(r"(.+)\(50%\)；(.+)\(50%\)", row[col["技术经纪人"]] or ""):
+            row[col["技术经纪人"]] = re.sub(r"\(50%\)；(.+)\(50%\)", r"、\1", row[col["技术经纪人"]])
+        elif change == "other_no":
+            row[col["合同编号"]] = rng.choice(rows)[col["合同编号"]]
+        elif change == "drop":
+            continue
+        elif change == "new":
+            row[col["记录ID"]], row[col["合同编号"]] = None, f"NEW-{len(out)}"
+        elif change == "seller":
+            row[col["卖方"]] = rng.choice(["丙研究所", "甲科技有限公司"])
+        out.append(row)
+    history_header, *steps = sheets["登记进度"]
+    changed_steps = []
+    for step in steps:
+        change = rng.choice(["none"] * 12 + ["date", "drop", "status", "more", "note"])
+        step = list(step)
+        if change == "note":
+            step[4] = "改过的说明"
+        elif change == "date":
+            step[3] = step[3] + dt.timedelta(days=1) if isinstance(step[3], dt.date) else step[3]
+        elif change == "drop":
+            continue
+        elif change == "status":
+            step[2] = rng.choice(["已受理", "需补正", "已登记", "不予登记"])
+        changed_steps.append(step)
+        if change == "more":
+            changed_steps.append([step[0], step[1], rng.choice(["已受理", "已登记", "已撤销"]), step[3], "补记"])
+    return {**sheets, "技术合同": [header, *out], "登记进度": [history_header, *changed_steps, *more_steps]}
+
+
+@pytest.mark.parametrize("seed, chunk", [(11, 1), (12, 7), (13, 2000)])
+def test_a_reimport_the_quick_way_changes_nothing_but_the_time(_demo_template, tmp_path, monkeypatch, seed, chunk):
+    """A demo ledger's export sent back with changes (rows unchanged, changed, copied, dropped,
+    added; histories kept, carried further or changed) into that ledger: the same both ways."""
+    rng = random.Random(seed)
+    ledger_path = shutil.copy(_demo_template, tmp_path / "ledger.brokerdesk")
+    with Ledger.open(ledger_path, create=False) as led:
+        held = led.count("contract")
+        # histories the workflow would not allow (a ledger's own, as an older version may have left them)
+        led.conn.execute("UPDATE registration_events SET to_status = '已登记' WHERE id IN (SELECT min(id) FROM "
+                         "registration_events GROUP BY contract_id HAVING count(*) > 1 ORDER BY contract_id LIMIT 30)")
+        led.conn.commit()
+        export_workbook(led, tmp_path / "export.xlsx")
+    book = write_xlsx(tmp_path / "back.xlsx", _changed(rng, _sheets(tmp_path / "export.xlsx")))
+    taken = _answers(monkeypatch, "unchanged")
+    result, tables = _both_ways(ledger_path, tmp_path, book, chunk, monkeypatch, first_uid=10**6)
+    # both ways were taken, and the file did change the ledger
+    assert held / 3 < taken.count(True) < held
+    contracts, history = result.summaries["技术合同"], result.summaries["登记进度"]
+    assert contracts.inserted and contracts.updated and contracts.rejected
+    assert history.inserted and history.unchanged and history.rejected
+
+
+def test_a_reimported_export_goes_the_quick_way_row_for_row(demo_ledger, tmp_path, monkeypatch):
+    """Every contract of a ledger's own export is found unchanged the quick way, its history with it."""
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    taken = _answers(monkeypatch, "unchanged")
+    merged = []
+    monkeypatch.setattr(importer._Import, "_merge_history", lambda self, *args: merged.append(args))
+    result = importer.import_workbook(demo_ledger, book)
+    assert not result.problems
+    assert all(not (s.inserted or s.updated or s.rejected) for s in result.summaries.values())
+    assert len(taken) == demo_ledger.count("contract") and all(taken)
+    assert not merged  # every history was settled with its contract's row
+    steps = demo_ledger.conn.execute("SELECT count(*) FROM registration_events").fetchone()[0]
+    assert result.summaries["登记进度"].unchanged == steps > 0

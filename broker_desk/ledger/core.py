@@ -188,17 +188,23 @@ class Ledger:
     # -- reading -------------------------------------------------------------------
     def get(self, entity: str, id_: int) -> dict | None:
         """One record as a dict (a contract with its ``brokers`` and ``deductions`` lists), or None."""
-        table = TABLES[entity]
-        cur = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [id_])
-        r = cur.fetchone()
-        if r is None:
-            return None
-        row = dict(zip([d[0] for d in cur.description], r, strict=True))
-        if entity == "contract":
-            row["deductions"] = deductions.from_json(row.get("deduction_items"))
-            row["brokers"] = [tuple(p) for p in self.conn.execute(
-                "SELECT broker_id, share_bp FROM contract_brokers WHERE contract_id = ? ORDER BY rowid", [id_])]
-        return row
+        return self.get_many(entity, [id_]).get(id_)
+
+    def get_many(self, entity: str, ids: list[int]) -> dict[int, dict]:
+        """Records by id, as :meth:`get` gives them, fetched together (ids not found are left out)."""
+        where, args = ("= ?", ids) if len(ids) == 1 else ("IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+        cur = self.conn.execute(f"SELECT * FROM {TABLES[entity]} WHERE id {where}", args)
+        names = [d[0] for d in cur.description]
+        found = {row["id"]: row for row in (dict(zip(names, r, strict=True)) for r in cur)}
+        if entity == "contract" and found:
+            for row in found.values():
+                row["deductions"] = deductions.from_json(row.get("deduction_items"))
+                row["brokers"] = []
+            for contract_id, broker_id, share in self.conn.execute(
+                    f"SELECT contract_id, broker_id, share_bp FROM contract_brokers WHERE contract_id {where} "
+                    "ORDER BY rowid", args):
+                found[contract_id]["brokers"].append((broker_id, share))
+        return found
 
     def get_by_uid(self, entity: str, uid: str) -> dict | None:
         r = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()

@@ -16,6 +16,7 @@ exported workbook changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .. import codes, i18n, money, registration
+from .. import codes, deductions, i18n, money, registration
 from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import _BY_QUALIFIED as _FIELDS
@@ -353,6 +354,12 @@ class _Import:
         self.contracts_by_reg = dict(c.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
         self.contracts_by_key = {(no, seller): id_ for id_, no, seller in
                                  c.execute("SELECT id, contract_no, seller_id FROM contracts")}
+        # what the ledger held before: a re-import (or a merge) may name those records
+        self.ledger_held = {**{entity: bool(ids) for entity, ids in self.known.items()},
+                            "contract": bool(self.contracts_by_key)}
+        self.fetched: dict[int, dict] = {}  # records of the sheet's entity the rows being converted name by 记录ID
+        self.fetched_histories: dict[int, tuple] = {}  # and, for contracts, their status and registration steps
+        self.fetched_entity: str | None = None
         self.seen: dict[tuple, int] = {}  # identities met in this file -> the row
 
     def id_by_uid(self, entity: str, uid: str) -> int | None:
@@ -409,9 +416,24 @@ class _Import:
     def _record(self, entity: str, id_: int) -> dict:
         """The record as the ledger holds it — written first if it is one still waiting (an
         earlier row of this sheet brought it in)."""
+        if entity == self.fetched_entity and id_ in self.fetched:
+            return self.fetched[id_]
         if id_ in self.pending_ids:
             self.flush()
         return self.ledger.get(entity, id_)
+
+    def _fetch(self, names: list[str], columns: list[list]) -> None:
+        """The next rows of a sheet, a list of values per field: the ledger's records they name by
+        记录ID are fetched together (a re-import compares every row with its record)."""
+        self.fetched, self.fetched_histories = {}, {}
+        entity = self.fetched_entity
+        if "uid" in names and self.ledger_held[entity]:
+            find = self.id_by_uid
+            ids = [i for i in (find(entity, uid) for uid in columns[names.index("uid")] if uid) if i is not None]
+            if ids:
+                self.fetched = self.ledger.get_many(entity, ids)
+                if entity == "contract" and self.history:
+                    self.fetched_histories = self._stored_histories(set(self.fetched), self.fetched)
 
     def _insert_now(self, entity: str, out: dict) -> int:
         """A record written at once (a party a row names): never an id a waiting record holds."""
@@ -500,16 +522,19 @@ class _Import:
             self._wheres[id(raw)] = {f: c for _, f, c, _ in plan}
         return plan, self._wheres[id(raw)]
 
-    def _converted(self, raw: RawSheet):
+    def _converted(self, raw: RawSheet, before: Callable[[list[str], list[list]], None] | None = None):
         """Each row as ``(row number, values, ok, problems, trusted)``: its field values, whether
         every cell could be read, the cells' problems ``(column, message)`` and the names of the
         fields whose values are already in the ledger's normal form (the checks need not look at
         them again). Cells are turned into values a column of a few thousand rows at a time: the
         usual column (tidy text, date cells, amounts in whole fen) is settled in one pass, and
         only unusual cells go through the full parsers of :mod:`.cells`. With ``release`` the
-        rows go as they are converted."""
+        rows go as they are converted. ``before(names, converted)`` sees each chunk's values, a
+        list per field, before its rows are given."""
         names = [name for _, name, _, _ in self._plan(raw)[0]]
         for chunk, converted, failed, trusted in self._converted_chunks(raw):
+            if before is not None:
+                before(names, converted)
             for i, row_values in enumerate(zip(*converted, strict=True) if converted else [()] * len(chunk)):
                 values = dict(zip(names, row_values, strict=True))
                 problems = failed.get(i)
@@ -579,11 +604,15 @@ class _Import:
 
         quick = QuickContracts(self, [name for _, name, _, _ in self._plan(raw)[0]]) \
             if sheet.entity == "contract" and self.quick else None
-        for row_no, values, ok, problems, trusted in self._converted(raw):
+        self.fetched_entity = sheet.entity
+        for row_no, values, ok, problems, trusted in self._converted(raw, self._fetch):
             self._tick()
             if quick is not None:
                 if ok and quick.applies(trusted) and quick.insert(raw, row_no, values):
                     summary.inserted += 1
+                    continue
+                if ok and self.ledger_held["contract"] and quick.unchanged(row_no, values):
+                    summary.unchanged += 1
                     continue
                 quick.forget()  # the general path may change what the lookups hold
             self.row_savepoint = False
@@ -609,6 +638,7 @@ class _Import:
             setattr(summary, outcome, getattr(summary, outcome) + 1)
         self.flush()
         self.pending_entity = None
+        self.fetched, self.fetched_histories, self.fetched_entity = {}, {}, None
         if self.release:
             raw.rows = []  # read and done: its cells need not stay in memory for the sheets to come
 
@@ -691,6 +721,8 @@ class _Import:
         if "brokers" in changed:
             changed["brokers"] = out["brokers"]
         changed["warnings"] = out["warnings"]
+        if entity == self.fetched_entity:
+            self.fetched.pop(current_id, None)  # no longer what the ledger holds
         self.op.update(entity, current_id, changed)
         self._remember(entity, current_id, {**current, **out})
         return "updated"
@@ -1034,25 +1066,51 @@ class _Import:
         summary = self.result.summaries.get(HISTORY.name)
         if summary is None:
             return
-        for key, rows in self.history.items():  # those not merged with a new contract as it was written
-            if key in self.imported_contracts:
-                contract_id = self.imported_contracts[key]
-            elif key in self.rejected_contracts:
-                contract_id = None
-            else:
-                seller = self.clients_by_code.get(key[1].replace(" ", "").upper()) or next(
-                    iter(self.clients_by_name.get(key[1], [])), None)
-                contract_id = self.contracts_by_key.get((key[0], seller))
-            if contract_id is None:
-                for step in rows:
-                    raw, where = step.origin
-                    message = ("import.contract_rejected" if key in self.rejected_contracts else "import.no_contract")
-                    self.problem(raw, step.row_no, where.get("contract_no"),
-                                 i18n.tr(message, no=key[0], seller=key[1]))
-                    summary.rejected += 1
-                continue
-            self._merge_history(contract_id, rows, summary)
+        histories = list(self.history.items())  # those not merged with a new contract as it was written
+        merged = set(self.new_contracts)  # and a contract this import brought in has no other history
+        for start in range(0, len(histories), _CHUNK):
+            part = [(key, rows, self._history_contract(key)) for key, rows in histories[start:start + _CHUNK]]
+            stored = self._stored_histories({c for _, _, c in part if c is not None} - merged)
+            for key, rows, contract_id in part:
+                if contract_id is None:
+                    for step in rows:
+                        raw, where = step.origin
+                        message = ("import.contract_rejected" if key in self.rejected_contracts else "import.no_contract")
+                        self.problem(raw, step.row_no, where.get("contract_no"),
+                                     i18n.tr(message, no=key[0], seller=key[1]))
+                        summary.rejected += 1
+                    continue
+                # what the ledger held, unless an earlier history of this file was merged with it
+                self._merge_history(contract_id, rows, summary, stored.pop(contract_id, None))
+                merged.add(contract_id)
         self._write_events()
+
+    def _history_contract(self, key: tuple[str, str]) -> int | None:
+        """The contract a history (合同编号, 卖方 as written) belongs to, if any."""
+        if key in self.imported_contracts:
+            return self.imported_contracts[key]
+        if key in self.rejected_contracts:
+            return None
+        seller = self.clients_by_code.get(key[1].replace(" ", "").upper()) or next(
+            iter(self.clients_by_name.get(key[1], [])), None)
+        return self.contracts_by_key.get((key[0], seller))
+
+    def _stored_histories(self, ids: set[int], statuses: dict[int, dict] | None = None) -> dict[int, tuple]:
+        """For contracts of the ledger: each one's status (from ``statuses``, their records, when
+        given) and registration steps, fetched together."""
+        if not ids:
+            return {}
+        chosen = [json.dumps(sorted(ids))]
+        if statuses is None:
+            stored = {id_: (status, []) for id_, status in self.conn.execute(
+                "SELECT id, status FROM contracts WHERE id IN (SELECT value FROM json_each(?))", chosen)}
+        else:
+            stored = {id_: (statuses[id_]["status"], []) for id_ in ids}
+        for step in self.conn.execute(
+                "SELECT contract_id, to_status, on_date, note FROM registration_events "
+                "WHERE contract_id IN (SELECT value FROM json_each(?)) ORDER BY contract_id, id", chosen):
+            stored[step[0]][1].append(step[1:])
+        return stored
 
     def _write_events(self) -> None:
         """The registration steps waiting, queued behind their contracts. A step added to a contract
@@ -1075,26 +1133,22 @@ class _Import:
         self.op.changes.entities.add("registration_event")
         self.events.clear()
 
-    def _merge_history(self, contract_id: int, rows, summary: SheetSummary) -> None:
+    def _merge_history(self, contract_id: int, rows, summary: SheetSummary, stored: tuple | None = None) -> None:
+        """Merge the imported steps of one contract with its history in the ledger (``stored``: its
+        status and steps there, if already fetched)."""
         new = contract_id in self.new_contracts
-        status = self.new_contracts[contract_id] if new else self.conn.execute(
-            "SELECT status FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
-        state, last = registration.DRAFT, None
-        for step in rows:  # the imported chain must obey the workflow
+        if stored is None and not new:
+            stored = self._stored_histories({contract_id})[contract_id]
+        status = self.new_contracts[contract_id] if new else stored[0]
+        fault = chain_fault(rows)  # the imported chain must obey the workflow
+        if fault is not None:
+            step, name, message = fault
             raw, where = step.origin
-            row_no, to = step.row_no, step.to_status
-            if to not in registration.ALLOWED[state]:
-                self.problem(raw, row_no, where.get("to_status"), i18n.tr("import.history_move", frm=state, to=to))
-                summary.rejected += len(rows)
-                return
-            if last and step.on_date < last:
-                self.problem(raw, row_no, where.get("on_date"), i18n.tr(
-                    "import.history_order", date=step.on_date, last=last))
-                summary.rejected += len(rows)
-                return
-            state, last = to, step.on_date
-        existing = [] if new else [(e["to_status"], e["on_date"], e["note"])
-                                   for e in self.ledger.registration_history(contract_id)]
+            self.problem(raw, step.row_no, where.get(name), message)
+            summary.rejected += len(rows)
+            return
+        state = rows[-1].to_status
+        existing = [] if new else stored[1]
         imported = [step[:3] for step in rows]
         common = 0
         while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
@@ -1135,6 +1189,20 @@ class _Import:
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
             self._set_clock(contract_id, state, accepted_on, rows)
+
+
+def chain_fault(rows: list[_Step]) -> tuple[_Step, str, str] | None:
+    """The first step of an imported history that the workflow does not allow (a move it has
+    no way for, or a date before the step before): (step, the field at fault, message)."""
+    state, last = registration.DRAFT, None
+    for step in rows:
+        to = step.to_status
+        if to not in registration.ALLOWED[state]:
+            return step, "to_status", i18n.tr("import.history_move", frm=state, to=to)
+        if last and step.on_date < last:
+            return step, "on_date", i18n.tr("import.history_order", date=step.on_date, last=last)
+        state, last = to, step.on_date
+    return None
 
 
 def parse_brokers(text: str) -> list[tuple[str, str]] | None:
@@ -1248,7 +1316,14 @@ def _clock(status: str, accepted_on: str | None, history) -> str | None:
 
 
 def _differs(old: Any, new: Any, name: str) -> bool:
+    """Whether a cell's value says something else than the record's: broker shares as the rules
+    keep them, itemised costs as the ledger keeps them (the text that says the same is no change)."""
     if name == "brokers":
         return [tuple(p) for p in (old or [])] != [(b, share_bp(s) if not isinstance(s, int) else s)
                                                   for b, s in (new or [])]
+    if name == "deduction_items" and isinstance(new, str) and old != new:
+        try:
+            return old != deductions.to_json(deductions.parse(new))
+        except BrokerDeskError:
+            return True
     return old != new

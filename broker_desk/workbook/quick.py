@@ -113,6 +113,61 @@ class QuickContracts:
         return found
 
     # -- one row ----------------------------------------------------------------------------------
+    def unchanged(self, row_no: int, values: dict) -> bool:
+        """True (and the row counted in as the general path would) if the row is a contract of the
+        ledger exactly as the ledger holds it; False, nothing done, when the general path must look."""
+        job = self.job
+        get = values.get
+        uid = get("uid")
+        if uid is not None and not self._uid_like(uid.lower()):
+            return False
+        out = dict(values)
+        out.pop("uid", None)
+        # the references, resolved as _Import._references does for records it knows without doubt
+        for name, find in (("buyer_id", self._party), ("seller_id", self._party),
+                           ("achievement_id", self._achievement)):
+            if get(name):
+                out[name] = find(get(name))
+                if out[name] is None:
+                    return False
+        if "brokers" in values:
+            out["brokers"] = self._broker_shares(values["brokers"]) if values["brokers"] else []
+            if out["brokers"] is None:
+                return False
+        # identity as _Import._row finds it
+        current_id = job._identify("contract", uid, out)
+        if current_id is None:
+            return False
+        key = job._key("contract", uid, out)
+        if key in job.seen:
+            return False
+        current = job._record("contract", current_id)
+        out["status"] = get("status") or (registration.REGISTERED if get("reg_no") else registration.DRAFT)
+        for name, value in out.items():
+            if importer._differs(current.get(name), value, name):
+                return False
+        job.seen[key] = row_no
+        history_key = (get("contract_no"), get("seller_id"))
+        job.imported_contracts[history_key] = current_id
+        history = job.history.get(history_key)
+        if history is not None:
+            self._same_history(history_key, history, job.fetched_histories.get(current_id))
+        return True
+
+    def _same_history(self, key: tuple[str, str], history: list, stored: tuple | None) -> None:
+        """The imported history of a contract the ledger holds unchanged: if it is step for step
+        the ledger's (and the workflow allows it), it is settled now (counted unchanged and let
+        go) instead of at the end. The steps the ledger holds change only at the end, and no
+        later row can take this history to another contract (a contract's (合同编号, 卖方) is
+        unique), so _merge_history would come to the same."""
+        job = self.job
+        if stored is None or len(stored[1]) != len(history) or \
+                any(step[:3] != old for step, old in zip(history, stored[1], strict=True)):
+            return
+        if importer.chain_fault(history) is None:
+            del job.history[key]
+            job.result.summaries[HISTORY.name].unchanged += len(history)
+
     def insert(self, raw, row_no: int, values: dict) -> bool:
         """Write the row as a new contract if it is plainly fine; False (nothing done, ``values``
         untouched) when the general path must look at it."""
