@@ -11,6 +11,7 @@ returned, normalized — never a silent pass.
 from __future__ import annotations
 
 import calendar
+import operator
 import re
 import unicodedata
 from datetime import date, datetime
@@ -103,7 +104,10 @@ def _blank(value: object) -> bool:
 
 def _clean(text: object) -> str:
     """Full-width to half-width, no spaces (any kind), upper case."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
+    text = str(text)
+    if text.isascii():  # nothing to make half-width, nothing invisible: the usual number
+        return "".join(text.split()).upper()
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     return re.sub(r"\s+", "", text).upper()
 
 
@@ -130,8 +134,11 @@ def check_credit_code(text: str | None, field: str = "credit_code") -> tuple[str
 def patent_check_char(digits: str) -> str:
     """The check character of a patent application number's 8 or 12 digits: weights 2…9
     repeating from the left, sum mod 11, 10 → X."""
-    total = sum(int(d) * (2 + i % 8) for i, d in enumerate(digits))
+    total = sum(map(operator.mul, map(int, digits), _PATENT_WEIGHTS))
     return "X" if total % 11 == 10 else str(total % 11)
+
+
+_PATENT_WEIGHTS = tuple(2 + i % 8 for i in range(12))
 
 
 def _split_patent(value: str) -> tuple[str, str] | None:

@@ -426,3 +426,24 @@ def test_a_contract_changed_by_one_row_and_named_again_by_a_later_row_takes_the_
     s = result.summaries["技术合同"]
     assert (s.inserted, s.updated, s.unchanged, s.rejected) == (0, 2, 0, 0), [p.line() for p in result.problems]
     assert ledger.conn.execute("SELECT title FROM contracts").fetchall() == [("原来的项目",)]
+
+
+def test_a_bulk_import_builds_the_indexes_again_and_keeps_every_search_row(ledger, book, monkeypatch):
+    """With the contracts' indexes dropped for a bulk import, the search rows are still kept
+    (new contracts, and one changed by a later row), and the indexes are all there afterwards."""
+    from broker_desk.workbook import importer
+
+    monkeypatch.setattr(importer, "_BULK_ROWS", 3)
+    indexes = ledger.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contracts'")
+    before = sorted(indexes.fetchall())
+    rows = [contract_row(no=f"HT-{n}", title=f"第{n}个项目", uid=f"0b9d5a4e-54a5-4c1e-9d0e-{n:012d}") for n in range(8)]
+    # named again by (合同编号, 卖方): the contract the row above brought in, changed
+    result = import_workbook(ledger, book([*rows, contract_row(no="HT-3", title="改名的项目")]))
+    assert result.summaries["技术合同"].inserted == 8 and result.summaries["技术合同"].updated == 1
+    assert sorted(ledger.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                      "AND tbl_name = 'contracts'").fetchall()) == before
+    search = ledger.conn.execute("SELECT id, text FROM contract_search ORDER BY id").fetchall()
+    assert len(search) == 8 and search == ledger.conn.execute(
+        "SELECT id, text FROM contract_search_text ORDER BY id").fetchall()
+    assert [c["title"] for c in map(lambda i: ledger.get("contract", i), ledger.search("contract", "改名"))] == \
+        ["改名的项目"]

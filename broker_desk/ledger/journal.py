@@ -62,9 +62,9 @@ def new_uids(count: int) -> list[str]:
         if seq > 0xFFF:
             ms, seq = ms + 1, 0
         take = min(count - len(uids), 0x1000 - seq)
-        head = (ms << 80) | (0x7 << 76) | (0b10 << 62)
-        for h in (f"{head | (s << 64) | bits(62):032x}" for s in range(seq, seq + take)):
-            uids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        stamp = f"{ms:012x}"
+        head = f"{stamp[:8]}-{stamp[8:]}-7"  # the millisecond and the version, the same for all of them
+        uids.extend(f"{head}{s:03x}-{0x8000 | bits(14):04x}-{bits(48):012x}" for s in range(seq, seq + take))
         seq += take
     if uids:
         _uid_clock[0], _uid_clock[1] = ms, seq - 1

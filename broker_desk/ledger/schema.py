@@ -255,22 +255,19 @@ SCHEMA_VERSION = 3
 
 
 def suspend_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:
-    """Drop ``table``'s indexes and triggers for a bulk insert inside the caller's transaction;
-    returns the function that builds them again (and, for contracts, the search rows the
-    triggers would have kept). Building an index once over many rows is several times faster
-    than keeping it up to date row by row; a unique index that no longer holds fails the
-    rebuild, and with it the transaction, so nothing is lost."""
-    found = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
-                         "AND type IN ('index', 'trigger')", [table]).fetchall()
-    for kind, name, _ in found:
-        conn.execute(f"DROP {kind.upper()} {name}")
+    """Drop ``table``'s indexes for a bulk insert inside the caller's transaction; returns the
+    function that builds them again. Building an index once over many rows is several times
+    faster than keeping it up to date row by row; a unique index that no longer holds fails the
+    rebuild, and with it the transaction, so nothing is lost. The table's triggers stay: what
+    they keep (the contracts' search rows) is kept row by row, in the inserting thread."""
+    found = conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                         "AND type = 'index'", [table]).fetchall()
+    for name, _ in found:
+        conn.execute(f"DROP INDEX {name}")
 
     def restore() -> None:
-        for _, _, sql in found:
+        for _, sql in found:
             conn.execute(sql)
-        if table == "contracts":
-            conn.execute("DELETE FROM contract_search")
-            conn.execute("INSERT INTO contract_search (id, text) SELECT id, text FROM contract_search_text")
 
     return restore
 

@@ -16,6 +16,7 @@ exported workbook changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import sqlite3
@@ -155,6 +156,13 @@ class _Step(NamedTuple):
 
 
 _new_step = tuple.__new__  # a _Step made without its generated __new__ (hundreds of thousands of them)
+
+
+def _steps(flat) -> list[_Step]:
+    """A contract's registration steps as kept while the import runs: one list of their items
+    one after another (hundreds of thousands of steps take half the memory kept so)."""
+    return [_new_step(_Step, flat[i:i + 5]) for i in range(0, len(flat), 5)]
+
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
 _NAME_AND_CERT = re.compile(r"^(.+?)[（(](.+)[)）]$")  # 姓名（证书编号）
@@ -172,6 +180,8 @@ _BATCH = 5000
 _BULK_ROWS = 5000
 #: Contract fields the import may fill in itself (not as the cells gave them).
 _DERIVED = frozenset(("status", "approved_fen"))
+#: A sheet this large (rows × columns), the largest and needed last, is loaded from the start.
+_ASIDE_CELLS = 500_000
 #: Rows whose cells are turned into values together.
 _CHUNK = 2000
 _REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
@@ -221,15 +231,21 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
     it) and says how many rows it has; else None (the sheets are read first)."""
     if not book.wanted:
         return None
-    sheets = []
+    sheets, cells = [], {}
     for name in book.wanted:
-        sheet, estimate = find_sheet(name), book.rows_estimate(name)
-        if sheet is None or estimate is None:
+        sheet, size = find_sheet(name), book.size_estimate(name)
+        if sheet is None or size is None:
             return None
-        sheets.append(_LaterSheet(name, sheet, max(0, estimate - 1), book, (overrides or {}).get(name)))  # - header
+        sheets.append(_LaterSheet(name, sheet, max(0, size[0] - 1), book, (overrides or {}).get(name)))  # - header
+        cells[name] = size[0] * size[1]
     order = sorted(sheets, key=lambda s: _ORDER.index(s.sheet))
     for this, following in zip(order, order[1:], strict=False):
         this.then = following.name
+    last = order[-1].name
+    if cells[last] >= _ASIDE_CELLS and cells[last] == max(cells.values()):
+        # the largest sheet, needed last (the contracts): loaded from the start, beside the others, its
+        # loading is over before the registration history is collected (it would be the import's fullest moment)
+        book.load_aside(last)
     return sheets
 
 
@@ -304,7 +320,7 @@ class _Import:
         self.trusted: frozenset[str] = frozenset()  # fields of the current row already in normal form
         self.rejected_clients: set[str] = set()  # names and codes of client rows that were rejected
         self.rejected_contracts: set[tuple[str, str]] = set()
-        self.history: dict[tuple[str, str], list[_Step]] = {}       # until merged with its contract
+        self.history: dict[tuple[str, str], list] = {}  # steps (flat: see _steps) until merged with their contract
         self.imported_contracts: dict[tuple[str, str], int] = {}   # (合同编号, 卖方 as written) -> id, if not new
         self.registration_updates: dict[int, tuple] = {}            # contract id -> what its history decides
         self.inserted_here: set[tuple[str, int]] = set()            # records this file brought in by 记录ID
@@ -351,16 +367,23 @@ class _Import:
             self.achievements_by_key.setdefault((title, holder), []).append(id_)
         self.known = {"client": set(self.client_names), "broker": {i for (i,) in c.execute("SELECT id FROM brokers")},
                       "achievement": {i for (i,) in c.execute("SELECT id FROM achievements")}}
-        self.contracts_by_reg = dict(c.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
-        self.contracts_by_key = {(no, seller): id_ for id_, no, seller in
-                                 c.execute("SELECT id, contract_no, seller_id FROM contracts")}
         # what the ledger held before: a re-import (or a merge) may name those records
         self.ledger_held = {**{entity: bool(ids) for entity, ids in self.known.items()},
-                            "contract": bool(self.contracts_by_key)}
+                            "contract": c.execute("SELECT EXISTS (SELECT 1 FROM contracts)").fetchone()[0] == 1}
         self.fetched: dict[int, dict] = {}  # records of the sheet's entity the rows being converted name by 记录ID
         self.fetched_histories: dict[int, tuple] = {}  # and, for contracts, their status and registration steps
         self.fetched_entity: str | None = None
         self.seen: dict[tuple, int] = {}  # identities met in this file -> the row
+
+    # the contracts' keys are read when first needed: after the registration history is collected
+    # (the fullest moment of a large import, with the contracts sheet loading meanwhile)
+    @functools.cached_property
+    def contracts_by_reg(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT reg_no, id FROM contracts WHERE reg_no IS NOT NULL"))
+
+    @functools.cached_property
+    def contracts_by_key(self) -> dict[tuple[str, int], int]:  # (合同编号, 卖方) -> id
+        return {(no, seller): id_ for id_, no, seller in self.conn.execute("SELECT id, contract_no, seller_id FROM contracts")}
 
     def id_by_uid(self, entity: str, uid: str) -> int | None:
         ids = self.uid_ids.get(entity)
@@ -960,7 +983,7 @@ class _Import:
     # -- contracts and their registration ---------------------------------------------------------------
     def _contract(self, raw, row_no: int, values: dict, where, uid, current_id) -> str:
         seller_text = values.pop("_seller_text", "")
-        history = self.history.get((values.get("contract_no"), seller_text), [])
+        history = _steps(self.history.get((values.get("contract_no"), seller_text), ()))
         # a sheet that has 登记编号 but no 登记状态 (common in brokers' own ledgers) means registered
         status = values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
         values["status"] = status
@@ -1030,7 +1053,7 @@ class _Import:
                                                                                        strict=True)]
             for i, row in enumerate(zip(status, on_date, note, strict=True)):
                 if plain[i]:
-                    history.setdefault((no[i], seller[i]), []).append(_new_step(_Step, (*row, chunk[i][0], origin)))
+                    history.setdefault((no[i], seller[i]), []).extend((*row, chunk[i][0], origin))
                     continue
                 values = {name: converted[j][i] for name, j in index.items()}
                 problems = failed.get(i)
@@ -1058,8 +1081,8 @@ class _Import:
             summary.rejected += 1
             return
         key = (values["contract_no"], values["seller"])
-        self.history.setdefault(key, []).append(
-            _Step(values["to_status"], values["on_date"], values.get("note"), row_no, origin))
+        self.history.setdefault(key, []).extend((values["to_status"], values["on_date"], values.get("note"), row_no,
+                                                 origin))
 
     def _apply_history(self) -> None:
         """Registration histories: checked against the workflow, merged with the ledger's."""
@@ -1069,7 +1092,7 @@ class _Import:
         histories = list(self.history.items())  # those not merged with a new contract as it was written
         merged = set(self.new_contracts)  # and a contract this import brought in has no other history
         for start in range(0, len(histories), _CHUNK):
-            part = [(key, rows, self._history_contract(key)) for key, rows in histories[start:start + _CHUNK]]
+            part = [(key, _steps(flat), self._history_contract(key)) for key, flat in histories[start:start + _CHUNK]]
             stored = self._stored_histories({c for _, _, c in part if c is not None} - merged)
             for key, rows, contract_id in part:
                 if contract_id is None:
@@ -1148,21 +1171,22 @@ class _Import:
             summary.rejected += len(rows)
             return
         state = rows[-1].to_status
-        existing = [] if new else stored[1]
-        imported = [step[:3] for step in rows]
-        common = 0
-        while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
-            common += 1
+        existing = () if new else stored[1]
+        common = 0  # steps the ledger holds already
+        if existing:
+            imported = [step[:3] for step in rows]
+            while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
+                common += 1
         step = rows[min(common, len(rows) - 1)]
         (raw, where), row_no = step.origin, step.row_no
-        if common < len(existing) and common < len(imported):
+        if common < len(existing) and common < len(rows):
             self.problem(raw, row_no, where.get("to_status"), i18n.tr(
                 "import.history_diverges", step=common + 1, ledger=existing[common][0]))
             summary.rejected += len(rows)
             return
         summary.unchanged += common
-        if common == len(imported):
-            if len(existing) > len(imported):
+        if common == len(rows):
+            if len(existing) > len(rows):
                 self.problem(raw, row_no, None, i18n.tr("import.history_older"), WARNING)
             return
         pending = self.registration_updates.pop(contract_id, None)

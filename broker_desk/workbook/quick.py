@@ -151,7 +151,7 @@ class QuickContracts:
         job.imported_contracts[history_key] = current_id
         history = job.history.get(history_key)
         if history is not None:
-            self._same_history(history_key, history, job.fetched_histories.get(current_id))
+            self._same_history(history_key, importer._steps(history), job.fetched_histories.get(current_id))
         return True
 
     def _same_history(self, key: tuple[str, str], history: list, stored: tuple | None) -> None:
@@ -251,7 +251,7 @@ class QuickContracts:
             if out.get(name) in (None, ""):
                 return False
         # written as _Import._write and _contract write a new contract
-        history = job.history.get((no, seller_text), ())
+        history = importer._steps(job.history.get((no, seller_text), ()))
         out["warnings"] = None
         out["clock_from"] = importer._clock(status, get("accepted_on"), history)
         out["uid"] = uid or new_uid()

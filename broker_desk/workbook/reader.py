@@ -328,6 +328,15 @@ def _load(workbook, name: str):
         _sheet_failed(e, name)
 
 
+def _load_aside(path: Path, name: str):
+    """:func:`_load` on a handle of its own, closed once the sheet is loaded (which stands alone)."""
+    workbook = _open(path)
+    try:
+        return _load(workbook, name)
+    finally:
+        workbook.close()
+
+
 class RowStream:
     """The rows of a sheet as loaded, built by the reading library as they are asked for, a
     chunk at a time: only the rows being imported need be in memory, not the whole sheet's.
@@ -568,6 +577,7 @@ class WorkbookReader:
         self.workbook = _open(self.path)
         self.guard = _ExtentGuard(self.path)
         self.loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader")
+        self.aside: ThreadPoolExecutor | None = None  # see load_aside
         self._loads: dict[str, Future] = {}
         try:
             metadata = [(m.name, m.typ) for m in self.workbook.sheets_metadata]
@@ -591,6 +601,17 @@ class WorkbookReader:
         if name not in self._loads:
             self.guard.check(name)
             self._loads[name] = self.loader.submit(_load, self.workbook, name)
+
+    def load_aside(self, name: str) -> None:
+        """Start loading the sheet ``name`` now, beside the loads of the other sheets: on a handle
+        on the file and in a thread of its own (loading a sheet takes the most memory it will
+        ever need near its end; a large sheet loaded from the start has that moment behind it
+        before the sheets before it are imported)."""
+        if name not in self._loads:
+            self.guard.check(name)
+            if self.aside is None:
+                self.aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader-aside")
+            self._loads[name] = self.aside.submit(_load_aside, self.path, name)
 
     def read(self, name: str, overrides: dict[str, str] | None = None, then: str | None = None,
              stream: bool = False) -> RawSheet | None:
@@ -624,9 +645,9 @@ class WorkbookReader:
         report(1.0, tr("workbook.read"))
         return result
 
-    def rows_estimate(self, name: str) -> int | None:
-        """How many rows the sheet says it has (its ``<dimension>``), without reading it; None
-        when the file does not say (not an .xlsx, or a writer that leaves it out)."""
+    def size_estimate(self, name: str) -> tuple[int, int] | None:
+        """How many rows and columns the sheet says it has (its ``<dimension>``), without reading
+        it; None when the file does not say (not an .xlsx, or a writer that leaves it out)."""
         part = self.guard.parts.get(name)
         if part is None or self.guard.zip is None:
             return None
@@ -635,10 +656,14 @@ class WorkbookReader:
                 match = _DIMENSION.search(f.read(4096))
         except Exception:  # noqa: BLE001 - a damaged part is calamine's to report
             return None
-        return int(match.group(4) or match.group(2)) if match else None
+        if match is None:
+            return None
+        return int(match.group(4) or match.group(2)), _column_number(match.group(3) or match.group(1))
 
     def close(self) -> None:
         self.loader.shutdown(wait=True, cancel_futures=True)  # a load under way finishes before the file is closed
+        if self.aside is not None:
+            self.aside.shutdown(wait=True, cancel_futures=True)
         self.guard.close()
         try:
             self.workbook.close()
