@@ -14,7 +14,7 @@ from typing import Any
 
 from . import i18n
 from .errors import BrokerDeskError
-from .money import parse_yuan, yuan_text
+from .money import MAX_FEN, parse_yuan, yuan_text
 
 i18n.register({
     "deductions.bad_item": ("第 {n} 项“{text}”应写作“费用名称 金额”，如“设备费 20000”",
@@ -29,6 +29,7 @@ i18n.register({
 Items = list[tuple[str, int]]
 
 _SEPARATORS = re.compile(r"[；;\n]+")
+_PLAIN_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})*|\d+)\.(\d\d)")
 # "设备费 20000", "设备费：20,000元", "设备费20000": the name, then the amount at the end
 _ITEM = re.compile(r"^(?P<name>.*?\D)[\s:：=]*(?P<amount>[-+¥￥]?[\d０-９][\d０-９,，.．]*\s*(?:万元|万|元)?)$")
 
@@ -50,8 +51,11 @@ def parse(value: Any) -> Items:
             if not m or not m["name"].strip(" :："):
                 raise BrokerDeskError("deductions.bad_item", n=n, text=part)
             name = m["name"].strip(" :：")
+            plain = _PLAIN_AMOUNT.fullmatch(m["amount"])  # as the export writes it: yuan and fen
             try:
-                fen = parse_yuan(m["amount"])
+                fen = int(plain[1].replace(",", "") + plain[2]) if plain else parse_yuan(m["amount"])
+                if fen > MAX_FEN:
+                    fen = parse_yuan(m["amount"])  # which says why not
             except BrokerDeskError as e:
                 raise BrokerDeskError("deductions.bad_amount", n=n, name=name, value=m["amount"],
                                       reason=str(e)) from None
