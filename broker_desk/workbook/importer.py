@@ -984,8 +984,7 @@ class _Import:
     def _contract(self, raw, row_no: int, values: dict, where, uid, current_id) -> str:
         seller_text = values.pop("_seller_text", "")
         history = _steps(self.history.get((values.get("contract_no"), seller_text), ()))
-        # a sheet that has 登记编号 but no 登记状态 (common in brokers' own ledgers) means registered
-        status = values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
+        status = sheet_status(values)
         values["status"] = status
         self.trusted = self.trusted - _DERIVED
         if current_id is None:
@@ -1090,7 +1089,8 @@ class _Import:
         if summary is None:
             return
         histories = list(self.history.items())  # those not merged with a new contract as it was written
-        merged = set(self.new_contracts)  # and a contract this import brought in has no other history
+        # and a contract this import brought in has no other history
+        merged = set(self.new_contracts) if histories else set()
         for start in range(0, len(histories), _CHUNK):
             part = [(key, _steps(flat), self._history_contract(key)) for key, flat in histories[start:start + _CHUNK]]
             stored = self._stored_histories({c for _, _, c in part if c is not None} - merged)
@@ -1213,6 +1213,12 @@ class _Import:
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
             self._set_clock(contract_id, state, accepted_on, rows)
+
+
+def sheet_status(values: dict) -> str:
+    """A contract row's 登记状态; a row that has 登记编号 but no 登记状态 (common in brokers' own
+    ledgers) means registered, one with neither a draft."""
+    return values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
 
 
 def chain_fault(rows: list[_Step]) -> tuple[_Step, str, str] | None:

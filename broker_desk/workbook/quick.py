@@ -142,7 +142,7 @@ class QuickContracts:
         if key in job.seen:
             return False
         current = job._record("contract", current_id)
-        out["status"] = get("status") or (registration.REGISTERED if get("reg_no") else registration.DRAFT)
+        out["status"] = importer.sheet_status(values)
         for name, value in out.items():
             if importer._differs(current.get(name), value, name):
                 return False
@@ -203,7 +203,7 @@ class QuickContracts:
         if key in job.seen:
             return False
         # what the import derives: the status (登记编号 alone means registered), the approved amount
-        status = get("status") or (registration.REGISTERED if reg_no else registration.DRAFT)
+        status = importer.sheet_status(values)
         if any(not get(f) for f in self._needs.get(status, ())):
             return False
         out["status"] = status
