@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from .. import codes, i18n, listing
 from .app import settings
 from .models import LedgerTableModel, code_label
-from .widgets import StatusDelegate, record_table
+from .widgets import StatusDelegate, record_table, title_row
 
 i18n.register({
     "gui.list.contract": ("技术合同", "Contracts"),
@@ -58,14 +58,7 @@ class ListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
 
-        top = QHBoxLayout()
-        title = QLabel(i18n.tr(f"gui.list.{entity}"))
-        title.setObjectName("pageTitle")
-        self.count = QLabel("")
-        self.count.setObjectName("muted")
-        top.addWidget(title)
-        top.addStretch(1)
-        top.addWidget(self.count)
+        top, _, self.count = title_row(i18n.tr(f"gui.list.{entity}"))
         layout.addLayout(top)
 
         bar = QHBoxLayout()

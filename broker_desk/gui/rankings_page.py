@@ -40,7 +40,7 @@ from ..errors import BrokerDeskError
 from ..money import to_wan, wan_text, yuan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard
-from .widgets import record_table, show_error
+from .widgets import record_table, show_error, title_row
 
 i18n.register({
     "gui.rankings": ("排行榜", "Rankings"),
@@ -302,14 +302,7 @@ class RankingsPage(PeriodPage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 10)
         layout.setSpacing(8)
-        top = QHBoxLayout()
-        self.title = QLabel(i18n.tr("gui.rankings"))
-        self.title.setObjectName("pageTitle")
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.count = QLabel("")
-        self.count.setObjectName("muted")
-        top.addWidget(self.count)
+        top, self.title, self.count = title_row(i18n.tr("gui.rankings"))
         layout.addLayout(top)
 
         bar = QHBoxLayout()

@@ -27,7 +27,7 @@ from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
 from .rankings_page import PeriodPage, PeriodPicker
-from .widgets import Card, list_tree, show_error
+from .widgets import Card, list_tree, show_error, title_row
 
 i18n.register({
     "gui.statistics": ("统计", "Statistics"),
@@ -121,14 +121,7 @@ class StatisticsPage(PeriodPage):
         layout.setContentsMargins(20, 14, 20, 16)
         layout.setSpacing(12)
 
-        top = QHBoxLayout()
-        self.title = QLabel(i18n.tr("gui.statistics"))
-        self.title.setObjectName("pageTitle")
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.busy = QLabel("")
-        self.busy.setObjectName("muted")
-        top.addWidget(self.busy)
+        top, self.title, self.busy = title_row(i18n.tr("gui.statistics"))
         top.addSpacing(12)
         self.period = PeriodPicker()
         self.period.changed.connect(self.reload)

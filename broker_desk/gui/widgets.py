@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -126,6 +127,20 @@ def list_tree(headers: list[str], stretch: set[int], right: tuple[int, ...] = ()
     for i in right:
         tree.headerItem().setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return tree
+
+
+def title_row(title: str) -> tuple[QHBoxLayout, QLabel, QLabel]:
+    """A page's top row: its title on the left and, pushed to the right, a muted status text
+    (a count, "computing…"); returns the row (to add more to its right) and both labels."""
+    row = QHBoxLayout()
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    status = QLabel("")
+    status.setObjectName("muted")
+    row.addWidget(heading)
+    row.addStretch(1)
+    row.addWidget(status)
+    return row, heading, status
 
 
 class Dialog(QDialog):
