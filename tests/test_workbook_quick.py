@@ -1,5 +1,5 @@
-"""The quick ways in (workbook/quick.py: plain new contracts, and contracts a re-import finds as
-the ledger holds them) must change nothing but the time: the same workbook imported with them and
+"""The quick ways in (workbook/quick.py: plain new contracts and achievements, and contracts a
+re-import finds as the ledger holds them) must change nothing but the time: the same workbook imported with them and
 without them gives the same ledger, the same summary and the same messages, whatever its rows
 hold — good rows, bad rows, rows that create parties, duplicates, old contract kinds, changed
 cells, registration histories."""
@@ -70,7 +70,8 @@ def _fields(n: int) -> dict[str, tuple[list, list]]:
 
 
 CHAINS = [["待提交"], ["待提交", "已受理"], ["待提交", "已受理", "已登记"], ["待提交", "已受理", "需补正", "已受理", "已登记"],
-          ["已登记"], ["待提交", "已受理", "不予登记"], ["待提交", "未知"], ["待提交", "已受理", "已登记", "已撤销"]]
+          ["已登记"], ["待提交", "已受理", "不予登记"], ["待提交", "未知"], ["待提交", "已受理", "已登记", "已撤销"],
+          ["待提交", "已受理", "草稿"]]
 
 
 SPECIAL = [
@@ -142,13 +143,14 @@ def _import(base, folder, book, quick_way: bool, chunk: int, monkeypatch, first_
     if not quick_way:
         monkeypatch.setattr(quick.QuickContracts, "insert", lambda self, raw, row_no, values: False)
         monkeypatch.setattr(quick.QuickContracts, "unchanged", lambda self, row_no, values: False)
+        monkeypatch.setattr(quick.QuickAchievements, "insert", lambda self, row_no, values: False)
     path = folder / f"{'quick' if quick_way else 'general'}-{first_uid}.brokerdesk"
     shutil.copy(base, path)
     with Ledger.open(path, create=False) as led:
         result = importer.import_workbook(led, book, skip_invalid=True)
         tables = {}
         for table in ("contracts", "contract_brokers", "registration_events", "clients", "brokers", "changes",
-                      "contract_search"):
+                      "contract_search", "achievements"):
             columns = ", ".join(r[1] for r in led.conn.execute(f"PRAGMA table_xinfo({table})")
                                 if r[1] not in ("created_at", "updated_at"))
             tables[table] = led.conn.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
@@ -156,15 +158,15 @@ def _import(base, folder, book, quick_way: bool, chunk: int, monkeypatch, first_
     return result, tables
 
 
-def _answers(monkeypatch, name: str) -> list[bool]:
-    """What QuickContracts.<name> answers, row by row, from now on."""
-    answers, method = [], getattr(quick.QuickContracts, name)
+def _answers(monkeypatch, name: str, cls=quick.QuickContracts) -> list[bool]:
+    """What ``cls.<name>`` answers, row by row, from now on."""
+    answers, method = [], getattr(cls, name)
 
     def answering(self, *args):
         answers.append(method(self, *args))
         return answers[-1]
 
-    monkeypatch.setattr(quick.QuickContracts, name, answering)
+    monkeypatch.setattr(cls, name, answering)
     return answers
 
 
@@ -191,6 +193,57 @@ def test_the_quick_way_changes_nothing_but_the_time(base, tmp_path, monkeypatch,
     _, quick_tables = _both_ways(base, tmp_path, book, chunk, monkeypatch)
     assert quick_tables["contracts"]  # some rows went in, and not all: both ways were taken
     assert len(quick_tables["contracts"]) < len(contracts)
+
+
+ACHIEVEMENT_HEADERS = ["记录ID", "成果名称", "持有方", "完成人", "技术领域", "知识产权类型", "专利号", "成熟度", "转化方式",
+                       "意向价格（元）", "状态", "关键词"]
+
+
+def _achievement_fields(n: int) -> dict[str, tuple[list, list]]:
+    """For achievement row ``n``: each column's usual values and its unusual ones."""
+    return {
+        "记录ID": ([None, f"1c9d5a4e-54a5-4c1e-9d0e-{n:012d}"], ["not-a-record-id", "1c9d5a4e-54a5-4c1e-9d0e-000000000001"]),
+        "成果名称": ([f"成果{n}", f"成果{n}"], ["高效电机控制技术", "成果1", " 带  空格 ", None, "长" * 201]),
+        "持有方": (["乙大学", "甲科技有限公司"], ["同名客户", "新的持有方", "91110108MA01ABCD1E", None]),
+        "完成人": ([None, "张三、李四"], ["长" * 501]),
+        "技术领域": (["电子信息", None], ["不在代码表里"]),
+        "知识产权类型": (["发明专利", None], ["不存在的类型"]),
+        "专利号": ([None, "ZL202110921116.9", "ZL202110921116.9；ZL202316521470.X"],
+                ["202110921116.9", "ZL202110921116.0", "不是专利号", "ZL2021 1092 1116.9", "ZL209910921116.9",
+                 "ZL202110921116.9；ZL202110921116.9", "ZL202110921116.9；", "；".join(["ZL202110921116.9"] * 120)]),
+        "成熟度": (["中试", None], ["很成熟"]),
+        "转化方式": (["许可", None], ["送"]),
+        "意向价格（元）": ([1_000_000.0, None], ["12.5万", -5.0, 1234.567]),
+        "状态": (["征集", None], ["未知"]),
+        "关键词": ([None, "电机"], ["=1+1"]),
+    }
+
+
+@pytest.mark.parametrize("seed, chunk", [(1, 1), (2, 2000), (3, 3)])
+def test_the_quick_way_for_achievements_changes_nothing_but_the_time(base, tmp_path, monkeypatch, seed, chunk):
+    """Achievement rows drawn as the contract rows are, with contracts that name some of them (in
+    one chunk, unusual values only where they leave the columns in normal form)."""
+    rng = random.Random(seed)
+    odd = None if chunk < 300 else {"记录ID", "持有方", "专利号"}
+    rows = [[rng.choice(unusual if rng.random() < 0.04 and (odd is None or name in odd) else usual)
+             for name, (usual, unusual) in _achievement_fields(n).items()] for n in range(300)]
+    plain = [usual[0] for usual, _ in _achievement_fields(300).values()]
+    for title, holder, uid in (("高效电机控制技术", "乙大学", None), ("成果1", "乙大学", None), ("成果2", "乙大学", None),
+                               ("成果2", "乙大学", "1c9d5a4e-54a5-4c1e-9d0e-000000000999")):  # the ledger's, this file's
+        rows.append([uid, title, holder, *plain[3:]])
+    rows[-4:-4] = [[None, "成果3", "乙大学", *plain[3:6], "不是专利号", *plain[7:]]]  # rejected: a row after it names it too
+    rows.append([None, "成果3", "乙大学", *plain[3:]])
+    contracts, _ = _draw(rng, 40)
+    for c in contracts:
+        c["关联成果"] = rng.choice([None, f"成果{rng.randrange(300)}", "成果1", "高效电机控制技术"])
+    sheets = {"科技成果": [ACHIEVEMENT_HEADERS, *rows], "技术合同": [HEADERS, *map(_contract_row, contracts)]}
+    book = write_xlsx(tmp_path / "book.xlsx", sheets)
+    taken = _answers(monkeypatch, "insert", quick.QuickAchievements)  # by the quick import, which goes first
+    result, tables = _both_ways(base, tmp_path, book, chunk, monkeypatch)
+    summary = result.summaries["科技成果"]
+    assert summary.inserted and summary.rejected
+    assert len(tables["achievements"]) == 1 + summary.inserted
+    assert taken.count(True) > summary.inserted / 2 and False in taken  # both ways were taken
 
 
 def test_a_clean_export_goes_the_quick_way_row_for_row(demo_ledger, tmp_path, monkeypatch):

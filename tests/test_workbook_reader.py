@@ -771,3 +771,20 @@ def test_a_table_that_starts_in_column_c_below_a_title_keeps_its_places(tmp_path
     assert raw.header_row == 3
     assert raw.column_index("contract_no") == 2 and column_letter(raw.column_index("signed_on")) == "H"
     assert [(n, cells[2]) for n, cells in raw.rows] == [(4, "HT-1"), (5, "HT-2")]
+
+
+def test_rows_of_text_that_only_look_like_totals_stay_and_the_total_among_them_goes(tmp_path):
+    """A chunk whose first three cells are all text: only the rows that start like a total word
+    (合肥…, 小米…), with a blank or a space are looked at one by one; the 合计 row goes."""
+    rows = [[f"HT-{i}", "甲公司", "待提交", dt.date(2024, 3, 5), ""] for i in range(1, 30)]
+    rows[4][1] = "合肥工业大学"
+    rows[9][0] = "小米-2"
+    rows[14] = ["合计", "29 项", "—", None, ""]
+    rows[19][2] = " 待提交"
+    rows[24] = ["", "", "", None, ""]
+    path = write_xlsx(tmp_path / "进度.xlsx", {"登记进度": [[c.header for c in HISTORY.columns]] + rows})
+    [raw] = read_workbook(path)
+    assert raw.skipped_total_rows == [16]
+    assert [n for n, _ in raw.rows] == [n for n in range(2, 31) if n not in (16, 26)]
+    by_row = dict(raw.rows)
+    assert by_row[6][1] == "合肥工业大学" and by_row[11][0] == "小米-2" and by_row[21][2] == " 待提交"

@@ -623,10 +623,11 @@ class _Import:
         self.flush()
         self.pending_entity = sheet.entity
         self.next_ids.pop(sheet.entity, None)
-        from .quick import QuickContracts
+        from .quick import QuickAchievements, QuickContracts
 
-        quick = QuickContracts(self, [name for _, name, _, _ in self._plan(raw)[0]]) \
-            if sheet.entity == "contract" and self.quick else None
+        names = [name for _, name, _, _ in self._plan(raw)[0]]
+        quick = QuickContracts(self, names) if sheet.entity == "contract" and self.quick else None
+        plain = QuickAchievements(self, names) if sheet.entity == "achievement" and self.quick else None
         self.fetched_entity = sheet.entity
         for row_no, values, ok, problems, trusted in self._converted(raw, self._fetch):
             self._tick()
@@ -638,6 +639,11 @@ class _Import:
                     summary.unchanged += 1
                     continue
                 quick.forget()  # the general path may change what the lookups hold
+            elif plain is not None:
+                if ok and plain.applies(trusted) and plain.insert(row_no, values):
+                    summary.inserted += 1
+                    continue
+                plain.forget()
             self.row_savepoint = False
             try:
                 outcome = self._row(raw, sheet, row_no, values, ok, problems, trusted)

@@ -1,4 +1,4 @@
-"""The quick way in for the usual row of a large contracts sheet.
+"""The quick way in for the usual row of a large contracts (or achievements) sheet.
 
 Most rows of a big import are new contracts whose cells are already in normal
 form (the columns :func:`~broker_desk.workbook.importer.convert_column` found
@@ -15,46 +15,50 @@ fine it gives the row back untouched, and the general path does everything
 (messages, created parties, rejection) exactly as it always does. A row it does
 take is written exactly as the general path would write it: the property test
 ``tests/test_workbook_quick.py`` imports the same random workbooks both ways
-and compares the ledgers, the summaries and the messages.
+and compares the ledgers, the summaries and the messages. :class:`QuickAchievements` does the
+same, with less to decide, for the plain rows of an achievements sheet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .. import codes, deductions, registration
+from ..achievements import PATENT_SEPARATOR
 from ..contracts import REGISTRATION_FIELDS, share_bp
 from ..errors import BrokerDeskError
-from ..fields import _BY_QUALIFIED, _KNOWN, _TRUSTABLE_KINDS, ENTITY_FIELDS
-from ..idnumbers import check_registration_number
+from ..fields import _BY_QUALIFIED, _KNOWN, _TRUSTABLE_KINDS, ENTITY_FIELDS, clean_text
+from ..idnumbers import check_patent_list, check_registration_number
 from ..ledger.journal import new_uid
 from . import importer
 from .schema import HISTORY
 
 _REQUIRED = tuple(f.name for f in ENTITY_FIELDS["contract"] if f.required)
+_PATENTS_MAX = _BY_QUALIFIED["achievement.patents"].max_len
 _ITEMS_MAX = _BY_QUALIFIED["contract.deduction_items"].max_len
 _NEW_STATUS = (registration.REGISTERED, registration.WITHDRAWN)
+_CLOCK_STOPPED = (registration.DRAFT, registration.READY)  # see importer._clock
+_NO_HISTORY = ""  # a new contract without steps: its clock starts at its 受理日期
 _UNKNOWN = object()  # not worked out yet (None is an answer: "not without doubt")
 
 
-class QuickContracts:
-    """Takes the plain new-contract rows of one contracts sheet (see the module's docstring)."""
+class _QuickRows:
+    """What the quick ways share: which rows they may take at all, and the parties they know."""
+
+    entity = ""
 
     def __init__(self, job, names: list[str]):
         self.job = job
-        self._uid_like, self._needs = importer._UID_LIKE.match, importer._STATUS_NEEDS
-        present = set(names)
+        self._uid_like = importer._UID_LIKE.match
+        present, entity = set(names), self.entity
         # every cell of these fields must come from a column found normal; the others
-        # (references, brokers, itemised costs, 记录ID) are looked at here, row by row
-        self._needed = frozenset(n for n in present if n in _KNOWN["contract"]
-                                 and _BY_QUALIFIED[f"contract.{n}"].kind in _TRUSTABLE_KINDS)
-        self._usable = present <= _KNOWN["contract"] | {"uid"}
+        # (references, brokers, itemised costs, patents, 记录ID) are looked at row by row
+        self._needed = frozenset(n for n in present if n in _KNOWN[entity]
+                                 and _BY_QUALIFIED[f"{entity}.{n}"].kind in _TRUSTABLE_KINDS)
+        self._usable = present <= _KNOWN[entity] | {"uid"}
         self._applies: dict[frozenset, bool] = {}
         self._parties: dict[str, int | None] = {}
-        self._achievements: dict[str, int | None] = {}
-        self._brokers: dict[str, list | None] = {}
-        self._kinds: dict[tuple[str, str], bool] = {}
-        self._today = dt.date.today()
 
     def applies(self, trusted: frozenset) -> bool:
         """Whether rows whose normal columns are ``trusted`` can be taken at all."""
@@ -63,19 +67,12 @@ class QuickContracts:
             found = self._applies[trusted] = self._usable and self._needed <= trusted
         return found
 
-    def forget(self) -> None:
-        """The general path ran for a row: what it may have changed (parties it created, rows
-        it rejected) is looked up again."""
-        self._parties.clear()
-        self._achievements.clear()
-        self._brokers.clear()
+    def _odd_uid(self, uid: str | None) -> bool:
+        """A 记录ID given that is not one (the general path says so)."""
+        return uid is not None and not self._uid_like(uid.lower())
 
-    # -- the answers that repeat down a sheet ------------------------------------------------------
     def _party(self, text: str) -> int | None:
         return self._known(self._parties, text, self.job.known_party, self.job.known["client"])
-
-    def _achievement(self, text: str) -> int | None:
-        return self._known(self._achievements, text, self.job.known_achievement, self.job.known["achievement"])
 
     @staticmethod
     def _known(cache: dict, text: str, find, known: set[int]) -> int | None:
@@ -86,20 +83,64 @@ class QuickContracts:
             cache[text] = found = found if found in known else None
         return found
 
+
+class QuickContracts(_QuickRows):
+    """Takes the plain new-contract rows of one contracts sheet (see the module's docstring)."""
+
+    entity = "contract"
+
+    def __init__(self, job, names: list[str]):
+        super().__init__(job, names)
+        self._needs = importer._STATUS_NEEDS
+        self._achievements: dict[str, int | None] = {}
+        self._brokers: dict[str, list | None] = {}
+        self._kinds: dict[tuple[str, str], bool] = {}
+        self._shares: dict[str, int | None] = {}
+        self._items: dict[str, tuple[str | None, int | None] | None] = {}
+        self._today = dt.date.today()
+
+    def forget(self) -> None:
+        """The general path ran for a row: what it may have changed (parties it created, rows
+        it rejected) is looked up again."""
+        self._parties.clear()
+        self._achievements.clear()
+        self._brokers.clear()
+
+    # -- the answers that repeat down a sheet ------------------------------------------------------
+    def _achievement(self, text: str) -> int | None:
+        return self._known(self._achievements, text, self.job.known_achievement, self.job.known["achievement"])
+
     def _broker_shares(self, text: str) -> list[tuple[int, int]] | None:
         """(broker id, share in hundredths of a percent) as the rules keep them, or None."""
         found = self._brokers.get(text, _UNKNOWN)
         if found is _UNKNOWN:
             found = None
-            parsed = importer.parse_brokers(text)
+            parsed = _plain_brokers(text) or importer.parse_brokers(text)
             if parsed is not None:
-                known = self.job.known["broker"]
-                pairs = [(self.job.known_broker(name), share_bp(share)) for name, share in parsed]
+                known, shares = self.job.known["broker"], self._shares
+                pairs = [(self.job.known_broker(name), shares[share] if share in shares else
+                          shares.setdefault(share, share_bp(share))) for name, share in parsed]
                 if not pairs or (all(b is not None and b in known and bp is not None for b, bp in pairs)
                                  and len({b for b, _ in pairs}) == len(pairs)
                                  and sum(bp for _, bp in pairs) == 10000):
                     found = pairs
             self._brokers[text] = found
+        return found
+
+    def _deduction_items(self, text: str) -> tuple[str | None, int | None] | None:
+        """Itemised costs as the rules keep them and their total (None without items); None when
+        they cannot be taken as they are."""
+        found = self._items.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            try:
+                items = deductions.parse(text)
+            except BrokerDeskError:
+                found = None
+            else:
+                stored = deductions.to_json(items)
+                found = None if stored and len(stored) > _ITEMS_MAX else \
+                    (stored, sum(fen for _, fen in items) if items else None)
+            self._items[text] = found
         return found
 
     def _kind(self, category: str, subtype: str) -> bool:
@@ -119,7 +160,7 @@ class QuickContracts:
         job = self.job
         get = values.get
         uid = get("uid")
-        if uid is not None and not self._uid_like(uid.lower()):
+        if self._odd_uid(uid):
             return False
         out = dict(values)
         out.pop("uid", None)
@@ -174,7 +215,7 @@ class QuickContracts:
         job = self.job
         get = values.get
         uid = get("uid")
-        if uid is not None and not self._uid_like(uid.lower()):
+        if self._odd_uid(uid):
             return False
         buyer_text, seller_text = get("buyer_id"), get("seller_id")
         if not buyer_text or not seller_text:
@@ -215,16 +256,11 @@ class QuickContracts:
         # the rules (contracts.check): itemised costs set the total, amounts within the contract's
         items_text = get("deduction_items")
         if items_text is not None:
-            try:
-                items = deductions.parse(items_text)
-            except BrokerDeskError:
+            items = self._deduction_items(items_text)
+            if items is None:
                 return False
-            stored = deductions.to_json(items)
-            if stored and len(stored) > _ITEMS_MAX:
-                return False
-            out["deduction_items"] = stored
-            if items:
-                total = sum(fen for _, fen in items)
+            out["deduction_items"], total = items
+            if total is not None:
                 if get("deductions_fen") is not None and values["deductions_fen"] != total:
                     return False
                 out["deductions_fen"] = total
@@ -251,9 +287,14 @@ class QuickContracts:
             if out.get(name) in (None, ""):
                 return False
         # written as _Import._write and _contract write a new contract
-        history = importer._steps(job.history.get((no, seller_text), ()))
+        flat = job.history.get((no, seller_text))
+        accepted = _plain_history(flat, status) if flat else _NO_HISTORY
+        if accepted is None:  # a history the workflow or the status has something to say about
+            history = importer._steps(flat)
+            out["clock_from"] = importer._clock(status, get("accepted_on"), history)
+        else:
+            out["clock_from"] = None if status in _CLOCK_STOPPED else accepted or get("accepted_on")
         out["warnings"] = None
-        out["clock_from"] = importer._clock(status, get("accepted_on"), history)
         out["uid"] = uid or new_uid()
         id_ = out["id"] = job._new_id("contract")
         job.pending.append(out)
@@ -270,7 +311,98 @@ class QuickContracts:
         job.new_contracts[id_] = status
         if len(job.pending) >= importer._BATCH:
             job.flush()
-        if history:  # its steps are written right behind it (and need not be kept)
+        if flat:  # its steps are written right behind it (and need not be kept)
             del job.history[(no, seller_text)]
-            job._merge_history(id_, history, job.result.summaries[HISTORY.name])
+            if accepted is None:
+                job._merge_history(id_, history, job.result.summaries[HISTORY.name])
+            else:  # as _merge_history writes a new contract's steps that are plainly fine
+                events, previous = job.events, registration.DRAFT
+                for i in range(0, len(flat), 5):
+                    events.append((id_, previous, flat[i], flat[i + 1], flat[i + 2], False))
+                    previous = flat[i]
+                job.result.summaries[HISTORY.name].inserted += len(flat) // 5
+        return True
+
+
+_PLAIN_BROKER = re.compile(r"([^；;，,、/\n()（）%\s]+)\((\d+(?:\.\d+)?)%\)").fullmatch
+
+
+def _plain_brokers(text: str) -> list[tuple[str, str]] | None:
+    """``张三(60%)；李四(40%)`` as the export writes it: what importer.parse_brokers makes of it,
+    read with one pattern per broker; None for any other text."""
+    parsed = []
+    for part in text.split("；"):
+        m = _PLAIN_BROKER(part)
+        if m is None:
+            return None
+        parsed.append(m.groups())
+    return parsed
+
+
+def _plain_history(flat: list, status: str) -> str | None:
+    """For the steps (flat, see importer._steps) of a new contract: the date of its last move to
+    已受理 ("" if none) when the workflow allows every move and the steps end at ``status``;
+    None when _merge_history has something to say."""
+    allowed, accepted_status = registration.ALLOWED, registration.ACCEPTED
+    state, last, accepted = registration.DRAFT, None, ""
+    for i in range(0, len(flat), 5):
+        to, on_date = flat[i], flat[i + 1]
+        if to not in allowed[state] or (last and on_date < last):
+            return None
+        if to == accepted_status:
+            accepted = on_date
+        state, last = to, on_date
+    return accepted if state == status else None
+
+
+class QuickAchievements(_QuickRows):
+    """Takes the plain new rows of an achievements sheet, as :class:`QuickContracts` does the
+    contracts': its cells in normal form, its holder a client the lookups know without doubt,
+    its patent numbers written right (any remark on one and the general path says it), a
+    title and holder no record of the ledger or this file has."""
+
+    entity = "achievement"
+
+    def forget(self) -> None:
+        self._parties.clear()
+
+    def insert(self, row_no: int, values: dict) -> bool:
+        """Write the row as a new achievement if it is plainly fine (as _Import._row, _write and
+        the core's rules would write it); False, nothing done, when the general path must look."""
+        job, get = self.job, values.get
+        uid, title, holder_text = get("uid"), get("title"), get("holder_id")
+        holder = self._party(holder_text) if title and holder_text and not self._odd_uid(uid) else None
+        if holder is None:
+            return False
+        if (title, holder) in job.achievements_by_key or (uid is not None and
+                                                          job.id_by_uid("achievement", uid) is not None):
+            return False
+        key = ("achievement", uid) if uid else ("achievement", title, holder)
+        if key in job.seen:
+            return False
+        out = dict(values)
+        out.pop("uid", None)
+        out["holder_id"] = holder
+        if "patents" in values:
+            patents = clean_text(values["patents"])
+            if patents:
+                if len(patents) > _PATENTS_MAX:
+                    return False
+                numbers, problems = check_patent_list(patents)
+                if problems:
+                    return False
+                patents = PATENT_SEPARATOR.join(numbers) or None
+            out["patents"] = patents
+        out["warnings"] = None
+        out["uid"] = uid or new_uid()
+        id_ = out["id"] = job._new_id("achievement")
+        job.seen[key] = row_no
+        job.pending.append(out)
+        job.pending_ids.add(id_)
+        if len(job.pending) >= importer._BATCH:
+            job.flush()
+        job._remember("achievement", id_, out)
+        job.row_memory.clear()
+        if uid:
+            job.inserted_here.add(("achievement", id_))
         return True

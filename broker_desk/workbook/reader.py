@@ -393,12 +393,13 @@ class RowStream:
             first, number = number + 1, number + len(cells)
             if first <= start:  # the header and the rows above it
                 cells, first = cells[start - first + 1:], start + 1
-            if _plain_starts(cells):
+            suspects = _suspects(cells)
+            if suspects is not None and not suspects:
                 yield list(zip(range(first, number + 1), cells, strict=True))
                 continue
             data = []
             for row_no, row in enumerate(cells, start=first):
-                kind = row_kind(row)
+                kind = row_kind(row) if suspects is None or row_no - first in suspects else DATA
                 if kind is DATA:
                     data.append((row_no, row))
                 elif kind is TOTAL:
@@ -545,19 +546,24 @@ def row_kind(cells: list) -> str:
 
 
 _NOT_PLAIN_START = re.compile("\x00(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])")
+_NOT_PLAIN_CELL = re.compile("(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])").match
 
 
-def _plain_starts(rows: list[list]) -> bool:
-    """Whether every row's first three cells are text starting with neither a space, an
-    invisible character nor the first character of a total word: each row is then DATA for
-    :func:`row_kind` (nearly every row of a large sheet), told for all at once."""
+def _suspects(rows: list[list]) -> set[int] | None:
+    """The rows :func:`row_kind` must look at, by index: those whose first three cells are not
+    all text starting with neither a space, an invisible character nor the first character of
+    a total word (the others are DATA; nearly every row of a large sheet is), told for a column
+    of cells at once; None (every row) when the cells are not all text."""
     if not rows or min(map(len, rows)) < TOTAL_CELLS:
-        return False
+        return None
+    suspects = set()
     for i in range(TOTAL_CELLS):
         column = [row[i] for row in rows]
-        if set(map(type, column)) != {str} or _NOT_PLAIN_START.search("\x00" + "\x00".join(column)):
-            return False
-    return True
+        if set(map(type, column)) != {str}:
+            return None
+        if _NOT_PLAIN_START.search("\x00" + "\x00".join(column)):  # a few: which ones
+            suspects.update(j for j, text in enumerate(column) if _NOT_PLAIN_CELL(text))
+    return suspects
 
 
 # -- the workbook ---------------------------------------------------------------------------
