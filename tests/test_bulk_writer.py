@@ -3,14 +3,17 @@ that fails stops the rest and fails the import, which then leaves the ledger as 
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import threading
 
 import pytest
 
 from broker_desk import demo
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
-from broker_desk.ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
+from broker_desk.ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
+from broker_desk.workbook import importer
 from broker_desk.workbook.export import export_workbook
 from broker_desk.workbook.importer import import_workbook
 
@@ -71,3 +74,64 @@ def test_an_import_whose_write_fails_leaves_the_ledger_as_it_was(tmp_path, monke
         counts = [ledger.count(e) for e in ("broker", "client", "achievement", "contract", "registration_event")]
         assert counts == [0, 0, 0, 0, 0]
         assert ledger.undo_label() is None
+
+
+@pytest.fixture
+def collector():
+    """The garbage collector as the test found it, running again afterwards whatever happened."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    gc.enable() if was else gc.disable()
+
+
+def test_the_collector_is_paused_for_a_bulk_job_and_runs_again_after_the_last(collector):
+    first, second = gc_paused(), gc_paused()
+    with first:
+        assert not gc.isenabled()
+        with second:
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer job still runs
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("the job failed")
+    assert gc.isenabled()
+    gc.disable()  # off before: left off
+    with gc_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_jobs_in_two_threads_leave_the_collector_running_only_when_both_are_done(collector):
+    inside, leave = threading.Event(), threading.Event()
+
+    def job():
+        with gc_paused():
+            inside.set()
+            leave.wait(5)
+
+    other = threading.Thread(target=job)
+    with gc_paused():
+        other.start()
+        inside.wait(5)
+    assert not gc.isenabled()  # the other thread's job is still running
+    leave.set()
+    other.join(5)
+    assert gc.isenabled()
+
+
+def test_an_import_runs_with_the_collector_paused_and_leaves_it_running(tmp_path, monkeypatch, collector):
+    with Ledger.open(tmp_path / "source.brokerdesk") as source:
+        demo.generate(source, 30, seed=5)
+        export_workbook(source, tmp_path / "book.xlsx")
+    seen, run = [], importer._Import.run
+
+    def running(self):
+        seen.append(gc.isenabled())
+        return run(self)
+
+    monkeypatch.setattr(importer._Import, "run", running)
+    with Ledger.open(tmp_path / "target.brokerdesk") as ledger:
+        result = import_workbook(ledger, tmp_path / "book.xlsx")
+        assert result.written and ledger.count("contract") == 30
+    assert seen == [False] and gc.isenabled()

@@ -32,7 +32,7 @@ from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import _BY_QUALIFIED as _FIELDS
 from ..fields import clean_text
-from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
+from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
 from ..ledger.journal import new_uid, new_uids, now_utc
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, RowStream, WorkbookReader, column_letter
@@ -197,7 +197,7 @@ def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool =
                     cancelled: Callable[[], bool] | None = None, today: dt.date | None = None) -> ImportResult:
     """Import the workbook at ``path``; raises BrokerDeskError for a file that cannot be used."""
     report = progress or (lambda fraction, message: None)
-    with WorkbookReader(path) as book:
+    with gc_paused(), WorkbookReader(path) as book:
         sheets = _read_later(book, overrides)
         if sheets is not None:  # each sheet is read when the import comes to it, the next loading meanwhile
             return import_sheets(ledger, Path(path).name, sheets, dry_run=dry_run, skip_invalid=skip_invalid,
@@ -264,7 +264,7 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
                   today or dt.date.today())
     job.release = release
     try:
-        with ledger.operation("import.op", file=file_name) as op:
+        with gc_paused(), ledger.operation("import.op", file=file_name) as op:
             job.op = op
             op_id = op.op_id  # made before any row's savepoint, so a rejected row cannot take it along
             with _writing(ledger, op, job):

@@ -30,6 +30,7 @@ import python_calamine
 
 from ..errors import BrokerDeskError
 from ..i18n import register, tr
+from ..ledger.bulk import gc_paused
 from .cells import is_blank
 from .schema import (
     CODES_SHEET,
@@ -697,7 +698,7 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
     Raises :class:`BrokerDeskError` when the file is missing, empty, not a workbook,
     encrypted, or has no importable sheet.
     """
-    with WorkbookReader(path) as book:
+    with gc_paused(), WorkbookReader(path) as book:
         return book.read_all(overrides, progress, cancelled)
 
 
