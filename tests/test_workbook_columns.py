@@ -72,6 +72,11 @@ def test_a_normal_text_column_holds_what_the_checks_take_unchanged(field, cells)
     (("contract", "title"), ("锂电池", None, "", "正极 材料"), True),
     (("contract", "title"), ("锂电池 ", "正极材料"), False),           # a space to trim
     (("contract", "title"), ("正极\u3000材料",), False),               # a full-width space
+    (("contract", "title"), ("锂电池", " 正极材料"), False),            # a space to trim, at the start
+    (("contract", "title"), ("锂电池", "正极  材料"), False),           # two spaces running
+    (("contract", "title"), ("锂电池", "正极\n材料"), False),           # a line break
+    (("contract", "title"), ("锂电池", "正极\u200b材料"), False),       # a zero-width space
+    (("contract", "title"), ("锂电池", "正极\xa0材料"), False),         # a no-break space
     (("contract", "title"), ("长" * 201,), False),                     # longer than the field allows
     (("contract", "category"), ("技术开发", "技术服务"), True),
     (("contract", "category"), ("技术开发", "技术研发"), False),         # not in the code table

@@ -1267,17 +1267,22 @@ def parse_brokers(text: str) -> list[tuple[str, str]] | None:
 _SLOW = object()  # a cell the full parser must read
 _DATE = dt.date
 _STR_OR_NONE = frozenset((str, type(None)))
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def _tidy(texts: list[str]) -> bool:
     """Whether no text has a space at either end, two spaces running, another kind of space
     (full-width, no-break, tab, line break…: whatever ``str.split`` splits at, as ``\\s`` does)
     or a zero-width character — stricter than both cells._UNTIDY and fields._UNTIDY, so texts
-    that pass are tidy for both. The texts are looked at joined, a few scans in all."""
+    that pass are tidy for both (and stricter still: any character ``str.isprintable`` refuses
+    fails). The texts are looked at joined, a few scans in all."""
+    plain = "".join(texts)
+    if not plain.isprintable():  # a space of another kind, a line break, a zero-width character…
+        return False
+    if " " not in plain:
+        return True
     joined = "\x00".join(texts)
-    return (" ".join(joined.split()) == joined and "\x00 " not in joined and " \x00" not in joined
-            and _INVISIBLE.search(joined) is None)
+    return ("  " not in joined and "\x00 " not in joined and " \x00" not in joined
+            and joined[:1] != " " and joined[-1:] != " ")
 
 
 def convert_column(cells, parse, entity: str, name: str) -> tuple[list, bool, dict[int, str]]:

@@ -94,9 +94,11 @@ class QuickContracts(_QuickRows):
         self._needs = importer._STATUS_NEEDS
         self._achievements: dict[str, int | None] = {}
         self._brokers: dict[str, list | None] = {}
+        self._names: dict[str, int | None] = {}  # a broker as written: the broker it names without doubt
         self._kinds: dict[tuple[str, str], bool] = {}
         self._shares: dict[str, int | None] = {}
         self._items: dict[str, tuple[str | None, int | None] | None] = {}
+        self._provinces: dict[str, bool] = {}  # the two digits of a 登记编号: a province?
         self._today = dt.date.today()
 
     def forget(self) -> None:
@@ -105,6 +107,7 @@ class QuickContracts(_QuickRows):
         self._parties.clear()
         self._achievements.clear()
         self._brokers.clear()
+        self._names.clear()
 
     # -- the answers that repeat down a sheet ------------------------------------------------------
     def _achievement(self, text: str) -> int | None:
@@ -117,10 +120,10 @@ class QuickContracts(_QuickRows):
             found = None
             parsed = _plain_brokers(text) or importer.parse_brokers(text)
             if parsed is not None:
-                known, shares = self.job.known["broker"], self._shares
-                pairs = [(self.job.known_broker(name), shares[share] if share in shares else
+                known, find, names, shares = self.job.known["broker"], self.job.known_broker, self._names, self._shares
+                pairs = [(self._known(names, name, find, known), shares[share] if share in shares else
                           shares.setdefault(share, share_bp(share))) for name, share in parsed]
-                if not pairs or (all(b is not None and b in known and bp is not None for b, bp in pairs)
+                if not pairs or (all(b is not None and bp is not None for b, bp in pairs)
                                  and len({b for b, _ in pairs}) == len(pairs)
                                  and sum(bp for _, bp in pairs) == 10000):
                     found = pairs
@@ -142,6 +145,18 @@ class QuickContracts(_QuickRows):
                     (stored, sum(fen for _, fen in items) if items else None)
             self._items[text] = found
         return found
+
+    def _registration_number_fine(self, reg_no: str) -> bool:
+        """Whether check_registration_number takes ``reg_no`` as it is, without a remark; the
+        usual number (16 digits, a year gone by, a province) told without it."""
+        if len(reg_no) == 16 and reg_no.isascii() and reg_no.isdigit():
+            province = self._provinces.get(reg_no[4:6])
+            if province is None:
+                entry = codes.region(reg_no[4:6] + "0000")
+                province = self._provinces[reg_no[4:6]] = entry is not None and entry["level"] == 1
+            return province and int(reg_no[:4]) <= self._today.year
+        number, problems = check_registration_number(reg_no, self._today)
+        return not problems and number == reg_no
 
     def _kind(self, category: str, subtype: str) -> bool:
         """The pair is today's (no old kind to map) and the subtype belongs to the category."""
@@ -220,7 +235,12 @@ class QuickContracts(_QuickRows):
         buyer_text, seller_text = get("buyer_id"), get("seller_id")
         if not buyer_text or not seller_text:
             return False
-        buyer, seller = self._party(buyer_text), self._party(seller_text)
+        parties = self._parties
+        buyer, seller = parties.get(buyer_text, _UNKNOWN), parties.get(seller_text, _UNKNOWN)
+        if buyer is _UNKNOWN:
+            buyer = self._party(buyer_text)
+        if seller is _UNKNOWN:
+            seller = self._party(seller_text)
         if buyer is None or seller is None or buyer == seller:
             return False
         out = dict(values)
@@ -279,10 +299,8 @@ class QuickContracts(_QuickRows):
         for name, statuses in REGISTRATION_FIELDS.items():
             if out.get(name) is not None and status not in statuses:
                 return False
-        if reg_no:
-            number, problems = check_registration_number(reg_no, self._today)
-            if problems or number != reg_no:
-                return False
+        if reg_no and not self._registration_number_fine(reg_no):
+            return False
         for name in _REQUIRED:
             if out.get(name) in (None, ""):
                 return False
