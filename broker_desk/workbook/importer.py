@@ -24,6 +24,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1053,6 +1054,10 @@ class _Import:
             blank = [None] * len(chunk)
             no, seller, status, on_date, note = (converted[index[name]] if name in index else blank
                                                  for name in ("contract_no", "seller", "to_status", "on_date", "note"))
+            if not failed and statuses.issuperset(status) and all(no) and all(seller) and all(on_date):
+                self._plain_steps(zip(no, seller, strict=True), status, on_date, note, [n for n, _ in chunk], origin)
+                self._ticks(len(chunk))
+                continue  # every row usual (as below), the usual chunk
             # the usual row: every cell read, the required ones filled, a known status
             plain = [not failed and s in statuses and all(filled) for s, *filled in zip(status, no, seller, on_date,
                                                                                        strict=True)]
@@ -1068,6 +1073,17 @@ class _Import:
             self._ticks(len(chunk))
         if self.release:
             raw.rows = []  # what is needed is in self.history now
+
+    def _plain_steps(self, keys, status, on_date, note, numbers, origin) -> None:
+        """Usual rows of the 登记进度 sheet kept with their contract's steps, as _collect_history keeps them."""
+        history = self.history
+        get = history.get
+        for key, *step in zip(keys, status, on_date, note, numbers, repeat(origin, len(numbers)), strict=True):
+            steps = get(key)
+            if steps is None:
+                history[key] = step
+            else:
+                steps += step
 
     def _history_row(self, raw: RawSheet, origin, row_no: int, values: dict, ok: bool, problems) -> None:
         summary = self.result.summaries[HISTORY.name]
