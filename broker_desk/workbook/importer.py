@@ -720,7 +720,7 @@ class _Import:
         """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
         values = {k: v for k, v in values.items() if not k.startswith("_")}
         current = self._record(entity, current_id) if current_id is not None else None
-        if current is not None and not any(_differs(current.get(k), v, k) for k, v in values.items()):
+        if current is not None and not any_differs(current, values):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
             out, warnings = self.ledger.check_record(entity, values, current, self.exists, self.maybe,
@@ -1370,6 +1370,13 @@ def _clock(status: str, accepted_on: str | None, history) -> str | None:
         return None
     accepted = [step.on_date for step in history if step.to_status == registration.ACCEPTED]
     return accepted[-1] if accepted else accepted_on
+
+
+def any_differs(current: dict, values: dict) -> bool:
+    """Whether any of ``values`` says something else than the record ``current`` (see _differs;
+    what is plainly equal is told without it)."""
+    get = current.get
+    return any(get(name) != value and _differs(get(name), value, name) for name, value in values.items())
 
 
 def _differs(old: Any, new: Any, name: str) -> bool:

@@ -199,9 +199,8 @@ class QuickContracts(_QuickRows):
             return False
         current = job._record("contract", current_id)
         out["status"] = importer.sheet_status(values)
-        for name, value in out.items():
-            if importer._differs(current.get(name), value, name):
-                return False
+        if importer.any_differs(current, out):
+            return False
         job.seen[key] = row_no
         history_key = (get("contract_no"), get("seller_id"))
         job.imported_contracts[history_key] = current_id
@@ -243,6 +242,13 @@ class QuickContracts(_QuickRows):
             seller = self._party(seller_text)
         if buyer is None or seller is None or buyer == seller:
             return False
+        # identity: a new contract (a re-import's rows are found not to be at once), and the
+        # first row of this file to name it
+        no, reg_no = get("contract_no"), get("reg_no")
+        if (reg_no and reg_no in job.contracts_by_reg) or (no, seller) in job.contracts_by_key:
+            return False
+        if uid is not None and job.id_by_uid("contract", uid) is not None:
+            return False
         out = dict(values)
         out.pop("uid", None)
         out["buyer_id"], out["seller_id"] = buyer, seller
@@ -254,12 +260,6 @@ class QuickContracts(_QuickRows):
             out["brokers"] = self._broker_shares(values["brokers"]) if values["brokers"] else []
             if out["brokers"] is None:
                 return False
-        # identity: a new contract, and the first row of this file to name it
-        no, reg_no = get("contract_no"), get("reg_no")
-        if (reg_no and reg_no in job.contracts_by_reg) or (no, seller) in job.contracts_by_key:
-            return False
-        if uid is not None and job.id_by_uid("contract", uid) is not None:
-            return False
         key = ("contract", uid) if uid else ("contract", reg_no or None, no, seller)
         if key in job.seen:
             return False
