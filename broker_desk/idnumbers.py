@@ -253,12 +253,15 @@ def check_registration_number(text: str | None, today: date | None = None,
                               field: str = "registration_number") -> tuple[str | None, list[Problem]]:
     """登记编号: 16 digits (yyyy + province 2 + city 2 + point 2 + serial 6) or the old 14
     (yy + the same). Another length, a future year or an unknown province only warn."""
-    if _blank(text):
+    if text.__class__ is str and text.isascii() and text.isdigit():  # the usual number, as it is
+        shown = value = text
+    elif _blank(text):
         return None, []
-    shown = str(text).strip()
-    value = _clean(text)
-    if not (value.isascii() and value.isdigit()):
-        return None, [Problem(field, "idnum.reg_digits", {"value": shown})]
+    else:
+        shown = str(text).strip()
+        value = _clean(text)
+        if not (value.isascii() and value.isdigit()):
+            return None, [Problem(field, "idnum.reg_digits", {"value": shown})]
     if len(value) not in (14, 16):
         return value, [Problem(field, "idnum.reg_length", {"value": shown, "length": len(value)},
                                WARNING)]

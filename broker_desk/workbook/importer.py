@@ -166,6 +166,7 @@ def _steps(flat) -> list[_Step]:
 
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
+_PLAIN_BROKER = re.compile(r"([^；;，,、/\n()（）%\s]+)\((\d+(?:\.\d+)?)%\)").fullmatch  # 张三(60%)
 _NAME_AND_CERT = re.compile(r"^(.+?)[（(](.+)[)）]$")  # 姓名（证书编号）
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{18}$")
 _UID_LIKE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -198,7 +199,7 @@ def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool =
                     cancelled: Callable[[], bool] | None = None, today: dt.date | None = None) -> ImportResult:
     """Import the workbook at ``path``; raises BrokerDeskError for a file that cannot be used."""
     report = progress or (lambda fraction, message: None)
-    with gc_paused(), WorkbookReader(path) as book:
+    with WorkbookReader(path) as book:
         sheets = _read_later(book, overrides)
         if sheets is not None:  # each sheet is read when the import comes to it, the next loading meanwhile
             return import_sheets(ledger, Path(path).name, sheets, dry_run=dry_run, skip_invalid=skip_invalid,
@@ -250,6 +251,7 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
     return sheets
 
 
+@gc_paused()  # a bulk job
 def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bool = False,
                   skip_invalid: bool = False, progress=None, cancelled=None,
                   today: dt.date | None = None, release: bool = False) -> ImportResult:
@@ -265,7 +267,7 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
                   today or dt.date.today())
     job.release = release
     try:
-        with gc_paused(), ledger.operation("import.op", file=file_name) as op:
+        with ledger.operation("import.op", file=file_name) as op:
             job.op = op
             op_id = op.op_id  # made before any row's savepoint, so a rejected row cannot take it along
             with _writing(ledger, op, job):
@@ -436,6 +438,15 @@ class _Import:
         self.op.insert_many(entity, rows, self.writer)  # a batch that fails fails the import (see _writing)
         if entity == "contract":
             self._write_events()  # the steps of the contracts just written
+
+    def queue_new(self, entity: str, out: dict) -> int:
+        """A new record of the sheet waits to be written with the others (see :meth:`flush`): its id."""
+        id_ = out["id"] = self._new_id(entity)
+        self.pending.append(out)
+        self.pending_ids.add(id_)
+        if len(self.pending) >= _BATCH:
+            self.flush()
+        return id_
 
     def _record(self, entity: str, id_: int) -> dict:
         """The record as the ledger holds it — written first if it is one still waiting (an
@@ -734,11 +745,7 @@ class _Import:
             out.update(extra or {})
             out["uid"] = uid or new_uid()
             if entity == self.pending_entity:
-                id_ = out["id"] = self._new_id(entity)
-                self.pending.append(out)
-                self.pending_ids.add(id_)
-                if len(self.pending) >= _BATCH:
-                    self.flush()
+                id_ = self.queue_new(entity, out)
             else:
                 id_ = self.op.insert(entity, out, log_snapshot=False)
             self._remember(entity, id_, out)
@@ -1048,34 +1055,29 @@ class _Import:
     def _collect_history(self, raw: RawSheet) -> None:
         plan, where = self._plan(raw)
         origin = (raw, where)
-        history, statuses = self.history, frozenset(registration.STATUSES)
+        statuses = frozenset(registration.STATUSES)
         index = {name: i for i, (_, name, _, _) in enumerate(plan)}
         for chunk, converted, failed, _ in self._converted_chunks(raw):
             blank = [None] * len(chunk)
             no, seller, status, on_date, note = (converted[index[name]] if name in index else blank
                                                  for name in ("contract_no", "seller", "to_status", "on_date", "note"))
+            # the usual chunk: every cell read, the required ones filled, known statuses
             if not failed and statuses.issuperset(status) and all(no) and all(seller) and all(on_date):
                 self._plain_steps(zip(no, seller, strict=True), status, on_date, note, [n for n, _ in chunk], origin)
-                self._ticks(len(chunk))
-                continue  # every row usual (as below), the usual chunk
-            # the usual row: every cell read, the required ones filled, a known status
-            plain = [not failed and s in statuses and all(filled) for s, *filled in zip(status, no, seller, on_date,
-                                                                                       strict=True)]
-            for i, row in enumerate(zip(status, on_date, note, strict=True)):
-                if plain[i]:
-                    history.setdefault((no[i], seller[i]), []).extend((*row, chunk[i][0], origin))
-                    continue
-                values = {name: converted[j][i] for name, j in index.items()}
-                problems = failed.get(i)
-                for _, name, _ in problems or ():
-                    del values[name]
-                self._history_row(raw, origin, chunk[i][0], values, not problems, problems)
+            else:  # row by row, each problem said where it is
+                for i, (row_no, _) in enumerate(chunk):
+                    values = {name: converted[j][i] for name, j in index.items()}
+                    problems = failed.get(i)
+                    for _, name, _ in problems or ():
+                        del values[name]
+                    self._history_row(raw, origin, row_no, values, not problems, problems)
             self._ticks(len(chunk))
         if self.release:
             raw.rows = []  # what is needed is in self.history now
 
     def _plain_steps(self, keys, status, on_date, note, numbers, origin) -> None:
-        """Usual rows of the 登记进度 sheet kept with their contract's steps, as _collect_history keeps them."""
+        """Usual rows of the 登记进度 sheet kept with their contract's steps (flat, see _steps), as
+        _history_row keeps one."""
         history = self.history
         get = history.get
         for key, *step in zip(keys, status, on_date, note, numbers, repeat(origin, len(numbers)), strict=True):
@@ -1246,20 +1248,30 @@ def sheet_status(values: dict) -> str:
 def chain_fault(rows: list[_Step]) -> tuple[_Step, str, str] | None:
     """The first step of an imported history that the workflow does not allow (a move it has
     no way for, or a date before the step before): (step, the field at fault, message)."""
+    fault = move_fault(rows)
+    return None if fault is None else (rows[fault[0]], *fault[1:])
+
+
+def move_fault(moves) -> tuple[int, str, str] | None:
+    """As :func:`chain_fault`, for moves given as (status, date, …) (steps, or pairs): (the
+    fault's index, the field at fault, message)."""
     state, last = registration.DRAFT, None
-    for step in rows:
-        to = step.to_status
+    for i, move in enumerate(moves):
+        to, on_date = move[0], move[1]
         if to not in registration.ALLOWED[state]:
-            return step, "to_status", i18n.tr("import.history_move", frm=state, to=to)
-        if last and step.on_date < last:
-            return step, "on_date", i18n.tr("import.history_order", date=step.on_date, last=last)
-        state, last = to, step.on_date
+            return i, "to_status", i18n.tr("import.history_move", frm=state, to=to)
+        if last and on_date < last:
+            return i, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
+        state, last = to, on_date
     return None
 
 
 def parse_brokers(text: str) -> list[tuple[str, str]] | None:
     """``张三(60%)；李四(40%)`` or ``张三、李四`` (equal shares) as (name, share %) pairs; None
     when it cannot be read that way."""
+    plain = [_PLAIN_BROKER(part) for part in text.split("；")]
+    if None not in plain:  # as the export writes it: one pattern per broker
+        return [m.groups() for m in plain]
     parsed = []
     for part in (p.strip() for p in _BROKER_SPLIT.split(text)):
         if not part:
@@ -1365,10 +1377,11 @@ def _normal_texts(texts: list[str], entity: str, name: str) -> bool:
 
 
 def _clock(status: str, accepted_on: str | None, history) -> str | None:
-    """When the office's decision clock started: the last move to 已受理, else the 受理日期."""
+    """When the office's decision clock started: the last move to 已受理, else the 受理日期
+    (``history``: its steps, or (status, date) pairs)."""
     if status in (registration.DRAFT, registration.READY):
         return None
-    accepted = [step.on_date for step in history if step.to_status == registration.ACCEPTED]
+    accepted = [step[1] for step in history if step[0] == registration.ACCEPTED]
     return accepted[-1] if accepted else accepted_on
 
 

@@ -22,7 +22,6 @@ same, with less to decide, for the plain rows of an achievements sheet.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from .. import codes, deductions, registration
 from ..achievements import PATENT_SEPARATOR
@@ -38,8 +37,6 @@ _REQUIRED = tuple(f.name for f in ENTITY_FIELDS["contract"] if f.required)
 _PATENTS_MAX = _BY_QUALIFIED["achievement.patents"].max_len
 _ITEMS_MAX = _BY_QUALIFIED["contract.deduction_items"].max_len
 _NEW_STATUS = (registration.REGISTERED, registration.WITHDRAWN)
-_CLOCK_STOPPED = (registration.DRAFT, registration.READY)  # see importer._clock
-_NO_HISTORY = ""  # a new contract without steps: its clock starts at its 受理日期
 _UNKNOWN = object()  # not worked out yet (None is an answer: "not without doubt")
 
 
@@ -98,7 +95,6 @@ class QuickContracts(_QuickRows):
         self._kinds: dict[tuple[str, str], bool] = {}
         self._shares: dict[str, int | None] = {}
         self._items: dict[str, tuple[str | None, int | None] | None] = {}
-        self._provinces: dict[str, bool] = {}  # the two digits of a 登记编号: a province?
         self._today = dt.date.today()
 
     def forget(self) -> None:
@@ -118,7 +114,7 @@ class QuickContracts(_QuickRows):
         found = self._brokers.get(text, _UNKNOWN)
         if found is _UNKNOWN:
             found = None
-            parsed = _plain_brokers(text) or importer.parse_brokers(text)
+            parsed = importer.parse_brokers(text)
             if parsed is not None:
                 known, find, names, shares = self.job.known["broker"], self.job.known_broker, self._names, self._shares
                 pairs = [(self._known(names, name, find, known), shares[share] if share in shares else
@@ -145,18 +141,6 @@ class QuickContracts(_QuickRows):
                     (stored, sum(fen for _, fen in items) if items else None)
             self._items[text] = found
         return found
-
-    def _registration_number_fine(self, reg_no: str) -> bool:
-        """Whether check_registration_number takes ``reg_no`` as it is, without a remark; the
-        usual number (16 digits, a year gone by, a province) told without it."""
-        if len(reg_no) == 16 and reg_no.isascii() and reg_no.isdigit():
-            province = self._provinces.get(reg_no[4:6])
-            if province is None:
-                entry = codes.region(reg_no[4:6] + "0000")
-                province = self._provinces[reg_no[4:6]] = entry is not None and entry["level"] == 1
-            return province and int(reg_no[:4]) <= self._today.year
-        number, problems = check_registration_number(reg_no, self._today)
-        return not problems and number == reg_no
 
     def _kind(self, category: str, subtype: str) -> bool:
         """The pair is today's (no old kind to map) and the subtype belongs to the category."""
@@ -299,24 +283,20 @@ class QuickContracts(_QuickRows):
         for name, statuses in REGISTRATION_FIELDS.items():
             if out.get(name) is not None and status not in statuses:
                 return False
-        if reg_no and not self._registration_number_fine(reg_no):
+        if reg_no and check_registration_number(reg_no, self._today) != (reg_no, []):
             return False
         for name in _REQUIRED:
             if out.get(name) in (None, ""):
                 return False
         # written as _Import._write and _contract write a new contract
-        flat = job.history.get((no, seller_text))
-        accepted = _plain_history(flat, status) if flat else _NO_HISTORY
-        if accepted is None:  # a history the workflow or the status has something to say about
-            history = importer._steps(flat)
-            out["clock_from"] = importer._clock(status, get("accepted_on"), history)
-        else:
-            out["clock_from"] = None if status in _CLOCK_STOPPED else accepted or get("accepted_on")
+        flat = job.history.get((no, seller_text)) or []
+        moves = list(zip(flat[0::5], flat[1::5], strict=True))  # (status, date) of each step
+        # steps the workflow allows, ending at the contract's status: nothing for _merge_history to say
+        plain = not moves or (moves[-1][0] == status and importer.move_fault(moves) is None)
+        out["clock_from"] = importer._clock(status, get("accepted_on"), moves)
         out["warnings"] = None
         out["uid"] = uid or new_uid()
-        id_ = out["id"] = job._new_id("contract")
-        job.pending.append(out)
-        job.pending_ids.add(id_)
+        id_ = job.queue_new("contract", out)
         uids = job.uid_ids.get("contract")
         if uids is not None:
             uids[out["uid"]] = id_
@@ -327,12 +307,10 @@ class QuickContracts(_QuickRows):
             job.inserted_here.add(("contract", id_))
         job.seen[key] = row_no
         job.new_contracts[id_] = status
-        if len(job.pending) >= importer._BATCH:
-            job.flush()
         if flat:  # its steps are written right behind it (and need not be kept)
             del job.history[(no, seller_text)]
-            if accepted is None:
-                job._merge_history(id_, history, job.result.summaries[HISTORY.name])
+            if not plain:
+                job._merge_history(id_, importer._steps(flat), job.result.summaries[HISTORY.name])
             else:  # as _merge_history writes a new contract's steps that are plainly fine
                 events, previous = job.events, registration.DRAFT
                 for i in range(0, len(flat), 5):
@@ -340,37 +318,6 @@ class QuickContracts(_QuickRows):
                     previous = flat[i]
                 job.result.summaries[HISTORY.name].inserted += len(flat) // 5
         return True
-
-
-_PLAIN_BROKER = re.compile(r"([^；;，,、/\n()（）%\s]+)\((\d+(?:\.\d+)?)%\)").fullmatch
-
-
-def _plain_brokers(text: str) -> list[tuple[str, str]] | None:
-    """``张三(60%)；李四(40%)`` as the export writes it: what importer.parse_brokers makes of it,
-    read with one pattern per broker; None for any other text."""
-    parsed = []
-    for part in text.split("；"):
-        m = _PLAIN_BROKER(part)
-        if m is None:
-            return None
-        parsed.append(m.groups())
-    return parsed
-
-
-def _plain_history(flat: list, status: str) -> str | None:
-    """For the steps (flat, see importer._steps) of a new contract: the date of its last move to
-    已受理 ("" if none) when the workflow allows every move and the steps end at ``status``;
-    None when _merge_history has something to say."""
-    allowed, accepted_status = registration.ALLOWED, registration.ACCEPTED
-    state, last, accepted = registration.DRAFT, None, ""
-    for i in range(0, len(flat), 5):
-        to, on_date = flat[i], flat[i + 1]
-        if to not in allowed[state] or (last and on_date < last):
-            return None
-        if to == accepted_status:
-            accepted = on_date
-        state, last = to, on_date
-    return accepted if state == status else None
 
 
 class QuickAchievements(_QuickRows):
@@ -413,12 +360,8 @@ class QuickAchievements(_QuickRows):
             out["patents"] = patents
         out["warnings"] = None
         out["uid"] = uid or new_uid()
-        id_ = out["id"] = job._new_id("achievement")
         job.seen[key] = row_no
-        job.pending.append(out)
-        job.pending_ids.add(id_)
-        if len(job.pending) >= importer._BATCH:
-            job.flush()
+        id_ = job.queue_new("achievement", out)
         job._remember("achievement", id_, out)
         job.row_memory.clear()
         if uid:

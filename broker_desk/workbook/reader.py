@@ -546,8 +546,9 @@ def row_kind(cells: list) -> str:
     return DATA if filled else BLANK
 
 
-_NOT_PLAIN_START = re.compile("\x00(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])")
-_NOT_PLAIN_CELL = re.compile("(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])").match
+_NOT_PLAIN = "(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])"  # a cell's start that may not be DATA
+_NOT_PLAIN_START = re.compile("\x00" + _NOT_PLAIN)  # in cells joined, each after a \x00
+_NOT_PLAIN_CELL = re.compile(_NOT_PLAIN).match
 
 
 def _suspects(rows: list[list]) -> set[int] | None:
@@ -630,6 +631,7 @@ class WorkbookReader:
             self.load(then)  # loads while this sheet's rows are built
         return _read_sheet(self._loads.pop(name), name, _normal_overrides(overrides), stream)
 
+    @gc_paused()  # a bulk job
     def read_all(self, overrides: dict[str, dict[str, str]] | None = None,
                  progress: Callable[[float, str], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> list[RawSheet] | None:
@@ -698,7 +700,7 @@ def read_workbook(path, overrides: dict[str, dict[str, str]] | None = None,
     Raises :class:`BrokerDeskError` when the file is missing, empty, not a workbook,
     encrypted, or has no importable sheet.
     """
-    with gc_paused(), WorkbookReader(path) as book:
+    with WorkbookReader(path) as book:
         return book.read_all(overrides, progress, cancelled)
 
 
