@@ -25,7 +25,16 @@ from .. import i18n
 from ..errors import BrokerDeskError, ValidationError
 from ..fields import ENTITY_FIELDS, Field, entity_label
 from .app import settings
-from .inputs import CodeInput, DateInput, ItemsInput, LongTextInput, MoneyInput, RefInput, TextInput
+from .inputs import (
+    CodeInput,
+    DateInput,
+    FlagInput,
+    ItemsInput,
+    LongTextInput,
+    MoneyInput,
+    RefInput,
+    TextInput,
+)
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -54,6 +63,8 @@ def make_input(ledger, field: Field) -> QWidget:
         return RefInput(ledger, field.table)
     if field.kind == "items":
         return ItemsInput()
+    if field.kind == "flag":
+        return FlagInput()
     if field.name in LONG_TEXT:
         return LongTextInput()
     return TextInput()
