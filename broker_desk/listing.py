@@ -61,7 +61,8 @@ _BROKER_CONTRACTS = "(SELECT count(*) FROM contract_brokers x WHERE x.broker_id 
 _FIRST_BROKER = ("(SELECT n.name FROM contract_brokers x JOIN brokers n ON n.id = x.broker_id "
                  "WHERE x.contract_id = c.id ORDER BY x.rowid LIMIT 1)")
 # the deadline by the rule (Ledger.due), worked out in SQL for contracts in 已受理 only
-_DUE = "bd_due(c.status, c.accepted_on, c.clock_from, c.tech_fen, c.expert_review)"
+_DUE = (f"(CASE WHEN c.status = '{ACCEPTED}' THEN "
+        "bd_due(c.status, c.accepted_on, c.clock_from, c.tech_fen, c.expert_review) END)")
 
 
 def _col(entity: str, key: str, kind: str = "text", sort: str | None = None, visible: bool = True,
