@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from . import codes, i18n
 from .fields import field
-from .registration import STATUSES
+from .registration import ACCEPTED, STATUSES
 from .search import match_sql
 
 if TYPE_CHECKING:
