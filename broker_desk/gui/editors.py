@@ -47,6 +47,10 @@ i18n.register({
     "gui.history": ("修改记录…", "History…"),
 })
 
+FLAG_TEXTS = {"gui.edit.flag.expert_review": ("登记机构组织专家审核（办理时限为 30 个工作日）",
+                                             "The office sends the case to expert review (30 working days)")}
+i18n.register(FLAG_TEXTS)
+
 #: Fields edited elsewhere (the registration panel) or derived.
 NOT_IN_FORM = {"status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen", "brokers"}
 LONG_TEXT = {"note", "summary", "address", "inventors"}
@@ -64,7 +68,7 @@ def make_input(ledger, field: Field) -> QWidget:
     if field.kind == "items":
         return ItemsInput()
     if field.kind == "flag":
-        return FlagInput()
+        return FlagInput(i18n.tr(f"gui.edit.flag.{field.name}") if f"gui.edit.flag.{field.name}" in FLAG_TEXTS else "")
     if field.name in LONG_TEXT:
         return LongTextInput()
     return TextInput()
