@@ -40,6 +40,7 @@ CONTRACT_LISTS: dict[str, dict] = {
     "category + year 2025": {"filters": Filters(category="技术服务", year=2025)},
     "registered in 2025": {"filters": Filters(registered_year=2025)},
     "overdue": {"filters": Filters(overdue=True)},
+    "sorted by deadline": {"sort_key": "deadline"},
     "status 已登记, by amount": {"filters": Filters(status="已登记"), "sort_key": "amount_fen"},
     "sorted by title": {"sort_key": "title"},
     "sorted by buyer": {"sort_key": "buyer"},

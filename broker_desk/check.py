@@ -22,6 +22,12 @@ i18n.register({
                               "{count} accepted contracts lack the date of acceptance (e.g. {examples})"),
     "check.search_rows": ("搜索索引与合同数不一致（{rows} 行 / {contracts} 份合同）",
                           "The search index does not match the contracts ({rows} rows / {contracts} contracts)"),
+    "check.unknown_calendar": (
+        "提示：{count} 份已受理合同的办结期限延伸到 {years} 年，程序尚无该年的节假日安排，暂按周一至周五计算工作日"
+        "（如 {examples}）；请在“设置 → 工作日日历”中补充",
+        "Note: {count} accepted contracts have a deadline reaching into {years}, whose holiday calendar is not "
+        "known; Monday to Friday are counted as working days meanwhile (e.g. {examples}); add the dates under "
+        "Settings → Working-day calendar"),
     "check.history": ("{count} 份合同的当前状态与登记进度的最后一步不符（如 {examples}）",
                       "{count} contracts' status differs from the last step of their history (e.g. {examples})"),
 })
@@ -37,6 +43,7 @@ class Report:
     overdue: int
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # worth saying, not a fault of the ledger
 
     @property
     def healthy(self) -> bool:
@@ -77,5 +84,12 @@ def run(ledger: Ledger, today: dt.date | None = None) -> Report:
     rows = conn.execute("SELECT count(*) FROM contract_search").fetchone()[0]
     if rows != report.counts["contract"]:
         report.problems.append(i18n.tr("check.search_rows", rows=rows, contracts=report.counts["contract"]))
+    unknown = [(id_, due) for id_, due in ledger.accepted_dues() if due.unknown_years]
+    if unknown:
+        years = sorted({y for _, due in unknown for y in due.unknown_years})
+        shown = [n for (n,) in conn.execute("SELECT contract_no FROM contracts WHERE id IN "
+                                            f"({','.join(str(i) for i, _ in unknown[:3])}) ORDER BY id")]
+        report.notes.append(i18n.tr("check.unknown_calendar", count=len(unknown), years="、".join(map(str, years)),
+                                    examples="、".join(shown)))
     report.seconds = time.perf_counter() - start
     return report

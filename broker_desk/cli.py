@@ -253,6 +253,8 @@ def cmd_check(args) -> int:
     if report.statuses:
         print(tr("cli.check.statuses", statuses="，".join(f"{k} {v}" for k, v in report.statuses.items())))
     print(tr("cli.check.overdue", count=report.overdue))
+    for note in report.notes:
+        print(note)
     if report.healthy:
         print(tr("cli.check.healthy", seconds=report.seconds))
         return OK

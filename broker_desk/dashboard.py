@@ -19,6 +19,7 @@ class Case:
     date: str | None          # when it reached this status (accepted: when the clock started)
     deadline: str | None = None
     days_left: int | None = None
+    deadline_note: str | None = None   # the deadline reaches into a year whose calendar is unknown
 
 
 @dataclass
@@ -37,9 +38,11 @@ class Summary:
 
 _CASES = """
     SELECT c.id, c.contract_no, c.title, s.name, c.status,
-           coalesce(c.clock_from, (SELECT max(on_date) FROM registration_events e WHERE e.contract_id = c.id))
+           coalesce(c.clock_from, (SELECT max(on_date) FROM registration_events e WHERE e.contract_id = c.id)),
+           c.accepted_on, c.tech_fen, c.expert_review
     FROM contracts c JOIN clients s ON s.id = c.seller_id
-    WHERE c.status = ? ORDER BY 6, c.id LIMIT ?"""
+    WHERE c.status = ? ORDER BY bd_due(c.status, c.accepted_on, c.clock_from, c.tech_fen, c.expert_review), 6, c.id
+    LIMIT ?"""
 
 
 def summary(ledger, today: dt.date | None = None, limit: int = 200) -> Summary:
@@ -50,13 +53,15 @@ def summary(ledger, today: dt.date | None = None, limit: int = 200) -> Summary:
         "FROM contracts WHERE status = ? AND registered_on >= ? AND registered_on < ?",
         [REGISTERED, f"{today.year}-01-01", f"{today.year + 1}-01-01"]).fetchone()
     out.registered, out.amount_fen, out.tech_fen, out.approved_fen = row
-    limit_rule = ledger.time_limit()
+    rule = ledger.deadlines()
     for status, target in ((READY, out.ready), (ACCEPTED, out.accepted), (CORRECTION, out.correction)):
-        for id_, no, title, seller, st, date in ledger.conn.execute(_CASES, [status, limit]):
+        for id_, no, title, seller, st, date, accepted_on, tech_fen, expert in ledger.conn.execute(
+                _CASES, [status, limit]):
             case = Case(id_, no, title, seller, st, date)
             if status == ACCEPTED and date:
-                deadline = limit_rule.deadline(dt.date.fromisoformat(date))
-                case.deadline, case.days_left = deadline.isoformat(), (deadline - today).days
+                due = rule.due(accepted_on, date, tech_fen, expert)
+                case.deadline, case.days_left = due.on.isoformat(), (due.on - today).days
+                case.deadline_note = due.warning()
             target.append(case)
     out.accepted.sort(key=lambda c: (c.days_left if c.days_left is not None else 10**6, c.id))
     out.overdue = len(ledger.overdue(today))

@@ -244,7 +244,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
     report(0.2, "achievements")
 
     # -- contracts ------------------------------------------------------------------------
-    limit = ledger.time_limit()
+    rule = ledger.deadlines()
     categories = [c for c, _ in CATEGORY_WEIGHTS]
     weights = [w for _, w in CATEGORY_WEIGHTS]
     serials: dict[str, int] = {}
@@ -299,6 +299,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             "output_fen": amount * rng.randrange(0, 80) // 10 // 10_000 * 10_000 or None,
             "commission_fen": None, "status": DRAFT, "reg_office": None, "accepted_on": None, "clock_from": None,
             "reg_no": None, "registered_on": None, "approved_fen": None, "note": None, "warnings": None,
+            "expert_review": int(cid % 20 == 0),  # one case in twenty goes to expert review
             "created_at": stamp, "updated_at": stamp}
         if rng.random() < 0.6:
             k = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
@@ -310,7 +311,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             shares = {1: (10000,), 2: rng.choice(((6000, 4000), (5000, 5000), (7000, 3000))), 3: (4000, 3000, 3000)}[k]
             broker_links.extend((cid, b, s) for b, s in zip(chosen, shares, strict=True))
             contract["commission_fen"] = amount * rng.randrange(10, 50) // 1000 // 100 * 100
-        _registration(rng, contract, seller_row["region"], today, limit.days, offices, serials, events, uid)
+        _registration(rng, contract, seller_row["region"], today, rule, offices, serials, events, uid)
         contract_rows.append(contract)
         if cancelled and i % 5000 == 0 and cancelled():
             return None
@@ -339,7 +340,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
 
 
 
-def _registration(rng: random.Random, contract: dict, region: str, today: dt.date, limit_days: int,
+def _registration(rng: random.Random, contract: dict, region: str, today: dt.date, rule,
                   offices: list[str], serials: dict[str, int], events: list, uid: Callable[[], str]) -> None:
     """A registration history for one contract that obeys the workflow, up to ``today``."""
     state, day = DRAFT, dt.date.fromisoformat(contract["signed_on"])
@@ -371,6 +372,9 @@ def _registration(rng: random.Random, contract: dict, region: str, today: dt.dat
             return
         entered(clock_from=day.isoformat())
     slow = rng.random() < 0.3  # an office that runs late
+    # the calendar days to the deadline by the rule (Ledger.due) for this case
+    limit_days = (rule.due(contract["accepted_on"], day.isoformat(), contract["amount_fen"] - contract["deductions_fen"],
+                           contract["expert_review"]).on - day).days
     decide = rng.randrange(3, limit_days + (2 * limit_days if slow else 1))
     if rng.random() < 0.03:
         step(REFUSED, decide, rng.choice(("不属于技术合同", "合同主体不适格")))

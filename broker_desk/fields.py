@@ -24,7 +24,7 @@ class Field:
     name: str
     zh: str
     en: str
-    kind: str = "text"          # text | code | fen | date | ref | int | list | items
+    kind: str = "text"          # text | code | fen | date | ref | int | list | items | flag
     required: bool = False
     table: str | None = None    # code table for kind "code"; entity for kind "ref"
     max_len: int = 200
@@ -105,6 +105,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("registered_on", "登记日期", "Date registered", "date"),
         _f("approved_fen", "核定技术交易额", "Approved technology amount", "fen"),
         _f("note", "备注", "Note", max_len=2000),
+        _f("expert_review", "专家审核", "Expert review", "flag"),  # 0/1: a longer registration time limit
     ),
     "registration_event": (
         _f("to_status", "状态", "Status", "code", required=True, table="registration_status"),
@@ -160,7 +161,25 @@ i18n.register({
     "field.no_such_record": ("{label}指向的记录（ID {value}）不存在",
                              "{label} refers to a record (id {value}) that does not exist"),
     "field.unknown": ("未知字段“{value}”", "Unknown field “{value}”"),
+    "field.not_flag": ("{label}应填“是”或“否”，收到“{value}”", "{label} must be 是 (yes) or 否 (no), got “{value}”"),
 })
+
+FLAG_TEXT = ("否", "是")
+_FLAG_WORDS = {"是": 1, "否": 0, "y": 1, "n": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "1": 1, "0": 0,
+               "√": 1, "✓": 1, "×": 0, "有": 1, "无": 0, "需要": 1, "不需要": 0, "": 0}
+
+
+def flag_value(value: Any) -> int | None:
+    """A yes/no as the ledger keeps it (1/0): 是/否, Y/N, TRUE/FALSE, 1/0, √, a bool; None if not one."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return int(value)
+    if isinstance(value, float) and value in (0.0, 1.0):
+        return int(value)
+    if isinstance(value, str):
+        return _FLAG_WORDS.get(value.strip().lower())
+    return None
 
 
 def field(entity: str, name: str) -> Field:
@@ -238,8 +257,8 @@ class Checker:
                 continue
             value = values[name]
             kind = f.kind
-            if value is None:  # blank is blank whatever the kind
-                out[name] = None
+            if value is None:  # blank is blank whatever the kind (a flag: no)
+                out[name] = 0 if kind == "flag" else None
             elif value.__class__ is str and kind in _TEXT_KINDS and value and len(value) <= f.max_len \
                     and _UNTIDY.search(value) is None and (kind == "text" or contains(f.table, value)):
                 out[name] = value
@@ -290,6 +309,11 @@ class Checker:
             return iso
         if f.kind == "items":
             return self._items(f, value)
+        if f.kind == "flag":
+            flag = flag_value(value)
+            if flag is None:
+                self.error(f.name, "field.not_flag", value=value)
+            return flag
         if f.kind == "list" and isinstance(value, (list, tuple)):
             value = "；".join(str(v) for v in value)
         text = clean_text(value)

@@ -60,8 +60,9 @@ _CLIENT_CONTRACTS = "(SELECT count(*) FROM contracts x WHERE x.buyer_id = l.id O
 _BROKER_CONTRACTS = "(SELECT count(*) FROM contract_brokers x WHERE x.broker_id = b.id)"
 _FIRST_BROKER = ("(SELECT n.name FROM contract_brokers x JOIN brokers n ON n.id = x.broker_id "
                  "WHERE x.contract_id = c.id ORDER BY x.rowid LIMIT 1)")
-# the deadline grows with the clock date, in calendar and in working days alike
-_CLOCK = f"(CASE WHEN c.status = '{ACCEPTED}' THEN c.clock_from END)"
+# the deadline by the rule (Ledger.due), worked out in SQL for contracts in 已受理 only
+_DUE = (f"(CASE WHEN c.status = '{ACCEPTED}' THEN "
+        "bd_due(c.status, c.accepted_on, c.clock_from, c.tech_fen, c.expert_review) END)")
 
 
 def _col(entity: str, key: str, kind: str = "text", sort: str | None = None, visible: bool = True,
@@ -85,7 +86,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("contract", "seller", sort=_NAME_OF.format("c.seller_id"), label="seller_id"),
         _col("contract", "amount_fen", "money"),
         _col("contract", "status", "status"),
-        _col("contract", "days_left", "int", sort=_CLOCK, label=("办理时限", "Time left")),
+        _col("contract", "days_left", "int", sort=_DUE, label=("办理时限", "Time left")),
         _col("contract", "signed_on", "date"),
         _col("contract", "category"),
         _col("contract", "subtype", visible=False),
@@ -98,7 +99,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("contract", "registered_on", "date", visible=False),
         _col("contract", "approved_fen", "money", visible=False),
         _col("contract", "brokers", sort=_FIRST_BROKER),
-        _col("contract", "deadline", "date", sort=_CLOCK, label=("办结期限", "Decision due"), visible=False),
+        _col("contract", "deadline", "date", sort=_DUE, label=("办结期限", "Decision due"), visible=False),
         _col("contract", "warnings", "int", sort=_WARNINGS.format("c"), label=("提示", "Warnings")),
     ),
     "client": (
@@ -167,9 +168,8 @@ class Filters:
             terms.append(("+c.registered_on >= ? AND +c.registered_on < ?", year(self.registered_year)))
         if self.broker_id is not None:  # a broker has few contracts: found through contract_brokers
             terms.append(("c.id IN (SELECT contract_id FROM contract_brokers WHERE broker_id = ?)", [self.broker_id]))
-        if self.overdue:  # as Ledger.overdue
-            cutoff = ledger.time_limit().latest_start_overdue(today)
-            terms.append(("+c.status = ? AND +c.clock_from <= ?", [ACCEPTED, cutoff.isoformat()]))
+        if self.overdue:  # as Ledger.overdue: the few contracts in 已受理 worked out first
+            terms.append(("+c.id IN (SELECT value FROM json_each(?))", [json.dumps(ledger.overdue(today))]))
         if self.ids is not None:  # one parameter however many ids: a JSON array
             terms.append(("c.id IN (SELECT value FROM json_each(?))", [json.dumps([int(i) for i in self.ids])]))
         return [t for t, _ in terms], [v for _, values in terms for v in values]
@@ -274,7 +274,7 @@ _ROWS = {
     "contract": f"""SELECT c.id, c.uid, c.contract_no, c.title, c.category, c.subtype, bu.name AS buyer,
         se.name AS seller, c.signed_on, c.amount_fen, c.deductions_fen, c.tech_fen, c.commission_fen,
         c.status, c.reg_office, c.accepted_on, c.reg_no, c.registered_on, c.approved_fen, c.clock_from,
-        {_WARNINGS.format("c")} AS warnings
+        c.expert_review, {_WARNINGS.format("c")} AS warnings
         FROM contracts c JOIN clients bu ON bu.id = c.buyer_id JOIN clients se ON se.id = c.seller_id
         WHERE c.id IN ({{ids}})""",
     "client": f"""SELECT l.id, l.uid, l.name, l.credit_code, l.nature, l.enterprise_type, l.region,
@@ -318,10 +318,10 @@ def _finish_contracts(ledger: Ledger, rows: dict[int, dict], id_list: str, today
         brokers.setdefault(contract_id, []).append(f"{name}({percent_text(share_bp)}%)")
     for row in rows.values():
         row["brokers"] = "；".join(brokers.get(row["id"], ()))
-        due = ledger.deadline(row)
-        del row["clock_from"]
-        row["deadline"] = due.isoformat() if due else None
-        row["days_left"] = (due - today).days if due else None
+        due = ledger.due(row)
+        del row["clock_from"], row["expert_review"]
+        row["deadline"] = due.on.isoformat() if due else None
+        row["days_left"] = (due.on - today).days if due else None
 
 
 def percent_text(share_bp: int) -> str:

@@ -46,31 +46,103 @@ i18n.register({
 })
 
 
+#: Accepted on or after this day: the 2026 办法 (working days); before it: the 2000 办法.
+NEW_RULES_FROM = "2026-03-01"
+#: A 技术交易额 of at least this (5,000,000 元, in fen) gets the longer limit.
+LARGE_CASE_FEN = 5_000_000_00
+
+i18n.register({
+    "limit.calendar": ("{days} 个自然日", "{days} calendar days"),
+    "limit.working": ("{days} 个工作日", "{days} working days"),
+    "limit.old_rule": ("2026 年 3 月 1 日前受理：30 个自然日，末日为休息日或节假日的顺延至其后第一个工作日",
+                       "accepted before 1 March 2026: 30 calendar days, a last day off moves to the next working day"),
+    "limit.new_rule": ("2026 年 3 月 1 日起受理：15 个工作日；技术交易额 500 万元以上或专家审核的 30 个工作日",
+                       "accepted from 1 March 2026: 15 working days; 30 when the technology amount is "
+                       "5,000,000 yuan or more or the case goes to expert review"),
+    "limit.unknown_years": ("{years} 年的节假日安排程序尚不知道，暂按周一至周五计算工作日，请在“设置 → 工作日日历”中补充",
+                            "The holiday calendar of {years} is not known yet; Monday to Friday are counted as "
+                            "working days meanwhile (add the dates under Settings → Working-day calendar)"),
+})
+
+
 @dataclass(frozen=True)
 class TimeLimit:
-    """The office's decision time limit, counted from the clock date."""
+    """A decision time limit: ``days`` calendar days (a last day off moves on to the next
+    working day) or ``days`` working days, the clock date itself not counted."""
 
     days: int = 30
-    working: bool = False  # working days skip Saturdays and Sundays (public holidays are not known)
+    working: bool = False
 
-    def deadline(self, start: dt.date) -> dt.date:
-        if not self.working:
-            return start + dt.timedelta(days=self.days)
-        day, left = start, self.days
-        while left > 0:
-            day += dt.timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        return day
+    def text(self) -> str:
+        return i18n.tr("limit.working" if self.working else "limit.calendar", days=self.days)
 
-    def latest_start_overdue(self, today: dt.date) -> dt.date:
-        """The last clock date whose deadline has passed by ``today``."""
-        if not self.working:
-            return today - dt.timedelta(days=self.days + 1)
-        start = today - dt.timedelta(days=self.days)
-        while self.deadline(start) >= today:
-            start -= dt.timedelta(days=1)
-        return start
+
+OLD_LIMIT, NEW_LIMIT, LARGE_LIMIT = TimeLimit(30, False), TimeLimit(15, True), TimeLimit(30, True)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A case's deadline: the day, the limit it follows and the years it reaches into whose
+    calendar is not known (plain weekdays were counted there)."""
+
+    on: dt.date
+    limit: TimeLimit
+    unknown_years: tuple[int, ...] = ()
+
+    def warning(self) -> str | None:
+        if not self.unknown_years:
+            return None
+        return i18n.tr("limit.unknown_years", years="、".join(map(str, self.unknown_years)))
+
+
+class Deadlines:
+    """The rule (DESIGN §3 "Registration time limits") over a working-day calendar, or the
+    office's fixed ``override``. Results are kept per (limit, clock date): a ledger of any size
+    has a few thousand distinct clock dates at most."""
+
+    def __init__(self, calendar, override: TimeLimit | None = None):
+        self.calendar = calendar
+        self.override = override
+        self._memo: dict[tuple[TimeLimit, str], Due] = {}
+
+    def limit(self, accepted_on: str | None, tech_fen: int | None, expert: Any) -> TimeLimit:
+        """The limit a case accepted on ``accepted_on`` (ISO) follows."""
+        if self.override is not None:
+            return self.override
+        if accepted_on is not None and accepted_on < NEW_RULES_FROM:
+            return OLD_LIMIT
+        return LARGE_LIMIT if expert or (tech_fen or 0) >= LARGE_CASE_FEN else NEW_LIMIT
+
+    def due(self, accepted_on: str | None, clock_from: str, tech_fen: int | None = None,
+            expert: Any = False) -> Due:
+        limit = self.limit(accepted_on or clock_from, tech_fen, expert)
+        key = (limit, clock_from)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._count(limit, dt.date.fromisoformat(clock_from))
+        return found
+
+    def _count(self, limit: TimeLimit, start: dt.date) -> Due:
+        cal = self.calendar
+        if limit.working:
+            on = cal.add_working_days(start, limit.days)
+            first = start + dt.timedelta(days=1)
+        else:  # 民法典 第201、203条: the day itself not counted; a last day off moves on
+            first = start + dt.timedelta(days=limit.days)
+            on = cal.next_working(first)
+        return Due(on, limit, cal.unknown_years(first, on))
+
+    def of(self, contract: dict) -> Due | None:
+        """The deadline of a contract in 已受理 (a row with status, accepted_on, clock_from,
+        tech_fen or its parts, expert_review), or None."""
+        if contract.get("status") != ACCEPTED or not contract.get("clock_from"):
+            return None
+        tech = contract.get("tech_fen")
+        if tech is None and contract.get("amount_fen") is not None:
+            tech = contract.get("tech_given_fen")
+            if tech is None:
+                tech = contract["amount_fen"] - (contract.get("deductions_fen") or 0)
+        return self.due(contract.get("accepted_on"), contract["clock_from"], tech, contract.get("expert_review"))
 
 
 def allowed_moves(status: str) -> tuple[str, ...]:

@@ -188,20 +188,23 @@ def _duration(conn) -> Duration:
 
 
 def overdue_on(ledger, day: dt.date) -> list[int]:
-    """Contracts that were in 已受理 past the time limit on ``day`` (longest waiting first)."""
-    cutoff = ledger.time_limit().latest_start_overdue(day).isoformat()
-    # Only contracts signed by the cutoff can have been accepted by then; one registered by that
+    """Contracts that were in 已受理 past their deadline on ``day`` (longest waiting first)."""
+    # Only contracts signed before the day can have been accepted by then; one registered by that
     # day and still registered (or since withdrawn) was not waiting: leave those out early.
-    sql = (f"WITH maybe AS (SELECT id FROM contracts WHERE signed_on <= ?3 AND NOT (status IN "
+    sql = (f"WITH maybe AS (SELECT id FROM contracts WHERE signed_on < ?1 AND NOT (status IN "
            f"('{REGISTERED}', '{WITHDRAWN}') AND registered_on <= ?1)), "
            "last AS (SELECT e.contract_id, e.to_status, e.on_date, "
            "row_number() OVER (PARTITION BY e.contract_id ORDER BY e.on_date DESC, e.id DESC) AS n "
-           "FROM maybe JOIN registration_events e ON e.contract_id = maybe.id WHERE e.on_date <= ?1) "
-           "SELECT contract_id, on_date FROM last WHERE n = 1 AND to_status = ?2 AND on_date <= ?3 "
-           "UNION ALL SELECT id, clock_from FROM contracts c WHERE status = ?2 AND clock_from <= ?3 "
-           "AND NOT EXISTS (SELECT 1 FROM registration_events e WHERE e.contract_id = c.id) "
-           "ORDER BY 2, 1")
-    return [cid for cid, _ in ledger.conn.execute(sql, [day.isoformat(), ACCEPTED, cutoff])]
+           "FROM maybe JOIN registration_events e ON e.contract_id = maybe.id WHERE e.on_date <= ?1), "
+           "waiting AS (SELECT contract_id AS id, on_date AS clock FROM last WHERE n = 1 AND to_status = ?2 "
+           "AND on_date < ?1 UNION ALL SELECT id, clock_from FROM contracts c WHERE status = ?2 AND clock_from < ?1 "
+           "AND NOT EXISTS (SELECT 1 FROM registration_events e WHERE e.contract_id = c.id)) "
+           # accepted then (a contract accepted again since: the step's own day)
+           "SELECT w.id, w.clock, CASE WHEN c.accepted_on <= w.clock THEN c.accepted_on ELSE w.clock END, "
+           "c.tech_fen, c.expert_review FROM waiting w JOIN contracts c ON c.id = w.id ORDER BY 2, 1")
+    rule, today = ledger.deadlines(), day.isoformat()
+    return [cid for cid, clock, accepted, tech, expert in ledger.conn.execute(sql, [today, ACCEPTED])
+            if rule.due(accepted, clock, tech, expert).on < day]
 
 
 def overdue_rows(ledger, statistics: Statistics) -> list[dict]:
@@ -211,16 +214,18 @@ def overdue_rows(ledger, statistics: Statistics) -> list[dict]:
     if not ids:
         return []
     day = statistics.overdue_as_of
-    limit = ledger.time_limit()
+    rule = ledger.deadlines()
     clocks = dict(ledger.conn.execute(  # the clock ran from the last move to 已受理 up to that day
         f"SELECT contract_id, max(on_date) FROM registration_events WHERE to_status = ? AND on_date <= ? "
         f"AND contract_id IN ({','.join(map(str, ids))}) GROUP BY contract_id", [ACCEPTED, day.isoformat()]))
     info = {}
-    for cid, contract_no, title, seller, office, accepted_on, clock_from in ledger.conn.execute(
-            "SELECT c.id, c.contract_no, c.title, s.name, c.reg_office, c.accepted_on, c.clock_from "
-            f"FROM contracts c JOIN clients s ON s.id = c.seller_id WHERE c.id IN ({','.join(map(str, ids))})"):
+    for cid, contract_no, title, seller, office, accepted_on, clock_from, tech, expert in ledger.conn.execute(
+            "SELECT c.id, c.contract_no, c.title, s.name, c.reg_office, c.accepted_on, c.clock_from, c.tech_fen, "
+            f"c.expert_review FROM contracts c JOIN clients s ON s.id = c.seller_id "
+            f"WHERE c.id IN ({','.join(map(str, ids))})"):
         clock = clocks.get(cid) or clock_from
-        deadline = limit.deadline(dt.date.fromisoformat(clock)) if clock else None
+        accepted_then = min(accepted_on, clock) if accepted_on and clock else accepted_on
+        deadline = rule.due(accepted_then, clock, tech, expert).on if clock else None
         info[cid] = {"contract_id": cid, "contract_no": contract_no, "title": title, "seller": seller,
                      "reg_office": office, "accepted_on": accepted_on, "clock_from": clock,
                      "deadline": deadline.isoformat() if deadline else None,

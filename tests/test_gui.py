@@ -46,7 +46,8 @@ def test_home_page_shows_the_demo_year_and_overdue_cases_first(window, demo_ledg
     assert home.cards[3].value.text() == str(len(overdue))
     first = home.accepted.topLevelItem(0)
     assert first.data(0, Qt.ItemDataRole.UserRole) in overdue
-    assert "超期" in first.text(4)
+    assert "超期" in first.text(5)
+    assert first.text(4) == demo_ledger.deadline(demo_ledger.get("contract", first.data(0, Qt.ItemDataRole.UserRole))).isoformat()
 
 
 def test_search_filters_the_table_as_you_type(window, qtbot):
@@ -329,9 +330,13 @@ def test_settings_dialog_changes_the_time_limit(demo_ledger, qtbot):
     before = len(demo_ledger.overdue(DEMO_TODAY))
     dialog = SettingsDialog(demo_ledger)
     qtbot.addWidget(dialog)
+    assert not dialog.days.isEnabled()  # 按规定 until the office picks its own limit
+    dialog.limit_mode.setCurrentIndex(dialog.limit_mode.findData("fixed"))
+    assert dialog.days.isEnabled()
     dialog.days.setValue(10)
     dialog.office.setText("杭州市技术合同登记处")
     dialog.accept()
+    assert demo_ledger.setting("registration.limit_mode") == "fixed"
     assert demo_ledger.setting("registration.limit_days") == 10
     assert demo_ledger.setting("office_name") == "杭州市技术合同登记处"
     assert len(demo_ledger.overdue(DEMO_TODAY)) > before

@@ -90,8 +90,10 @@ def test_overdue_filter_is_ledger_overdue(demo_ledger):
     # a later day: more are overdue; working days: the same rule as the ledger's
     later = DEMO_TODAY + dt.timedelta(days=20)
     assert set(list_ids(led, "contract", filters=Filters(overdue=True), today=later)) == set(led.overdue(later))
+    assert len(led.overdue(later)) > len(got)
+    led.set_setting("registration.limit_mode", "fixed")  # the office's own limit: 30 calendar, then working days
     calendar_later = led.overdue(later)
-    assert len(calendar_later) > len(got)
+    assert set(list_ids(led, "contract", filters=Filters(overdue=True), today=later)) == set(calendar_later)
     led.set_setting("registration.limit_working", True)
     got_working = list_ids(led, "contract", filters=Filters(overdue=True), today=later)
     assert set(got_working) == set(led.overdue(later))
@@ -216,8 +218,10 @@ def test_contract_rows(ledger, deal):
     assert row["brokers"] == "张三(60%)；李四(40%)"
     assert (row["amount_fen"], row["deductions_fen"], row["tech_fen"]) == (1_200_000_00, 200_000_00, 1_000_000_00)
     assert (row["status"], row["accepted_on"], row["reg_office"]) == (ACCEPTED, "2025-04-02", "北京市技术市场管理办公室")
-    assert row["deadline"] == "2025-05-02"  # 30 calendar days from the clock date
-    assert row["days_left"] == 12
+    # 30 calendar days from the clock date (accepted before 2026-03-01): 2025-05-02 is in the
+    # 劳动节 holiday (5/1–5/5), so the limit moves on to the next working day
+    assert row["deadline"] == "2025-05-06"
+    assert row["days_left"] == 16
     assert row["warnings"] == 0 and row["uid"] == ledger.get("contract", deal["cid"])["uid"]
     assert "clock_from" not in row
     draft = rows[deal["other"]]
@@ -228,13 +232,14 @@ def test_contract_rows(ledger, deal):
 
 
 def test_days_left_sign_follows_the_ledgers_overdue(ledger, deal):
-    for today, left in ((dt.date(2025, 5, 2), 0), (dt.date(2025, 5, 3), -1), (dt.date(2025, 5, 10), -8)):
+    for today, left in ((dt.date(2025, 5, 6), 0), (dt.date(2025, 5, 7), -1), (dt.date(2025, 5, 10), -4)):
         row = fetch_rows(ledger, "contract", [deal["cid"]], today=today)[deal["cid"]]
         assert row["days_left"] == left
         assert (deal["cid"] in ledger.overdue(today)) == (left < 0)
-    ledger.set_setting("registration.limit_days", 10)
+    ledger.set_setting("registration.limit_mode", "fixed")
+    ledger.set_setting("registration.limit_days", 10)  # the tenth day, Saturday 2025-04-12, moves on to Monday
     row = fetch_rows(ledger, "contract", [deal["cid"]], today=dt.date(2025, 4, 20))[deal["cid"]]
-    assert (row["deadline"], row["days_left"]) == ("2025-04-12", -8)
+    assert (row["deadline"], row["days_left"]) == ("2025-04-14", -6)
 
 
 def test_contract_rows_match_the_records_on_the_demo(demo_ledger):
@@ -363,7 +368,7 @@ def test_a_version_1_ledger_is_upgraded(tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
     with Ledger.open(path) as led:
-        assert led.schema_version == SCHEMA_VERSION == 3
+        assert led.schema_version == SCHEMA_VERSION == 4
         assert led.upgrade_backup is not None and led.upgrade_backup.exists()
         indexes = {n for (n,) in led.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"contracts_listing", "contracts_by_amount"} <= indexes

@@ -25,8 +25,9 @@ def db(demo_ledger):
 
 
 def registered(demo_ledger) -> dict:
-    cid = paperwork.registered_in(demo_ledger, "2025")[0]
-    return demo_ledger.get("contract", cid)
+    """A contract registered in 2025 with brokers and a commission (every form can print it)."""
+    found = demo_ledger.get_many("contract", paperwork.registered_in(demo_ledger, "2025")[:50])
+    return next(c for c in found.values() if c["brokers"] and c["commission_fen"])
 
 
 def test_forms_lists_builtin_and_user_templates(capsys):

@@ -90,20 +90,22 @@ def test_percentile_is_nearest_rank():
 
 def test_overdue_at_the_end_of_a_past_period(hand, s2024):
     ledger, ns = hand
-    # K8, accepted 2024-11-01, was past its 30 days on 2024-12-31 (and still is)
+    # K8, accepted 2024-11-01, was past its 30 days on 2024-12-31 (and still is); the 30th
+    # day, Sunday 2024-12-01, moves on to Monday
     assert s2024.overdue_as_of == dt.date(2024, 12, 31)
     assert tuple(s2024.overdue) == (1, [ns.contracts["K8"]])
     rows = statistics.overdue_rows(ledger, s2024)
     assert [(r["contract_no"], r["clock_from"], r["deadline"], r["days_over"]) for r in rows] == [
-        ("HT-K8", "2024-11-01", "2024-12-01", 30)]
+        ("HT-K8", "2024-11-01", "2024-12-02", 29)]
 
 
 def test_overdue_on_a_past_day_is_rebuilt_from_the_history(hand):
     ledger, ns = hand
     # on 2024-09-10 only K12 (accepted 2024-08-01, registered 2024-09-15) was waiting past its limit
     assert statistics.overdue_on(ledger, dt.date(2024, 9, 10)) == [ns.contracts["K12"]]
-    assert statistics.overdue_on(ledger, dt.date(2024, 8, 31)) == []  # the deadline day itself is not late
-    assert statistics.overdue_on(ledger, dt.date(2024, 9, 1)) == [ns.contracts["K12"]]
+    # its 30th day, Saturday 2024-08-31, moves on to Monday 2024-09-02: that day itself is not late
+    assert statistics.overdue_on(ledger, dt.date(2024, 9, 2)) == []
+    assert statistics.overdue_on(ledger, dt.date(2024, 9, 3)) == [ns.contracts["K12"]]
     # today the same rebuild agrees with the ledger's own list
     assert statistics.overdue_on(ledger, TODAY) == ledger.overdue(TODAY) == [ns.contracts["K8"]]
 

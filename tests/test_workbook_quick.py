@@ -22,7 +22,7 @@ from broker_desk.workbook.export import export_workbook
 
 HEADERS = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "关联成果", "签订日期", "有效期起",
            "有效期止", "合同成交额（元）", "非技术性费用（元）", "技术交易额（元）", "技术经纪人", "登记状态", "登记机构",
-           "受理日期", "登记编号", "登记日期", "核定技术交易额（元）", "非技术性费用明细", "技术领域", "备注"]
+           "受理日期", "登记编号", "登记日期", "核定技术交易额（元）", "非技术性费用明细", "技术领域", "备注", "专家审核"]
 HISTORY_HEADERS = ["合同编号", "卖方", "状态", "日期", "说明"]
 D = dt.date
 
@@ -67,6 +67,7 @@ def _fields(n: int) -> dict[str, tuple[list, list]]:
                       "；".join(f"第{i}项费用 1" for i in range(200))]),
         "技术领域": (["电子信息", None], ["不在代码表里"]),
         "备注": ([None, "备注"], ["=1+1"]),
+        "专家审核": ([None, "否", "是"], ["也许", " 是 ", "Y", 1.0, True]),
     }
 
 
@@ -103,7 +104,7 @@ def _contract_row(r: dict) -> list:
     status, office, accepted, reg_no, registered, approved = r["registration"]
     return [r["记录ID"], r["合同编号"], r["项目名称"], category, subtype, r["买方"], r["卖方"], r["关联成果"], r["签订日期"],
             frm, to, amount, deductions, tech, r["技术经纪人"], status, office, accepted, reg_no, registered, approved,
-            r["非技术性费用明细"], r["技术领域"], r["备注"]]
+            r["非技术性费用明细"], r["技术领域"], r["备注"], r["专家审核"]]
 
 
 def _history_rows(history) -> list[list]:

@@ -389,8 +389,9 @@ def test_all_problems_of_a_move_at_once(ledger, contract):
 # --- the office's clock --------------------------------------------------------------------
 
 def test_correction_restarts_the_clock_but_keeps_the_acceptance_date(ledger, contract):
-    walk(ledger, contract, ACCEPTED)  # accepted 2025-04-02
-    assert ledger.deadline(ledger.get("contract", contract)) == day("2025-05-02")
+    walk(ledger, contract, ACCEPTED)  # accepted 2025-04-02: 30 calendar days (before 2026-03-01)
+    # the 30th day, 2025-05-02, falls in the 劳动节 holiday (5/1–5/5): the next working day
+    assert ledger.deadline(ledger.get("contract", contract)) == day("2025-05-06")
     ledger.move(contract, CORRECTION, "2025-04-20", "缺少合同附件", today=TODAY)
     row = ledger.get("contract", contract)
     assert ledger.deadline(row) is None  # the office is not deciding while papers are out
@@ -405,8 +406,8 @@ def test_correction_restarts_the_clock_but_keeps_the_acceptance_date(ledger, con
 
 
 def test_deadline_default_is_thirty_calendar_days(ledger, contract):
-    assert ledger.setting("registration.limit_days") == 30
-    assert ledger.setting("registration.limit_working") is False
+    assert ledger.setting("registration.limit_mode") == "rule"
+    assert ledger.time_limit() is None
     assert ledger.deadline(ledger.get("contract", contract)) is None  # a draft has no deadline
     ledger.move(contract, READY, "2025-05-30", today=TODAY)
     ledger.move(contract, ACCEPTED, "2025-05-31", reg_office=OFFICE, today=TODAY)
@@ -438,15 +439,17 @@ def test_overdue_with_calendar_days(ledger, make_contract):
     ledger.move(resubmitted, CORRECTION, TODAY - dt.timedelta(days=60), "缺材料", today=TODAY)
     ledger.move(resubmitted, ACCEPTED, TODAY - dt.timedelta(days=5), today=TODAY)
 
-    assert ledger.overdue(TODAY) == [c45, c31]  # longest waiting first
-    assert ledger.deadline(ledger.get("contract", c31)) == TODAY - dt.timedelta(days=1)
+    assert ledger.overdue(TODAY) == [c45]  # longest overdue first
+    # c31's 30th day is Sunday 2025-06-29: the limit moves on to Monday, today
+    assert ledger.deadline(ledger.get("contract", c31)) == TODAY
     assert ledger.deadline(ledger.get("contract", c30)) == TODAY
     assert ledger.deadline(ledger.get("contract", c29)) == TODAY + dt.timedelta(days=1)
-    # a day later c30 is overdue too, two days later c29
+    # a day later c31 and c30 are overdue too, two days later c29
     assert ledger.overdue(TODAY + dt.timedelta(days=1)) == [c45, c31, c30]
     assert ledger.overdue(TODAY + dt.timedelta(days=2)) == [c45, c31, c30, c29]
-    assert ledger.overdue(TODAY - dt.timedelta(days=15)) == []      # c45 on its deadline day
-    assert ledger.overdue(TODAY - dt.timedelta(days=14)) == [c45]
+    # c45's 30th day is Sunday 2025-06-15: due Monday the 16th, overdue from the 17th
+    assert ledger.overdue(TODAY - dt.timedelta(days=14)) == []
+    assert ledger.overdue(TODAY - dt.timedelta(days=13)) == [c45]
 
 
 def test_overdue_follows_the_limit_setting(ledger, make_contract):
@@ -454,11 +457,17 @@ def test_overdue_follows_the_limit_setting(ledger, make_contract):
     c10 = _accepted_days_before(ledger, make_contract, 10)
     assert ledger.overdue(TODAY) == []
     ledger.set_setting("registration.limit_days", 15)
+    assert ledger.overdue(TODAY) == []  # the rule applies until the office picks its own limit
+    ledger.set_setting("registration.limit_mode", "fixed")
     assert ledger.overdue(TODAY) == [c20]
-    assert ledger.deadline(ledger.get("contract", c10)) == TODAY + dt.timedelta(days=5)
+    # the 15th day, Saturday 2025-07-05, moves on to Monday
+    assert ledger.deadline(ledger.get("contract", c10)) == TODAY + dt.timedelta(days=7)
+    ledger.set_setting("registration.limit_mode", "rule")
+    assert ledger.overdue(TODAY) == []
 
 
 def test_working_days_skip_weekends(ledger, make_contract):
+    ledger.set_setting("registration.limit_mode", "fixed")
     ledger.set_setting("registration.limit_working", True)
     ledger.set_setting("registration.limit_days", 10)
     today = dt.date(2025, 6, 21)  # a Saturday
@@ -489,16 +498,19 @@ def test_working_days_skip_weekends(ledger, make_contract):
     assert ledger.overdue(day("2025-06-23")) == [friday, saturday]
     assert ledger.overdue(day("2025-06-24")) == [friday, saturday, monday]
     assert ledger.overdue(day("2025-06-26")) == [friday, saturday, monday, wednesday]
-    # the same contracts with ten calendar days: all four overdue by the 22nd
+    # the same contracts with ten calendar days: three overdue by the 22nd; Wednesday's tenth
+    # day is Saturday the 21st, which moves on to Monday the 23rd
     ledger.set_setting("registration.limit_working", False)
     assert deadline(friday) == day("2025-06-16")
     assert deadline(monday) == day("2025-06-19")
-    assert ledger.overdue(day("2025-06-22")) == [friday, saturday, monday, wednesday]
+    assert deadline(wednesday) == day("2025-06-23")
+    assert ledger.overdue(day("2025-06-22")) == [friday, saturday, monday]
 
 
 def test_settings_persist_in_the_ledger(tmp_path):
     path = tmp_path / "settings.brokerdesk"
     with Ledger.open(path) as led:
+        led.set_setting("registration.limit_mode", "fixed")
         led.set_setting("registration.limit_days", 15)
         led.set_setting("registration.limit_working", True)
     with Ledger.open(path) as led:

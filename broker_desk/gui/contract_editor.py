@@ -52,7 +52,7 @@ i18n.register({
 BASIC = ["contract_no", "title", "category", "subtype", "buyer_id", "seller_id", "achievement_id", "signed_on",
          "valid_from", "valid_to", "signed_place"]
 MONEY = ["amount_fen", "deduction_items", "deductions_fen", "tech_given_fen", "commission_fen", "payment", "invest_fen", "output_fen"]
-CLASSES = ["field", "ip_type", "plan_source", "socio_goal", "note"]
+CLASSES = ["field", "ip_type", "plan_source", "socio_goal", "expert_review", "note"]
 
 
 class BrokersTable(QWidget):

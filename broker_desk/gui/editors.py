@@ -25,7 +25,16 @@ from .. import i18n
 from ..errors import BrokerDeskError, ValidationError
 from ..fields import ENTITY_FIELDS, Field, entity_label
 from .app import settings
-from .inputs import CodeInput, DateInput, ItemsInput, LongTextInput, MoneyInput, RefInput, TextInput
+from .inputs import (
+    CodeInput,
+    DateInput,
+    FlagInput,
+    ItemsInput,
+    LongTextInput,
+    MoneyInput,
+    RefInput,
+    TextInput,
+)
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -37,6 +46,10 @@ i18n.register({
     "gui.edit.required_hint": ("带 * 的为必填项", "Fields marked * are required"),
     "gui.history": ("修改记录…", "History…"),
 })
+
+FLAG_TEXTS = {"gui.edit.flag.expert_review": ("登记机构组织专家审核（办理时限为 30 个工作日）",
+                                             "The office sends the case to expert review (30 working days)")}
+i18n.register(FLAG_TEXTS)
 
 #: Fields edited elsewhere (the registration panel) or derived.
 NOT_IN_FORM = {"status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen", "brokers"}
@@ -54,6 +67,8 @@ def make_input(ledger, field: Field) -> QWidget:
         return RefInput(ledger, field.table)
     if field.kind == "items":
         return ItemsInput()
+    if field.kind == "flag":
+        return FlagInput(i18n.tr(f"gui.edit.flag.{field.name}") if f"gui.edit.flag.{field.name}" in FLAG_TEXTS else "")
     if field.name in LONG_TEXT:
         return LongTextInput()
     return TextInput()

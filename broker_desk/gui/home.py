@@ -41,6 +41,7 @@ i18n.register({
     "gui.home.col.seller": ("卖方", "Seller"),
     "gui.home.col.since": ("日期", "Since"),
     "gui.home.col.left": ("时限", "Time left"),
+    "gui.home.col.due": ("办结期限", "Decision due"),
     "gui.home.col.when": ("时间", "When"),
     "gui.home.col.who": ("操作人", "Who"),
     "gui.home.col.what": ("内容", "What"),
@@ -82,7 +83,7 @@ class HomePage(QWidget):
 
         grid = QGridLayout()
         grid.setSpacing(12)
-        self.accepted = self._cases(["contract", "title", "seller", "since", "left"])
+        self.accepted = self._cases(["contract", "title", "seller", "since", "due", "left"])
         self.ready = self._cases(["contract", "title", "seller", "since"])
         self.correction = self._cases(["contract", "title", "seller", "since"])
         self.recent = self._cases(["when", "who", "what"])
@@ -130,9 +131,12 @@ class HomePage(QWidget):
             tree.clear()
             for case in cases:
                 values = [case.contract_no, case.title, case.seller, case.date or ""]
-                if key == "accepted":
-                    values.append(days_text(case.days_left))
+                if key == "accepted":  # a deadline counted on plain weekdays in an unknown year: ⚠ and why
+                    values += [(case.deadline or "") + (" ⚠" if case.deadline_note else ""), days_text(case.days_left)]
                 item = QTreeWidgetItem(values)
+                if key == "accepted" and case.deadline_note:
+                    item.setToolTip(4, case.deadline_note)
+                    item.setForeground(4, QBrush(QColor("#b26a00")))
                 item.setData(0, Qt.ItemDataRole.UserRole, case.id)
                 if case.days_left is not None and case.days_left < 0:
                     for i in range(len(values)):

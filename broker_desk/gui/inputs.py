@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QHBoxLayout,
@@ -54,6 +55,22 @@ def calendar_icon() -> QIcon:
             painter.drawRect(9 + col * 6, 16 + row * 6, 3, 3)
     painter.end()
     return QIcon(pixmap)
+
+
+class FlagInput(QCheckBox):
+    """A yes/no field (kept as 1/0), e.g. 专家审核."""
+
+    changed = Signal()
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.toggled.connect(self.changed)
+
+    def value(self) -> int:
+        return int(self.isChecked())
+
+    def set_value(self, value) -> None:
+        self.setChecked(bool(value))
 
 
 class TextInput(QLineEdit):

@@ -29,7 +29,8 @@ from .models import STATUS_COLOURS, code_label, days_text
 
 i18n.register({
     "gui.reg.status": ("当前状态：", "Status: "),
-    "gui.reg.deadline": ("登记机构应在 {deadline} 前办结（{left}）", "The office must decide by {deadline} ({left})"),
+    "gui.reg.deadline": ("登记机构应在 {deadline} 前办结（{limit}，{left}）",
+                         "The office must decide by {deadline} ({limit}; {left})"),
     "gui.reg.registered": ("登记编号 {reg_no}，{date} 登记，核定技术交易额 {approved} 元",
                            "Registered {date} as {reg_no}; approved {approved}"),
     "gui.reg.accepted": ("{office} 于 {date} 受理", "Accepted by {office} on {date}"),
@@ -136,6 +137,10 @@ class RegistrationPanel(QWidget):
         self.info = QLabel("")
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
+        self.deadline_note = QLabel("")  # the deadline reaches into a year whose calendar is unknown
+        self.deadline_note.setWordWrap(True)
+        self.deadline_note.setStyleSheet("color: #b26a00;")
+        layout.addWidget(self.deadline_note)
         self.buttons_row = QHBoxLayout()
         layout.addLayout(self.buttons_row)
         title = QLabel(i18n.tr("gui.reg.history"))
@@ -161,10 +166,13 @@ class RegistrationPanel(QWidget):
         info = []
         if contract.get("accepted_on"):
             info.append(i18n.tr("gui.reg.accepted", office=contract.get("reg_office") or "", date=contract["accepted_on"]))
-        deadline = self.ledger.deadline(contract)
-        if deadline:
-            left = (deadline - (self.today or dt.date.today())).days
-            info.append(i18n.tr("gui.reg.deadline", deadline=deadline.isoformat(), left=days_text(left)))
+        due = self.ledger.due(contract)
+        if due:
+            left = (due.on - (self.today or dt.date.today())).days
+            info.append(i18n.tr("gui.reg.deadline", deadline=due.on.isoformat(), limit=due.limit.text(),
+                                left=days_text(left)))
+        self.deadline_note.setText((due.warning() if due else None) or "")
+        self.deadline_note.setVisible(bool(due and due.unknown_years))
         if contract.get("reg_no"):
             info.append(i18n.tr("gui.reg.registered", reg_no=contract["reg_no"], date=contract["registered_on"],
                                 approved=yuan_text(contract["approved_fen"] or 0)))

@@ -1,5 +1,6 @@
 """设置: language, the office (name, code, address, phone: printed on the forms),
-the registration time limit, the registration number length and where backups go."""
+the registration time limit (按规定, or the office's own) and its working-day calendar,
+the registration number length and where backups go."""
 
 from __future__ import annotations
 
@@ -30,8 +31,16 @@ i18n.register({
     "gui.settings.office_phone": ("联系电话", "Office phone"),
     "gui.settings.office_note": ("打印登记材料时填入表头和登记机构栏", "Printed in the forms' headers and office boxes"),
     "gui.settings.limit": ("登记办理时限", "Registration time limit"),
+    "gui.settings.limit_rule": ("按规定", "As the rules say"),
+    "gui.settings.limit_fixed": ("本机构自定", "The office's own"),
+    "gui.settings.limit_rule_note": ("2026 年 3 月 1 日前受理：30 个自然日（末日为节假日的顺延）；此后受理：15 个工作日，"
+                                     "技术交易额 500 万元以上或专家审核的 30 个工作日。补正后从材料送达之日重新计算。",
+                                     "Accepted before 1 March 2026: 30 calendar days (a last day off moves on); from then: "
+                                     "15 working days, 30 for 5,000,000 yuan or more or expert review. After a correction "
+                                     "the clock restarts when the papers arrive."),
     "gui.settings.days": (" 天", " days"),
-    "gui.settings.working": ("按工作日计算（不含周六、周日）", "Count working days (Monday to Friday)"),
+    "gui.settings.working": ("按工作日计算（依国家节假日和调休安排）", "Count working days (China's official calendar)"),
+    "gui.settings.calendar": ("工作日日历…", "Working-day calendar…"),
     "gui.settings.number_length": ("登记编号位数", "Registration number length"),
     "gui.settings.number_16": ("16 位（现行编号）", "16 digits (current numbering)"),
     "gui.settings.number_14": ("14 位（旧编号）", "14 digits (old numbering)"),
@@ -64,6 +73,12 @@ class SettingsDialog(Dialog):
             self.office_fields[key] = edit
             form.addRow(i18n.tr(f"gui.settings.{key}"), edit)
         limit = QHBoxLayout()
+        self.limit_mode = QComboBox()
+        self.limit_mode.addItem(i18n.tr("gui.settings.limit_rule"), "rule")
+        self.limit_mode.addItem(i18n.tr("gui.settings.limit_fixed"), "fixed")
+        self.limit_mode.setCurrentIndex(max(0, self.limit_mode.findData(ledger.setting("registration.limit_mode"))))
+        self.limit_mode.setToolTip(i18n.tr("gui.settings.limit_rule_note"))
+        limit.addWidget(self.limit_mode)
         self.days = QSpinBox()
         self.days.setRange(1, 365)
         self.days.setSuffix(i18n.tr("gui.settings.days"))
@@ -72,7 +87,20 @@ class SettingsDialog(Dialog):
         self.working.setChecked(bool(ledger.setting("registration.limit_working")))
         limit.addWidget(self.days)
         limit.addWidget(self.working)
+        limit.addStretch(1)
         form.addRow(i18n.tr("gui.settings.limit"), limit)
+        self.limit_note = QLabel(i18n.tr("gui.settings.limit_rule_note"))
+        self.limit_note.setWordWrap(True)
+        self.limit_note.setStyleSheet("color: #555;")
+        form.addRow("", self.limit_note)
+        self.calendar_button = QPushButton(i18n.tr("gui.settings.calendar"))
+        self.calendar_button.clicked.connect(self.edit_calendar)
+        calendar_row = QHBoxLayout()
+        calendar_row.addWidget(self.calendar_button)
+        calendar_row.addStretch(1)
+        form.addRow("", calendar_row)
+        self.limit_mode.currentIndexChanged.connect(self._limit_mode_changed)
+        self._limit_mode_changed()
         self.number_length = QComboBox()
         self.number_length.addItem(i18n.tr("gui.settings.number_16"), 16)
         self.number_length.addItem(i18n.tr("gui.settings.number_14"), 14)
@@ -87,7 +115,18 @@ class SettingsDialog(Dialog):
         backups.addWidget(self.backup_dir, 1)
         backups.addWidget(browse)
         form.addRow(i18n.tr("gui.settings.backups"), backups)
-        self.resize(560, 380)
+        self.resize(600, 460)
+
+    def _limit_mode_changed(self) -> None:
+        fixed = self.limit_mode.currentData() == "fixed"
+        self.days.setEnabled(fixed)
+        self.working.setEnabled(fixed)
+        self.limit_note.setVisible(not fixed)
+
+    def edit_calendar(self) -> bool:
+        from .calendar_dialog import CalendarDialog
+
+        return bool(CalendarDialog(self.ledger, self).exec())
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, i18n.tr("gui.settings.backups"), self.backup_dir.text())
@@ -98,6 +137,7 @@ class SettingsDialog(Dialog):
         self.ledger.set_setting("office_name", self.office.text().strip())
         for key, edit in self.office_fields.items():
             self.ledger.set_setting(key, edit.text().strip())
+        self.ledger.set_setting("registration.limit_mode", self.limit_mode.currentData())
         self.ledger.set_setting("registration.limit_days", self.days.value())
         self.ledger.set_setting("registration.limit_working", self.working.isChecked())
         self.ledger.set_setting("registration.number_length", self.number_length.currentData())

@@ -17,7 +17,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import achievements, brokers, clients, contracts, deductions, i18n, paths, registration
+from .. import (
+    achievements,
+    brokers,
+    clients,
+    contracts,
+    deductions,
+    i18n,
+    paths,
+    registration,
+    workcalendar,
+)
 from ..errors import BrokerDeskError, ValidationError
 from ..fields import TABLES, Checker, entity_label, warnings_from_json, warnings_json
 from ..idnumbers import check_date
@@ -33,8 +43,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "office_address": "",                 # printed on forms
     "office_phone": "",                   # printed on forms
     "rankings.order": ["approved", "contracts", "name"],  # 排行榜 order: measures first to last
-    "registration.limit_days": 30,        # the office's decision time limit
-    "registration.limit_working": False,  # count working days instead of calendar days
+    "registration.limit_mode": "rule",    # "rule": 按规定 (DESIGN §3); "fixed": the office's own limit below
+    "registration.limit_days": 30,        # the office's own decision time limit ("fixed")
+    "registration.limit_working": False,  # ... in working days instead of calendar days
+    "calendar.office": {},                # dates the office adds or corrects, per year (see workcalendar)
     "registration.number_length": 16,     # 14 (old numbering) or 16 digits
     "language": "zh",
 }
@@ -85,6 +97,9 @@ class Ledger:
         self.upgrade_backup: Path | None = None
         self._writes = 0  # our own committed writes (data_version only counts other connections')
         self.cache: dict[str, Any] = {}  # for readers' caches, keyed by their own names
+        self._deadlines: registration.Deadlines | None = None
+        # the deadline of a row in SQL (sorting the list by it): ISO text, NULL unless 已受理
+        conn.create_function("bd_due", 5, self._due_sql, deterministic=True)
 
     # -- opening -------------------------------------------------------------------
     @classmethod
@@ -175,15 +190,30 @@ class Ledger:
         self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                           "SET value = excluded.value", [key, json.dumps(value, ensure_ascii=False)])
         self._settings = None
+        self._deadlines = None
         self._writes += 1
 
     @property
     def user(self) -> str:
         return self.setting("operator") or _os_user()
 
-    def time_limit(self) -> registration.TimeLimit:
+    def time_limit(self) -> registration.TimeLimit | None:
+        """The office's own fixed time limit, or None when the rule (按规定) applies."""
+        if self.setting("registration.limit_mode") != "fixed":
+            return None
         return registration.TimeLimit(int(self.setting("registration.limit_days")),
                                       bool(self.setting("registration.limit_working")))
+
+    def calendar(self) -> workcalendar.Calendar:
+        """The working-day calendar: the library's and the office's own dates."""
+        return self.deadlines().calendar
+
+    def deadlines(self) -> registration.Deadlines:
+        """The time-limit rule with this ledger's calendar and override (kept until a setting changes)."""
+        if self._deadlines is None:
+            self._deadlines = registration.Deadlines(
+                workcalendar.Calendar(self.setting("calendar.office")), self.time_limit())
+        return self._deadlines
 
     # -- reading -------------------------------------------------------------------
     def get(self, entity: str, id_: int) -> dict | None:
@@ -374,18 +404,35 @@ class Ledger:
         op.changes.warnings = warnings
         return op.changes
 
+    def due(self, contract: dict) -> registration.Due | None:
+        """The deadline of a contract in 已受理 (a full contract row), with the limit it follows and
+        any year it reaches into whose calendar is unknown; None for other contracts."""
+        return self.deadlines().of(contract)
+
     def deadline(self, contract: dict) -> dt.date | None:
-        """When the office must decide a contract in 已受理, or None."""
-        if contract.get("status") != registration.ACCEPTED or not contract.get("clock_from"):
+        """When the office must decide a contract in 已受理 (a full contract row), or None."""
+        due = self.deadlines().of(contract)
+        return due.on if due else None
+
+    def _due_sql(self, status, accepted_on, clock_from, tech_fen, expert) -> str | None:
+        if status != registration.ACCEPTED or not clock_from:
             return None
-        return self.time_limit().deadline(dt.date.fromisoformat(contract["clock_from"]))
+        return self.deadlines().due(accepted_on, clock_from, tech_fen, expert).on.isoformat()
+
+    def accepted_dues(self, before: str | None = None) -> list[tuple[int, registration.Due]]:
+        """(id, deadline) of every contract in 已受理 (whose clock started before ``before``)."""
+        rule = self.deadlines()
+        sql = "SELECT id, accepted_on, clock_from, tech_fen, expert_review FROM contracts WHERE status = ? " \
+              "AND clock_from IS NOT NULL" + (" AND clock_from < ?" if before else "")
+        args = [registration.ACCEPTED] + ([before] if before else [])
+        return [(id_, rule.due(accepted, clock, tech, expert))
+                for id_, accepted, clock, tech, expert in self.conn.execute(sql, args)]
 
     def overdue(self, today: dt.date | None = None) -> list[int]:
-        """Contracts in 已受理 past the office's time limit, longest waiting first."""
-        cutoff = self.time_limit().latest_start_overdue(today or dt.date.today())
-        return [i for (i,) in self.conn.execute(
-            "SELECT id FROM contracts WHERE status = ? AND clock_from <= ? ORDER BY clock_from, id",
-            [registration.ACCEPTED, cutoff.isoformat()])]
+        """Contracts in 已受理 past their deadline, the longest overdue first."""
+        today = today or dt.date.today()
+        late = [(due.on, id_) for id_, due in self.accepted_dues(today.isoformat()) if due.on < today]
+        return [id_ for _, id_ in sorted(late)]
 
     # -- undo / redo ---------------------------------------------------------------
     def undo_label(self) -> str | None:

@@ -250,8 +250,25 @@ def m0003_deduction_items(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+_V4 = """
+-- 专家审核: the registration office sends the case to expert review (a longer time limit).
+ALTER TABLE contracts ADD COLUMN expert_review INTEGER NOT NULL DEFAULT 0 CHECK (expert_review IN (0, 1));
+-- A time limit the office set before the rule was known stays its own fixed limit.
+INSERT OR IGNORE INTO settings (key, value)
+    SELECT 'registration.limit_mode', '"fixed"' FROM settings
+    WHERE key IN ('registration.limit_days', 'registration.limit_working') LIMIT 1;
+"""
+
+
+@migrations(name="0004_expert_review")
+def m0004_expert_review(db: Database) -> None:
+    for statement in _split(_V4):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 4")
+
+
 #: The newest schema this program knows (the number of the last migration).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def suspend_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:

@@ -118,6 +118,8 @@ def _select(sheet: Sheet) -> list[str]:
             exprs.append(f"{column.field} / 100.0")  # the double nearest fen/100, like Python's fen / 100
         elif column.kind == "brokers":
             exprs.append("id")
+        elif column.kind == "flag":  # 是/否 in SQL: nothing to do per row in Python
+            exprs.append(f"CASE WHEN {column.field} THEN '是' ELSE '否' END")
         else:
             exprs.append(column.field)
     return exprs

@@ -32,7 +32,7 @@ from .. import codes, deductions, i18n, money, registration
 from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import _BY_QUALIFIED as _FIELDS
-from ..fields import clean_text
+from ..fields import clean_text, flag_value
 from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
 from ..ledger.journal import new_uid, new_uids, now_utc
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
@@ -1398,6 +1398,8 @@ def _differs(old: Any, new: Any, name: str) -> bool:
     if name == "brokers":
         return [tuple(p) for p in (old or [])] != [(b, share_bp(s) if not isinstance(s, int) else s)
                                                   for b, s in (new or [])]
+    if name == "expert_review" and new.__class__ is not int:  # 是/否 as the cell says it
+        return old != flag_value(new)
     if name == "deduction_items" and isinstance(new, str) and old != new:
         try:
             return old != deductions.to_json(deductions.parse(new))

@@ -27,7 +27,7 @@ from .. import codes, deductions, registration
 from ..achievements import PATENT_SEPARATOR
 from ..contracts import REGISTRATION_FIELDS, share_bp
 from ..errors import BrokerDeskError
-from ..fields import _BY_QUALIFIED, _KNOWN, _TRUSTABLE_KINDS, ENTITY_FIELDS, clean_text
+from ..fields import _BY_QUALIFIED, _KNOWN, _TRUSTABLE_KINDS, ENTITY_FIELDS, clean_text, flag_value
 from ..idnumbers import check_patent_list, check_registration_number
 from ..ledger.journal import new_uid
 from . import importer
@@ -270,6 +270,10 @@ class QuickContracts(_QuickRows):
                 out["deductions_fen"] = total
         if "deductions_fen" in out and out["deductions_fen"] is None:
             out["deductions_fen"] = 0  # left blank: none (as contracts.check has it)
+        if "expert_review" in values:  # 是/否 (blank: no), as the Checker reads a flag
+            flag = out["expert_review"] = flag_value(values["expert_review"])
+            if flag is None:
+                return False
         approved = out.get("approved_fen")
         if (out.get("deductions_fen") or 0) > amount or (get("tech_given_fen") or 0) > amount or \
                 (approved is not None and not 0 <= approved <= amount):

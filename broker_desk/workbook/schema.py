@@ -4,7 +4,7 @@ whether it is required, its code table (for drop-downs), and the synonyms
 ``import`` also accepts.
 
 Headers after the ones DESIGN.md §4 lists (经纪人 备注, 客户 法定代表人, 技术合同
-计划来源/预计新增投入/预计新增产值) carry fields the ledger has beyond the
+计划来源/预计新增投入/预计新增产值/非技术性费用明细/专家审核) carry fields the ledger has beyond the
 dictionary, so that an export loses nothing.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 class Column:
     header: str                 # the canonical header, without the required marker
     field: str                  # ledger field (or a workbook-only key: uid, buyer, seller, …)
-    kind: str = "text"          # text | money | date | code | party | achievement | brokers | uid | status
+    kind: str = "text"          # text | money | date | code | party | achievement | brokers | uid | status | flag
     required: bool = False
     table: str | None = None    # code table for drop-downs and checks
     synonyms: tuple[str, ...] = ()
@@ -137,6 +137,8 @@ CONTRACTS = Sheet("技术合同", "contract", (
     _c("非技术性费用明细", "deduction_items", "items", synonyms=("非技术性费用明细（元）", "费用明细", "扣除项目"),
        width=30, example="设备费 20000；材料费 5000",
        help="每项写“费用名称 金额（元）”，多项用“；”分隔；填写后非技术性费用取其合计"),
+    _c("专家审核", "expert_review", "flag", synonyms=("是否专家审核", "专家评审"), width=10, example="否",
+       help="登记机构是否组织专家审核（是则办理时限为 30 个工作日）；空白为否"),
 ))
 
 HISTORY = Sheet("登记进度", "registration_event", (
