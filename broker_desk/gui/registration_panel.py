@@ -41,6 +41,13 @@ i18n.register({
     "gui.reg.no_moves": ("当前状态下没有可办理的下一步", "No move is possible from this status"),
     "gui.reg.to": ("改为“{status}”…", "Move to “{status}”…"),
     "gui.reg.reopen": ("退回草稿…", "Reopen as draft…"),
+    "gui.reg.change": ("变更登记…", "Record a change…"),
+    "gui.reg.change_dialog": ("变更登记（仍为已登记）", "Registration changed (stays registered)"),
+    "gui.reg.date_change": ("变更登记日期", "Date of the change"),
+    "gui.reg.change_note": ("变更内容", "What changed"),
+    "gui.reg.change_hint": ("如：合同金额由 100 万元变更为 120 万元（合同本身请在合同中修改，变更记录会记下改了什么）",
+                            "e.g. the amount changed from 1,000,000 to 1,200,000 元 (edit the contract itself; "
+                            "its change log keeps what changed)"),
     "gui.reg.dialog": ("登记状态改为“{status}”", "Move to “{status}”"),
     "gui.reg.date": ("日期", "Date"),
     "gui.reg.date_accept": ("受理日期", "Date accepted"),
@@ -63,12 +70,15 @@ class MoveDialog(QDialog):
         super().__init__(parent)
         self.ledger, self.contract, self.to = ledger, contract, to_status
         self.today = today or dt.date.today()
-        self.setWindowTitle(i18n.tr("gui.reg.dialog", status=code_label("status", to_status)))
+        change = to_status == registration.CHANGE
+        self.setWindowTitle(i18n.tr("gui.reg.change_dialog") if change else
+                            i18n.tr("gui.reg.dialog", status=code_label("status", to_status)))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         frm = contract["status"]
         date_label = {registration.ACCEPTED: "gui.reg.date_resubmit" if frm == registration.CORRECTION
-                      else "gui.reg.date_accept", registration.REGISTERED: "gui.reg.date_register"}.get(
+                      else "gui.reg.date_accept", registration.REGISTERED: "gui.reg.date_register",
+                      registration.CHANGE: "gui.reg.date_change"}.get(
                           to_status, "gui.reg.date")
         self.date = DateInput()
         self.date.set_value(self.today.isoformat())
@@ -88,7 +98,10 @@ class MoveDialog(QDialog):
             form.addRow(i18n.tr("gui.reg.approved"), self.approved)
         self.note = LongTextInput()
         needs_reason = to_status in registration.NEEDS_REASON
-        form.addRow(("* " + i18n.tr("gui.reg.reason")) if needs_reason else i18n.tr("gui.reg.note"), self.note)
+        if change:
+            self.note.setPlaceholderText(i18n.tr("gui.reg.change_hint"))
+        form.addRow(i18n.tr("gui.reg.change_note") if change else ("* " + i18n.tr("gui.reg.reason")) if needs_reason
+                    else i18n.tr("gui.reg.note"), self.note)
         layout.addLayout(form)
         self.error = QLabel("")
         self.error.setObjectName("error")
@@ -177,9 +190,10 @@ class RegistrationPanel(QWidget):
         moves = self.ledger.allowed_moves(self.contract_id)
         for to in moves:
             text = i18n.tr("gui.reg.reopen") if to == registration.DRAFT else i18n.tr(
-                "gui.reg.to", status=code_label("status", to))
+                "gui.reg.change") if to == registration.CHANGE else i18n.tr("gui.reg.to", status=code_label("status", to))
             button = QPushButton(text)
-            if to != registration.DRAFT and to not in (registration.REFUSED, registration.CORRECTION, registration.WITHDRAWN):
+            if to not in (registration.DRAFT, registration.REFUSED, registration.CORRECTION, registration.WITHDRAWN,
+                          registration.CHANGE):
                 button.setObjectName("primary")
             button.clicked.connect(lambda _=False, to=to: self.ask(to))
             self.move_buttons[to] = button
@@ -189,7 +203,7 @@ class RegistrationPanel(QWidget):
         self.buttons_row.addStretch(1)
         self.history.clear()
         for event in self.ledger.registration_history(self.contract_id):
-            move = f"{code_label('status', event['from_status'] or '')} → {code_label('status', event['to_status'])}"
+            move = f"{code_label('step', event['from_status'] or '')} → {code_label('step', event['to_status'])}"
             self.history.addTopLevelItem(QTreeWidgetItem([event["on_date"], move, event["note"] or "",
                                                           event["user"] or ""]))
 
