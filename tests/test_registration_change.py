@@ -143,6 +143,19 @@ def test_a_change_added_in_the_sheet_to_a_ledger_contract(ledger, registered, tm
     assert (step["from_status"], step["to_status"], step["note"], step["user"]) == (
         REGISTERED, CHANGE, "买方名称变更", "赵六")
     assert ledger.get("contract", registered)["status"] == REGISTERED
+    # and one more: cancelled (注销登记) after the change, moving from 已登记
+    export_workbook(ledger, tmp_path / "again.xlsx")
+    data = _sheets(tmp_path / "again.xlsx")
+    header = data["技术合同"][0]
+    data["技术合同"][1][header.index("登记状态")] = WITHDRAWN
+    data["登记进度"].append(["BG-1", seller, WITHDRAWN, dt.date(2025, 9, 9), "注销登记", ""])
+    write_xlsx(tmp_path / "back2.xlsx", {name: [[None if c == "" else c for c in row] for row in rows]
+                                         for name, rows in data.items()})
+    result = import_workbook(ledger, tmp_path / "back2.xlsx", today=TODAY)
+    assert not result.problems and result.summaries["登记进度"].inserted == 1
+    step = ledger.registration_history(registered)[-1]
+    assert (step["from_status"], step["to_status"]) == (REGISTERED, WITHDRAWN)
+    assert ledger.get("contract", registered)["status"] == WITHDRAWN
 
 
 CONTRACT = ["合同编号", "项目名称", "合同类别", "买方", "卖方", "签订日期", "合同成交额（元）", "登记状态", "登记机构", "受理日期",
