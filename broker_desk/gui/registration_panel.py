@@ -45,9 +45,9 @@ i18n.register({
     "gui.reg.change_dialog": ("变更登记（仍为已登记）", "Registration changed (stays registered)"),
     "gui.reg.date_change": ("变更登记日期", "Date of the change"),
     "gui.reg.change_note": ("变更内容", "What changed"),
-    "gui.reg.change_hint": ("如：合同金额由 100 万元变更为 120 万元（合同本身请在合同中修改，变更记录会记下改了什么）",
+    "gui.reg.change_hint": ("如：合同金额由 100 万元变更为 120 万元（合同的内容请在合同中修改，“修改记录”会记下改了什么）",
                             "e.g. the amount changed from 1,000,000 to 1,200,000 元 (edit the contract itself; "
-                            "its change log keeps what changed)"),
+                            "its History keeps what changed)"),
     "gui.reg.dialog": ("登记状态改为“{status}”", "Move to “{status}”"),
     "gui.reg.date": ("日期", "Date"),
     "gui.reg.date_accept": ("受理日期", "Date accepted"),
@@ -103,6 +103,7 @@ class MoveDialog(QDialog):
         form.addRow(i18n.tr("gui.reg.change_note") if change else ("* " + i18n.tr("gui.reg.reason")) if needs_reason
                     else i18n.tr("gui.reg.note"), self.note)
         layout.addLayout(form)
+        layout.addStretch(1)  # the rows keep their height; the room left goes below them
         self.error = QLabel("")
         self.error.setObjectName("error")
         self.error.setStyleSheet("color: #c62828;")
@@ -157,6 +158,7 @@ class RegistrationPanel(QWidget):
         self.history = QTreeWidget()
         self.history.setRootIsDecorated(False)
         self.history.setHeaderLabels([i18n.tr(f"gui.reg.col.{c}") for c in ("date", "move", "note", "user")])
+        self.history.header().setStretchLastSection(False)  # the room goes to the notes
         for column in range(4):
             self.history.header().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch if column == 2 else QHeaderView.ResizeMode.ResizeToContents)
@@ -204,8 +206,9 @@ class RegistrationPanel(QWidget):
         self.history.clear()
         for event in self.ledger.registration_history(self.contract_id):
             move = f"{code_label('step', event['from_status'] or '')} → {code_label('step', event['to_status'])}"
-            self.history.addTopLevelItem(QTreeWidgetItem([event["on_date"], move, event["note"] or "",
-                                                          event["user"] or ""]))
+            item = QTreeWidgetItem([event["on_date"], move, event["note"] or "", event["user"] or ""])
+            item.setToolTip(2, event["note"] or "")  # a long note, whole
+            self.history.addTopLevelItem(item)
 
     def ask(self, to_status: str) -> bool:
         dialog = MoveDialog(self.ledger, self.contract, to_status, self, self.today)
