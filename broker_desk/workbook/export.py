@@ -11,6 +11,9 @@ as a number of 元 formatted ``#,##0.00``, dates as Excel dates formatted
 ``yyyy-mm-dd``, a party as its 名称 (its 统一社会信用代码 when another client has
 the same name), an achievement as its 成果名称 (its 记录ID when the title is not
 unique), brokers as ``张三(60%)；李四(40%)`` (``姓名（证书编号）`` for namesakes).
+What the ledger derives is written too (DESIGN.md §4): 技术交易额 always (the given value,
+or 成交额 − 非技术性费用), and the read-only 办结期限 of a contract with the office
+(:meth:`Ledger.deadline` of its row), which ``import`` ignores.
 A namesake with no code or certificate number keeps its bare name, so that
 ``import`` says it is ambiguous rather than guessing. A blank field is an empty
 cell.
@@ -148,7 +151,7 @@ def _deadlines(ledger, scope: _Scope) -> dict[int, dt.date]:
     The ledger decides each from the whole contract row; the others have none."""
     where = scope.where("contract")
     cur = ledger.conn.execute(f"SELECT * FROM contracts{where}{' AND' if where else ' WHERE'} status = ?",
-                              [*scope.params, ACCEPTED] if scope.params else [ACCEPTED])
+                              [*scope.params, ACCEPTED])
     names = [d[0] for d in cur.description]
     found = {}
     for record in cur:
