@@ -76,7 +76,8 @@ def run(ledger: Ledger, today: dt.date | None = None) -> Report:
         ("check.accepted_fields", "SELECT contract_no FROM contracts WHERE status = '已受理' AND "
                                   "(accepted_on IS NULL OR clock_from IS NULL)"),
         ("check.history", "SELECT c.contract_no FROM contracts c JOIN registration_events e ON e.id = "
-                          "(SELECT max(id) FROM registration_events WHERE contract_id = c.id) WHERE e.to_status != c.status"),
+                          "(SELECT max(id) FROM registration_events WHERE contract_id = c.id) "
+                          "WHERE e.to_status != c.status AND NOT (e.to_status = '变更登记' AND c.status = '已登记')"),
     ):
         count, examples = _examples(ledger, sql)
         if count:

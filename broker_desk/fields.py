@@ -108,7 +108,7 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("expert_review", "专家审核", "Expert review", "flag"),  # 0/1: a longer registration time limit
     ),
     "registration_event": (
-        _f("to_status", "状态", "Status", "code", required=True, table="registration_status"),
+        _f("to_status", "状态", "Status", "code", required=True, table="registration_step"),
         _f("on_date", "日期", "Date", "date", required=True),
         _f("note", "说明", "Note", max_len=2000),
     ),

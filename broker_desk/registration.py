@@ -17,17 +17,26 @@ from .errors import BrokerDeskError, Problem, ValidationError
 DRAFT, READY, ACCEPTED, CORRECTION, REGISTERED, REFUSED, WITHDRAWN = (
     "草稿", "待提交", "已受理", "需补正", "已登记", "不予登记", "已撤销")
 STATUSES = (DRAFT, READY, ACCEPTED, CORRECTION, REGISTERED, REFUSED, WITHDRAWN)
+#: 变更登记: a registered contract changed afterwards. A dated step of its history, not a
+#: status: the contract stays 已登记 (what changed is in the change log).
+CHANGE = "变更登记"
+#: What a history step may say: a status moved to, or 变更登记.
+STEPS = (*STATUSES, CHANGE)
+#: The status a step leaves the contract in, where it is not the step itself.
+STATUS_AFTER = {CHANGE: REGISTERED}
 
-#: Allowed moves; any status but 草稿 and 已登记 may also be reopened to 草稿.
+#: Allowed moves (keyed also by 变更登记, so that a walk along a history may go step by step);
+#: any status but 草稿 and 已登记 may also be reopened to 草稿.
 ALLOWED: dict[str, tuple[str, ...]] = {
     DRAFT: (READY,),
     READY: (ACCEPTED, DRAFT),
     ACCEPTED: (REGISTERED, CORRECTION, REFUSED, DRAFT),
     CORRECTION: (ACCEPTED, DRAFT),
-    REGISTERED: (WITHDRAWN,),
+    REGISTERED: (CHANGE, WITHDRAWN),
     REFUSED: (DRAFT,),
     WITHDRAWN: (DRAFT,),
 }
+ALLOWED[CHANGE] = ALLOWED[REGISTERED]
 #: Moves that must say why.
 NEEDS_REASON = (CORRECTION, REFUSED, WITHDRAWN)
 
@@ -149,17 +158,22 @@ def allowed_moves(status: str) -> tuple[str, ...]:
     return ALLOWED.get(status, ())
 
 
+def status_after(step: str) -> str:
+    """The contract's status after a history step (变更登记 keeps it 已登记)."""
+    return STATUS_AFTER.get(step, step)
+
+
 def _status_name(status: str) -> str:
     if i18n.get_language() == "zh":
         return status
     from . import codes
 
-    return codes.tables().english("registration_status", status)
+    return codes.tables().english("registration_step", status)
 
 
 def check_move(frm: str, to_status: str) -> None:
     """Refuse a move the workflow does not allow (before looking at what it enters)."""
-    if to_status not in STATUSES:
+    if to_status not in STEPS:
         raise BrokerDeskError("reg.unknown_status", value=to_status)
     if to_status not in allowed_moves(frm):
         allowed = "、".join(_status_name(s) for s in allowed_moves(frm)) or i18n.tr("reg.none")
@@ -172,7 +186,9 @@ def plan_move(contract: dict[str, Any], to_status: str, on_date: str, note: str 
     """The contract columns a move changes, or a refusal that says why.
 
     ``fields`` holds what the move enters: ``reg_office`` (受理), ``reg_no`` and
-    ``approved_fen`` (登记). Dates are ISO text already checked by the caller.
+    ``approved_fen`` (登记). Dates are ISO text already checked by the caller. A 变更登记
+    changes no column: the contract stays 已登记 with its 登记编号 and 登记日期 (so the days
+    from 受理 to 登记 stay as they were).
     """
     frm = contract["status"]
     check_move(frm, to_status)
@@ -190,7 +206,7 @@ def plan_move(contract: dict[str, Any], to_status: str, on_date: str, note: str 
     if to_status in NEEDS_REASON and not (note or "").strip():
         error("note", "reg.needs_reason", to=_status_name(to_status))
 
-    changes: dict[str, Any] = {"status": to_status}
+    changes: dict[str, Any] = {"status": status_after(to_status)}
     if to_status == ACCEPTED:
         if frm == CORRECTION:  # corrected papers arrived: the clock starts again
             changes["clock_from"] = on_date

@@ -27,7 +27,7 @@ def test_every_shipped_table_file_has_the_schema():
         "contract_category", "contract_subtype", "tech_field", "ip_type", "plan_source",
         "socio_goal", "payment_method", "entity_code", "unit_nature", "enterprise_type",
         "broker_level", "broker_status", "maturity", "transfer_mode", "achievement_status",
-        "registration_status"}
+        "registration_status", "registration_step"}
     for file in files:
         data = json.loads(file.read_text(encoding="utf-8"))
         assert data["name"] == file.stem
@@ -98,6 +98,9 @@ def test_other_tables(t):
         ("草稿", "Draft"), ("待提交", "Ready to submit"), ("已受理", "Accepted"),
         ("需补正", "Needs correction"), ("已登记", "Registered"), ("不予登记", "Refused"),
         ("已撤销", "Withdrawn")]
+    # a history step: a status, or 变更登记 (a registered contract changed, still 已登记)
+    assert [(s.name, s.name_en) for s in t.items("registration_step")] == [
+        *[(s.name, s.name_en) for s in statuses], ("变更登记", "Registration changed")]
 
 
 def test_contains_and_item_lookup(t):

@@ -170,9 +170,45 @@ def test_walk_a_contract_through_the_registration_panel(window, demo_ledger, qtb
     move("已登记", date="2026-06-01", reg_no="2026330101000999")
     row = demo_ledger.get("contract", cid)
     assert (row["reg_no"], row["approved_fen"]) == ("2026330101000999", 50_000_000)
-    assert set(panel.move_buttons) == {"已撤销"}
+    assert set(panel.move_buttons) == {"变更登记", "已撤销"}
     assert panel.history.topLevelItemCount() == 5
     assert panel.history.topLevelItem(2).text(2) == "合同签章不全"
+
+
+def test_a_registration_change_from_the_panel(window, demo_ledger, qtbot):
+    """变更登记: a button on a registered contract's panel, a dialog asking the date and what
+    changed; the contract stays 已登记 and the step shows in its history."""
+    cid = next(i for (i,) in demo_ledger.conn.execute("SELECT id FROM contracts WHERE status = '已登记' ORDER BY id"))
+    registered_on = demo_ledger.get("contract", cid)["registered_on"]
+    editor = ContractEditor(demo_ledger, cid, parent=window)
+    qtbot.addWidget(editor)
+    panel = editor.panel
+    panel.today = DEMO_TODAY
+    rows = panel.history.topLevelItemCount()
+    button = panel.move_buttons["变更登记"]
+    assert button.text() == "变更登记…" and panel.move_buttons["已撤销"].text() == "改为“已撤销”…"
+    seen = {}
+
+    def fill_and_ok(dialog):
+        assert isinstance(dialog, MoveDialog)
+        seen["title"] = dialog.windowTitle()
+        seen["hint"] = dialog.note.placeholderText()
+        dialog.date.set_value(DEMO_TODAY.isoformat())
+        dialog.note.set_value("合同金额由 50 万元变更为 60 万元")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    on_next_dialog(fill_and_ok)
+    with qtbot.waitSignal(panel.moved, timeout=3000):
+        button.click()
+    assert seen["title"] == "变更登记（仍为已登记）" and seen["hint"].startswith("如：合同金额由")
+    row = demo_ledger.get("contract", cid)
+    assert (row["status"], row["registered_on"]) == ("已登记", registered_on)
+    assert panel.history.topLevelItemCount() == rows + 1
+    last = panel.history.topLevelItem(rows)
+    assert [last.text(c) for c in range(3)] == [DEMO_TODAY.isoformat(), "已登记 → 变更登记", "合同金额由 50 万元变更为 60 万元"]
+    assert last.text(3) == demo_ledger.user
+    assert set(panel.move_buttons) == {"变更登记", "已撤销"}  # still registered
+    assert panel.status.text() == "已登记"
 
 
 def test_a_move_without_its_reason_is_refused_in_the_dialog(demo_ledger, qtbot):

@@ -83,3 +83,22 @@ def test_the_import_runs_in_a_worker_thread_on_the_windows_ledger(ledger, tmp_pa
     dialog.run_import()
     assert dialog.result is not None and dialog.result.written
     assert [n for (n,) in ledger.conn.execute("SELECT contract_no FROM contracts ORDER BY id")] == ["HT-001", "HT-002"]
+
+
+def test_a_read_only_column_is_shown_as_not_imported(ledger, tmp_path, qtbot):
+    """办结期限 (what the export writes for a contract with the office) is recognised, never
+    offered as a target, and shown as not imported."""
+    path = write(tmp_path / "a.xlsx", {"技术合同": [
+        ["合同编号", "项目名称", "合同类别", "买方", "卖方", "签订日期", "合同成交额（元）", "办结期限"],
+        ["X-1", "检测服务", "技术服务", "甲公司", "乙大学", dt.date(2025, 1, 2), 30000, "随便写的"],
+    ]})
+    dialog = ImportDialog(ledger, path)
+    qtbot.addWidget(dialog)
+    assert dialog.load()
+    box = dialog.mapping_boxes[("技术合同", "办结期限")]
+    assert box.currentData() is None and box.currentText() == box.itemText(0)
+    targets = [box.itemData(i) for i in range(box.count())]
+    assert "办结期限" not in targets and "合同成交额（元）" in targets
+    dialog.skip_invalid.setChecked(True)
+    dialog.run_import()
+    assert dialog.result.written and ledger.count("contract") == 1 and not dialog.result.errors

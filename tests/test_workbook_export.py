@@ -92,7 +92,8 @@ def test_cell_values_say_what_each_cell_holds(ledger, rich):
     assert k1["关联成果"] == uid["a1"]              # a title that is not unique: its 记录ID
     assert k1["签订日期"] == dt.date(2024, 5, 6) and k1["有效期止"] == dt.date(2025, 5, 5)
     assert k1["合同成交额（元）"] == 1234567.89 and k1["非技术性费用（元）"] == 1.0
-    assert k1["技术交易额（元）"] == ""             # derived: left blank so that a re-import keeps deriving it
+    assert k1["技术交易额（元）"] == 1234566.89     # derived (成交额 − 非技术性费用), written all the same
+    assert k1["办结期限"] == dt.date(2024, 6, 19)    # with the office (已受理): 30 days from 2024-05-20
     assert k1["佣金（元）"] == 0.0                  # zero is a value, not a blank
     assert k1["技术经纪人"] == "张三（JSJJ001）(33.33%)；张三（JSJJ002）(33.33%)；李四(33.34%)"
     assert k1["登记状态"] == "已受理" and k1["受理日期"] == dt.date(2024, 5, 20)
@@ -100,14 +101,14 @@ def test_cell_values_say_what_each_cell_holds(ledger, rich):
     k2 = dict(zip(values["技术合同"][0], contracts[uid["k2"]], strict=True))
     assert k2["买方"] == "同名科技有限公司"          # a namesake without a code keeps its name
     assert k2["关联成果"] == "独一成果" and k2["技术交易额（元）"] == 40000.0
-    assert k2["技术经纪人"] == "李四(100%)"
+    assert k2["技术经纪人"] == "李四(100%)" and k2["办结期限"] == ""  # 待提交: no deadline
     achievements = rows_by_uid(values, "科技成果")
     assert achievements[uid["a1"]][1:4] == ["重复成果", "买方甲有限公司", ""]
     assert achievements[uid["a1"]][9] == 123.45
     assert values["登记进度"][1:] == [
-        ["HT-2024-1", CODE_A, "待提交", dt.date(2024, 5, 10), ""],
-        ["HT-2024-1", CODE_A, "已受理", dt.date(2024, 5, 20), ""],
-        ["@x", "买方甲有限公司", "待提交", dt.date(2025, 1, 3), "=SUM(A1)"],
+        ["HT-2024-1", CODE_A, "待提交", dt.date(2024, 5, 10), "", ledger.user],
+        ["HT-2024-1", CODE_A, "已受理", dt.date(2024, 5, 20), "", ledger.user],
+        ["@x", "买方甲有限公司", "待提交", dt.date(2025, 1, 3), "=SUM(A1)", ledger.user],
     ]
     # records in id order
     assert [row[0] for row in values["经纪人"][1:]] == [uid["b1"], uid["b2"], uid["b3"]]

@@ -23,7 +23,8 @@ from broker_desk.workbook.export import export_workbook
 HEADERS = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "关联成果", "签订日期", "有效期起",
            "有效期止", "合同成交额（元）", "非技术性费用（元）", "技术交易额（元）", "技术经纪人", "登记状态", "登记机构",
            "受理日期", "登记编号", "登记日期", "核定技术交易额（元）", "非技术性费用明细", "技术领域", "备注", "专家审核"]
-HISTORY_HEADERS = ["合同编号", "卖方", "状态", "日期", "说明"]
+HISTORY_HEADERS = ["合同编号", "卖方", "状态", "日期", "说明", "操作人"]
+USERS = ["王五", None, "赵六"]  # who recorded a step (blank: who imports)
 D = dt.date
 
 def _fields(n: int) -> dict[str, tuple[list, list]]:
@@ -73,7 +74,8 @@ def _fields(n: int) -> dict[str, tuple[list, list]]:
 
 CHAINS = [["待提交"], ["待提交", "已受理"], ["待提交", "已受理", "已登记"], ["待提交", "已受理", "需补正", "已受理", "已登记"],
           ["已登记"], ["待提交", "已受理", "不予登记"], ["待提交", "未知"], ["待提交", "已受理", "已登记", "已撤销"],
-          ["待提交", "已受理", "草稿"]]
+          ["待提交", "已受理", "草稿"], ["待提交", "已受理", "已登记", "变更登记"],
+          ["待提交", "已受理", "已登记", "变更登记", "变更登记", "已撤销"], ["待提交", "已受理", "变更登记"]]
 
 
 SPECIAL = [
@@ -82,7 +84,11 @@ SPECIAL = [
     {"money": (1_000_000.0, None, None), "registration": ("已登记", "上海技术合同登记处", D(2024, 3, 10),
                                                           "2024310101999999", D(2024, 3, 20), None)},
     {"买方": "乙大学"},
+    {"合同编号": "HT-变更", "registration": ("已撤销", "上海技术合同登记处", D(2024, 3, 10), "2024310101999998",
+                                        D(2024, 3, 20), None)},
 ]
+#: Histories worth having every time: a registered contract changed twice, then cancelled.
+SPECIAL_HISTORY = [("HT-变更", "乙大学", ["待提交", "已受理", "已登记", "变更登记", "变更登记", "已撤销"], False)]
 
 
 def _draw(rng: random.Random, count: int) -> tuple[list[dict], list]:
@@ -96,7 +102,7 @@ def _draw(rng: random.Random, count: int) -> tuple[list[dict], list]:
         contracts.append({**{name: usual[0] for name, (usual, _) in _fields(n).items()}, **special})
     history = [(f"HT-{rng.randrange(count + 5)}", rng.choice(["乙大学", "乙大学", "丙研究所"]), rng.choice(CHAINS),
                 rng.random() < 0.05) for _ in range(count // 2)]
-    return contracts, history
+    return contracts, history + SPECIAL_HISTORY
 
 
 def _contract_row(r: dict) -> list:
@@ -112,7 +118,7 @@ def _history_rows(history) -> list[list]:
     for no, seller, chain, backwards in history:
         day = D(2024, 3, 6)
         for status in chain:
-            out.append([no, seller, status, day, None])
+            out.append([no, seller, status, day, None, USERS[len(out) % len(USERS)]])
             day += dt.timedelta(days=-3 if backwards else 2)
     return out
 
@@ -324,10 +330,12 @@ def _changed(rng: random.Random, sheets: dict[str, list[list]]) -> dict[str, lis
     history_header, *steps = sheets["登记进度"]
     changed_steps = []
     for step in steps:
-        change = rng.choice(["none"] * 12 + ["date", "drop", "status", "more", "note"])
+        change = rng.choice(["none"] * 12 + ["date", "drop", "status", "more", "note", "user"])
         step = list(step)
         if change == "note":
             step[4] = "改过的说明"
+        elif change == "user":  # who recorded a step the ledger holds: not a change
+            step[5] = rng.choice(["别人", None])
         elif change == "date":
             step[3] = step[3] + dt.timedelta(days=1) if isinstance(step[3], dt.date) else step[3]
         elif change == "drop":
@@ -336,7 +344,8 @@ def _changed(rng: random.Random, sheets: dict[str, list[list]]) -> dict[str, lis
             step[2] = rng.choice(["已受理", "需补正", "已登记", "不予登记"])
         changed_steps.append(step)
         if change == "more":
-            changed_steps.append([step[0], step[1], rng.choice(["已受理", "已登记", "已撤销"]), step[3], "补记"])
+            changed_steps.append([step[0], step[1], rng.choice(["已受理", "已登记", "已撤销", "变更登记"]), step[3], "补记",
+                                  rng.choice(USERS)])
     return {**sheets, "技术合同": [header, *out], "登记进度": [history_header, *changed_steps, *more_steps]}
 
 

@@ -15,6 +15,7 @@ from broker_desk.errors import BrokerDeskError, ValidationError
 from broker_desk.ledger import Ledger
 from broker_desk.registration import (
     ACCEPTED,
+    CHANGE,
     CORRECTION,
     DRAFT,
     READY,
@@ -31,13 +32,14 @@ REG_NO = "2025110101000001"
 OTHER_REG_NO = "2025110101000002"
 
 #: DESIGN.md §3: 草稿→待提交→已受理; 已受理→已登记/需补正/不予登记; 需补正→已受理;
-#: 已登记→已撤销; any status that is not (now) registered may be reopened to 草稿.
+#: 已登记→已撤销 (and 变更登记, a step that keeps it 已登记); any status that is not (now)
+#: registered may be reopened to 草稿.
 EXPECTED_ALLOWED = {
     DRAFT: {READY},
     READY: {ACCEPTED, DRAFT},
     ACCEPTED: {REGISTERED, CORRECTION, REFUSED, DRAFT},
     CORRECTION: {ACCEPTED, DRAFT},
-    REGISTERED: {WITHDRAWN},
+    REGISTERED: {CHANGE, WITHDRAWN},
     REFUSED: {DRAFT},
     WITHDRAWN: {DRAFT},
 }

@@ -150,7 +150,8 @@ class ImportDialog(QDialog):
                 box = QComboBox()
                 box.addItem(i18n.tr("gui.import.skip_column"), None)
                 for column in SHEETS_BY_NAME[raw.sheet.name].columns:
-                    box.addItem(column.header, column.header)
+                    if not column.readonly:  # 办结期限 is written by export, never read: shown as not imported
+                        box.addItem(column.header, column.header)
                 box.setCurrentIndex(max(0, box.findData(mapped.get(index))))
                 if index not in mapped:
                     unmapped += 1

@@ -31,7 +31,8 @@ i18n.register({
 })
 
 
-_TABLES = {"status": "registration_status", "category": "contract_category", "subtype": "contract_subtype"}
+_TABLES = {"status": "registration_status", "step": "registration_step", "category": "contract_category",
+           "subtype": "contract_subtype"}
 
 
 def code_label(key: str, value: str) -> str:

@@ -42,6 +42,13 @@ i18n.register({
     "gui.reg.no_moves": ("当前状态下没有可办理的下一步", "No move is possible from this status"),
     "gui.reg.to": ("改为“{status}”…", "Move to “{status}”…"),
     "gui.reg.reopen": ("退回草稿…", "Reopen as draft…"),
+    "gui.reg.change": ("变更登记…", "Record a change…"),
+    "gui.reg.change_dialog": ("变更登记（仍为已登记）", "Registration changed (stays registered)"),
+    "gui.reg.date_change": ("变更登记日期", "Date of the change"),
+    "gui.reg.change_note": ("变更内容", "What changed"),
+    "gui.reg.change_hint": ("如：合同金额由 100 万元变更为 120 万元（合同的内容请在合同中修改，“修改记录”会记下改了什么）",
+                            "e.g. the amount changed from 1,000,000 to 1,200,000 元 (edit the contract itself; "
+                            "its History keeps what changed)"),
     "gui.reg.dialog": ("登记状态改为“{status}”", "Move to “{status}”"),
     "gui.reg.date": ("日期", "Date"),
     "gui.reg.date_accept": ("受理日期", "Date accepted"),
@@ -64,12 +71,15 @@ class MoveDialog(QDialog):
         super().__init__(parent)
         self.ledger, self.contract, self.to = ledger, contract, to_status
         self.today = today or dt.date.today()
-        self.setWindowTitle(i18n.tr("gui.reg.dialog", status=code_label("status", to_status)))
+        change = to_status == registration.CHANGE
+        self.setWindowTitle(i18n.tr("gui.reg.change_dialog") if change else
+                            i18n.tr("gui.reg.dialog", status=code_label("status", to_status)))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         frm = contract["status"]
         date_label = {registration.ACCEPTED: "gui.reg.date_resubmit" if frm == registration.CORRECTION
-                      else "gui.reg.date_accept", registration.REGISTERED: "gui.reg.date_register"}.get(
+                      else "gui.reg.date_accept", registration.REGISTERED: "gui.reg.date_register",
+                      registration.CHANGE: "gui.reg.date_change"}.get(
                           to_status, "gui.reg.date")
         self.date = DateInput()
         self.date.set_value(self.today.isoformat())
@@ -89,8 +99,12 @@ class MoveDialog(QDialog):
             form.addRow(i18n.tr("gui.reg.approved"), self.approved)
         self.note = LongTextInput()
         needs_reason = to_status in registration.NEEDS_REASON
-        form.addRow(("* " + i18n.tr("gui.reg.reason")) if needs_reason else i18n.tr("gui.reg.note"), self.note)
+        if change:
+            self.note.setPlaceholderText(i18n.tr("gui.reg.change_hint"))
+        form.addRow(i18n.tr("gui.reg.change_note") if change else ("* " + i18n.tr("gui.reg.reason")) if needs_reason
+                    else i18n.tr("gui.reg.note"), self.note)
         layout.addLayout(form)
+        layout.addStretch(1)  # the rows keep their height; the room left goes below them
         self.error = QLabel("")
         self.error.setObjectName("error")
         self.error.setStyleSheet("color: #c62828;")
@@ -149,6 +163,7 @@ class RegistrationPanel(QWidget):
         self.history = QTreeWidget()
         self.history.setRootIsDecorated(False)
         self.history.setHeaderLabels([i18n.tr(f"gui.reg.col.{c}") for c in ("date", "move", "note", "user")])
+        self.history.header().setStretchLastSection(False)  # the room goes to the notes
         for column in range(4):
             self.history.header().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch if column == 2 else QHeaderView.ResizeMode.ResizeToContents)
@@ -185,9 +200,10 @@ class RegistrationPanel(QWidget):
         moves = self.ledger.allowed_moves(self.contract_id)
         for to in moves:
             text = i18n.tr("gui.reg.reopen") if to == registration.DRAFT else i18n.tr(
-                "gui.reg.to", status=code_label("status", to))
+                "gui.reg.change") if to == registration.CHANGE else i18n.tr("gui.reg.to", status=code_label("status", to))
             button = QPushButton(text)
-            if to != registration.DRAFT and to not in (registration.REFUSED, registration.CORRECTION, registration.WITHDRAWN):
+            if to not in (registration.DRAFT, registration.REFUSED, registration.CORRECTION, registration.WITHDRAWN,
+                          registration.CHANGE):
                 button.setObjectName("primary")
             button.clicked.connect(lambda _=False, to=to: self.ask(to))
             self.move_buttons[to] = button
@@ -197,9 +213,10 @@ class RegistrationPanel(QWidget):
         self.buttons_row.addStretch(1)
         self.history.clear()
         for event in self.ledger.registration_history(self.contract_id):
-            move = f"{code_label('status', event['from_status'] or '')} → {code_label('status', event['to_status'])}"
-            self.history.addTopLevelItem(QTreeWidgetItem([event["on_date"], move, event["note"] or "",
-                                                          event["user"] or ""]))
+            move = f"{code_label('step', event['from_status'] or '')} → {code_label('step', event['to_status'])}"
+            item = QTreeWidgetItem([event["on_date"], move, event["note"] or "", event["user"] or ""])
+            item.setToolTip(2, event["note"] or "")  # a long note, whole
+            self.history.addTopLevelItem(item)
 
     def ask(self, to_status: str) -> bool:
         dialog = MoveDialog(self.ledger, self.contract, to_status, self, self.today)

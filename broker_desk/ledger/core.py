@@ -69,6 +69,7 @@ i18n.register({
     "op.update": ("修改{entity}“{name}”", "Edit {entity} “{name}”"),
     "op.delete": ("删除{entity}“{name}”", "Delete {entity} “{name}”"),
     "op.move": ("合同“{name}”登记状态改为“{status}”", "Contract “{name}” moved to “{status}”"),
+    "op.change_registration": ("合同“{name}”变更登记", "Contract “{name}”: registration changed"),
     "op.undo": ("撤销：{what}", "Undo: {what}"),
     "op.redo": ("重做：{what}", "Redo: {what}"),
     "op.demo": ("生成示例数据（{contracts} 份合同）", "Generate demo data ({contracts} contracts)"),
@@ -280,6 +281,12 @@ class Ledger:
                 entity, uid = touched.pop()
                 row = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
                 op["record"] = (entity, row[0]) if row else None
+            elif not touched:  # steps that changed no column of their contract (变更登记)
+                contracts = self.conn.execute(
+                    "SELECT DISTINCT e.contract_id FROM changes c JOIN registration_events e ON e.uid = c.uid "
+                    "WHERE c.op_id = ? AND c.entity = 'registration_event' LIMIT 2", [op["id"]]).fetchall()
+                if len(contracts) == 1:
+                    op["record"] = ("contract", contracts[0][0])
         return ops
 
     # -- writing -------------------------------------------------------------------
@@ -374,7 +381,8 @@ class Ledger:
     def move(self, contract_id: int, to_status: str, on_date: Any = None, note: str | None = None,
              *, reg_office: str | None = None, reg_no: str | None = None,
              approved_fen: int | None = None, today: dt.date | None = None) -> Changes:
-        """Move a contract's registration to ``to_status`` (a dated history row with its note)."""
+        """Move a contract's registration to ``to_status`` (a dated history row with its note);
+        ``to_status`` may also be 变更登记 (see :meth:`change_registration`)."""
         today = today or dt.date.today()
         contract = self.get("contract", contract_id)
         if contract is None:
@@ -395,7 +403,8 @@ class Ledger:
         if "reg_no" in changes:  # warnings about the number are kept on the record, as an edit keeps them
             kept = [w for w in warnings_from_json(contract.get("warnings")) if w.field != "contract.reg_no"]
             changes["warnings"] = warnings_json(kept + warnings)
-        with self.operation("op.move", name=contract["contract_no"], status=to_status) as op:
+        label = ("op.change_registration", {}) if to_status == registration.CHANGE else ("op.move", {"status": to_status})
+        with self.operation(label[0], name=contract["contract_no"], **label[1]) as op:
             op.update("contract", contract_id, changes)
             op.insert("registration_event", {
                 "contract_id": contract_id, "from_status": contract["status"], "to_status": to_status,
@@ -408,6 +417,12 @@ class Ledger:
         """The deadline of a contract in 已受理 (a full contract row), with the limit it follows and
         any year it reaches into whose calendar is unknown; None for other contracts."""
         return self.deadlines().of(contract)
+
+    def change_registration(self, contract_id: int, on_date: Any = None, note: str | None = None,
+                            *, today: dt.date | None = None) -> Changes:
+        """Record a 变更登记 of a registered contract: a dated step (with what changed in its note)
+        that keeps it 已登记; undoable like any move."""
+        return self.move(contract_id, registration.CHANGE, on_date, note, today=today)
 
     def deadline(self, contract: dict) -> dt.date | None:
         """When the office must decide a contract in 已受理 (a full contract row), or None."""

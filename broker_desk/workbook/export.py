@@ -11,6 +11,9 @@ as a number of 元 formatted ``#,##0.00``, dates as Excel dates formatted
 ``yyyy-mm-dd``, a party as its 名称 (its 统一社会信用代码 when another client has
 the same name), an achievement as its 成果名称 (its 记录ID when the title is not
 unique), brokers as ``张三(60%)；李四(40%)`` (``姓名（证书编号）`` for namesakes).
+What the ledger derives is written too (DESIGN.md §4): 技术交易额 always (the given value,
+or 成交额 − 非技术性费用), and the read-only 办结期限 of a contract with the office
+(:meth:`Ledger.deadline` of its row), which ``import`` ignores.
 A namesake with no code or certificate number keeps its bare name, so that
 ``import`` says it is ambiguous rather than guessing. A blank field is an empty
 cell.
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from .. import deductions, i18n, outfiles
 from ..fields import TABLES
+from ..registration import ACCEPTED
 from . import schema
 from .schema import Sheet
 from .writing import EXCEL_EPOCH_ORDINAL, Cancelled, Styles, atomic_workbook, column_width
@@ -110,16 +114,21 @@ class _Dates(dict):
         return value
 
 
+#: Columns that show what the ledger derives: 技术交易额 is the given value or 成交额 − 非技术性费用.
+_SHOWN = {"tech_given_fen": "tech_fen"}
+
+
 def _select(sheet: Sheet) -> list[str]:
-    """The SQL expression for each column of an entity sheet (brokers: the contract id, filled later)."""
+    """The SQL expression for each column of an entity sheet (brokers and read-only columns: the
+    record's id, filled later)."""
     exprs = []
     for column in sheet.columns:
-        if column.kind == "money":
-            exprs.append(f"{column.field} / 100.0")  # the double nearest fen/100, like Python's fen / 100
-        elif column.kind == "brokers":
+        if column.readonly or column.kind == "brokers":
             exprs.append("id")
         elif column.kind == "flag":  # 是/否 in SQL: nothing to do per row in Python
             exprs.append(f"CASE WHEN {column.field} THEN '是' ELSE '否' END")
+        elif column.kind == "money":  # the double nearest fen/100, like Python's fen / 100
+            exprs.append(f"{_SHOWN.get(column.field, column.field)} / 100.0")
         else:
             exprs.append(column.field)
     return exprs
@@ -130,11 +139,35 @@ def _items_text(stored: str) -> str:
     return deductions.text(deductions.from_json(stored))
 
 
-def _converters(sheet: Sheet, names: _Names, dates: _Dates) -> list[tuple[int, Callable]]:
-    """(column index, function) for the columns whose SQL value is not yet the cell's value."""
+def _converters(sheet: Sheet, names: _Names, dates: _Dates, derived: dict) -> list[tuple[int, Callable]]:
+    """(column index, function) for the columns whose SQL value is not yet the cell's value
+    (``derived``: per read-only field, the record's id -> its value)."""
     by_kind = {"party": names.party.__getitem__, "achievement": names.achievement.__getitem__,
                "date": dates.__getitem__, "items": _items_text}
-    return [(i, by_kind[c.kind]) for i, c in enumerate(sheet.columns) if c.kind in by_kind]
+    return [(i, derived[c.field].get if c.readonly else by_kind[c.kind]) for i, c in enumerate(sheet.columns)
+            if c.readonly or c.kind in by_kind]
+
+
+def _deadlines(ledger, scope: _Scope) -> dict[int, dt.date]:
+    """办结期限 of the contracts in scope that are with the office (已受理): contract id -> date.
+    The ledger decides each from the whole contract row; the others have none."""
+    where = scope.where("contract")
+    cur = ledger.conn.execute(f"SELECT * FROM contracts{where}{' AND' if where else ' WHERE'} status = ?",
+                              [*scope.params, ACCEPTED])
+    names = [d[0] for d in cur.description]
+    found = {}
+    for record in cur:
+        row = dict(zip(names, record, strict=True))
+        deadline = ledger.deadline(row)
+        if deadline is not None:
+            found[row["id"]] = deadline
+    return found
+
+
+def _derived(ledger, sheet: Sheet, scope: _Scope) -> dict[str, dict]:
+    """The values of the sheet's read-only columns: per field, the record's id -> its value."""
+    makers = {"deadline": _deadlines}
+    return {c.field: makers[c.field](ledger, scope) for c in sheet.columns if c.readonly}
 
 
 def _broker_texts(conn, scope: _Scope, names: _Names) -> Iterator[tuple[int, str]]:
@@ -150,9 +183,10 @@ def _broker_texts(conn, scope: _Scope, names: _Names) -> Iterator[tuple[int, str
         yield contract_id, "；".join(parts)
 
 
-def _entity_rows(conn, sheet: Sheet, scope: _Scope, names: _Names, dates: _Dates) -> Iterator[list]:
+def _entity_rows(ledger, sheet: Sheet, scope: _Scope, names: _Names, dates: _Dates) -> Iterator[list]:
+    conn = ledger.conn
     sql = f"SELECT {', '.join(_select(sheet))} FROM {TABLES[sheet.entity]}{scope.where(sheet.entity)} ORDER BY id"
-    converters = _converters(sheet, names, dates)
+    converters = _converters(sheet, names, dates, _derived(ledger, sheet, scope))
     brokers_at = next((i for i, c in enumerate(sheet.columns) if c.kind == "brokers"), None)
     texts = _broker_texts(conn, scope, names) if brokers_at is not None else iter(())
     pending = next(texts, None)
@@ -176,11 +210,11 @@ def _entity_rows(conn, sheet: Sheet, scope: _Scope, names: _Names, dates: _Dates
 
 def _history_rows(conn, scope: _Scope, names: _Names, dates: _Dates) -> Iterator[list]:
     party = names.party
-    sql = ("SELECT c.contract_no, c.seller_id, e.to_status, e.on_date, e.note FROM registration_events e "
+    sql = ("SELECT c.contract_no, c.seller_id, e.to_status, e.on_date, e.note, e.user FROM registration_events e "
            f"JOIN contracts c ON c.id = e.contract_id{scope.where('contract', 'e.contract_id')} "
            "ORDER BY e.contract_id, e.id")
-    for contract_no, seller_id, status, on_date, note in conn.execute(sql, scope.params):
-        yield [contract_no, party[seller_id], status, dates[on_date] if on_date else None, note]
+    for contract_no, seller_id, status, on_date, note, user in conn.execute(sql, scope.params):
+        yield [contract_no, party[seller_id], status, dates[on_date] if on_date else None, note, user]
 
 
 def cell_values(ledger, year: int | None = None) -> Iterator[tuple[Sheet, Iterator[list]]]:
@@ -196,7 +230,7 @@ def cell_values(ledger, year: int | None = None) -> Iterator[tuple[Sheet, Iterat
         if sheet.entity == "registration_event":
             yield sheet, _history_rows(conn, scope, names, dates)
         else:
-            yield sheet, _entity_rows(conn, sheet, scope, names, dates)
+            yield sheet, _entity_rows(ledger, sheet, scope, names, dates)
 
 
 def row_counts(ledger, year: int | None = None) -> dict[str, int]:

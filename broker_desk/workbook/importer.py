@@ -147,22 +147,26 @@ class _MoneyParser:
 
 class _Step(NamedTuple):
     """One registration step of the 登记进度 sheet, kept small (a large file has hundreds of
-    thousands): what it says, and where it stands (``origin``: the sheet and its columns)."""
+    thousands): what it says (``to_status`` may be 变更登记; ``user``: its 操作人, None when
+    blank), and where it stands (``origin``: the sheet and its columns)."""
 
     to_status: str
     on_date: str
     note: str | None
+    user: str | None
     row_no: int
     origin: tuple[RawSheet, dict[str, Column]]
 
 
 _new_step = tuple.__new__  # a _Step made without its generated __new__ (hundreds of thousands of them)
+#: Items of one step in a flat list of steps (see _steps).
+STEP_ITEMS = len(_Step._fields)
 
 
 def _steps(flat) -> list[_Step]:
     """A contract's registration steps as kept while the import runs: one list of their items
     one after another (hundreds of thousands of steps take half the memory kept so)."""
-    return [_new_step(_Step, flat[i:i + 5]) for i in range(0, len(flat), 5)]
+    return [_new_step(_Step, flat[i:i + STEP_ITEMS]) for i in range(0, len(flat), STEP_ITEMS)]
 
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
@@ -553,7 +557,8 @@ class _Import:
             self._planned.append(raw)  # its id() is not given to another sheet while the import runs
             plan = self._plans[id(raw)] = [
                 (index, column.field, column, {"money": _MoneyParser(scale), "date": parse_date}.get(
-                    column.kind, parse_text)) for index, (column, scale) in raw.columns.items()]
+                    column.kind, parse_text)) for index, (column, scale) in raw.columns.items()
+                if not column.readonly]  # what the ledger works out (办结期限) is not read back
             self._wheres[id(raw)] = {f: c for _, f, c, _ in plan}
         return plan, self._wheres[id(raw)]
 
@@ -998,6 +1003,8 @@ class _Import:
     def _contract(self, raw, row_no: int, values: dict, where, uid, current_id) -> str:
         seller_text = values.pop("_seller_text", "")
         history = _steps(self.history.get((values.get("contract_no"), seller_text), ()))
+        if values.get("tech_given_fen") is not None:
+            no_override(values, self._record("contract", current_id) if current_id is not None else None)
         status = sheet_status(values)
         values["status"] = status
         self.trusted = self.trusted - _DERIVED
@@ -1055,15 +1062,17 @@ class _Import:
     def _collect_history(self, raw: RawSheet) -> None:
         plan, where = self._plan(raw)
         origin = (raw, where)
-        statuses = frozenset(registration.STATUSES)
+        statuses = frozenset(registration.STEPS)
         index = {name: i for i, (_, name, _, _) in enumerate(plan)}
         for chunk, converted, failed, _ in self._converted_chunks(raw):
             blank = [None] * len(chunk)
-            no, seller, status, on_date, note = (converted[index[name]] if name in index else blank
-                                                 for name in ("contract_no", "seller", "to_status", "on_date", "note"))
+            no, seller, status, on_date, note, user = (
+                converted[index[name]] if name in index else blank
+                for name in ("contract_no", "seller", "to_status", "on_date", "note", "user"))
             # the usual chunk: every cell read, the required ones filled, known statuses
             if not failed and statuses.issuperset(status) and all(no) and all(seller) and all(on_date):
-                self._plain_steps(zip(no, seller, strict=True), status, on_date, note, [n for n, _ in chunk], origin)
+                self._plain_steps(zip(no, seller, strict=True), status, on_date, note, user, [n for n, _ in chunk],
+                                  origin)
             else:  # row by row, each problem said where it is
                 for i, (row_no, _) in enumerate(chunk):
                     values = {name: converted[j][i] for name, j in index.items()}
@@ -1075,12 +1084,13 @@ class _Import:
         if self.release:
             raw.rows = []  # what is needed is in self.history now
 
-    def _plain_steps(self, keys, status, on_date, note, numbers, origin) -> None:
+    def _plain_steps(self, keys, status, on_date, note, user, numbers, origin) -> None:
         """Usual rows of the 登记进度 sheet kept with their contract's steps (flat, see _steps), as
         _history_row keeps one."""
         history = self.history
         get = history.get
-        for key, *step in zip(keys, status, on_date, note, numbers, repeat(origin, len(numbers)), strict=True):
+        for key, *step in zip(keys, status, on_date, note, user, numbers, repeat(origin, len(numbers)),
+                              strict=True):
             steps = get(key)
             if steps is None:
                 history[key] = step
@@ -1097,15 +1107,15 @@ class _Import:
                 self.problem(raw, row_no, column, i18n.tr("field.required", label=column.header))
                 ok = False
         status = values.get("to_status")
-        if ok and status not in registration.STATUSES:
+        if ok and status not in registration.STEPS:
             self.problem(raw, row_no, where.get("to_status"), i18n.tr("reg.unknown_status", value=status))
             ok = False
         if not ok:
             summary.rejected += 1
             return
         key = (values["contract_no"], values["seller"])
-        self.history.setdefault(key, []).extend((values["to_status"], values["on_date"], values.get("note"), row_no,
-                                                 origin))
+        self.history.setdefault(key, []).extend((values["to_status"], values["on_date"], values.get("note"),
+                                                 values.get("user"), row_no, origin))
 
     def _apply_history(self) -> None:
         """Registration histories: checked against the workflow, merged with the ledger's."""
@@ -1173,10 +1183,10 @@ class _Import:
             events = self.events[start:start + _BATCH]
             uids = new_uids(len(events))
             self.writer.insert("registration_events", columns, [
-                (uid, contract_id, frm, to, on_date, note, user, now)
-                for uid, (contract_id, frm, to, on_date, note, _) in zip(uids, events, strict=True)])
+                (uid, contract_id, frm, to, on_date, note, by or user, now)  # 操作人 left blank: who imports
+                for uid, (contract_id, frm, to, on_date, note, by, _) in zip(uids, events, strict=True)])
             self.writer.insert("changes", ("op_id", "entity", "uid", "action"), [
-                (op_id, "registration_event", uid, "insert") for uid, e in zip(uids, events, strict=True) if e[5]])
+                (op_id, "registration_event", uid, "insert") for uid, e in zip(uids, events, strict=True) if e[6]])
         self.op.changes.entities.add("registration_event")
         self.events.clear()
 
@@ -1194,7 +1204,7 @@ class _Import:
             self.problem(raw, step.row_no, where.get(name), message)
             summary.rejected += len(rows)
             return
-        state = rows[-1].to_status
+        state = registration.status_after(rows[-1].to_status)
         existing = () if new else stored[1]
         common = 0  # steps the ledger holds already
         if existing:
@@ -1220,11 +1230,12 @@ class _Import:
                          i18n.tr("import.history_end", last=state, status=target))
             summary.rejected += len(rows) - common
             return
-        previous = existing[-1][0] if existing else registration.DRAFT
+        after = registration.status_after
+        previous = after(existing[-1][0]) if existing else registration.DRAFT
         for step in rows[common:]:  # a new contract's steps go with it: undo deletes them along (and
             # redo brings them back); a step added to a contract already in the ledger is logged
-            self.events.append((contract_id, previous, step.to_status, step.on_date, step.note, not new))
-            previous = step.to_status
+            self.events.append((contract_id, previous, step.to_status, step.on_date, step.note, step.user, not new))
+            previous = after(step.to_status)
             summary.inserted += 1
         if pending:
             registration_values, current, outcome = pending
@@ -1237,6 +1248,27 @@ class _Import:
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
             self._set_clock(contract_id, state, accepted_on, rows)
+
+
+def no_override(values: dict, current: dict | None) -> None:
+    """A 技术交易额 that is what the ledger derives is no override (DESIGN.md §4: the export
+    writes the derived value): taken as blank when it equals the row's 成交额 − 非技术性费用, or,
+    for a record ``current`` that derives it, the value the export wrote (its 成交额 changed in
+    the sheet, the 技术交易额 cell left as it was). A record that holds this very value as
+    given keeps it. Costs given only as items are left to the rules."""
+    given, get = values["tech_given_fen"], (current or {}).get
+    held = get("tech_given_fen")
+    if held == given:
+        return
+    amount = values["amount_fen"] if "amount_fen" in values else get("amount_fen")
+    costs = values["deductions_fen"] if "deductions_fen" in values else get("deductions_fen")
+    if costs is None:
+        if values.get("deduction_items"):
+            return
+        costs = 0
+    if (amount is not None and given == amount - costs) or (current is not None and held is None
+                                                            and given == get("tech_fen")):
+        values["tech_given_fen"] = None
 
 
 def sheet_status(values: dict) -> str:
@@ -1254,7 +1286,8 @@ def chain_fault(rows: list[_Step]) -> tuple[_Step, str, str] | None:
 
 def move_fault(moves) -> tuple[int, str, str] | None:
     """As :func:`chain_fault`, for moves given as (status, date, …) (steps, or pairs): (the
-    fault's index, the field at fault, message)."""
+    fault's index, the field at fault, message). A 变更登记 step keeps the walk at 已登记
+    (:data:`registration.ALLOWED` has its moves)."""
     state, last = registration.DRAFT, None
     for i, move in enumerate(moves):
         to, on_date = move[0], move[1]

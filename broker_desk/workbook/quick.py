@@ -182,6 +182,8 @@ class QuickContracts(_QuickRows):
         if key in job.seen:
             return False
         current = job._record("contract", current_id)
+        if out.get("tech_given_fen") is not None:
+            importer.no_override(out, current)
         out["status"] = importer.sheet_status(values)
         if importer.any_differs(current, out):
             return False
@@ -255,6 +257,8 @@ class QuickContracts(_QuickRows):
         amount = get("amount_fen")
         if amount is None:
             return False
+        if get("tech_given_fen") is not None:
+            importer.no_override(out, None)
         if status in _NEW_STATUS and get("approved_fen") is None:
             out["approved_fen"] = get("tech_given_fen") or amount - (get("deductions_fen") or 0)
         # the rules (contracts.check): itemised costs set the total, amounts within the contract's
@@ -294,9 +298,10 @@ class QuickContracts(_QuickRows):
                 return False
         # written as _Import._write and _contract write a new contract
         flat = job.history.get((no, seller_text)) or []
-        moves = list(zip(flat[0::5], flat[1::5], strict=True))  # (status, date) of each step
+        width, after = importer.STEP_ITEMS, registration.status_after
+        moves = list(zip(flat[0::width], flat[1::width], strict=True))  # (status, date) of each step
         # steps the workflow allows, ending at the contract's status: nothing for _merge_history to say
-        plain = not moves or (moves[-1][0] == status and importer.move_fault(moves) is None)
+        plain = not moves or (after(moves[-1][0]) == status and importer.move_fault(moves) is None)
         out["clock_from"] = importer._clock(status, get("accepted_on"), moves)
         out["warnings"] = None
         out["uid"] = uid or new_uid()
@@ -317,10 +322,10 @@ class QuickContracts(_QuickRows):
                 job._merge_history(id_, importer._steps(flat), job.result.summaries[HISTORY.name])
             else:  # as _merge_history writes a new contract's steps that are plainly fine
                 events, previous = job.events, registration.DRAFT
-                for i in range(0, len(flat), 5):
-                    events.append((id_, previous, flat[i], flat[i + 1], flat[i + 2], False))
-                    previous = flat[i]
-                job.result.summaries[HISTORY.name].inserted += len(flat) // 5
+                for i in range(0, len(flat), width):
+                    events.append((id_, previous, flat[i], flat[i + 1], flat[i + 2], flat[i + 3], False))
+                    previous = after(flat[i])
+                job.result.summaries[HISTORY.name].inserted += len(flat) // width
         return True
 
 

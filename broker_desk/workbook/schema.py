@@ -5,7 +5,9 @@ whether it is required, its code table (for drop-downs), and the synonyms
 
 Headers after the ones DESIGN.md §4 lists (经纪人 备注, 客户 法定代表人, 技术合同
 计划来源/预计新增投入/预计新增产值/非技术性费用明细/专家审核) carry fields the ledger has beyond the
-dictionary, so that an export loses nothing.
+dictionary, so that an export loses nothing. Read-only columns (技术合同 办结期限:
+what the ledger works out) come last, after every column a user may edit: the
+export writes them, ``import`` ignores them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Column:
     width: int = 14             # characters, for export and template
     example: str = ""
     help: str = ""
+    readonly: bool = False      # written by export, ignored by import (what the ledger works out)
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,9 @@ class Sheet:
         return next(c for c in self.columns if c.field == field)
 
 
-def _c(header, field, kind="text", required=False, table=None, synonyms=(), width=14, example="", help=""):
-    return Column(header, field, kind, required, table, tuple(synonyms), width, example, help)
+def _c(header, field, kind="text", required=False, table=None, synonyms=(), width=14, example="", help="",
+       readonly=False):
+    return Column(header, field, kind, required, table, tuple(synonyms), width, example, help, readonly)
 
 
 UID = _c("记录ID", "uid", "uid", synonyms=("ID", "记录编号", "uid"), width=38,
@@ -139,14 +143,19 @@ CONTRACTS = Sheet("技术合同", "contract", (
        help="每项写“费用名称 金额（元）”，多项用“；”分隔；填写后非技术性费用取其合计"),
     _c("专家审核", "expert_review", "flag", synonyms=("是否专家审核", "专家评审"), width=10, example="否",
        help="登记机构是否组织专家审核（是则办理时限为 30 个工作日）；空白为否"),
+    # read-only, after every column a user may edit
+    _c("办结期限", "deadline", "date", width=12, readonly=True,
+       help="只读：登记机构应办结的日期（仅已受理的合同），导出时写入，导入时忽略"),
 ))
 
 HISTORY = Sheet("登记进度", "registration_event", (
     _c("合同编号", "contract_no", required=True, synonyms=("合同号",), width=18),
     _c("卖方", "seller", "party", required=True, synonyms=("乙方", "受托方", "让与方", "许可方"), width=28),
-    _c("状态", "to_status", "status", required=True, table="registration_status", synonyms=("登记状态", "变更为"), width=10),
+    _c("状态", "to_status", "status", required=True, table="registration_step", synonyms=("登记状态", "变更为"), width=10),
     _c("日期", "on_date", "date", required=True, synonyms=("变更日期", "时间"), width=12),
     _c("说明", "note", synonyms=("备注", "原因"), width=30),
+    _c("操作人", "user", synonyms=("经办人", "录入人", "记录人"), width=10,
+       help="记录这一步的人；留空时为导入的操作人"),
 ))
 
 #: In the order an import must process them (parties before what refers to them).

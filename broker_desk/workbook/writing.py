@@ -30,6 +30,7 @@ MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 50
 HEADER_FILL = "#DDEBF7"
+READONLY_FILL = "#E7E6E6"  # a read-only column's header: grey, as what is not to be filled in
 REQUIRED_COLOR = "#C00000"
 #: Excel's serial number of a day is its proleptic ordinal minus this (1900-03-01 onwards).
 EXCEL_EPOCH_ORDINAL = 693594
@@ -84,11 +85,14 @@ class Styles:
         header = {"bold": True, "bg_color": HEADER_FILL, "border": 1, "valign": "vcenter"}
         self.header = workbook.add_format(header)
         self.required = workbook.add_format({**header, "font_color": REQUIRED_COLOR})
+        self.readonly = workbook.add_format({**header, "bg_color": READONLY_FILL, "italic": True})
         self.money = workbook.add_format({"num_format": MONEY_FORMAT})
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.text = workbook.add_format({"num_format": "@"})
 
     def for_header(self, column: Column):
+        if column.readonly:
+            return self.readonly
         return self.required if column.required else self.header
 
     def for_cells(self, column: Column):
