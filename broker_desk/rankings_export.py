@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import i18n, outfiles, pdffonts
+from . import __version__, i18n, outfiles, pdffonts
 from .errors import BrokerDeskError
 from .i18n import tr
 from .money import to_wan, wan_text
@@ -632,6 +632,7 @@ def _numbered_canvas(footer_left: str):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict] = []
+            pdffonts.date_stamp(self)
 
         def showPage(self):  # noqa: N802 - reportlab's name
             self._saved_pages.append(dict(self.__dict__))
@@ -901,7 +902,7 @@ def write_pdf(ledger, ranking: Ranking, path: str | Path, statistics=None, progr
 
             doc = BaseDocTemplate(str(part), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                                   bottomMargin=MARGIN + 6, title=ranking.title, author="BrokerDesk",
-                                  creator="BrokerDesk", subject=ranking.rule_text, **pdffonts.canvas_options())
+                                  creator=f"BrokerDesk {__version__}", invariant=1, subject=ranking.rule_text, **pdffonts.canvas_options())
             frame = Frame(MARGIN, MARGIN + 6, width, page_height - 2 * MARGIN - 6, id="body",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
             doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])

@@ -35,6 +35,17 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     i18n.set_language("zh")
 
 
+#: The moment every PDF a test writes is dated with (pdffonts.clock): outputs stay the same byte for byte.
+PDF_CLOCK = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def _pdf_clock(monkeypatch):
+    from broker_desk import pdffonts
+
+    monkeypatch.setattr(pdffonts, "clock", lambda: PDF_CLOCK)
+
+
 @pytest.fixture
 def ledger(tmp_path) -> Ledger:
     """A new, empty ledger."""
