@@ -264,6 +264,20 @@ class ColumnChart(_Chart):
         plot, _top, _step = self._layout()
         return [QRectF(s.x(), 0, s.width(), self.height()) for s in self._slots(plot)]
 
+    def value_texts(self) -> list[str]:
+        """The figure written over each column at the chart's width: one form for all of them
+        (every ``text`` if all fit, else every ``short``), never 630.19 beside 630; where even
+        the short form does not fit a column, none."""
+        if not self._bars:
+            return []
+        small = QFontMetricsF(self._small_font())
+        room = self._slots(self._layout()[0])[0].width() - 2
+        for form in ("text", "short"):
+            texts = [getattr(b, form) for b in self._bars]
+            if all(small.horizontalAdvance(t) <= room for t in texts if t) and any(texts):
+                return texts
+        return [t if small.horizontalAdvance(t) <= room else "" for t in (b.short or b.text for b in self._bars)]
+
     def paintEvent(self, _event) -> None:
         painter = self._painter()
         if not self._bars:
@@ -289,6 +303,7 @@ class ColumnChart(_Chart):
         # every label if they fit, else every second, third … one
         widest = max(small.horizontalAdvance(b.label) for b in self._bars) + 6
         every = max(1, math.ceil(widest / slot_w)) if slot_w > 0 else 1
+        texts = self.value_texts()
         for i, (bar, slot) in enumerate(zip(self._bars, slots, strict=True)):
             height = plot.height() * max(bar.value, 0) / grid_top
             x = slot.center().x() - column_w / 2
@@ -298,7 +313,7 @@ class ColumnChart(_Chart):
                 rect = QRectF(x, plot.bottom() - height, column_w, height)
                 radius = min(3.0, column_w / 3, height / 2)
                 painter.drawRoundedRect(rect, radius, radius)
-            text = next((t for t in (bar.text, bar.short) if t and small.horizontalAdvance(t) <= slot_w - 2), "")
+            text = texts[i]
             if text:
                 painter.setPen(TEXT)
                 painter.drawText(QRectF(slot.x(), plot.bottom() - height - small.height() - 2, slot_w, small.height()),
