@@ -9,7 +9,6 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from .. import dashboard, i18n
 from ..money import wan_text
 from .models import days_text
-from .widgets import Card, list_tree
+from .widgets import Card, Reflow, list_tree
 
 i18n.register({
     "gui.home": ("工作台", "Home"),
@@ -80,24 +79,31 @@ class HomePage(QWidget):
         self.cards[3].setCursor(Qt.CursorShape.PointingHandCursor)
         layout.addLayout(cards)
 
-        grid = QGridLayout()
-        grid.setSpacing(12)
         self.accepted = self._cases(["contract", "title", "seller", "since", "left"])
         self.ready = self._cases(["contract", "title", "seller", "since"])
         self.correction = self._cases(["contract", "title", "seller", "since"])
         self.recent = self._cases(["when", "who", "what"])
         self.titles = {}
-        for (row, col, key, tree) in ((0, 0, "accepted", self.accepted), (0, 1, "ready", self.ready),
-                                      (1, 0, "correction", self.correction), (1, 1, "recent", self.recent)):
-            box = QVBoxLayout()
+        boxes = []
+        for key, tree in (("accepted", self.accepted), ("ready", self.ready),
+                          ("correction", self.correction), ("recent", self.recent)):
+            box = QWidget()
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
             label = QLabel()
             label.setObjectName("sectionTitle")
             self.titles[key] = label
-            box.addWidget(label)
-            box.addWidget(tree)
-            grid.addLayout(box, row, col)
-        layout.addLayout(grid, 1)
+            column.addWidget(label)
+            column.addWidget(tree)
+            boxes.append(box)
+        # two tables side by side when each has room for its names, else one under the other
+        self.grid = Reflow(boxes, [(1100, 2), (0, 1)])
+        layout.addWidget(self.grid, 1)
         self.refresh()
+
+    def resizeEvent(self, event) -> None:
+        self.grid.arrange(self.width())
+        super().resizeEvent(event)
 
     def _cases(self, columns: list[str]) -> QTreeWidget:
         tree = list_tree([i18n.tr(f"gui.home.col.{c}") for c in columns],

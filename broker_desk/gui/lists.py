@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import codes, i18n, listing
 from .app import settings
+from .columns import ColumnFitter
 from .models import LedgerTableModel, code_label
 from .widgets import StatusDelegate, record_table, title_row
 
@@ -42,6 +42,7 @@ i18n.register({
     "gui.filter.overdue": ("仅看超期", "Overdue only"),
     "gui.filter.clear": ("清除筛选", "Clear filters"),
     "gui.columns": ("显示的列", "Columns shown"),
+    "gui.columns.auto": ("自动列宽", "Fit columns to the window"),
     "gui.filter.ids_clear": ("显示全部", "Show all"),
 })
 
@@ -238,8 +239,15 @@ class ListPage(QWidget):
             action = menu.addAction(column.header())
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(i))
-            action.toggled.connect(lambda on, i=i: (header.setSectionHidden(i, not on), self.save_columns()))
+            action.toggled.connect(lambda on, i=i: (header.setSectionHidden(i, not on), self._refit()))
+        menu.addSeparator()
+        menu.addAction(i18n.tr("gui.columns.auto"), self.auto_columns)
         menu.exec(header.mapToGlobal(pos))
+
+    def _refit(self) -> None:
+        if not self.fitter.manual:
+            self.fitter.fit()
+        self.save_columns()
 
     def _restore_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -247,21 +255,15 @@ class ListPage(QWidget):
         if state is None or not header.restoreState(state):
             for i, column in enumerate(self.model.columns):
                 header.setSectionHidden(i, not column.default_visible)
-                header.resizeSection(i, column_width(column))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        manual = str(settings().value(f"columns_manual/{self.entity}", "false")).lower() == "true"
+        self.fitter = ColumnFitter(self.table, self.model.columns, manual=manual and state is not None)
         header.sectionResized.connect(lambda *_: self.save_columns())
         header.sectionMoved.connect(lambda *_: self.save_columns())
 
+    def auto_columns(self) -> None:
+        self.fitter.auto()
+        self.save_columns()
+
     def save_columns(self) -> None:
         settings().setValue(f"columns/{self.entity}", self.table.horizontalHeader().saveState())
-
-
-WIDTHS = {"title": 250, "name": 250, "buyer": 220, "seller": 220, "holder": 220, "institution": 200,
-          "contract_no": 150, "credit_code": 170, "reg_no": 150, "region_name": 170, "brokers": 180,
-          "reg_office": 180, "days_left": 90, "warnings": 60, "contracts": 70, "category": 90}
-
-
-def column_width(column: listing.Column) -> int:
-    if column.key in WIDTHS:
-        return WIDTHS[column.key]
-    return {"money": 125, "date": 100, "status": 92}.get(column.kind, 110)
+        settings().setValue(f"columns_manual/{self.entity}", self.fitter.manual)

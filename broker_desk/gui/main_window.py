@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError
 from ..fields import entity_label
+from . import geometry
 from .app import settings
 from .contract_editor import ContractEditor
 from .editors import RecordEditor
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         self.today = today
         self.setWindowTitle(f"{i18n.tr('gui.app_name')} — {ledger.path.name}")
-        self.setMinimumSize(QSize(1000, 620))
+        self.setMinimumSize(QSize(960, 560))
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -126,9 +127,7 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel(i18n.tr("gui.ledger_status", path=ledger.path))
         self.path_label.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.path_label)
-        geometry = settings().value("main/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        geometry.remember(self, "main", QSize(1280, 800))  # within the screen, maximised if it was
         self.nav.setCurrentRow(int(settings().value("main/page", 0) or 0))
         self._update_actions()
 
@@ -393,7 +392,6 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, i18n.tr("gui.app_name"), i18n.tr("gui.about", version=__version__))
 
     def closeEvent(self, event) -> None:
-        settings().setValue("main/geometry", self.saveGeometry())
         settings().setValue("main/page", self.nav.currentRow())
         for page in self.pages.values():
             page.save_columns()

@@ -27,7 +27,7 @@ from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
 from .rankings_page import PeriodPage, PeriodPicker
-from .widgets import Card, list_tree, show_error, title_row
+from .widgets import Card, Reflow, list_tree, show_error, title_row
 
 i18n.register({
     "gui.statistics": ("统计", "Statistics"),
@@ -135,19 +135,16 @@ class StatisticsPage(PeriodPage):
         top.addWidget(self.measure_box)
         layout.addLayout(top)
 
-        cards = QGridLayout()
-        cards.setSpacing(12)
         self.cards = {key: Card(i18n.tr(f"gui.stats.card.{key}"))
                       for key in ("contracts", "amount", "tech", "approved", "median", "overdue")}
-        for i, card in enumerate(self.cards.values()):
+        for card in self.cards.values():
             card.caption.setWordWrap(True)  # six cards share a row: long captions wrap, never widen the page
             card.detail.setWordWrap(True)
-            cards.addWidget(card, 0, i)
-            cards.setColumnStretch(i, 1)
         overdue = self.cards["overdue"]
         overdue.setCursor(Qt.CursorShape.PointingHandCursor)
         overdue.mousePressEvent = lambda _e: self.open_overdue()
-        layout.addLayout(cards)
+        self.card_grid = Reflow(list(self.cards.values()), [(1100, 6), (0, 3)])  # six in a row, or two rows of three
+        layout.addWidget(self.card_grid)
 
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -176,6 +173,10 @@ class StatisticsPage(PeriodPage):
             parties.addLayout(box)
         layout.addLayout(parties)
         layout.addStretch(1)
+
+    def resizeEvent(self, event) -> None:
+        self.card_grid.arrange(self.width())
+        super().resizeEvent(event)
 
     def _parties_tree(self) -> QTreeWidget:
         return list_tree([i18n.tr(f"gui.stats.col.{c}") for c in ("rank", "name", "contracts", "amount")], {1},
