@@ -9,8 +9,10 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
@@ -44,7 +46,48 @@ i18n.register({
     "gui.home.col.who": ("操作人", "Who"),
     "gui.home.col.what": ("内容", "What"),
     "gui.home.empty": ("暂无", "None"),
+    "gui.home.first.title": ("账本还是空的，从这里开始", "The ledger is empty: start here"),
+    "gui.home.first.text": ("先建立客户（合同的买方和卖方），再在“技术合同”中按 Ctrl+N 登记合同；"
+                            "已有 Excel 台账的，可以直接导入。想先看看程序能做什么，可以打开示例账本"
+                            "（单独的文件，不会混入您的数据）。按 F1 查看使用说明。",
+                            "First add the clients (a contract's buyer and seller), then the contracts "
+                            "(Contracts, Ctrl+N); a ledger kept in Excel can be imported as it is. To see "
+                            "what the program does first, open the sample ledger (a separate file that never "
+                            "mixes with yours). F1 opens the user guide."),
+    "gui.home.first.client": ("新建客户…", "New client…"),
+    "gui.home.first.import": ("导入 Excel 工作簿…", "Import a workbook…"),
+    "gui.home.first.sample": ("打开示例账本", "Open the sample ledger"),
 })
+
+
+class FirstSteps(QFrame):
+    """What to do first in an empty ledger, with a button for each way to start;
+    ``chosen(step)`` says which: "client", "import" or "sample"."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        title = QLabel(i18n.tr("gui.home.first.title"))
+        title.setObjectName("sectionTitle")
+        text = QLabel(i18n.tr("gui.home.first.text"))
+        text.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for step in ("client", "import", "sample"):
+            button = QPushButton(i18n.tr(f"gui.home.first.{step}"))
+            if step == "client":
+                button.setObjectName("primary")
+            button.clicked.connect(lambda _=False, s=step: self.chosen.emit(s))
+            self.buttons[step] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
 
 
 class HomePage(QWidget):
@@ -70,6 +113,10 @@ class HomePage(QWidget):
         title = QLabel(i18n.tr("gui.home"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+
+        self.first_steps = FirstSteps()
+        self.first_steps.hide()
+        layout.addWidget(self.first_steps)
 
         cards = QHBoxLayout()
         self.cards = [Card(""), Card(""), Card(""), Card(i18n.tr("gui.home.overdue"))]
@@ -121,6 +168,9 @@ class HomePage(QWidget):
             self.openRecord.emit(data[0], data[1])
 
     def refresh(self) -> None:
+        empty = self.ledger.count("contract") == 0 and self.ledger.count("client") == 0
+        self.first_steps.setVisible(empty)
+        self.grid.setVisible(not empty)  # no empty tables: the first steps say what to do
         s = dashboard.summary(self.ledger, self.today)
         self.cards[0].caption.setText(i18n.tr("gui.home.registered", year=s.year))
         self.cards[0].set(f"{s.registered:,}")

@@ -44,6 +44,9 @@ i18n.register({
     "gui.columns": ("显示的列", "Columns shown"),
     "gui.columns.auto": ("自动列宽", "Fit columns to the window"),
     "gui.filter.ids_clear": ("显示全部", "Show all"),
+    "gui.list.empty": ("还没有{entity}。按 Ctrl+N 新建，或用 文件 → 导入 Excel（Ctrl+I）从工作簿导入；按 F1 查看使用说明。",
+                       "No {entity} yet. Press Ctrl+N to add one, or import a workbook (File → Import workbook, "
+                       "Ctrl+I); F1 opens the user guide."),
 })
 
 
@@ -87,6 +90,12 @@ class ListPage(QWidget):
         self.ids_bar.hide()
         layout.addWidget(self.ids_bar)
 
+        self.empty_hint = QLabel(i18n.tr("gui.list.empty", entity=i18n.tr(f"gui.list.{entity}").lower()))
+        self.empty_hint.setObjectName("filterChip")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
+        layout.addWidget(self.empty_hint)
+
         self.table = record_table(self.model, self._open)
         self.table.setSortingEnabled(False)  # the model sorts in SQL; header clicks are wired below
         header = self.table.horizontalHeader()
@@ -104,10 +113,17 @@ class ListPage(QWidget):
         layout.addWidget(self.table, 1)
 
         self.model.countChanged.connect(lambda n: self.count.setText(i18n.tr("gui.count", count=n)))
+        self.model.countChanged.connect(self._hint_if_empty)
         self._idle = QTimer(self, singleShot=True, interval=400, timeout=self._prepare)
         self._restore_columns()
         self.model.refresh()
         self._prepare_later()
+
+    def _hint_if_empty(self, shown: int) -> None:
+        """An empty list that is empty because the ledger has none says how to add the first."""
+        empty = shown == 0 and not self.model.text and self.ids is None and not any(
+            (w.currentIndex() > 0) if isinstance(w, QComboBox) else w.isChecked() for w in self.filter_widgets.values())
+        self.empty_hint.setVisible(empty and self.model.ledger.count(self.entity) == 0)
 
     # -- filters ----------------------------------------------------------------------
     def _contract_filters(self, bar: QHBoxLayout) -> None:
