@@ -119,12 +119,13 @@ class Factory:
 def qt_setup(qapp):
     """The window tests' Qt set-up: the program's fonts and style, background jobs run inline.
     A window test module asks for it with ``pytestmark = pytest.mark.usefixtures("qt_setup")``."""
-    from broker_desk.gui import jobs
+    from broker_desk.gui import geometry, jobs
     from broker_desk.gui.app import apply_style, load_fonts
 
     jobs.SYNCHRONOUS = True
     load_fonts()
     apply_style(qapp)
+    geometry.guard(qapp)  # every window within the screen, as create_app sets it up
     yield
     jobs.SYNCHRONOUS = False
     jobs.wait_for_readers()

@@ -19,7 +19,7 @@ WIDTHS = {"title": 250, "name": 250, "buyer": 220, "seller": 220, "holder": 220,
           "reg_office": 180, "days_left": 90, "warnings": 60, "contracts": 70, "category": 90}
 KIND_WIDTHS = {"money": 125, "date": 100, "status": 92}
 #: The columns that give way when room is short (names, titles), with the least they keep.
-SHRINK = {"title": 150, "name": 150, "buyer": 110, "seller": 110, "holder": 110, "institution": 110,
+SHRINK = {"title": 130, "name": 150, "buyer": 100, "seller": 100, "holder": 110, "institution": 110,
           "brokers": 80, "region_name": 100, "reg_office": 100, "contact": 70}
 HEADER_ROOM = 34  # padding and the sort arrow beside a header's text
 BADGE_ROOM = 32   # the status badge's own padding and its margin in the cell
