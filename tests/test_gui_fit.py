@@ -187,7 +187,7 @@ def test_names_give_room_to_the_figures_down_to_their_least():
     from broker_desk.gui.columns import fit_widths
 
     assert fit_widths([250, 125], [60, 90], [150, None], 600) == [475, 125]  # room: the title takes it
-    assert fit_widths([250, 220, 125], [60, 60, 90], [150, 110, None], 400) == [158, 118, 125]
+    assert fit_widths([250, 220, 125], [60, 60, 90], [150, 110, None], 400) == [157, 117, 125]
     assert fit_widths([250, 125], [60, 90], [150, None], 100) == [150, 125]  # not below the least
 
 

@@ -6,6 +6,8 @@ them scrolls. A width the user drags by hand is kept (and remembered) until è‡ªå
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
@@ -21,6 +23,9 @@ KIND_WIDTHS = {"money": 125, "date": 100, "status": 92}
 #: The columns that give way when room is short (names, titles), with the least they keep.
 SHRINK = {"title": 130, "name": 150, "buyer": 100, "seller": 100, "holder": 110, "institution": 110,
           "brokers": 80, "region_name": 100, "reg_office": 100, "contact": 70}
+#: Columns kept in view: the names before them give way so that they fit (the columns after
+#: them may scroll); a list without one is fitted whole.
+KEEP_IN_VIEW = {"amount_fen", "status", "price_fen"}
 HEADER_ROOM = 34  # padding and the sort arrow beside a header's text
 BADGE_ROOM = 32   # the status badge's own padding and its margin in the cell
 
@@ -61,7 +66,8 @@ def fit_widths(preferred: list[int], least: list[int], shrink: list[int | None],
         return widths
     share = min(1.0, -extra / can_give)
     for i in flexible:
-        widths[i] -= int((widths[i] - floors[i]) * share) if widths[i] > floors[i] else 0
+        if widths[i] > floors[i]:
+            widths[i] = max(floors[i], widths[i] - math.ceil((widths[i] - floors[i]) * share))
     return widths
 
 
@@ -106,10 +112,21 @@ class ColumnFitter(QObject):
         shown = [i for i in range(len(self.columns)) if not header.isSectionHidden(i)]
         if not shown:
             return
+        shown.sort(key=header.visualIndex)
         font = self.table.font()
         cols = [self.columns[i] for i in shown]
-        widths = fit_widths([preferred_width(c) for c in cols], [needed_width(c, font) for c in cols],
-                            [SHRINK.get(c.key) for c in cols], self.table.viewport().width())
+        preferred = [preferred_width(c) for c in cols]
+        least = [needed_width(c, font) for c in cols]
+        shrink = [SHRINK.get(c.key) for c in cols]
+        room = self.table.viewport().width()
+        kept = [n for n, c in enumerate(cols) if c.key in KEEP_IN_VIEW]
+        if kept and sum(map(max, preferred, least)) > room:  # too many: fit up to the last kept column
+            end = kept[-1] + 1
+            widths = fit_widths(preferred[:end], least[:end], shrink[:end], room)
+            widths = [min(w, max(p, n)) for w, p, n in zip(widths, preferred, least, strict=False)]
+            widths += [max(p, n) for p, n in zip(preferred[end:], least[end:], strict=True)]
+        else:
+            widths = fit_widths(preferred, least, shrink, room)
         self._fitting = True
         try:
             for i, width in zip(shown, widths, strict=True):

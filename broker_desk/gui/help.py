@@ -30,21 +30,21 @@ i18n.register({
     "gui.help.missing": ("找不到使用说明文件：{path}", "The user guide file is missing: {path}"),
     "gui.help.about": ("<h3>技术经纪人工作台 {version}</h3>"
                        "<p>技术合同、客户、科技成果与认定登记台账。</p>"
-                       "<table>"
-                       "<tr><td>程序版本</td><td>{version}</td></tr>"
-                       "<tr><td>Python</td><td>{python}</td></tr>"
-                       "<tr><td>Qt / PySide6</td><td>{qt} / {pyside}</td></tr>"
-                       "<tr><td>SQLite</td><td>{sqlite}</td></tr>"
-                       "<tr><td>当前账本&nbsp;&nbsp;</td><td>{ledger}</td></tr>"
+                       "<table cellspacing='0' cellpadding='2'>"
+                       "<tr><td style='padding-right:16px'>程序版本</td><td>{version}</td></tr>"
+                       "<tr><td style='padding-right:16px'>Python</td><td>{python}</td></tr>"
+                       "<tr><td style='padding-right:16px'>Qt / PySide6</td><td>{qt} / {pyside}</td></tr>"
+                       "<tr><td style='padding-right:16px'>SQLite</td><td>{sqlite}</td></tr>"
+                       "<tr><td style='padding-right:16px'>当前账本</td><td>{ledger}</td></tr>"
                        "</table>",
                        "<h3>BrokerDesk {version}</h3>"
                        "<p>A ledger of technology contracts, clients, achievements and registrations.</p>"
-                       "<table>"
-                       "<tr><td>Version</td><td>{version}</td></tr>"
-                       "<tr><td>Python</td><td>{python}</td></tr>"
-                       "<tr><td>Qt / PySide6</td><td>{qt} / {pyside}</td></tr>"
-                       "<tr><td>SQLite</td><td>{sqlite}</td></tr>"
-                       "<tr><td>Ledger&nbsp;&nbsp;</td><td>{ledger}</td></tr>"
+                       "<table cellspacing='0' cellpadding='2'>"
+                       "<tr><td style='padding-right:16px'>Version</td><td>{version}</td></tr>"
+                       "<tr><td style='padding-right:16px'>Python</td><td>{python}</td></tr>"
+                       "<tr><td style='padding-right:16px'>Qt / PySide6</td><td>{qt} / {pyside}</td></tr>"
+                       "<tr><td style='padding-right:16px'>SQLite</td><td>{sqlite}</td></tr>"
+                       "<tr><td style='padding-right:16px'>Ledger</td><td>{ledger}</td></tr>"
                        "</table>"),
 })
 

@@ -146,6 +146,8 @@ class HomePage(QWidget):
         # two tables side by side when each has room for its names, else one under the other
         self.grid = Reflow(boxes, [(1100, 2), (0, 1)])
         layout.addWidget(self.grid, 1)
+        layout.addStretch(0)  # takes the room the tables leave when there are none (an empty ledger)
+        self.layout_ = layout
         self.refresh()
 
     def resizeEvent(self, event) -> None:
@@ -171,6 +173,7 @@ class HomePage(QWidget):
         empty = self.ledger.count("contract") == 0 and self.ledger.count("client") == 0
         self.first_steps.setVisible(empty)
         self.grid.setVisible(not empty)  # no empty tables: the first steps say what to do
+        self.layout_.setStretch(self.layout_.count() - 1, 1 if empty else 0)
         s = dashboard.summary(self.ledger, self.today)
         self.cards[0].caption.setText(i18n.tr("gui.home.registered", year=s.year))
         self.cards[0].set(f"{s.registered:,}")

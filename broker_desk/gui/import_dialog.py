@@ -96,6 +96,8 @@ class ImportDialog(QDialog):
         summary = scrolled(self.summary)  # a long summary scrolls; the dialog does not grow past the screen
         summary.setMaximumHeight(8 * self.fontMetrics().lineSpacing())
         summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        summary.hide()  # until there is something to say
+        self.summary_area = summary
         layout.addWidget(summary)
         bottom = QHBoxLayout()
         self.skip_invalid = QCheckBox(i18n.tr("gui.import.skip_invalid"))
@@ -232,6 +234,7 @@ class ImportDialog(QDialog):
         if result.problems:
             self.tabs.setCurrentIndex(1)
         self.summary.setText("\n".join([heading, *result.summary_lines()]))
+        self.summary_area.show()
 
 
 
