@@ -26,6 +26,7 @@ from .. import i18n, statistics
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
+from .models import code_text
 from .rankings_page import PeriodPage, PeriodPicker
 from .widgets import Card, Reflow, list_tree, show_error, title_row
 
@@ -244,8 +245,8 @@ class StatisticsPage(PeriodPage):
         name = i18n.tr(f"gui.stats.measure.{measure}")
         provinces = sorted(stats.by_province, key=lambda g: -getattr(g, measure))[:TOP_PROVINCES]
         span = stats.year_from != stats.year_to
-        groups = {"category": [group_bar(g, measure) for g in stats.by_category],
-                  "field": [group_bar(g, measure) for g in stats.by_field],
+        groups = {"category": [group_bar(g, measure, code_text("contract_category", g.label)) for g in stats.by_category],
+                  "field": [group_bar(g, measure, code_text("tech_field", g.label)) for g in stats.by_field],
                   "province": [group_bar(g, measure) for g in provinces],
                   "month": [group_bar(g, measure, month_label(g.label, span)) for g in stats.by_month]}
         for key in CHARTS:
