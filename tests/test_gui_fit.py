@@ -191,8 +191,13 @@ def test_names_give_room_to_the_figures_down_to_their_least():
     assert fit_widths([250, 125], [60, 90], [150, None], 100) == [150, 125]  # not below the least
 
 
-def test_home_tables_stack_when_narrow(demo_ledger, qtbot):
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_home_tables_stack_when_narrow(demo_ledger, qtbot, language):
+    from PySide6.QtWidgets import QScrollArea
+
     from broker_desk.gui.home import HomePage
+
+    i18n.set_language(language)
 
     page = HomePage(demo_ledger)
     page.today = DEMO_TODAY
@@ -203,15 +208,20 @@ def test_home_tables_stack_when_narrow(demo_ledger, qtbot):
     assert page.grid.columns == 1
     title = page.ready.header().sectionSize(1)
     assert title >= 200  # the names are read, not cut to two characters
+    scroll = page.findChild(QScrollArea)
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()  # no sideways scrolling
     page.resize(1366 - 176, 700)
     qtbot.wait(20)
     assert page.grid.columns == 2
 
 
-def test_statistics_page_does_not_scroll_sideways_at_1024(demo_ledger, qtbot):
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_statistics_page_does_not_scroll_sideways_at_1024(demo_ledger, qtbot, language):
     from PySide6.QtWidgets import QScrollArea
 
     from broker_desk.gui.statistics_page import StatisticsPage
+
+    i18n.set_language(language)
 
     page = StatisticsPage(demo_ledger, today=DEMO_TODAY)
     qtbot.addWidget(page)

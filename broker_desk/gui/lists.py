@@ -70,6 +70,7 @@ class ListPage(QWidget):
         self.search.setPlaceholderText(i18n.tr(f"gui.search.{entity}"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._query)
+        self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 3)
         self.filter_widgets: dict[str, QWidget] = {}
         if entity == "contract":
@@ -129,6 +130,8 @@ class ListPage(QWidget):
     def _contract_filters(self, bar: QHBoxLayout) -> None:
         def combo(name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
             box = QComboBox()
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
             box.addItem(all_text, None)
             for text, data in items:
                 box.addItem(text, data)

@@ -123,6 +123,8 @@ class StatisticsPage(PeriodPage):
         layout.setSpacing(12)
 
         top, self.title, self.busy = title_row(i18n.tr("gui.statistics"))
+        self.title.setWordWrap(True)  # a long title takes two lines rather than widening the page
+        self.title.setMinimumWidth(160)
         top.addSpacing(12)
         self.period = PeriodPicker()
         self.period.changed.connect(self.reload)
@@ -138,9 +140,6 @@ class StatisticsPage(PeriodPage):
 
         self.cards = {key: Card(i18n.tr(f"gui.stats.card.{key}"))
                       for key in ("contracts", "amount", "tech", "approved", "median", "overdue")}
-        for card in self.cards.values():
-            card.caption.setWordWrap(True)  # six cards share a row: long captions wrap, never widen the page
-            card.detail.setWordWrap(True)
         overdue = self.cards["overdue"]
         overdue.setCursor(Qt.CursorShape.PointingHandCursor)
         overdue.mousePressEvent = lambda _e: self.open_overdue()

@@ -78,6 +78,8 @@ class Card(QFrame):
         self.caption.setObjectName("cardLabel")
         self.detail = QLabel("")
         self.detail.setObjectName("muted")
+        for w in (self.caption, self.detail):  # long captions wrap, never widen the page
+            w.setWordWrap(True)
         for w in (self.caption, self.value, self.detail):
             layout.addWidget(w)
 
