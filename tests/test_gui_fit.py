@@ -396,3 +396,27 @@ def test_the_guide_ships_as_package_data():
     assert guide_file("zh").name == "guide.zh.md" and guide_file("en").name == "guide.en.md"
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     assert "guide/*.md" in project["tool"]["setuptools"]["package-data"]["broker_desk.resources"]
+
+
+def test_ranking_units_agree_on_screen_in_excel_and_in_the_pdf(demo_ledger, qtbot, tmp_path):
+    from pdftools import pdf_text, squeeze
+    from python_calamine import CalamineWorkbook
+
+    from broker_desk import rankings_export
+    from broker_desk.gui.rankings_page import COLUMNS, RankingsPage
+
+    page = RankingsPage(demo_ledger, today=DEMO_TODAY)
+    qtbot.addWidget(page)
+    screen = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(len(COLUMNS))]
+    ranking = rankings.compute(demo_ledger, YEAR)
+    xlsx = rankings_export.write_xlsx(demo_ledger, ranking, None, tmp_path / "r.xlsx")
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    header = next(r for r in rows if r and r[0] == "名次")
+    top = next(r for r in rows if r and r[0] == 1)
+    pdf = squeeze(pdf_text(rankings_export.write_pdf(demo_ledger, ranking, tmp_path / "r.pdf")))
+    for figure in ("成交额（万元）", "核定技术交易额（万元）", "佣金（万元）"):
+        assert figure in screen and figure in [str(h).replace("\n", "") for h in header] and figure in pdf
+    first = ranking.rows[0]
+    commission = [str(h).replace("\n", "") for h in header].index("佣金（万元）")
+    assert top[commission] == pytest.approx(first.commission_fen / 1e6)
+    assert wan_text(first.commission_fen) in pdf.replace(",", "")
