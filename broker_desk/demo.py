@@ -248,7 +248,20 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
     categories = [c for c, _ in CATEGORY_WEIGHTS]
     weights = [w for _, w in CATEGORY_WEIGHTS]
     serials: dict[str, int] = {}
-    offices = [rng.choice(OFFICES).format(p=short(p), c=c) for p, c, _, _ in rng.sample(hubs, min(12, len(hubs)))]
+    # the office a contract is registered at is in its seller's province (a city's or the province's own);
+    # the draw of twelve is kept so that a seed gives the same ledger as before, only the office follows the seller
+    drawn = len([rng.choice(OFFICES) for _ in rng.sample(hubs, min(12, len(hubs)))])
+    seats = {region: (province, city) for province, city, region, _ in places}
+    office_names: dict[tuple[str, int], str] = {}
+
+    def office(region: str, kind: int) -> str:
+        key = (region, kind % len(OFFICES))
+        name = office_names.get(key)
+        if name is None:
+            province, city = seats.get(region) or (codes.region_name(region[:2] + "0000") or "", "")
+            form = OFFICES[key[1]] if city else OFFICES[0]
+            name = office_names[key] = form.format(p=short(province), c=city)
+        return name
     socio = codes.tables().names("socio_goal")
     plans = codes.tables().names("plan_source")
     contract_rows, broker_links, events, logs = [], [], [], []
@@ -311,7 +324,8 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             shares = {1: (10000,), 2: rng.choice(((6000, 4000), (5000, 5000), (7000, 3000))), 3: (4000, 3000, 3000)}[k]
             broker_links.extend((cid, b, s) for b, s in zip(chosen, shares, strict=True))
             contract["commission_fen"] = amount * rng.randrange(10, 50) // 1000 // 100 * 100
-        _registration(rng, contract, seller_row["region"], today, rule, offices, serials, events, uid)
+        _registration(rng, contract, seller_row["region"], today, rule,
+                      lambda kind, r=seller_row["region"]: office(r, kind), drawn, serials, events, uid)
         contract_rows.append(contract)
         if cancelled and i % 5000 == 0 and cancelled():
             return None
@@ -341,7 +355,8 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
 
 
 def _registration(rng: random.Random, contract: dict, region: str, today: dt.date, rule,
-                  offices: list[str], serials: dict[str, int], events: list, uid: Callable[[], str]) -> None:
+                  office: Callable[[int], str], offices: int, serials: dict[str, int], events: list,
+                  uid: Callable[[], str]) -> None:
     """A registration history for one contract that obeys the workflow, up to ``today``."""
     state, day = DRAFT, dt.date.fromisoformat(contract["signed_on"])
 
@@ -366,7 +381,7 @@ def _registration(rng: random.Random, contract: dict, region: str, today: dt.dat
         return
     if not step(ACCEPTED, rng.randrange(1, 15)):
         return
-    entered(reg_office=rng.choice(offices), accepted_on=day.isoformat(), clock_from=day.isoformat())
+    entered(reg_office=office(rng.randrange(offices)), accepted_on=day.isoformat(), clock_from=day.isoformat())
     if rng.random() < 0.12 and step(CORRECTION, rng.randrange(3, 20), rng.choice(CORRECTIONS)):
         if not step(ACCEPTED, rng.randrange(5, 45)):
             return

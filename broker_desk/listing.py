@@ -41,6 +41,7 @@ class Column:
     kind: str          # one of KINDS: how the window shows and aligns the value
     sort_sql: str      # the SQL expression the list is ordered by
     default_visible: bool = True
+    table: str | None = None  # the code table its values come from (shown by their name in the language)
 
     def header(self) -> str:
         """The header in the current language."""
@@ -68,10 +69,12 @@ _DUE = (f"(CASE WHEN c.status = '{ACCEPTED}' THEN "
 def _col(entity: str, key: str, kind: str = "text", sort: str | None = None, visible: bool = True,
          label: str | tuple[str, str] | None = None) -> Column:
     """A column headed as the data dictionary labels the field ``label`` (default: ``key``)."""
+    table = None
     if not isinstance(label, tuple):
         f = field(entity, label or key)
         label = (f.zh, f.en)
-    return Column(key, label[0], label[1], kind, sort or f"{_FROM[entity][1]}.{key}", visible)
+        table = f.table if f.kind == "code" else None
+    return Column(key, label[0], label[1], kind, sort or f"{_FROM[entity][1]}.{key}", visible, table)
 
 
 def _texts(entity: str, *keys: str) -> list[Column]:

@@ -8,6 +8,8 @@ glyphs: draw check boxes as shapes.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +49,35 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
     register()
     return pdfmetrics.stringWidth(text, BOLD if bold else REGULAR, size)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+#: The time every PDF is dated with (its creation and modification dates). Tests put a fixed
+#: moment here, so that two runs write the same bytes.
+clock: Callable[[], dt.datetime] = _now
+
+
+def date_stamp(canvas) -> None:
+    """Date the PDF ``canvas`` draws by :data:`clock`, not reportlab's invariant 2000-01-01.
+
+    Every PDF is drawn with ``invariant=1`` (its file identifier then depends only on what it
+    holds); this puts the real date back into its information dictionary."""
+    from reportlab.lib.utils import TimeStamp
+
+    when = clock()
+    if when.tzinfo is None:
+        when = when.astimezone()
+    offset = int(when.utcoffset().total_seconds()) // 60
+    stamp = TimeStamp(invariant=True)
+    stamp.t = when.timestamp()
+    stamp.lt = when.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh, stamp.dmm = int(offset / 60), abs(offset) % 60
+    stamp.tzname = when.tzname() or "UTC"
+    canvas._doc._timeStamp = stamp
 
 
 def canvas_options() -> dict:

@@ -76,6 +76,8 @@ BY = ("broker", "institution")
 #: Measures a ranking can be ordered by (the ``rankings.order`` setting's keys).
 MEASURES = ("approved", "amount", "commission", "contracts", "clients", "name")
 NUMERIC = ("approved", "amount", "commission", "contracts", "clients")
+#: The measures that are amounts of money: a ranking states them in 万元 wherever it is shown.
+MONEY = ("approved", "amount", "commission")
 DEFAULT_ORDER = ["approved", "contracts", "name"]
 #: The RankingRow attribute each numeric measure reads.
 ATTRIBUTE = {"approved": "approved_fen", "amount": "amount_fen", "commission": "commission_fen",

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import i18n, outfiles, pdffonts
+from . import __version__, i18n, outfiles, pdffonts, rankings
 from .errors import BrokerDeskError
 from .i18n import tr
 from .money import to_wan, wan_text
@@ -303,7 +303,7 @@ def _apply_widths(ws, widths: dict[int, int]) -> None:
 
 
 def _money_measure(measure: str) -> bool:
-    return measure in ("approved", "amount", "commission")
+    return measure in rankings.MONEY
 
 
 def _bar_chart(wb, sheet: str, categories: tuple[int, int, int], values: tuple[int, int, int], title: str,
@@ -352,8 +352,8 @@ def _ranking_sheet(wb, fmt: _Formats, ranking: Ranking) -> str:
     columns = [(tr("rx.rank"), "rank")]
     columns += [(tr("rx.broker"), "text"), (tr("rx.institution"), "text")] if broker else [
         (tr("rx.institution_name"), "text")]
-    columns += [(tr("rx.contracts"), "count"), (tr("rx.amount"), "money"), (tr("rx.approved"), "money"),
-                (tr("rx.commission"), "money"), (tr("rx.clients"), "count")]
+    columns += [(tr("rx.contracts"), "count"), (tr("rx.amount_wan"), "money"), (tr("rx.approved_wan"), "money"),
+                (tr("rx.commission_wan"), "money"), (tr("rx.clients"), "count")]
     _, _, first, last = period_bounds(ranking.year_from, ranking.year_to)
     top = _title_block(ws, fmt, ranking.title, [
         tr("rx.period", first=first, last=last),
@@ -368,11 +368,11 @@ def _ranking_sheet(wb, fmt: _Formats, ranking: Ranking) -> str:
     r = top
     for r, row in enumerate(ranking.rows, top + 1):
         names = [row.name, row.institution] if broker else [row.name]
-        table.row(r, [row.rank, *names, row.contracts, _yuan(row.amount_fen), _yuan(row.approved_fen),
-                      _yuan(row.commission_fen), row.clients])
+        table.row(r, [row.rank, *names, row.contracts, _wan_value(row.amount_fen), _wan_value(row.approved_fen),
+                      _wan_value(row.commission_fen), row.clients])
     t = ranking.totals
-    table.row(r + 1, [tr("rx.total"), "", *([""] if broker else []), t.contracts, _yuan(t.amount_fen),
-                      _yuan(t.approved_fen), _yuan(t.commission_fen), t.clients], total=True)
+    table.row(r + 1, [tr("rx.total"), "", *([""] if broker else []), t.contracts, _wan_value(t.amount_fen),
+                      _wan_value(t.approved_fen), _wan_value(t.commission_fen), t.clients], total=True)
     if not ranking.rows:
         ws.write_string(r + 3, 0, tr("rx.none"), fmt.info)
     widths[1] = max(widths.get(1, 0), 10)
@@ -632,6 +632,7 @@ def _numbered_canvas(footer_left: str):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict] = []
+            pdffonts.date_stamp(self)
 
         def showPage(self):  # noqa: N802 - reportlab's name
             self._saved_pages.append(dict(self.__dict__))
@@ -901,7 +902,7 @@ def write_pdf(ledger, ranking: Ranking, path: str | Path, statistics=None, progr
 
             doc = BaseDocTemplate(str(part), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                                   bottomMargin=MARGIN + 6, title=ranking.title, author="BrokerDesk",
-                                  creator="BrokerDesk", subject=ranking.rule_text, **pdffonts.canvas_options())
+                                  creator=f"BrokerDesk {__version__}", invariant=1, subject=ranking.rule_text, **pdffonts.canvas_options())
             frame = Frame(MARGIN, MARGIN + 6, width, page_height - 2 * MARGIN - 6, id="body",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
             doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])

@@ -35,6 +35,17 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     i18n.set_language("zh")
 
 
+#: The moment every PDF a test writes is dated with (pdffonts.clock): outputs stay the same byte for byte.
+PDF_CLOCK = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def _pdf_clock(monkeypatch):
+    from broker_desk import pdffonts
+
+    monkeypatch.setattr(pdffonts, "clock", lambda: PDF_CLOCK)
+
+
 @pytest.fixture
 def ledger(tmp_path) -> Ledger:
     """A new, empty ledger."""
@@ -108,12 +119,13 @@ class Factory:
 def qt_setup(qapp):
     """The window tests' Qt set-up: the program's fonts and style, background jobs run inline.
     A window test module asks for it with ``pytestmark = pytest.mark.usefixtures("qt_setup")``."""
-    from broker_desk.gui import jobs
+    from broker_desk.gui import geometry, jobs
     from broker_desk.gui.app import apply_style, load_fonts
 
     jobs.SYNCHRONOUS = True
     load_fonts()
     apply_style(qapp)
+    geometry.guard(qapp)  # every window within the screen, as create_app sets it up
     yield
     jobs.SYNCHRONOUS = False
     jobs.wait_for_readers()

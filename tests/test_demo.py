@@ -124,3 +124,13 @@ def test_dates_follow_the_given_day(tmp_path):
         demo.generate(led, 200, seed=1, today=day)
         latest = led.conn.execute("SELECT max(on_date) FROM registration_events").fetchone()[0]
         assert "2029-10-01" <= latest <= day.isoformat()
+
+
+def test_the_registration_office_is_in_the_sellers_province(demo_ledger):
+    rows = demo_ledger.conn.execute(
+        "SELECT c.reg_office, s.region FROM contracts c JOIN clients s ON s.id = c.seller_id "
+        "WHERE c.reg_office IS NOT NULL").fetchall()
+    assert len(rows) > 500
+    for office, region in rows:
+        place = office.split("技术")[0].removesuffix("高新区")  # 广东技术市场… / 广州技术合同登记处 / 广州高新区…
+        assert place and place in codes.region_name(region), (office, region)  # 内蒙古自治区赤峰市

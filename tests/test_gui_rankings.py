@@ -22,7 +22,7 @@ from broker_desk.gui.charts import Bar, BarChart, ColumnChart, nice_step  # noqa
 from broker_desk.gui.rankings_page import COLUMNS, RankingsPage, default_year  # noqa: E402
 from broker_desk.gui.statistics_page import StatisticsPage  # noqa: E402
 from broker_desk.listing import Filters, list_ids  # noqa: E402
-from broker_desk.money import to_wan, wan_text, yuan_text  # noqa: E402
+from broker_desk.money import to_wan, wan_text  # noqa: E402
 
 YEAR = DEMO_TODAY.year - 1  # the last complete year: the pages' default
 
@@ -56,7 +56,7 @@ def shown(page: RankingsPage) -> list[list[str]]:
 
 def expected(ranking: rankings.Ranking) -> list[list[str]]:
     return [[str(r.rank), r.name, r.institution, f"{r.contracts:,}", wan_text(r.amount_fen),
-             wan_text(r.approved_fen), yuan_text(r.commission_fen), f"{r.clients:,}"] for r in ranking.rows]
+             wan_text(r.approved_fen), wan_text(r.commission_fen), f"{r.clients:,}"] for r in ranking.rows]
 
 
 # === 排行榜 ======================================================================================
@@ -69,7 +69,7 @@ def test_the_page_shows_the_core_ranking_of_the_last_complete_year(page, demo_le
     assert shown(page) == expected(core)
     assert len({r.rank for r in core.rows}) > 1
     t = core.totals
-    for figure in (f"{t.contracts:,}", wan_text(t.amount_fen), wan_text(t.approved_fen), yuan_text(t.commission_fen)):
+    for figure in (f"{t.contracts:,}", wan_text(t.amount_fen), wan_text(t.approved_fen), wan_text(t.commission_fen)):
         assert figure in page.totals.text()
     assert core.rule_text in page.rule.text()
     assert page.title.text() == core.title
@@ -140,7 +140,7 @@ def test_export_to_excel_writes_a_workbook_a_second_reader_confirms(page, demo_l
     assert any(core.title in str(v) for row in rows[:5] for v in row)
     for r in core.rows:
         line = next(row for row in rows if r.name in row and r.institution in row)
-        assert r.approved_fen / 100 in line and r.amount_fen / 100 in line and r.contracts in line
+        assert r.approved_fen / 1e6 in line and r.amount_fen / 1e6 in line and r.contracts in line
 
 
 def test_export_to_pdf_writes_a_document_whose_text_has_the_ranking(page, demo_ledger, tmp_path):

@@ -93,13 +93,13 @@ def test_xlsx_ranking_sheet_read_back(hand, tmp_path):
     assert any(str(line).startswith("生成时间：") for line in block)
     assert f"数据来源：{ranking.ledger_path}" in block
     header, body = table_after(rows, "名次")
-    assert [h.replace("\n", "") for h in header] == ["名次", "姓名", "所属机构", "登记合同数", "成交额（元）",
-                                                     "核定技术交易额（元）", "佣金（元）", "服务客户数"]
-    expected = [[rank, name, inst, n, yuan(a), yuan(p), yuan(c), k]
+    assert [h.replace("\n", "") for h in header] == ["名次", "姓名", "所属机构", "登记合同数", "成交额（万元）",
+                                                     "核定技术交易额（万元）", "佣金（万元）", "服务客户数"]
+    expected = [[rank, name, inst, n, a / 1e6, p / 1e6, c / 1e6, k]
                 for rank, name, inst, n, a, p, c, k in BROKERS_2024]
-    assert body[:-1] == expected  # real numbers: 元 as numbers, counts as integers
+    assert body[:-1] == expected  # real numbers: 万元 as on the screen and in the PDF, counts as integers
     n, a, p, c, k = TOTALS_2024
-    assert body[-1] == ["合计", "", "", n, yuan(a), yuan(p), yuan(c), k]
+    assert body[-1] == ["合计", "", "", n, a / 1e6, p / 1e6, c / 1e6, k]
 
 
 def test_xlsx_number_formats_frozen_header_and_charts(hand, tmp_path):
@@ -157,7 +157,7 @@ def test_xlsx_institution_ranking(hand, tmp_path):
     book = sheets(path)
     assert list(book)[0] == "机构排行榜"
     _, body = table_after(book["机构排行榜"], "名次")
-    assert body[:-1] == [[rank, name, n, yuan(a), yuan(p), yuan(c), k]
+    assert body[:-1] == [[rank, name, n, a / 1e6, p / 1e6, c / 1e6, k]
                          for rank, name, n, a, p, c, k in INSTITUTIONS_2024]
 
 

@@ -126,6 +126,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     load_fonts()
     install_translations(app, i18n.get_language())
     apply_style(app)
+    from . import geometry
+
+    geometry.guard(app)  # every window opens within the screen
     codes.set_user_dir(paths.code_tables_dir())
     return app
 

@@ -264,6 +264,33 @@ class ColumnChart(_Chart):
         plot, _top, _step = self._layout()
         return [QRectF(s.x(), 0, s.width(), self.height()) for s in self._slots(plot)]
 
+    def value_texts(self) -> list[str]:
+        """The figure written over each column at the chart's width (see :meth:`value_layout`)."""
+        return self.value_layout()[0]
+
+    def _tiny_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.75))
+        return font
+
+    def value_layout(self) -> tuple[list[str], QFont]:
+        """The figures over the columns and their font: one form for all of them (every ``text``
+        if all fit, else every ``short``, in the small font or, narrower still, a smaller one),
+        never 630.19 beside 630; where even that does not fit a column, none."""
+        small_font = self._small_font()
+        if not self._bars:
+            return [], small_font
+        room = self._slots(self._layout()[0])[0].width() - 2
+        for font in (small_font, self._tiny_font()):
+            metrics = QFontMetricsF(font)
+            for form in ("text", "short"):
+                texts = [getattr(b, form) for b in self._bars]
+                if any(texts) and all(metrics.horizontalAdvance(t) <= room for t in texts if t):
+                    return texts, font
+        metrics = QFontMetricsF(self._tiny_font())
+        return ([t if metrics.horizontalAdvance(t) <= room else "" for t in (b.short or b.text for b in self._bars)],
+                self._tiny_font())
+
     def paintEvent(self, _event) -> None:
         painter = self._painter()
         if not self._bars:
@@ -289,6 +316,8 @@ class ColumnChart(_Chart):
         # every label if they fit, else every second, third … one
         widest = max(small.horizontalAdvance(b.label) for b in self._bars) + 6
         every = max(1, math.ceil(widest / slot_w)) if slot_w > 0 else 1
+        texts, value_font = self.value_layout()
+        value_height = QFontMetricsF(value_font).height()
         for i, (bar, slot) in enumerate(zip(self._bars, slots, strict=True)):
             height = plot.height() * max(bar.value, 0) / grid_top
             x = slot.center().x() - column_w / 2
@@ -298,11 +327,13 @@ class ColumnChart(_Chart):
                 rect = QRectF(x, plot.bottom() - height, column_w, height)
                 radius = min(3.0, column_w / 3, height / 2)
                 painter.drawRoundedRect(rect, radius, radius)
-            text = next((t for t in (bar.text, bar.short) if t and small.horizontalAdvance(t) <= slot_w - 2), "")
+            text = texts[i]
             if text:
+                painter.setFont(value_font)
                 painter.setPen(TEXT)
-                painter.drawText(QRectF(slot.x(), plot.bottom() - height - small.height() - 2, slot_w, small.height()),
+                painter.drawText(QRectF(slot.x(), plot.bottom() - height - value_height - 2, slot_w, value_height),
                                  Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
+                painter.setFont(small_font)
             if i % every == 0:
                 painter.setPen(MUTED)
                 painter.drawText(QRectF(slot.center().x() - widest, plot.bottom() + 4, 2 * widest, small.height()),

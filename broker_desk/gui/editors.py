@@ -5,7 +5,7 @@ not match are shown but do not), Ctrl+S saves, Esc closes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError, ValidationError
 from ..fields import ENTITY_FIELDS, Field, entity_label
-from .app import settings
+from . import geometry
+from .geometry import scrolled
 from .inputs import (
     CodeInput,
     DateInput,
@@ -92,7 +93,8 @@ class RecordEditor(QDialog):
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         self.form_area = self.build()
-        layout.addWidget(self.form_area, 1)
+        # a form taller than the screen scrolls (tabs scroll each page), the buttons stay in view
+        layout.addWidget(self.form_area if isinstance(self.form_area, QTabWidget) else scrolled(self.form_area), 1)
         self.general = QLabel("")
         self.general.setObjectName("error")
         self.general.setWordWrap(True)
@@ -120,11 +122,8 @@ class RecordEditor(QDialog):
         self.dirty = False
         for widget in self.inputs.values():
             widget.changed.connect(self._mark_dirty)
-        geometry = settings().value(f"editors/{entity}")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(720 if entity == "contract" else 560, 640 if entity == "contract" else 520)
+        geometry.remember(self, f"editors/{entity}",
+                          QSize(720, 640) if entity == "contract" else QSize(560, 520))
         self.check()
 
     # -- building --------------------------------------------------------------------
@@ -248,9 +247,6 @@ class RecordEditor(QDialog):
             return
         super().reject()
 
-    def done(self, result: int) -> None:
-        settings().setValue(f"editors/{self.entity}", self.saveGeometry())
-        super().done(result)
 
 
 def group(title: str, layout) -> QGroupBox:
@@ -262,5 +258,5 @@ def group(title: str, layout) -> QGroupBox:
 def tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
     widget = QTabWidget()
     for title, page in pages:
-        widget.addTab(page, title)
+        widget.addTab(scrolled(page), title)
     return widget

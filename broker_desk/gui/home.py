@@ -9,9 +9,10 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QGridLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from .. import dashboard, i18n
 from ..money import wan_text
 from .models import days_text
-from .widgets import Card, list_tree
+from .widgets import Card, Reflow, list_tree
 
 i18n.register({
     "gui.home": ("工作台", "Home"),
@@ -46,7 +47,48 @@ i18n.register({
     "gui.home.col.who": ("操作人", "Who"),
     "gui.home.col.what": ("内容", "What"),
     "gui.home.empty": ("暂无", "None"),
+    "gui.home.first.title": ("账本还是空的，从这里开始", "The ledger is empty: start here"),
+    "gui.home.first.text": ("先建立客户（合同的买方和卖方），再在“技术合同”中按 Ctrl+N 登记合同；"
+                            "已有 Excel 台账的，可以直接导入。想先看看程序能做什么，可以打开示例账本"
+                            "（单独的文件，不会混入您的数据）。按 F1 查看使用说明。",
+                            "First add the clients (a contract's buyer and seller), then the contracts "
+                            "(Contracts, Ctrl+N); a ledger kept in Excel can be imported as it is. To see "
+                            "what the program does first, open the sample ledger (a separate file that never "
+                            "mixes with yours). F1 opens the user guide."),
+    "gui.home.first.client": ("新建客户…", "New client…"),
+    "gui.home.first.import": ("导入 Excel 工作簿…", "Import a workbook…"),
+    "gui.home.first.sample": ("打开示例账本", "Open the sample ledger"),
 })
+
+
+class FirstSteps(QFrame):
+    """What to do first in an empty ledger, with a button for each way to start;
+    ``chosen(step)`` says which: "client", "import" or "sample"."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        title = QLabel(i18n.tr("gui.home.first.title"))
+        title.setObjectName("sectionTitle")
+        text = QLabel(i18n.tr("gui.home.first.text"))
+        text.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for step in ("client", "import", "sample"):
+            button = QPushButton(i18n.tr(f"gui.home.first.{step}"))
+            if step == "client":
+                button.setObjectName("primary")
+            button.clicked.connect(lambda _=False, s=step: self.chosen.emit(s))
+            self.buttons[step] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
 
 
 class HomePage(QWidget):
@@ -73,6 +115,10 @@ class HomePage(QWidget):
         title.setObjectName("pageTitle")
         layout.addWidget(title)
 
+        self.first_steps = FirstSteps()
+        self.first_steps.hide()
+        layout.addWidget(self.first_steps)
+
         cards = QHBoxLayout()
         self.cards = [Card(""), Card(""), Card(""), Card(i18n.tr("gui.home.overdue"))]
         for card in self.cards:
@@ -81,24 +127,33 @@ class HomePage(QWidget):
         self.cards[3].setCursor(Qt.CursorShape.PointingHandCursor)
         layout.addLayout(cards)
 
-        grid = QGridLayout()
-        grid.setSpacing(12)
         self.accepted = self._cases(["contract", "title", "seller", "since", "due", "left"])
         self.ready = self._cases(["contract", "title", "seller", "since"])
         self.correction = self._cases(["contract", "title", "seller", "since"])
         self.recent = self._cases(["when", "who", "what"])
         self.titles = {}
-        for (row, col, key, tree) in ((0, 0, "accepted", self.accepted), (0, 1, "ready", self.ready),
-                                      (1, 0, "correction", self.correction), (1, 1, "recent", self.recent)):
-            box = QVBoxLayout()
+        boxes = []
+        for key, tree in (("accepted", self.accepted), ("ready", self.ready),
+                          ("correction", self.correction), ("recent", self.recent)):
+            box = QWidget()
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
             label = QLabel()
             label.setObjectName("sectionTitle")
             self.titles[key] = label
-            box.addWidget(label)
-            box.addWidget(tree)
-            grid.addLayout(box, row, col)
-        layout.addLayout(grid, 1)
+            column.addWidget(label)
+            column.addWidget(tree)
+            boxes.append(box)
+        # two tables side by side when each has room for its names, else one under the other
+        self.grid = Reflow(boxes, [(1100, 2), (0, 1)])
+        layout.addWidget(self.grid, 1)
+        layout.addStretch(0)  # takes the room the tables leave when there are none (an empty ledger)
+        self.layout_ = layout
         self.refresh()
+
+    def resizeEvent(self, event) -> None:
+        self.grid.arrange(self.width())
+        super().resizeEvent(event)
 
     def _cases(self, columns: list[str]) -> QTreeWidget:
         tree = list_tree([i18n.tr(f"gui.home.col.{c}") for c in columns],
@@ -116,6 +171,10 @@ class HomePage(QWidget):
             self.openRecord.emit(data[0], data[1])
 
     def refresh(self) -> None:
+        empty = self.ledger.count("contract") == 0 and self.ledger.count("client") == 0
+        self.first_steps.setVisible(empty)
+        self.grid.setVisible(not empty)  # no empty tables: the first steps say what to do
+        self.layout_.setStretch(self.layout_.count() - 1, 1 if empty else 0)
         s = dashboard.summary(self.ledger, self.today)
         self.cards[0].caption.setText(i18n.tr("gui.home.registered", year=s.year))
         self.cards[0].set(f"{s.registered:,}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,7 +31,9 @@ from ..errors import BrokerDeskError
 from ..workbook import importer, reader
 from ..workbook.cells import CellError, parse_text
 from ..workbook.schema import SHEETS_BY_NAME
+from . import geometry
 from .app import settings
+from .geometry import scrolled
 from .jobs import run_job
 from .widgets import show_error
 
@@ -83,12 +87,18 @@ class ImportDialog(QDialog):
         self.problems.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.problems.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.problems.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.tabs.addTab(self.columns_page, i18n.tr("gui.import.columns"))
+        self.tabs.addTab(scrolled(self.columns_page), i18n.tr("gui.import.columns"))
         self.tabs.addTab(self.problems, i18n.tr("gui.import.problems", errors=0, warnings=0))
         layout.addWidget(self.tabs, 1)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        summary = scrolled(self.summary)  # a long summary scrolls; the dialog does not grow past the screen
+        summary.setMaximumHeight(8 * self.fontMetrics().lineSpacing())
+        summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        summary.hide()  # until there is something to say
+        self.summary_area = summary
+        layout.addWidget(summary)
         bottom = QHBoxLayout()
         self.skip_invalid = QCheckBox(i18n.tr("gui.import.skip_invalid"))
         bottom.addWidget(self.skip_invalid)
@@ -104,7 +114,7 @@ class ImportDialog(QDialog):
             bottom.addWidget(button)
         layout.addLayout(bottom)
         self.mapping_boxes: dict[tuple[str, str], QComboBox] = {}
-        self.resize(980, 640)
+        geometry.remember(self, "dialogs/import", QSize(980, 640))
 
     # -- reading and the column preview ---------------------------------------------------------
     def load(self) -> bool:
@@ -162,11 +172,13 @@ class ImportDialog(QDialog):
                 self.mapping_boxes[(raw.name, str(header))] = box
             tree.resizeColumnToContents(0)
             tree.setColumnWidth(1, 200)
-            self.columns_layout.addWidget(tree, 1)
+            fit_rows(tree)
+            self.columns_layout.addWidget(tree)
         if unmapped:
             note = QLabel(i18n.tr("gui.import.unmapped", count=unmapped))
             note.setStyleSheet("color: #a86400;")
             self.columns_layout.addWidget(note)
+        self.columns_layout.addStretch(1)
 
     def remap(self, raw: reader.RawSheet, header: str, canonical: str | None) -> None:
         """Map a column by hand; remembered for files to come, applied by reading again."""
@@ -223,7 +235,24 @@ class ImportDialog(QDialog):
         if result.problems:
             self.tabs.setCurrentIndex(1)
         self.summary.setText("\n".join([heading, *result.summary_lines()]))
+        self.summary_area.show()
 
+
+
+def fit_rows(tree: QTreeWidget, most: int = 14) -> None:
+    """A sheet's column table as tall as its rows (up to ``most``; more scroll inside it): the
+    page around the tables scrolls, so every sheet shows its columns, not one row of them."""
+    rows = min(max(tree.topLevelItemCount(), 1), most)
+    row_height = max(tree.sizeHintForRow(0), tree.fontMetrics().height() + 8) if tree.topLevelItemCount() else 26
+    if tree.topLevelItemCount():  # the mapping combo box makes a row taller than its text
+        item = tree.topLevelItem(0)
+        widget = tree.itemWidget(item, 1)
+        if widget is not None:
+            row_height = max(row_height, widget.sizeHint().height())
+    height = tree.header().sizeHint().height() + rows * row_height + 2 * tree.frameWidth() + 4
+    tree.setMinimumHeight(height)
+    tree.setMaximumHeight(height if tree.topLevelItemCount() <= most else 16777215)
+    tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
 
 def _shown(value) -> str:

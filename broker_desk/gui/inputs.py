@@ -28,6 +28,7 @@ from .. import codes, deductions, i18n
 from ..errors import BrokerDeskError
 from ..idnumbers import check_date
 from ..money import daxie, parse_yuan, yuan_text
+from .models import code_text
 
 i18n.register({
     "gui.items.placeholder": ("如：设备费 20000；材料费 5000（元，多项用“；”分隔）",
@@ -144,7 +145,7 @@ class CodeInput(QComboBox):
         if not self.required:
             self.addItem("", None)
         for choice in choices:
-            self.addItem(choice, choice)
+            self.addItem(code_text(self.table, choice), choice)  # the English name in English
         self.blockSignals(False)
         self.set_value(current)
 

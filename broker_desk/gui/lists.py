@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import codes, i18n, listing
 from .app import settings
+from .columns import ColumnFitter
 from .models import LedgerTableModel, code_label
 from .widgets import StatusDelegate, record_table, title_row
 
@@ -42,7 +42,11 @@ i18n.register({
     "gui.filter.overdue": ("仅看超期", "Overdue only"),
     "gui.filter.clear": ("清除筛选", "Clear filters"),
     "gui.columns": ("显示的列", "Columns shown"),
+    "gui.columns.auto": ("自动列宽", "Fit columns to the window"),
     "gui.filter.ids_clear": ("显示全部", "Show all"),
+    "gui.list.empty": ("还没有{entity}。按 Ctrl+N 新建，或用 文件 → 导入 Excel（Ctrl+I）从工作簿导入；按 F1 查看使用说明。",
+                       "No {entity} yet. Press Ctrl+N to add one, or import a workbook (File → Import workbook, "
+                       "Ctrl+I); F1 opens the user guide."),
 })
 
 
@@ -66,6 +70,7 @@ class ListPage(QWidget):
         self.search.setPlaceholderText(i18n.tr(f"gui.search.{entity}"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._query)
+        self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 3)
         self.filter_widgets: dict[str, QWidget] = {}
         if entity == "contract":
@@ -86,6 +91,12 @@ class ListPage(QWidget):
         self.ids_bar.hide()
         layout.addWidget(self.ids_bar)
 
+        self.empty_hint = QLabel(i18n.tr("gui.list.empty", entity=i18n.tr(f"gui.list.{entity}").lower()))
+        self.empty_hint.setObjectName("filterChip")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
+        layout.addWidget(self.empty_hint)
+
         self.table = record_table(self.model, self._open)
         self.table.setSortingEnabled(False)  # the model sorts in SQL; header clicks are wired below
         header = self.table.horizontalHeader()
@@ -103,15 +114,24 @@ class ListPage(QWidget):
         layout.addWidget(self.table, 1)
 
         self.model.countChanged.connect(lambda n: self.count.setText(i18n.tr("gui.count", count=n)))
+        self.model.countChanged.connect(self._hint_if_empty)
         self._idle = QTimer(self, singleShot=True, interval=400, timeout=self._prepare)
         self._restore_columns()
         self.model.refresh()
         self._prepare_later()
 
+    def _hint_if_empty(self, shown: int) -> None:
+        """An empty list that is empty because the ledger has none says how to add the first."""
+        empty = shown == 0 and not self.model.text and self.ids is None and not any(
+            (w.currentIndex() > 0) if isinstance(w, QComboBox) else w.isChecked() for w in self.filter_widgets.values())
+        self.empty_hint.setVisible(empty and self.model.ledger.count(self.entity) == 0)
+
     # -- filters ----------------------------------------------------------------------
     def _contract_filters(self, bar: QHBoxLayout) -> None:
         def combo(name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
             box = QComboBox()
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
             box.addItem(all_text, None)
             for text, data in items:
                 box.addItem(text, data)
@@ -238,8 +258,15 @@ class ListPage(QWidget):
             action = menu.addAction(column.header())
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(i))
-            action.toggled.connect(lambda on, i=i: (header.setSectionHidden(i, not on), self.save_columns()))
+            action.toggled.connect(lambda on, i=i: (header.setSectionHidden(i, not on), self._refit()))
+        menu.addSeparator()
+        menu.addAction(i18n.tr("gui.columns.auto"), self.auto_columns)
         menu.exec(header.mapToGlobal(pos))
+
+    def _refit(self) -> None:
+        if not self.fitter.manual:
+            self.fitter.fit()
+        self.save_columns()
 
     def _restore_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -247,21 +274,15 @@ class ListPage(QWidget):
         if state is None or not header.restoreState(state):
             for i, column in enumerate(self.model.columns):
                 header.setSectionHidden(i, not column.default_visible)
-                header.resizeSection(i, column_width(column))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        manual = str(settings().value(f"columns_manual/{self.entity}", "false")).lower() == "true"
+        self.fitter = ColumnFitter(self.table, self.model.columns, manual=manual and state is not None)
         header.sectionResized.connect(lambda *_: self.save_columns())
         header.sectionMoved.connect(lambda *_: self.save_columns())
 
+    def auto_columns(self) -> None:
+        self.fitter.auto()
+        self.save_columns()
+
     def save_columns(self) -> None:
         settings().setValue(f"columns/{self.entity}", self.table.horizontalHeader().saveState())
-
-
-WIDTHS = {"title": 250, "name": 250, "buyer": 220, "seller": 220, "holder": 220, "institution": 200,
-          "contract_no": 150, "credit_code": 170, "reg_no": 150, "region_name": 170, "brokers": 180,
-          "reg_office": 180, "days_left": 90, "warnings": 60, "contracts": 70, "category": 90}
-
-
-def column_width(column: listing.Column) -> int:
-    if column.key in WIDTHS:
-        return WIDTHS[column.key]
-    return {"money": 125, "date": 100, "status": 92}.get(column.kind, 110)
+        settings().setValue(f"columns_manual/{self.entity}", self.fitter.manual)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError
 from ..fields import entity_label
+from . import geometry
 from .app import settings
 from .contract_editor import ContractEditor
 from .editors import RecordEditor
+from .help import GuideDialog, ShortcutsDialog, about_text
 from .history import HistoryDialog
 from .home import HomePage
 from .lists import ListPage
@@ -55,8 +57,6 @@ i18n.register({
     "gui.undone": ("已撤销：{what}", "Undone: {what}"),
     "gui.redone": ("已重做：{what}", "Redone: {what}"),
     "gui.saved": ("已保存", "Saved"),
-    "gui.about": ("技术经纪人工作台 {version}\n技术合同、客户、科技成果与认定登记台账。",
-                  "BrokerDesk {version}\nA ledger of technology contracts, clients, achievements and registrations."),
     "gui.ledger_status": ("账本：{path}", "Ledger: {path}"),
     "gui.excel.import": ("导入 Excel(&I)…", "&Import workbook…"),
     "gui.excel.export": ("导出 Excel(&E)…", "&Export workbook…"),
@@ -73,12 +73,15 @@ i18n.register({
 
 
 class MainWindow(QMainWindow):
+    #: 打开示例账本 asked for (from the empty ledger's first steps): the controller opens it.
+    sampleRequested = Signal()
+
     def __init__(self, ledger, today: dt.date | None = None):
         super().__init__()
         self.ledger = ledger
         self.today = today
         self.setWindowTitle(f"{i18n.tr('gui.app_name')} — {ledger.path.name}")
-        self.setMinimumSize(QSize(1000, 620))
+        self.setMinimumSize(QSize(960, 560))
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.home.openContract.connect(lambda id_: self.open_record("contract", id_))
         self.home.openRecord.connect(self.open_record)
         self.home.showOverdue.connect(self.show_overdue)
+        self.home.first_steps.chosen.connect(self.first_step)
         self.pages: dict[str, ListPage] = {}
         self.nav.addItem(i18n.tr("gui.home"))
         self.stack.addWidget(self.home)
@@ -126,15 +130,14 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel(i18n.tr("gui.ledger_status", path=ledger.path))
         self.path_label.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.path_label)
-        geometry = settings().value("main/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        geometry.remember(self, "main", QSize(1280, 800))  # within the screen, maximised if it was
         self.nav.setCurrentRow(int(settings().value("main/page", 0) or 0))
         self._update_actions()
 
     # -- actions ---------------------------------------------------------------------
     def _action(self, key: str, slot, shortcut=None, menu=None) -> QAction:
         action = QAction(i18n.tr(key), self)
+        self.named_actions.append((i18n.tr(key), action))  # for 帮助 → 快捷键
         if shortcut is not None:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
         action.triggered.connect(slot)
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _actions(self) -> None:
+        self.named_actions: list[tuple[str, QAction]] = []
         bar = self.menuBar()
         self.file_menu = bar.addMenu(i18n.tr("gui.menu.file"))
         edit = bar.addMenu(i18n.tr("gui.menu.edit"))
@@ -164,6 +168,9 @@ class MainWindow(QMainWindow):
         self._action("gui.action.refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, view)
         for i, key in enumerate(["gui.home"] + [f"gui.list.{e}" for e in ENTITIES] + ["gui.rankings", "gui.statistics"]):
             self._action(key, lambda _=False, i=i: self.nav.setCurrentRow(i), QKeySequence(f"Ctrl+{i + 1}"), view)
+        self._action("gui.help.guide", self.show_guide, QKeySequence.StandardKey.HelpContents, help_)
+        self._action("gui.help.shortcuts", self.show_shortcuts, None, help_)
+        help_.addSeparator()
         self._action("gui.action.about", self.about, None, help_)
         self.import_action = self._action("gui.excel.import", lambda: self.import_workbook(), QKeySequence("Ctrl+I"))
         self.export_action = self._action("gui.excel.export", self.export_workbook, QKeySequence("Ctrl+E"))
@@ -208,6 +215,16 @@ class MainWindow(QMainWindow):
 
     def open_record(self, entity: str, id_: int) -> None:
         self.editor(entity, id_).exec()
+
+    def first_step(self, step: str) -> None:
+        """A first step in an empty ledger: a new client, an import, or the sample ledger."""
+        if step == "client":
+            self.nav.setCurrentRow(1 + ENTITIES.index("client"))
+            self.editor("client").exec()
+        elif step == "import":
+            self.import_workbook()
+        else:
+            self.sampleRequested.emit()
 
     def new_record(self) -> None:
         entity = self.current_entity() or "contract"
@@ -387,13 +404,19 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.import_workbook(urls[0].toLocalFile())
 
-    def about(self) -> None:
-        from .. import __version__
+    def show_guide(self) -> None:
+        """帮助 → 使用说明 (F1)."""
+        self.guide = GuideDialog(self)  # not modal: read beside the window
+        self.guide.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guide.show()
 
-        QMessageBox.about(self, i18n.tr("gui.app_name"), i18n.tr("gui.about", version=__version__))
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.named_actions, self).exec()
+
+    def about(self) -> None:
+        QMessageBox.about(self, i18n.tr("gui.help.about_title"), about_text(self.ledger.path))
 
     def closeEvent(self, event) -> None:
-        settings().setValue("main/geometry", self.saveGeometry())
         settings().setValue("main/page", self.nav.currentRow())
         for page in self.pages.values():
             page.save_columns()

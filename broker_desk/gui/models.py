@@ -8,7 +8,8 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from .. import i18n, listing
+from .. import codes, i18n, listing
+from ..errors import BrokerDeskError
 from ..money import yuan_text
 
 PAGE = 200
@@ -33,15 +34,32 @@ i18n.register({
 
 _TABLES = {"status": "registration_status", "step": "registration_step", "category": "contract_category",
            "subtype": "contract_subtype"}
+_LABELS: dict[tuple[int, str, str], str] = {}
+
+
+def code_text(table: str, value: str) -> str:
+    """A value of the code table ``table`` as shown: its name in the language (``CodeItem.label``:
+    the English name where the table has one), the value itself when the table does not know it.
+    Remembered per value: a list paints the same few values thousands of times."""
+    if i18n.get_language() == "zh":
+        return value
+    tables = codes.tables()
+    key = (id(tables), table, value)
+    text = _LABELS.get(key)
+    if text is None:
+        if len(_LABELS) > 5000:
+            _LABELS.clear()
+        try:
+            item = tables.item(table, value)
+        except BrokerDeskError:  # a table the user's files no longer have
+            item = None
+        text = _LABELS[key] = item.label() if item else value
+    return text
 
 
 def code_label(key: str, value: str) -> str:
-    """A code-table value as shown: Chinese, or its English name in English."""
-    if i18n.get_language() == "zh" or key not in _TABLES:
-        return value
-    from .. import codes
-
-    return codes.tables().english(_TABLES[key], value) or value
+    """A contract's status, category or subtype as shown (see :func:`code_text`)."""
+    return code_text(_TABLES[key], value) if key in _TABLES else value
 
 
 def days_text(days: int | None) -> str:
@@ -180,8 +198,8 @@ class LedgerTableModel(QAbstractTableModel):
             return days_text(value)
         if column.key == "warnings":
             return f"⚠ {value}" if value else ""
-        if column.kind == "status" or column.key in ("category", "subtype"):
-            return code_label(column.key, value)
+        if column.table:
+            return code_text(column.table, value)
         if column.kind == "percent":
             return f"{value / 100:g}%"
         return str(value)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n, listing, rankings
 from ..errors import BrokerDeskError
-from ..money import to_wan, wan_text, yuan_text
+from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard
 from .widgets import record_table, show_error, title_row
@@ -64,18 +64,17 @@ i18n.register({
     "gui.rank.col.contracts": ("登记合同数", "Contracts"),
     "gui.rank.col.amount": ("成交额（万元）", "Turnover (10k yuan)"),
     "gui.rank.col.approved": ("核定技术交易额（万元）", "Approved (10k yuan)"),
-    "gui.rank.col.commission": ("佣金（元）", "Commission (yuan)"),
+    "gui.rank.col.commission": ("佣金（万元）", "Commission (10k yuan)"),
     "gui.rank.col.clients": ("服务客户数", "Clients"),
     "gui.rank.totals": ("合计：登记合同 {contracts} 份　成交额 {amount} 万元　核定技术交易额 {approved} 万元　"
-                        "佣金 {commission} 元　服务客户 {clients} 家",
+                        "佣金 {commission} 万元　服务客户 {clients} 家",
                         "Total: {contracts} contracts · turnover {amount} (10k yuan) · approved {approved} "
-                        "(10k yuan) · commission {commission} yuan · {clients} clients"),
+                        "(10k yuan) · commission {commission} (10k yuan) · {clients} clients"),
     "gui.rank.totals_tip": ("合计按合同计：几位经纪人合办的合同只计一次、按全额，所以各行之和可能大于合计。",
                             "The totals count each contract once, in full: a contract shared by several brokers "
                             "counts in each of their rows, so the rows may add up to more."),
     "gui.rank.chart": ("前十名：{measure}", "Top ten: {measure}"),
     "gui.rank.chart_wan": ("前十名：{measure}（万元）", "Top ten: {measure} (10k yuan)"),
-    "gui.rank.chart_yuan": ("前十名：{measure}（元）", "Top ten: {measure} (yuan)"),
     "gui.rank.chart_note": ("点按一行或一条可查看计入的合同", "Click a row or a bar to see its contracts"),
     "gui.rank.empty": ("{period}没有登记的合同计入排行榜", "No registered contract counts in {period}"),
     "gui.rank.export_xlsx": ("导出 Excel…", "Export to Excel…"),
@@ -100,7 +99,7 @@ def row_texts(row: rankings.RankingRow) -> dict[str, str]:
     """A ranking row as the table shows it."""
     return {"rank": str(row.rank), "name": row.name, "institution": row.institution,
             "contracts": f"{row.contracts:,}", "amount": wan_text(row.amount_fen),
-            "approved": wan_text(row.approved_fen), "commission": yuan_text(row.commission_fen),
+            "approved": wan_text(row.approved_fen), "commission": wan_text(row.commission_fen),
             "clients": f"{row.clients:,}"}
 
 
@@ -485,12 +484,11 @@ class RankingsPage(PeriodPage):
         self.rule.setText(i18n.tr("gui.rank.rule", rule=ranking.rule_text))
         t = ranking.totals
         self.totals.setText(i18n.tr("gui.rank.totals", contracts=f"{t.contracts:,}", amount=wan_text(t.amount_fen),
-                                    approved=wan_text(t.approved_fen), commission=yuan_text(t.commission_fen),
+                                    approved=wan_text(t.approved_fen), commission=wan_text(t.commission_fen),
                                     clients=f"{t.clients:,}"))
         measure = ranking.first_measure
         label = rankings.measure_label(measure, ranking.by)
-        title_key = {"approved": "gui.rank.chart_wan", "amount": "gui.rank.chart_wan",
-                     "commission": "gui.rank.chart_yuan"}.get(measure, "gui.rank.chart")
+        title_key = "gui.rank.chart_wan" if measure in rankings.MONEY else "gui.rank.chart"
         self.chart_card.set_title(i18n.tr(title_key, measure=label),
                                   i18n.tr("gui.rank.chart_note") if ranking.rows else "")
         self.chart.empty_text = i18n.tr("gui.rank.empty", period=ranking.period_text)
@@ -582,10 +580,8 @@ def top_bar(row: rankings.RankingRow, measure: str) -> Bar:
     """A ranking row as a bar of the top-ten chart, for the measure ranked first."""
     value = getattr(row, rankings.ATTRIBUTE[measure])
     texts = row_texts(row)
-    if measure in ("approved", "amount"):
+    if measure in rankings.MONEY:  # every amount of a ranking in 万元: screen, Excel and PDF alike
         number, text = float(to_wan(value)), wan_text(value)
-    elif measure == "commission":
-        number, text = value / 100, yuan_text(value)
     else:
         number, text = float(value), f"{value:,}"
     tip = (f"{row.rank}. {row.name}\n{i18n.tr('gui.rank.col.contracts')}：{texts['contracts']}\n"

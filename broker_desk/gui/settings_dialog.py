@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -47,6 +48,17 @@ i18n.register({
     "gui.settings.backups": ("备份位置", "Backup folder"),
     "gui.settings.backups_default": ("默认（程序数据文件夹）", "Default (the program's data folder)"),
     "gui.settings.browse": ("选择…", "Browse…"),
+    "gui.office.title": ("本机构信息", "Your office"),
+    "gui.office.text": ("受理登记时，“登记机构”默认填入本机构名称；名称和登记点代码也会印在登记表单上。"
+                        "可以以后在 文件 → 设置 中填写或修改。",
+                        "Your office's name is the default registration office when a contract is accepted; "
+                        "the name and the registration point's code are printed on the forms. Both can be "
+                        "entered or changed later in File → Settings."),
+    "gui.office.name": ("本机构（登记机构）名称", "Office (registration office) name"),
+    "gui.office.name_hint": ("如：广州市技术市场管理办公室", "e.g. Guangzhou Technology Market Office"),
+    "gui.office.code": ("登记点代码", "Registration point code"),
+    "gui.office.code_hint": ("可不填", "optional"),
+    "gui.office.later": ("以后再说", "Later"),
 })
 
 
@@ -143,4 +155,29 @@ class SettingsDialog(Dialog):
         self.ledger.set_setting("registration.number_length", self.number_length.currentData())
         settings().setValue("language", self.language.currentData())
         settings().setValue("backup_dir", self.backup_dir.text().strip())
+        super().accept()
+
+
+class OfficeDialog(Dialog):
+    """On a ledger's first run: the office's name and registration point (skippable: 以后再说)."""
+
+    def __init__(self, ledger, parent: QWidget | None = None):
+        super().__init__(i18n.tr("gui.office.title"), "office", parent)
+        self.ledger = ledger
+        form = QFormLayout(self.body)
+        text = QLabel(i18n.tr("gui.office.text"))
+        text.setWordWrap(True)
+        form.addRow(text)
+        self.name = QLineEdit(ledger.setting("office_name") or "")
+        self.name.setPlaceholderText(i18n.tr("gui.office.name_hint"))
+        form.addRow(i18n.tr("gui.office.name"), self.name)
+        self.code = QLineEdit(ledger.setting("office_code") or "")
+        self.code.setPlaceholderText(i18n.tr("gui.office.code_hint"))
+        form.addRow(i18n.tr("gui.office.code"), self.code)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(i18n.tr("gui.office.later"))
+        self.resize(520, 240)
+
+    def accept(self) -> None:
+        self.ledger.set_setting("office_name", self.name.text().strip())
+        self.ledger.set_setting("office_code", self.code.text().strip())
         super().accept()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -184,10 +184,28 @@ class Controller(QObject):
             old_window.hide()
             old_window.deleteLater()
         self.window.show()
+        QTimer.singleShot(0, self.ask_office)
         if on_network_or_synced_folder(path):
             QMessageBox.warning(self.window, i18n.tr("gui.network_title"), i18n.tr("gui.network"))
         self.daily_backup()
         return True
+
+    def ask_office(self) -> None:
+        """A ledger's first run asks for the office's name and registration point (once; skippable)."""
+        if self.ledger is None or self.window is None or self.ledger.setting("office_name"):
+            return
+        path = str(self.ledger.path.resolve())
+        asked = settings().value("office_asked", []) or []
+        asked = [asked] if isinstance(asked, str) else list(asked)
+        if path in asked or self.ledger.path.name == "sample.brokerdesk":
+            return
+        settings().setValue("office_asked", [*asked, path][-50:])
+        from .settings_dialog import OfficeDialog
+
+        dialog = OfficeDialog(self.ledger, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, without blocking the start
+        self.office_dialog = dialog
 
     def _upgrade_first(self, path: Path) -> None:
         """A ledger of an older schema is backed up and upgraded off the GUI thread, with progress."""
@@ -235,7 +253,8 @@ class Controller(QObject):
         recent = menu.addMenu(i18n.tr("gui.file.recent"))
         for p in recent_ledgers():
             recent.addAction(p, lambda p=p: self.open(Path(p)))
-        menu.addAction(i18n.tr("gui.file.sample"), lambda: (path := self.sample_ledger()) and self.open(path))
+        menu.addAction(i18n.tr("gui.file.sample"), self.open_sample)
+        window.sampleRequested.connect(self.open_sample)
         menu.addSeparator()
         menu.addAction(window.import_action)
         menu.addAction(window.export_action)
@@ -251,6 +270,10 @@ class Controller(QObject):
         menu.addAction(i18n.tr("gui.file.settings"), self.settings)
         menu.addSeparator()
         menu.addAction(window.quit_action)
+
+    def open_sample(self) -> None:
+        if path := self.sample_ledger():
+            self.open(path)
 
     def new_ledger(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), FILE_FILTER)

@@ -26,8 +26,9 @@ from .. import i18n, statistics
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
+from .models import code_text
 from .rankings_page import PeriodPage, PeriodPicker
-from .widgets import Card, list_tree, show_error, title_row
+from .widgets import Card, Reflow, list_tree, show_error, title_row
 
 i18n.register({
     "gui.statistics": ("统计", "Statistics"),
@@ -122,6 +123,8 @@ class StatisticsPage(PeriodPage):
         layout.setSpacing(12)
 
         top, self.title, self.busy = title_row(i18n.tr("gui.statistics"))
+        self.title.setWordWrap(True)  # a long title takes two lines rather than widening the page
+        self.title.setMinimumWidth(160)
         top.addSpacing(12)
         self.period = PeriodPicker()
         self.period.changed.connect(self.reload)
@@ -135,19 +138,13 @@ class StatisticsPage(PeriodPage):
         top.addWidget(self.measure_box)
         layout.addLayout(top)
 
-        cards = QGridLayout()
-        cards.setSpacing(12)
         self.cards = {key: Card(i18n.tr(f"gui.stats.card.{key}"))
                       for key in ("contracts", "amount", "tech", "approved", "median", "overdue")}
-        for i, card in enumerate(self.cards.values()):
-            card.caption.setWordWrap(True)  # six cards share a row: long captions wrap, never widen the page
-            card.detail.setWordWrap(True)
-            cards.addWidget(card, 0, i)
-            cards.setColumnStretch(i, 1)
         overdue = self.cards["overdue"]
         overdue.setCursor(Qt.CursorShape.PointingHandCursor)
         overdue.mousePressEvent = lambda _e: self.open_overdue()
-        layout.addLayout(cards)
+        self.card_grid = Reflow(list(self.cards.values()), [(1100, 6), (0, 3)])  # six in a row, or two rows of three
+        layout.addWidget(self.card_grid)
 
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -176,6 +173,10 @@ class StatisticsPage(PeriodPage):
             parties.addLayout(box)
         layout.addLayout(parties)
         layout.addStretch(1)
+
+    def resizeEvent(self, event) -> None:
+        self.card_grid.arrange(self.width())
+        super().resizeEvent(event)
 
     def _parties_tree(self) -> QTreeWidget:
         return list_tree([i18n.tr(f"gui.stats.col.{c}") for c in ("rank", "name", "contracts", "amount")], {1},
@@ -243,8 +244,8 @@ class StatisticsPage(PeriodPage):
         name = i18n.tr(f"gui.stats.measure.{measure}")
         provinces = sorted(stats.by_province, key=lambda g: -getattr(g, measure))[:TOP_PROVINCES]
         span = stats.year_from != stats.year_to
-        groups = {"category": [group_bar(g, measure) for g in stats.by_category],
-                  "field": [group_bar(g, measure) for g in stats.by_field],
+        groups = {"category": [group_bar(g, measure, code_text("contract_category", g.label)) for g in stats.by_category],
+                  "field": [group_bar(g, measure, code_text("tech_field", g.label)) for g in stats.by_field],
                   "province": [group_bar(g, measure) for g in provinces],
                   "month": [group_bar(g, measure, month_label(g.label, span)) for g in stats.by_month]}
         for key in CHARTS:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -77,6 +78,8 @@ class Card(QFrame):
         self.caption.setObjectName("cardLabel")
         self.detail = QLabel("")
         self.detail.setObjectName("muted")
+        for w in (self.caption, self.detail):  # long captions wrap, never widen the page
+            w.setWordWrap(True)
         for w in (self.caption, self.value, self.detail):
             layout.addWidget(w)
 
@@ -143,8 +146,42 @@ def title_row(title: str) -> tuple[QHBoxLayout, QLabel, QLabel]:
     return row, heading, status
 
 
+class Reflow(QWidget):
+    """Widgets in a grid whose number of columns follows the room: ``steps`` lists (least width,
+    columns) from the widest; :meth:`arrange` is called with the width the page has (a page
+    in a scroll area never scrolls sideways because a row of cards was too wide)."""
+
+    def __init__(self, widgets: list[QWidget], steps: list[tuple[int, int]], spacing: int = 12,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.widgets, self.steps = widgets, steps
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(spacing)
+        self.columns = 0
+        self._place(steps[0][1])
+
+    def columns_for(self, width: int) -> int:
+        return next((n for least, n in self.steps if width >= least), self.steps[-1][1])
+
+    def arrange(self, width: int) -> None:
+        n = self.columns_for(width)
+        if n != self.columns:
+            self._place(n)
+
+    def _place(self, n: int) -> None:
+        for w in self.widgets:
+            self.grid.removeWidget(w)
+        for c in range(max(n, self.columns)):
+            self.grid.setColumnStretch(c, 1 if c < n else 0)
+        for i, w in enumerate(self.widgets):
+            self.grid.addWidget(w, i // n, i % n)
+        self.columns = n
+
+
 class Dialog(QDialog):
-    """A dialog with OK/Cancel that remembers its size (calibre's gui2 Dialog)."""
+    """A dialog with OK/Cancel that remembers its size (calibre's gui2 Dialog), always within the
+    screen (:mod:`.geometry`)."""
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None, buttons=None):
         super().__init__(parent)
@@ -158,17 +195,15 @@ class Dialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.layout_.addWidget(self.buttons)
-        from .app import settings
+        self._placed = False
 
-        geometry = settings().value(f"dialogs/{name}")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+    def showEvent(self, event) -> None:
+        if not self._placed:  # the size a subclass set is the default; the one the user left wins
+            self._placed = True
+            from . import geometry
 
-    def done(self, result: int) -> None:
-        from .app import settings
-
-        settings().setValue(f"dialogs/{self._name}", self.saveGeometry())
-        super().done(result)
+            geometry.remember(self, f"dialogs/{self._name}", self.size())
+        super().showEvent(event)
 
 
 def show_error(parent: QWidget | None, error: Exception, title: str | None = None) -> None:

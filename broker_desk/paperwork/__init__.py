@@ -213,6 +213,7 @@ def _canvas(target, template: Template, docs):
     canvas.setSubject(subject)
     canvas.setAuthor("BrokerDesk")
     canvas.setCreator(f"BrokerDesk {__version__}")
+    pdffonts.date_stamp(canvas)
     return canvas
 
 
