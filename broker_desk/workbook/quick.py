@@ -311,7 +311,8 @@ class QuickContracts(_QuickRows):
         if flat:  # its steps are written right behind it (and need not be kept)
             del job.history[(no, seller_text)]
             if not plain:
-                job._merge_history(id_, importer._steps(flat), job.result.summaries[HISTORY.name])
+                job._merge_history(id_, importer._steps(flat), job.result.summaries[HISTORY.name],
+                                   key=(no, seller_text))
             else:  # as _merge_history writes a new contract's steps that are plainly fine
                 events, previous = job.events, registration.DRAFT
                 for i in range(0, len(flat), 5):
