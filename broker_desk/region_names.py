@@ -109,7 +109,8 @@ def resolve(text: str) -> tuple[str | None, str | None, dict]:
     return next(iter(found)), None, {}
 
 
-def completions() -> list[tuple[str, str]]:
+@lru_cache(maxsize=1)
+def completions() -> tuple[tuple[str, str], ...]:
     """(full name, code) of every current region, for a completer: 福建省福州市鼓楼区 → 350102."""
-    return [(codes.region_name(code), code) for code, entry in codes.regions().items()
-            if not entry["obsolete"] and not entry.get("placeholder")]
+    return tuple((codes.region_name(code), code) for code, entry in codes.regions().items()
+                 if not entry["obsolete"] and not entry.get("placeholder"))

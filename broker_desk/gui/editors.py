@@ -26,6 +26,7 @@ from ..errors import BrokerDeskError, ValidationError
 from ..fields import ENTITY_FIELDS, Field, entity_label
 from .app import settings
 from .inputs import CodeInput, DateInput, ItemsInput, LongTextInput, MoneyInput, RefInput, TextInput
+from .region_input import RegionInput
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -56,6 +57,8 @@ def make_input(ledger, field: Field) -> QWidget:
         return ItemsInput()
     if field.name in LONG_TEXT:
         return LongTextInput()
+    if field.name == "region":
+        return RegionInput()
     return TextInput()
 
 
