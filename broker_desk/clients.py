@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from . import codes, i18n
+from . import codes, i18n, region_names
 from .fields import Checker
 from .idnumbers import check_credit_code
 
@@ -16,8 +15,6 @@ i18n.register({
                               "A client named “{value}” without a credit code exists already; give a credit code to tell them apart"),
     "client.type_not_enterprise": ("只有单位性质为“企业”时才填写企业类型",
                                    "Enterprise type applies only to enterprises"),
-    "client.bad_region": ("所在地区“{value}”应为 6 位行政区划代码或 3 位国家代码",
-                          "Region “{value}” must be a 6-digit division code or a 3-digit country code"),
     "client.unknown_region": ("所在地区代码 {value} 不在行政区划代码表中，请核对",
                               "Region code {value} is not in the administrative division table; please check"),
     "client.bad_email": ("邮箱“{value}”格式不对", "Email “{value}” is not a valid address"),
@@ -36,12 +33,13 @@ def check(ck: Checker, ledger) -> None:
         code, problems = check_credit_code(ck.out["credit_code"])
         ck.adopt("credit_code", problems)
         ck.out["credit_code"] = code
-    if ck.given("region") and ck.out["region"]:
-        region = ck.out["region"] = unicodedata.normalize("NFKC", ck.out["region"])  # full-width digits
-        if not re.fullmatch(r"[0-9]{6}|[0-9]{3}", region):
-            ck.error("region", "client.bad_region", value=region)
+    if ck.given("region") and ck.out["region"]:  # a code, or a name (福州, 福建省福州市) stored as its code
+        region, problem, args = region_names.resolve(ck.out["region"])
+        if problem:
+            ck.error("region", problem, **args)
         elif len(region) == 6 and not codes.is_region_code(region):
             ck.warn("region", "client.unknown_region", value=region)
+        ck.out["region"] = region if region else ck.out["region"]
     if ck.get("enterprise_type") and ck.get("nature") not in (None, "企业"):
         ck.error("enterprise_type", "client.type_not_enterprise")
     check_email(ck)

@@ -162,7 +162,7 @@ def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
         if ck.given(name) and ck.out[name] is not None and status not in statuses:
             ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
     if ck.given("reg_no") and ck.out["reg_no"]:
-        number, problems = check_registration_number(ck.out["reg_no"], today)
+        number, problems = check_registration_number(ck.out["reg_no"], today, length=reg_no_length(ledger))
         ck.adopt("reg_no", problems)
         ck.out["reg_no"] = number
 
@@ -181,10 +181,25 @@ def _identity(ck: Checker, ledger) -> None:
         check_reg_no_unique(ck, ledger, ck.get("reg_no"), own_id)
 
 
+def reg_no_length(ledger) -> int:
+    """The ledger's 登记编号 length (``registration.number_length``: 14 or 16)."""
+    return int(ledger.setting("registration.number_length") or 16)
+
+
+def reg_no_problems(ledger, reg_no: str | None, own_id: int | None, today: dt.date) -> list:
+    """What is wrong with a 登记编号 as it is typed (errors and warnings, not raised)."""
+    ck = Checker("contract", {}, {"id": own_id})
+    number, problems = check_registration_number(reg_no, today, length=reg_no_length(ledger))
+    ck.adopt("reg_no", problems)
+    if number:
+        check_reg_no_unique(ck, ledger, number, own_id)
+    return ck.problems
+
+
 def check_reg_no(ledger, reg_no: str, own_id: int | None, today: dt.date) -> tuple[str, list]:
     """A registration number entered by a move: normalised, unique, warnings kept."""
     ck = Checker("contract", {}, {"id": own_id})
-    number, problems = check_registration_number(reg_no, today)
+    number, problems = check_registration_number(reg_no, today, length=reg_no_length(ledger))
     ck.adopt("reg_no", problems)
     if number:
         check_reg_no_unique(ck, ledger, number, own_id)

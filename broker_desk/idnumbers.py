@@ -83,6 +83,10 @@ register({
         "Registration number “{value}” has {length} digits; usually it has 16 (4-digit year, "
         "province 2, city 2, registration point 2, serial 6) or, in the old numbering, 14 (2-digit "
         "year); please verify it"),
+    "idnum.reg_length_setting": (
+        "登记编号“{value}”为 {length} 位，本账本的登记编号为 {expected} 位（见“设置”），请核对",
+        "Registration number “{value}” has {length} digits; this ledger's registration numbers have "
+        "{expected} (see Settings); please verify it"),
     "idnum.reg_future_year": (
         "登记编号“{value}”中的年份 {year} 尚未到来，请核对",
         "Registration number “{value}” has a year in the future: {year}; please verify it"),
@@ -250,9 +254,11 @@ def check_date(value: object, field: str) -> tuple[str | None, list[Problem]]:
 
 
 def check_registration_number(text: str | None, today: date | None = None,
-                              field: str = "registration_number") -> tuple[str | None, list[Problem]]:
+                              field: str = "registration_number",
+                              length: int | None = None) -> tuple[str | None, list[Problem]]:
     """登记编号: 16 digits (yyyy + province 2 + city 2 + point 2 + serial 6) or the old 14
-    (yy + the same). Another length, a future year or an unknown province only warn."""
+    (yy + the same); ``length``, the ledger's setting (14 or 16), allows only that one.
+    Another length, a future year or an unknown province only warn."""
     if text.__class__ is str and text.isascii() and text.isdigit():  # the usual number, as it is
         shown = value = text
     elif _blank(text):
@@ -263,15 +269,21 @@ def check_registration_number(text: str | None, today: date | None = None,
         if not (value.isascii() and value.isdigit()):
             return None, [Problem(field, "idnum.reg_digits", {"value": shown})]
     if len(value) not in (14, 16):
+        if length:
+            return value, [Problem(field, "idnum.reg_length_setting",
+                                   {"value": shown, "length": len(value), "expected": length}, WARNING)]
         return value, [Problem(field, "idnum.reg_length", {"value": shown, "length": len(value)},
                                WARNING)]
+    problems = []
+    if length and len(value) != length:
+        problems.append(Problem(field, "idnum.reg_length_setting",
+                                {"value": shown, "length": len(value), "expected": length}, WARNING))
     today = today or date.today()
     if len(value) == 16:
         year, province = int(value[:4]), value[4:6]
     else:  # two-digit year: this century unless that lies ahead and 19yy is a plausible year
         short, province = int(value[:2]), value[2:4]
         year = 2000 + short if 2000 + short <= today.year or short < 87 else 1900 + short
-    problems = []
     if year > today.year:
         problems.append(Problem(field, "idnum.reg_future_year", {"value": shown, "year": year},
                                 WARNING))

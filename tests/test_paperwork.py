@@ -130,7 +130,7 @@ REGISTRATION = (FORMS / "技术合同登记表.toml").read_text(encoding="utf-8"
     ("h = 11\n", "h = 11\nhh = 3\n", r"grid\[1\]\.row\[7\]\.hh：未知的键“hh”"),
     ('label = "项目名称" }', 'label = "项目名称项目名称项目名称项目名称项目名称项目名称项目名称项目名称" }',
      r"grid\[1\]\.row\[2\]\.cells\[1\]\.label：文字“.*”即使缩小到 6 磅也放不进"),
-    ('{ field = "contract.field" }', '{ field = "row.name" }', r"字段“row.name”只能用在表格"),
+    ('{ field = "contract.field", required = true }', '{ field = "row.name" }', r"字段“row.name”只能用在表格"),
     ('text = "登记编号：{contract.reg_no}"', 'text = "登记编号：{contract.reg_no"', r"text\[5\]\.text：无法识别的占位符"),
 ])
 def test_a_broken_template_names_its_file_line_and_place(old, new, place, tmp_path):
@@ -368,14 +368,14 @@ def test_missing_required_fields_are_named_and_nothing_is_written(ledger, make, 
     with pytest.raises(paperwork.MissingData) as caught:
         paperwork.render(ledger, "技术合同登记表", out, contract_ids=[cid])
     error = caught.value
-    assert error.missing == {cid: ["登记编号", "登记日期", "核定技术交易额"]}
-    assert "合同 HT-缺" in str(error) and "登记编号、登记日期、核定技术交易额" in str(error)
+    assert error.missing == {cid: ["技术领域", "登记编号", "登记日期", "核定技术交易额"]}
+    assert "合同 HT-缺" in str(error) and "技术领域、登记编号、登记日期、核定技术交易额" in str(error)
     assert list(folder.iterdir()) == []
     result = paperwork.render(ledger, "技术合同登记表", out, contract_ids=[cid], allow_blank=True)
-    assert result.missing == {cid: ["登记编号", "登记日期", "核定技术交易额"]} and out.exists()
+    assert result.missing == {cid: ["技术领域", "登记编号", "登记日期", "核定技术交易额"]} and out.exists()
     with pytest.raises(paperwork.MissingData) as caught:
         paperwork.render(ledger, "技术经纪服务确认书", out, contract_ids=[cid])
-    assert caught.value.missing == {cid: ["技术经纪人", "佣金总额"]}
+    assert caught.value.missing == {cid: ["技术经纪人", "技术领域", "佣金总额"]}
 
 
 def test_batch_continues_a_long_broker_list_with_the_header_repeated(ledger, make, tmp_path, full):

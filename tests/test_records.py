@@ -150,9 +150,10 @@ def test_bad_region_is_refused(ledger, make, region):
     with pytest.raises(ValidationError) as info:
         make.client(region=region)
     found = codes_of(info.value)
-    assert ("client.region", "client.bad_region") in found
+    assert ("client.region", "region.bad") in found
     assert {f for f, _ in found} == {"client.region"}
-    assert f"所在地区“{unicodedata.normalize('NFKC', region)}”应为 6 位行政区划代码或 3 位国家代码" in str(info.value)
+    assert f"所在地区“{unicodedata.normalize('NFKC', region)}”应为 6 位行政区划代码、3 位国家代码或地区名称（如 福州、福建省福州市）" \
+        in str(info.value)
     assert ledger.count("client") == 0
 
 

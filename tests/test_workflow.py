@@ -313,12 +313,13 @@ def test_a_registration_number_of_fifteen_digits_is_a_warning(ledger, contract):
     walk(ledger, contract, ACCEPTED)
     changes = ledger.move(contract, REGISTERED, "2025-04-10", reg_no="202511010100001", today=TODAY)
     assert [(w.field, w.code, w.severity) for w in changes.warnings] == [
-        ("contract.reg_no", "idnum.reg_length", "warning")]
-    assert "为 15 位" in changes.warnings[0].message()
+        ("contract.reg_no", "idnum.reg_length_setting", "warning")]
+    assert changes.warnings[0].message() == (
+        "登记编号“202511010100001”为 15 位，本账本的登记编号为 16 位（见“设置”），请核对")
     row = ledger.get("contract", contract)
     assert (row["status"], row["reg_no"]) == (REGISTERED, "202511010100001")
     # kept on the record like any other warning, so the user still sees it later
-    assert [w.code for w in ledger.warnings("contract", contract)] == ["idnum.reg_length"]
+    assert [w.code for w in ledger.warnings("contract", contract)] == ["idnum.reg_length_setting"]
     # reopening clears the number and so the warning about it
     ledger.move(contract, WITHDRAWN, "2025-04-20", "双方解除", today=TODAY)
     ledger.move(contract, DRAFT, "2025-04-21", today=TODAY)

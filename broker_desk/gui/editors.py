@@ -36,6 +36,7 @@ from .inputs import (
     RefInput,
     TextInput,
 )
+from .region_input import RegionInput
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -72,6 +73,8 @@ def make_input(ledger, field: Field) -> QWidget:
         return FlagInput(i18n.tr(f"gui.edit.flag.{field.name}") if f"gui.edit.flag.{field.name}" in FLAG_TEXTS else "")
     if field.name in LONG_TEXT:
         return LongTextInput()
+    if field.name == "region":
+        return RegionInput()
     return TextInput()
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import i18n, registration
+from ..contracts import reg_no_problems
 from ..errors import BrokerDeskError, ValidationError
 from ..money import yuan_text
 from .inputs import DateInput, LongTextInput, MoneyInput, TextInput
@@ -93,7 +94,16 @@ class MoveDialog(QDialog):
             self.reg_no = TextInput()
             self.reg_no.setPlaceholderText(i18n.tr("gui.reg.reg_no_hint",
                                                    digits=int(ledger.setting("registration.number_length"))))
-            form.addRow("* " + i18n.tr("gui.reg.reg_no"), self.reg_no)
+            self.reg_no_message = QLabel("")  # what is doubtful about the number, as it is typed
+            self.reg_no_message.setObjectName("regNoMessage")
+            self.reg_no_message.setWordWrap(True)
+            self.reg_no_message.setVisible(False)
+            self.reg_no.textChanged.connect(self.check_reg_no)
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(self.reg_no)
+            column.addWidget(self.reg_no_message)
+            form.addRow("* " + i18n.tr("gui.reg.reg_no"), column)
             self.approved = MoneyInput()
             self.approved.set_value(contract["tech_fen"])
             form.addRow(i18n.tr("gui.reg.approved"), self.approved)
@@ -116,6 +126,15 @@ class MoveDialog(QDialog):
         layout.addWidget(self.buttons)
         self.changes = None
         self.resize(460, 300)
+
+    def check_reg_no(self) -> None:
+        """Show beside the field what is wrong or doubtful with the number (a warning does not
+        stop the move)."""
+        problems = reg_no_problems(self.ledger, self.reg_no.value(), self.contract["id"], self.today)
+        self.reg_no_message.setText("\n".join(("✖ " if p.is_error else "⚠ ") + p.message() for p in problems))
+        self.reg_no_message.setStyleSheet(
+            "color: #c62828;" if any(p.is_error for p in problems) else "color: #a86400;")
+        self.reg_no_message.setVisible(bool(problems))
 
     def apply(self) -> None:
         try:
@@ -191,6 +210,8 @@ class RegistrationPanel(QWidget):
         if contract.get("reg_no"):
             info.append(i18n.tr("gui.reg.registered", reg_no=contract["reg_no"], date=contract["registered_on"],
                                 approved=yuan_text(contract["approved_fen"] or 0)))
+            info.extend("⚠ " + w.message() for w in self.ledger.warnings("contract", self.contract_id)
+                        if w.field == "contract.reg_no")
         self.info.setText("\n".join(info))
         while self.buttons_row.count():
             item = self.buttons_row.takeAt(0)

@@ -174,6 +174,23 @@ LISTS: dict[str, ListDef] = {
     ))),
 }
 
+#: The ledger's entity behind each prefix of a form's fields (for what the data dictionary requires).
+_ENTITY_OF = {"contract": "contract", "buyer": "client", "seller": "client", "achievement": "achievement"}
+
+
+def essential(path: str) -> bool:
+    """Whether the ledger requires the field of ``path`` of every record (合同编号, 项目名称,
+    合同类别, 买方 and 卖方 名称 …): a form that prints it asks for it, marked required or not."""
+    prefix, _, name = path.partition(".")
+    entity = _ENTITY_OF.get(prefix)
+    if entity is None:
+        return False
+    try:
+        return field(entity, name).required
+    except KeyError:
+        return False
+
+
 #: Which part of the data a field prefix needs (the renderer fetches only these).
 NEEDS = {"contract.brokers": "brokers", "buyer": "buyer", "seller": "seller", "achievement": "achievement",
          "registration": "history", "brokers": "brokers", "registration.history": "history"}

@@ -118,14 +118,26 @@ def prepare(template: Template, doc: Doc) -> Doc:
     kinds = ["all", "first", "last"] + (["continued"] if doc.pages > 1 else [])
     for kind in kinds:
         for slot in template.slots[kind]:
-            if isinstance(slot, TextSlot) and slot.required:
-                blank = [r for r in slot.refs if resolve(r, doc.values)[1] is None]
+            if isinstance(slot, TextSlot):
+                blank = [r for r in asked(slot.refs, slot.required) if resolve(r, doc.values)[1] is None]
                 if blank:
                     missing.extend([slot.label] if len(slot.refs) == 1 else [r.label for r in blank])
-            elif isinstance(slot, CheckSlot) and slot.required and resolve(slot.ref, doc.values)[1] is None:
+            elif isinstance(slot, CheckSlot) and asked([slot.ref], slot.required) and \
+                    resolve(slot.ref, doc.values)[1] is None:
                 missing.append(slot.label)
     doc.missing = list(dict.fromkeys(missing))
     return doc
+
+
+def asked(refs: list[Ref], required: bool) -> list[Ref]:
+    """The fields a box asks for: those the ledger requires of every contract wherever they are
+    printed (:func:`model.essential`); in a box marked ``required``, the one field it prints, or
+    of several (合同类别 and 合同子类 in one box) those the ledger requires — all of them only
+    when it requires none. A form asks for what it shows, and only that."""
+    essential = [r for r in refs if model.essential(r.defs[0].path)]
+    if not required:
+        return essential
+    return refs if len(refs) == 1 else (essential or refs)
 
 
 def _totals(table: Table, items: list[dict]) -> list:

@@ -35,6 +35,7 @@ from ..fields import _BY_QUALIFIED as _FIELDS
 from ..fields import clean_text, flag_value
 from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
 from ..ledger.journal import new_uid, new_uids, now_utc
+from . import duplicates
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, RowStream, WorkbookReader, column_letter
 from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
@@ -712,11 +713,10 @@ class _Import:
             raise _RowFailed()
         current_id = self._identify(entity, uid, values)
         key = self._key(entity, uid, values)
-        if key in self.seen:
-            other_row = self.seen[key]
-            self.problem(raw, row_no, None, i18n.tr("import.duplicate_in_file", other=other_row, key=" / ".join(
-                str(k) for k in key[1:] if k is not None)))
-            self._reject(entity, values)
+        if key in self.seen and any(k is not None for k in key[1:]):  # the earlier row stands
+            column, words = duplicates.identity(entity, uid, values, self.client_names.get)
+            self.problem(raw, row_no, where.get(column), i18n.tr("import.duplicate_in_file", other=self.seen[key],
+                                                                  key=words))
             raise _RowFailed()
         self.seen[key] = row_no
         if entity == "contract":
@@ -1035,7 +1035,8 @@ class _Import:
             self.new_contracts[id_] = status
             if history:  # its steps can be written right behind it (and need not be kept)
                 del self.history[(values["contract_no"], seller_text)]
-                self._merge_history(id_, history, self.result.summaries[HISTORY.name])
+                self._merge_history(id_, history, self.result.summaries[HISTORY.name],
+                                    key=(values["contract_no"], seller_text))
             return outcome
         current = self._record("contract", current_id)
         registration_values = {k: values.pop(k) for k in _REGISTRATION if k in values}
@@ -1138,7 +1139,7 @@ class _Import:
                         summary.rejected += 1
                     continue
                 # what the ledger held, unless an earlier history of this file was merged with it
-                self._merge_history(contract_id, rows, summary, stored.pop(contract_id, None))
+                self._merge_history(contract_id, rows, summary, stored.pop(contract_id, None), key)
                 merged.add(contract_id)
         self._write_events()
 
@@ -1190,14 +1191,16 @@ class _Import:
         self.op.changes.entities.add("registration_event")
         self.events.clear()
 
-    def _merge_history(self, contract_id: int, rows, summary: SheetSummary, stored: tuple | None = None) -> None:
-        """Merge the imported steps of one contract with its history in the ledger (``stored``: its
-        status and steps there, if already fetched)."""
+    def _merge_history(self, contract_id: int, rows, summary: SheetSummary, stored: tuple | None = None,
+                       key: tuple[str, str] = ("", "")) -> None:
+        """Merge the imported steps of one contract (``key``: its 合同编号 and 卖方 as the sheet has
+        them) with its history in the ledger (``stored``: its status and steps there, if already
+        fetched)."""
         new = contract_id in self.new_contracts
         if stored is None and not new:
             stored = self._stored_histories({contract_id})[contract_id]
         status = self.new_contracts[contract_id] if new else stored[0]
-        fault = chain_fault(rows)  # the imported chain must obey the workflow
+        fault = chain_fault(rows, key)  # the imported chain must obey the workflow
         if fault is not None:
             step, name, message = fault
             raw, where = step.origin
@@ -1277,11 +1280,20 @@ def sheet_status(values: dict) -> str:
     return values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
 
 
-def chain_fault(rows: list[_Step]) -> tuple[_Step, str, str] | None:
+def chain_fault(rows: list[_Step], key: tuple[str, str] = ("", "")) -> tuple[_Step, str, str] | None:
     """The first step of an imported history that the workflow does not allow (a move it has
-    no way for, or a date before the step before): (step, the field at fault, message)."""
+    no way for, or a date before the step before): (step, the field at fault, message). A step
+    that repeats the row before it (same status, date and note) is said to be that row again
+    (``key``: the contract's 合同编号 and 卖方 as written)."""
     fault = move_fault(rows)
-    return None if fault is None else (rows[fault[0]], *fault[1:])
+    if fault is None:
+        return None
+    i = fault[0]
+    if i and rows[i][:3] == rows[i - 1][:3]:
+        step = rows[i]
+        return step, "contract_no", i18n.tr("import.duplicate_in_file", other=rows[i - 1].row_no,
+                                             key=duplicates.step_identity(key, step.to_status, step.on_date))
+    return rows[i], *fault[1:]
 
 
 def move_fault(moves) -> tuple[int, str, str] | None:

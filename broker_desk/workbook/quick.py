@@ -25,7 +25,7 @@ import datetime as dt
 
 from .. import codes, deductions, registration
 from ..achievements import PATENT_SEPARATOR
-from ..contracts import REGISTRATION_FIELDS, share_bp
+from ..contracts import REGISTRATION_FIELDS, reg_no_length, share_bp
 from ..errors import BrokerDeskError
 from ..fields import _BY_QUALIFIED, _KNOWN, _TRUSTABLE_KINDS, ENTITY_FIELDS, clean_text, flag_value
 from ..idnumbers import check_patent_list, check_registration_number
@@ -96,6 +96,7 @@ class QuickContracts(_QuickRows):
         self._shares: dict[str, int | None] = {}
         self._items: dict[str, tuple[str | None, int | None] | None] = {}
         self._today = dt.date.today()
+        self._reg_length = reg_no_length(job.ledger)  # the ledger's setting: another length warns
 
     def forget(self) -> None:
         """The general path ran for a row: what it may have changed (parties it created, rows
@@ -291,7 +292,7 @@ class QuickContracts(_QuickRows):
         for name, statuses in REGISTRATION_FIELDS.items():
             if out.get(name) is not None and status not in statuses:
                 return False
-        if reg_no and check_registration_number(reg_no, self._today) != (reg_no, []):
+        if reg_no and check_registration_number(reg_no, self._today, length=self._reg_length) != (reg_no, []):
             return False
         for name in _REQUIRED:
             if out.get(name) in (None, ""):
@@ -319,7 +320,8 @@ class QuickContracts(_QuickRows):
         if flat:  # its steps are written right behind it (and need not be kept)
             del job.history[(no, seller_text)]
             if not plain:
-                job._merge_history(id_, importer._steps(flat), job.result.summaries[HISTORY.name])
+                job._merge_history(id_, importer._steps(flat), job.result.summaries[HISTORY.name],
+                                   key=(no, seller_text))
             else:  # as _merge_history writes a new contract's steps that are plainly fine
                 events, previous = job.events, registration.DRAFT
                 for i in range(0, len(flat), width):

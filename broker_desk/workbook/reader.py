@@ -59,23 +59,27 @@ register({
         "The file “{name}” is not a workbook that can be read (.xlsx, .xlsm, .xls, .xlsb or .ods); "
         "if it is a CSV, web page or PDF, open it in Excel/WPS and save it as .xlsx first"),
     "workbook.encrypted": (
-        "文件已加密（设有打开密码），请先在 Excel/WPS 中取消密码后再导入",
-        "The file is encrypted (it has a password to open); remove the password in Excel/WPS "
+        "文件“{name}”已加密（设有打开密码），请先在 Excel/WPS 中取消密码后再导入",
+        "The file “{name}” is encrypted (it has a password to open); remove the password in Excel/WPS "
         "before importing it"),
     "workbook.no_sheets": (
-        "没有找到可导入的工作表：需要名为 经纪人/客户/科技成果/技术合同/登记进度 的工作表，或表头能识别的工作表",
-        "No sheet to import was found: a sheet must be named 经纪人/客户/科技成果/技术合同/登记进度 "
-        "or have headers that can be recognised"),
-    "workbook.sheet_unreadable": ("工作表“{sheet}”无法读取（{reason}），文件可能已损坏",
-                                  "The sheet “{sheet}” cannot be read ({reason}); the file may be damaged"),
+        "文件“{name}”中没有找到可导入的工作表：需要名为 经纪人/客户/科技成果/技术合同/登记进度 的工作表，"
+        "或表头能识别的工作表",
+        "No sheet to import was found in the file “{name}”: a sheet must be named "
+        "经纪人/客户/科技成果/技术合同/登记进度 or have headers that can be recognised"),
+    "workbook.empty_workbook": ("文件“{name}”中没有数据：工作表{sheets}是空的",
+                                "The file “{name}” holds no data (empty sheets: {sheets})"),
+    "workbook.sheet_unreadable": ("文件“{name}”的工作表“{sheet}”无法读取（{reason}），文件可能已损坏",
+                                  "The sheet “{sheet}” of the file “{name}” cannot be read ({reason}); the file "
+                                  "may be damaged"),
     "workbook.sheet_too_large": (
-        "工作表“{sheet}”的 {cell} 单元格有内容，使表格区域大到 {rows} 行 × {columns} 列，"
+        "文件“{name}”的工作表“{sheet}”的 {cell} 单元格有内容，使表格区域大到 {rows} 行 × {columns} 列，"
         "请删除表格以外的多余内容后再导入",
-        "Sheet “{sheet}” has content in cell {cell}, which makes it {rows} rows × {columns} columns; "
-        "delete what lies outside the table before importing"),
-    "workbook.bad_override": ("工作表“{sheet}”的列“{header}”被指定为“{target}”，但这张表没有这一列",
-                              "Column “{header}” of sheet “{sheet}” was assigned to “{target}”, which that "
-                              "sheet does not have"),
+        "Sheet “{sheet}” of the file “{name}” has content in cell {cell}, which makes it {rows} rows × "
+        "{columns} columns; delete what lies outside the table before importing"),
+    "workbook.bad_override": ("文件“{name}”工作表“{sheet}”的列“{header}”被指定为“{target}”，但这张表没有这一列",
+                              "Column “{header}” of sheet “{sheet}” of the file “{name}” was assigned to "
+                              "“{target}”, which that sheet does not have"),
     "workbook.reading": ("正在读取工作表“{sheet}”", "Reading sheet “{sheet}”"),
     "workbook.read": ("已读取工作簿", "Workbook read"),
 })
@@ -188,7 +192,7 @@ def _open(path: Path):
     if not head:
         raise BrokerDeskError("workbook.empty_file", name=path.name)
     if head == _OLE_MAGIC and "EncryptedPackage" in _ole_stream_names(path):
-        raise BrokerDeskError("workbook.encrypted")
+        raise BrokerDeskError("workbook.encrypted", name=path.name)
     if head == _OLE_MAGIC or path.suffix.lower() == ".ods":
         _probe_in_child(path)
     errors: list[BaseException] = []
@@ -205,7 +209,7 @@ def _open(path: Path):
             errors.append(e)
     if any(isinstance(e, python_calamine.PasswordError) or "password" in str(e).lower()
            or "encrypt" in str(e).lower() for e in errors):
-        raise BrokerDeskError("workbook.encrypted")
+        raise BrokerDeskError("workbook.encrypted", name=path.name)
     raise BrokerDeskError("workbook.not_workbook", name=path.name)
 
 
@@ -327,6 +331,18 @@ def _load(workbook, name: str):
         return workbook.get_sheet_by_name(name)
     except BaseException as e:  # noqa: BLE001 - see _open
         _sheet_failed(e, name)
+
+
+def _blank_sheet(workbook, name: str) -> bool:
+    """Whether a sheet holds nothing but blank cells (asked only of a file with nothing to import)."""
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        return sheet.height == 0 or (sheet.height * sheet.width <= 10_000 and not any(
+            str(cell).strip() for row in sheet.to_python() for cell in row))
+    except BaseException as e:  # noqa: BLE001 - see _open
+        if _is_fatal(e):
+            raise
+        return False
 
 
 def _load_aside(path: Path, name: str):
@@ -601,8 +617,10 @@ class WorkbookReader:
     def __enter__(self) -> WorkbookReader:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        if isinstance(exc, BrokerDeskError) and exc.code.startswith("workbook."):
+            exc.args_.setdefault("name", self.path.name)  # a sheet's fault, said of this file
 
     def load(self, name: str) -> None:
         """Start loading the sheet ``name`` (in the loader thread) unless it is loading already."""
@@ -650,7 +668,11 @@ class WorkbookReader:
             if raw is not None:
                 result.append(raw)
         if not result:
-            raise BrokerDeskError("workbook.no_sheets")
+            blank = [name for name in self.worksheets if _blank_sheet(self.workbook, name)]
+            if blank and len(blank) == len(self.worksheets):
+                raise BrokerDeskError("workbook.empty_workbook", name=self.path.name,
+                                      sheets="、".join(f"“{name}”" for name in blank))
+            raise BrokerDeskError("workbook.no_sheets", name=self.path.name)
         report(1.0, tr("workbook.read"))
         return result
 
