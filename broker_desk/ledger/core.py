@@ -37,6 +37,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "registration.limit_working": False,  # count working days instead of calendar days
     "registration.number_length": 16,     # 14 (old numbering) or 16 digits
     "language": "zh",
+    "import.value_map": {},               # code values mapped by hand on import: {table: {value: item name}}
 }
 
 _RULES: dict[str, Callable] = {
