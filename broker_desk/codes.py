@@ -33,6 +33,8 @@ register({
                                  "Code table file “{file}” has no items list"),
     "codes.user_file_bad_item": ("代码表文件“{file}”的第 {number} 项缺少 code 或 name",
                                  "Item {number} of code table file “{file}” lacks its code or name"),
+    "codes.user_file_bad_aliases": ("代码表文件“{file}”的第 {number} 项的 aliases 应为文字的列表",
+                                    "Item {number} of code table file “{file}”: aliases must be a list of texts"),
 })
 
 CHINA = "142"  # the customs country code of China; other 3-digit codes are foreign countries
@@ -73,6 +75,9 @@ def _read_user_file(path: Path) -> dict:
         if not (isinstance(item, dict) and all(
                 isinstance(item.get(key), str) and item[key].strip() for key in ("code", "name"))):
             raise BrokerDeskError("codes.user_file_bad_item", file=str(path), number=number)
+        aliases = item.get("aliases", [])
+        if not (isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):
+            raise BrokerDeskError("codes.user_file_bad_aliases", file=str(path), number=number)
     return data
 
 
