@@ -69,3 +69,29 @@ def test_the_achievement_editor_saves_the_name_of_an_item_typed_as_an_alias(ledg
     assert editor.save() is True
     saved = ledger.get("achievement", editor.id)
     assert (saved["ip_type"], saved["field"], saved["maturity"]) == ("植物新品种", "农业", None)
+
+
+def test_the_import_dialog_maps_an_unknown_value_by_hand_and_remembers_it(ledger, tmp_path, qtbot):
+    from test_code_values import _book, _row, _values
+
+    from broker_desk.gui.import_dialog import ImportDialog
+
+    path = _book(tmp_path, [_row("G1", "人工智能", "专利权", "工业发展"), _row("G2", "人工智能", "软著", "工业发展")])
+    dialog = ImportDialog(ledger, path)
+    qtbot.addWidget(dialog)
+    assert dialog.load()
+    dialog.show()
+    dialog.check()
+    assert dialog.tabs.tabText(2) == "值的对应（2）"
+    rows = [[dialog.values.topLevelItem(i).text(c) for c in (0, 1)] for i in range(dialog.values.topLevelItemCount())]
+    assert rows == [["人工智能", "技术合同 · 技术领域"], ["专利权", "技术合同 · 知识产权类型"]]
+    assert dialog.values.topLevelItem(1).toolTip(0) == "最接近的：发明专利、专利申请、实用新型"
+    field_box, ip_box = dialog.value_boxes[("tech_field", "人工智能")], dialog.value_boxes[("ip_type", "专利权")]
+    field_box.setCurrentIndex(field_box.findData("电子信息"))
+    ip_box.setCurrentIndex(ip_box.findData("发明专利"))
+    assert ledger.setting("import.value_map") == {"tech_field": {"人工智能": "电子信息"}, "ip_type": {"专利权": "发明专利"}}
+    dialog.check()  # the hand mappings are taken at once: nothing left to map
+    assert dialog.tabs.count() == 2 and not dialog.value_boxes
+    dialog.run_import()
+    assert dialog.result.written
+    assert [v[3:5] for v in _values(ledger)] == [("电子信息", "发明专利"), ("电子信息", "计算机软件著作权")]
