@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from . import codes, i18n
@@ -199,6 +200,12 @@ def clean_text(value: Any) -> str | None:
     return _SPACES.sub(" ", text).strip() or None
 
 
+@lru_cache(maxsize=4096)
+def _recognised(tables: codes.CodeTables, table: str, text: str):
+    """recognise, once per text (a bulk import may bring the same unknown value on many rows)."""
+    return recognise(table, text, tables=tables)
+
+
 class Checker:
     """Normalises the ``values`` given for one record of ``entity``.
 
@@ -309,7 +316,7 @@ class Checker:
     def _code(self, f: Field, text: str) -> str:
         """An item's name: the value as written if it is one, else the item it means without
         doubt (its code, an alias: see codematch); an error naming the nearest items otherwise."""
-        found = recognise(f.table, text)
+        found = _recognised(codes.tables(), f.table, text)
         if found.item is not None and found.silent:
             return found.item.name
         code, args = unknown_problem(found)
