@@ -1,10 +1,12 @@
 """Code tables (合同类别, 技术领域, 买方/卖方性质 …) and administrative regions.
 
 Tables ship as ``resources/codes/<name>.json`` (``{"name", "title_zh", "title_en",
-"source", "items": [{"code", "name", "name_en", "parent"?, …}]}``); an office
+"source", "items": [{"code", "name", "name_en", "parent"?, "aliases"?, …}]}``); an office
 extends them with files of that shape in a folder of its own (:func:`load_tables`):
-same code replaces, a new code is appended. The ledger stores an item's Chinese
-``name``; ``parent`` is the parent item's name (a subtype's category).
+same code replaces (its ``aliases`` are added to the item's), a new code is appended. The
+ledger stores an item's Chinese ``name``; ``parent`` is the parent item's name (a
+subtype's category); ``aliases`` are other ways people write the item (see
+:mod:`broker_desk.codematch`).
 Regions: GB/T 2260 codes, current and obsolete, from ``resources/regions.json``
 (built by ``tools/make_regions.py``).
 """
@@ -31,6 +33,8 @@ register({
                                  "Code table file “{file}” has no items list"),
     "codes.user_file_bad_item": ("代码表文件“{file}”的第 {number} 项缺少 code 或 name",
                                  "Item {number} of code table file “{file}” lacks its code or name"),
+    "codes.user_file_bad_aliases": ("代码表文件“{file}”的第 {number} 项的 aliases 应为文字的列表",
+                                    "Item {number} of code table file “{file}”: aliases must be a list of texts"),
 })
 
 CHINA = "142"  # the customs country code of China; other 3-digit codes are foreign countries
@@ -71,6 +75,9 @@ def _read_user_file(path: Path) -> dict:
         if not (isinstance(item, dict) and all(
                 isinstance(item.get(key), str) and item[key].strip() for key in ("code", "name"))):
             raise BrokerDeskError("codes.user_file_bad_item", file=str(path), number=number)
+        aliases = item.get("aliases", [])
+        if not (isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):
+            raise BrokerDeskError("codes.user_file_bad_aliases", file=str(path), number=number)
     return data
 
 
@@ -86,19 +93,25 @@ class CodeTables:
     def __init__(self) -> None:
         self._tables: dict[str, dict] = {}
         self._index: dict[str, set[str]] = {}  # names and codes per table, for contains()
+        self._names: dict[str, frozenset[str]] = {}  # names per table, for has_name()
 
     def add(self, data: dict, default_name: str) -> None:
         """Merge one table file's content (same code: replaced; new code: appended)."""
         name = data.get("name") or default_name
         self._index.pop(name, None)
+        self._names.pop(name, None)
         table = self._tables.setdefault(name, {"items": [], "legacy": []})
-        for key in ("title_zh", "title_en", "source"):
-            if data.get(key):
+        for key in ("title_zh", "title_en", "source", "tolerant"):
+            if data.get(key) is not None:
                 table[key] = data[key]
         for raw in data["items"]:
             item = _item(raw)
             codes = [old.code for old in table["items"]]
             if item.code in codes:
+                old = table["items"][codes.index(item.code)]
+                aliases = list(dict.fromkeys([*old.data.get("aliases", ()), *item.data.get("aliases", ())]))
+                if aliases:
+                    item.data["aliases"] = aliases
                 table["items"][codes.index(item.code)] = item
             else:
                 table["items"].append(item)
@@ -111,6 +124,10 @@ class CodeTables:
         if name not in self._tables:
             raise BrokerDeskError("codes.unknown_table", name=name)
         return self._tables[name]
+
+    def table_info(self, name: str) -> dict:
+        """The table's own keys (title_zh, title_en, source, tolerant…) and its items."""
+        return self._table(name)
 
     def title(self, name: str) -> str:
         table = self._table(name)
@@ -139,6 +156,13 @@ class CodeTables:
         items = self._table(name)["items"]
         groups = {i.parent for i in items} & {i.name for i in items if i.parent is None}
         return [i.name for i in items if i.parent or i.name not in groups]
+
+    def has_name(self, name: str, value: str | None) -> bool:
+        """Whether ``value`` is an item's name exactly (the form the ledger keeps)."""
+        names = self._names.get(name)
+        if names is None:
+            names = self._names[name] = frozenset(i.name for i in self._table(name)["items"])
+        return value in names
 
     def contains(self, name: str, value: str | None) -> bool:
         index = self._index.get(name)

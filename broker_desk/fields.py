@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from . import codes, i18n
+from .codematch import recognise, unknown_problem
 from .errors import ERROR, WARNING, BrokerDeskError, Problem, ValidationError
 from .idnumbers import check_date
 
@@ -155,6 +157,10 @@ i18n.register({
                        "{label} is too long: at most {max} characters, {length} given"),
     "field.not_in_table": ("{label}“{value}”不在可选值中（可选：{choices}）",
                            "{label} “{value}” is not one of the allowed values ({choices})"),
+    "field.not_in_table_near": ("{label}“{value}”不在可选值中（最接近的：{nearest}）",
+                                "{label} “{value}” is not one of the allowed values (nearest: {nearest})"),
+    "field.ambiguous_code": ("{label}“{value}”可指{nearest}中的任一项，请写明是哪一项",
+                             "{label} “{value}” could be any of {nearest}; write which one"),
     "field.not_amount": ("{label}应为以分计的整数金额，收到“{value}”",
                          "{label} must be a whole number of fen, got “{value}”"),
     "field.negative": ("{label}不能为负数", "{label} may not be negative"),
@@ -213,6 +219,12 @@ def clean_text(value: Any) -> str | None:
     return _SPACES.sub(" ", text).strip() or None
 
 
+@lru_cache(maxsize=4096)
+def _recognised(tables: codes.CodeTables, table: str, text: str):
+    """recognise, once per text (a bulk import may bring the same unknown value on many rows)."""
+    return recognise(table, text, tables=tables)
+
+
 class Checker:
     """Normalises the ``values`` given for one record of ``entity``.
 
@@ -233,7 +245,7 @@ class Checker:
         for name in values.keys() - _KNOWN[entity]:
             self.error(name, "field.unknown", value=name)
         out = self.out
-        contains = codes.tables().contains
+        contains = codes.tables().has_name
         # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
         # columns at once: tidy text within its length and code table, ISO dates, whole fen).
         # The common cases are settled inline (a bulk import checks hundreds of thousands of rows):
@@ -321,9 +333,18 @@ class Checker:
             return None
         if len(text) > f.max_len:
             self.error(f.name, "field.too_long", max=f.max_len, length=len(text))
-        if f.kind == "code" and not codes.tables().contains(f.table, text):
-            choices = "、".join(codes.tables().names(f.table)[:12])
-            self.error(f.name, "field.not_in_table", value=text, choices=choices)
+        if f.kind == "code":
+            return self._code(f, text)
+        return text
+
+    def _code(self, f: Field, text: str) -> str:
+        """An item's name: the value as written if it is one, else the item it means without
+        doubt (its code, an alias: see codematch); an error naming the nearest items otherwise."""
+        found = _recognised(codes.tables(), f.table, text)
+        if found.item is not None and found.silent:
+            return found.item.name
+        code, args = unknown_problem(found)
+        self.error(f.name, code, **args)
         return text
 
     def _fen(self, f: Field, value: Any) -> int | None:

@@ -73,7 +73,7 @@ def test_ip_type_groups_patents(t):
     assert t.names("ip_type")[:4] == ["专利", "发明专利", "实用新型", "外观设计"]
     assert [i.parent for i in t.items("ip_type")[:4]] == [None, "专利", "专利", "专利"]
     assert t.choices("ip_type") == [
-        "发明专利", "实用新型", "外观设计", "技术秘密", "计算机软件著作权", "集成电路布图设计专有权",
+        "发明专利", "实用新型", "外观设计", "专利申请", "技术秘密", "计算机软件著作权", "集成电路布图设计专有权",
         "生物、医药新品种", "植物新品种", "其他知识产权", "未涉及知识产权"]
     assert t.choices("contract_subtype") == t.names("contract_subtype")
 

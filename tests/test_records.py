@@ -141,8 +141,27 @@ def test_enterprise_type_only_on_an_enterprise(ledger, make):
 
 def test_nature_must_be_in_its_table(ledger, make):
     with pytest.raises(ValidationError) as info:
-        make.client(nature="公司")
-    assert codes_of(info.value) == [("client.nature", "field.not_in_table")]
+        make.client(nature="民办非企业单位")  # not an enterprise, though it contains the word
+    assert codes_of(info.value) == [("client.nature", "field.not_in_table_near")]
+    assert str(info.value) == "单位性质“民办非企业单位”不在可选值中（最接近的：企业）"
+    with pytest.raises(ValidationError) as info:
+        make.client(nature="基金")
+    assert str(info.value) == ("单位性质“基金”不在可选值中（可选：企业、高等院校、科研机构、医疗卫生机构、机关、"
+                               "社会团体、个人、其他）")
+
+
+def test_code_values_by_alias_or_code_are_kept_as_names(ledger, make):
+    """An alias or an item's code is the item: the ledger keeps its name."""
+    cid = make.client(nature="高校")
+    assert ledger.get("client", cid)["nature"] == "高等院校"
+    ledger.update("client", cid, {"nature": "1", "enterprise_type": "民营企业"})
+    assert (ledger.get("client", cid)["nature"], ledger.get("client", cid)["enterprise_type"]) == ("企业", "私营企业")
+    with pytest.raises(ValidationError) as info:  # a close value is a guess: the editors and the API say so
+        ledger.update("client", cid, {"enterprise_type": "有限责任公司（自然人独资）"})
+    assert str(info.value) == "企业类型“有限责任公司（自然人独资）”不在可选值中（最接近的：有限责任公司）"
+    with pytest.raises(ValidationError) as info:
+        ledger.update("client", cid, {"enterprise_type": "股份有限责任公司"})
+    assert str(info.value) == "企业类型“股份有限责任公司”可指有限责任公司、股份有限公司中的任一项，请写明是哪一项"
 
 
 @pytest.mark.parametrize("region", ["11010", "1101080", "ABCDEF", "11-010", "１１０１０", "١١٠١٠٨", "1101"])

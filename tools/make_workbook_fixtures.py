@@ -14,13 +14,17 @@ Writes into ``tests/data/workbooks/``:
 * ``lo_clients.xlsx`` and ``lo_clients_expected.json`` — a canonical 客户 sheet with a
   phone number and a region code stored as numbers and a credit code with spaces;
 * ``encrypted.xlsx`` — ``lo_clients.xlsx`` encrypted with the password ``secret``
-  (only when msoffcrypto-tool is installed; otherwise the committed file is kept).
+  (only when msoffcrypto-tool is installed; otherwise the committed file is kept);
+* ``lo_code_values.xlsx`` — a canonical workbook (客户, 科技成果, 技术合同) whose code-table
+  values are written as people write them (实用新型专利, 发明专利申请, 植物新品种权, 工业发展,
+  卫生事业发展, 新能源, 生物、医药, 高校 …; tests/test_code_values_workbook.py says what each
+  becomes).
 
 Run it again with::
 
     apt-get install -y libreoffice-calc-nogui      # soffice, headless
     pip install msoffcrypto-tool                    # only for encrypted.xlsx
-    python tools/make_workbook_fixtures.py
+    python tools/make_workbook_fixtures.py [STEM …]  # all of them, or only these (lo_code_values)
 
 LibreOffice runs with a temporary HOME and user profile, so it neither needs nor
 touches a real one.
@@ -232,6 +236,61 @@ def _clients_source(path: Path) -> dict:
             "unmapped": [], "blank_rows": [], "skipped_total_rows": [], "rows": rows}
 
 
+# -- code values as people write them ---------------------------------------------------------
+
+CODE_SHEETS = {
+    "客户": [
+        ["名称", "统一社会信用代码", "单位性质", "企业类型", "所在地区"],
+        ["杭州云栖智能科技有限公司", "91330106MA27XK5T2Q", "公司", "民营企业", "330106"],
+        ["浙江某某大学", "12330000470003281H", "高校", None, "330100"],
+        ["中国农业科学院某某研究所", None, "科研院所", None, "110108"],
+        ["宁波某某医疗器械股份有限公司", "91330203MA2AB3CD1J", "企业", "股份公司", "330203"],
+    ],
+    "科技成果": [
+        ["成果名称", "持有方", "技术领域", "知识产权类型", "专利号", "成熟度", "转化方式", "意向价格（元）"],
+        ["高产抗病水稻新品种", "中国农业科学院某某研究所", "现代农业", "植物新品种权", None, "中试阶段", "技术转让", 800000],
+        ["固态电池电解质制备方法", "浙江某某大学", "新能源", "发明专利申请", "CN202310921116.8", "小试", "作价入股",
+         5000000],
+        ["便携式血氧监测装置", "宁波某某医疗器械股份有限公司", "医疗器械", "实用新型专利", "ZL202320123456.1",
+         "批量生产", "许可使用", 300000],
+    ],
+    "技术合同": [
+        ["合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "签订日期", "合同成交额（元）", "技术领域",
+         "知识产权类型", "社会经济目标", "支付方式", "计划来源"],
+        ["LO-2025-001", "便携式血氧监测装置专利实施许可", "技术许可", "专利许可", "杭州云栖智能科技有限公司",
+         "宁波某某医疗器械股份有限公司", dt.date(2025, 3, 5), 300000, "生物、医药", "实用新型专利", "卫生事业发展",
+         "分期付款", "省级"],
+        ["LO-2025-002", "固态电池电解质专利申请权转让", "技术转让", "专利申请权转让", "杭州云栖智能科技有限公司",
+         "浙江某某大学", dt.date(2025, 4, 1), 5000000, "新能源", "发明专利申请", "工业发展", "一次性支付", "计划外"],
+        ["LO-2025-003", "高产抗病水稻品种权转让", "技术转让合同", "其他技术转让", "杭州云栖智能科技有限公司",
+         "中国农业科学院某某研究所", dt.date(2025, 4, 15), 800000, "现代农业", "植物新品种权", "农业发展",
+         "入门费+提成", "国家级"],
+        ["LO-2025-004", "储能系统热管理技术开发", "技术开发", "委托研发", "杭州云栖智能科技有限公司", "浙江某某大学",
+         dt.date(2025, 5, 8), 1200000, "新能源技术", "技术诀窍", "能源", "分期支付", None],
+        ["LO-2025-005", "医用传感器可靠性技术服务", "技术服务", "技术服务", "宁波某某医疗器械股份有限公司",
+         "浙江某某大学", dt.date(2025, 6, 2), 150000, "医疗器械", "未涉及", "教育事业发展", "一次总付", None],
+        ["LO-2025-006", "数控机床故障诊断软件合作开发", "技术开发", "合作开发", "杭州云栖智能科技有限公司",
+         "浙江某某大学", dt.date(2025, 6, 20), 600000, "先进制造业", "软著", "促进工业发展", "提成", None],
+    ],
+}
+
+
+def _code_values_source(path: Path) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in CODE_SHEETS.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cells in ws.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str) and cell.value.isdigit():
+                    cell.number_format = "@"  # codes kept as text
+    wb.save(path)
+
+
 def _soffice() -> str:
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
@@ -264,6 +323,7 @@ def _encrypt(source: Path, target: Path) -> bool:
 
 
 def main() -> None:
+    only = set(sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="brokerdesk-fixtures-") as tmp:
         tmp = Path(tmp)
@@ -272,15 +332,20 @@ def main() -> None:
             folder.mkdir()
         expected = {"lo_contracts": _contracts_source(src / "lo_contracts.xlsx"),
                     "lo_clients": _clients_source(src / "lo_clients.xlsx")}
+        _code_values_source(src / "lo_code_values.xlsx")
         written = []
-        for stem, formats in (("lo_contracts", ("xlsx", "ods", "xls")), ("lo_clients", ("xlsx",))):
+        for stem, formats in (("lo_contracts", ("xlsx", "ods", "xls")), ("lo_clients", ("xlsx",)),
+                              ("lo_code_values", ("xlsx",))):
+            if only and stem not in only:
+                continue
             for fmt in formats:
                 result = _convert(src / f"{stem}.xlsx", fmt, out, home)
                 written.append(Path(shutil.copyfile(result, OUT / result.name)))
-            target = OUT / f"{stem}_expected.json"
-            target.write_text(json.dumps(expected[stem], ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            written.append(target)
-        if _encrypt(OUT / "lo_clients.xlsx", OUT / "encrypted.xlsx"):
+            if stem in expected:
+                target = OUT / f"{stem}_expected.json"
+                target.write_text(json.dumps(expected[stem], ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                written.append(target)
+        if (not only or "lo_clients" in only) and _encrypt(OUT / "lo_clients.xlsx", OUT / "encrypted.xlsx"):
             written.append(OUT / "encrypted.xlsx")
     for path in written:
         size = path.stat().st_size

@@ -1,7 +1,8 @@
 """The import dialog: which sheets and columns were recognised (a column the
 program does not know can be mapped by hand, and the choice is remembered), a
-check that lists every problem with its place, then the import itself with
-progress and cancel, and its summary."""
+check that lists every problem with its place (a code value no item was found for
+can be mapped to one by hand, remembered in the ledger for the next import and the
+CLI), then the import itself with progress and cancel, and its summary."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import i18n
+from .. import codematch, codes, i18n
 from ..errors import BrokerDeskError
 from ..workbook import importer, reader
 from ..workbook.cells import CellError, parse_text
@@ -62,6 +63,16 @@ i18n.register({
     "gui.import.warning": ("提示", "Warning"),
     "gui.import.would": ("检查结果（尚未写入）：", "Check result (nothing written yet):"),
     "gui.import.done": ("已导入：", "Imported:"),
+    "gui.import.values": ("值的对应（{count}）", "Values ({count})"),
+    "gui.import.values_hint": ("以下取值在代码表中找不到，可在“对应为”中选择其含义；选择会记住，下次导入（包括命令行）照此识别。"
+                               "选好后请再次“检查”或直接“导入”。",
+                               "These values are in no code table; choose what each means under “Means”. The choice is "
+                               "remembered for the imports to come (the command line too). Check again or import when done."),
+    "gui.import.value": ("表格中的值", "Value in the file"),
+    "gui.import.value_where": ("位置", "Where"),
+    "gui.import.value_means": ("对应为", "Means"),
+    "gui.import.value_unmapped": ("（不对应）", "(not mapped)"),
+    "gui.import.value_nearest": ("最接近的：{nearest}", "Nearest: {nearest}"),
     "gui.import.refused": ("有错误，未写入任何数据。请修改表格后重试，或勾选“跳过有错误的行”。",
                            "There are errors; nothing was written. Fix the workbook, or choose to skip rows with errors."),
 })
@@ -89,6 +100,17 @@ class ImportDialog(QDialog):
         self.problems.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(scrolled(self.columns_page), i18n.tr("gui.import.columns"))
         self.tabs.addTab(self.problems, i18n.tr("gui.import.problems", errors=0, warnings=0))
+        self.values_page = QWidget()
+        values_layout = QVBoxLayout(self.values_page)
+        hint = QLabel(i18n.tr("gui.import.values_hint"))
+        hint.setWordWrap(True)
+        values_layout.addWidget(hint)
+        self.values = QTreeWidget()
+        self.values.setRootIsDecorated(False)
+        self.values.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.values.setHeaderLabels([i18n.tr(f"gui.import.value{c}") for c in ("", "_where", "_means")])
+        values_layout.addWidget(self.values, 1)
+        self.value_boxes: dict[tuple[str, str], QComboBox] = {}
         layout.addWidget(self.tabs, 1)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
@@ -234,8 +256,38 @@ class ImportDialog(QDialog):
                                         warnings=len(result.warnings)))
         if result.problems:
             self.tabs.setCurrentIndex(1)
+        self.show_unknown_values(result)
         self.summary.setText("\n".join([heading, *result.summary_lines()]))
         self.summary_area.show()
+
+    def show_unknown_values(self, result: importer.ImportResult) -> None:
+        """The code values no item was found for, each with a box to map it to one by hand."""
+        self.values.clear()
+        self.value_boxes.clear()
+        index = self.tabs.indexOf(self.values_page)
+        if not result.unknown_values:
+            if index >= 0:
+                self.tabs.removeTab(index)
+            return
+        if index < 0:
+            index = self.tabs.addTab(self.values_page, "")
+        self.tabs.setTabText(index, i18n.tr("gui.import.values", count=len(result.unknown_values)))
+        tables = codes.tables()
+        for unknown in result.unknown_values:
+            item = QTreeWidgetItem([unknown.value, "；".join(unknown.places), ""])
+            if unknown.nearest:
+                item.setToolTip(0, i18n.tr("gui.import.value_nearest", nearest="、".join(unknown.nearest)))
+            self.values.addTopLevelItem(item)
+            box = QComboBox()
+            box.addItem(i18n.tr("gui.import.value_unmapped"), None)
+            for name in tables.choices(unknown.table):
+                box.addItem(name, name)
+            box.currentIndexChanged.connect(lambda _i, u=unknown, box=box: codematch.remember(
+                self.ledger, u.table, u.value, box.currentData()))
+            self.values.setItemWidget(item, 2, box)
+            self.value_boxes[(unknown.table, unknown.value)] = box
+        self.values.resizeColumnToContents(0)
+        self.values.resizeColumnToContents(1)
 
 
 

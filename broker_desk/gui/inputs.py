@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import codes, deductions, i18n
+from ..codematch import recognise
 from ..errors import BrokerDeskError
 from ..idnumbers import check_date
 from ..money import daxie, parse_yuan, yuan_text
@@ -127,7 +128,10 @@ class LongTextInput(QPlainTextEdit):
 
 
 class CodeInput(QComboBox):
-    """A value from a code table (blank allowed unless required)."""
+    """A value from a code table (blank allowed unless required), picked or typed: what is typed
+    is taken as the import takes it (codematch.recognise: 软著 selects 计算机软件著作权, 新能源技术
+    selects 新能源与高效节能); text that names no item stays, and the core's check names the
+    nearest items."""
 
     changed = Signal()
 
@@ -135,8 +139,32 @@ class CodeInput(QComboBox):
         super().__init__(parent)
         self.table = table
         self.required = required
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.set_choices(codes.tables().choices(table))
+        completer = QCompleter(self.model(), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompleter(completer)
         self.currentIndexChanged.connect(self.changed)
+        self.lineEdit().textEdited.connect(self.changed)
+        self.lineEdit().editingFinished.connect(self._match_text)
+
+    def _match_text(self) -> None:
+        """The item the typed text means, selected (the text then reads as its name)."""
+        text = self.currentText().strip()
+        if text == self.itemText(self.currentIndex()):
+            return
+        if not text:
+            if not self.required:
+                self.setCurrentIndex(0)
+            return
+        found = recognise(self.table, text)
+        index = self.findData(found.item.name) if found.item is not None else -1
+        if index >= 0:
+            self.setCurrentIndex(index)
+            self.setEditText(self.itemText(index))
+            self.changed.emit()
 
     def set_choices(self, choices: list[str]) -> None:
         current = self.value()
@@ -150,7 +178,11 @@ class CodeInput(QComboBox):
         self.set_value(current)
 
     def value(self) -> str | None:
-        return self.currentData()
+        """The chosen item's name; typed text that is no item's, as typed (the core says what is wrong)."""
+        text = self.currentText().strip()
+        if self.currentIndex() >= 0 and text == self.itemText(self.currentIndex()):
+            return self.currentData()
+        return text or None
 
     def set_value(self, value) -> None:
         index = self.findData(value)
@@ -158,6 +190,8 @@ class CodeInput(QComboBox):
             self.addItem(str(value), value)
             index = self.count() - 1
         self.setCurrentIndex(max(index, 0) if (index >= 0 or not self.required) else -1)
+        if index >= 0:
+            self.setEditText(self.itemText(index))
 
 
 class DateInput(QWidget):

@@ -49,6 +49,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "calendar.office": {},                # dates the office adds or corrects, per year (see workcalendar)
     "registration.number_length": 16,     # 14 (old numbering) or 16 digits
     "language": "zh",
+    "import.value_map": {},               # code values mapped by hand on import: {table: {value: item name}}
 }
 
 _RULES: dict[str, Callable] = {

@@ -28,7 +28,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .. import codes, deductions, i18n, money, registration
+from .. import codematch, codes, deductions, i18n, money, registration
 from ..contracts import share_bp
 from ..errors import ERROR, WARNING, BrokerDeskError, ValidationError
 from ..fields import _BY_QUALIFIED as _FIELDS
@@ -39,12 +39,14 @@ from . import duplicates
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, RowStream, WorkbookReader, column_letter
 from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
+from .values import CodeValues, UnknownValue
 
 i18n.register({
     "import.op": ("导入 {file}", "Import {file}"),
     "import.summary": ("{sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
                        "{sheet}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
     "import.created": ("，另新建 {created} 条", ", {created} created for references"),
+    "import.recognised": ("，按相近写法识别 {recognised} 个值", ", {recognised} values recognised from close spellings"),
     "import.write_failed": ("{file}：写入账本失败（{detail}），账本未改动", "{file}: writing to the ledger failed ({detail}); the ledger was not changed"),
     "import.indexing": ("正在建立索引…", "Building indexes…"),
     "import.cancelled": ("导入已取消，账本未改动", "Import cancelled; the ledger was not changed"),
@@ -97,6 +99,7 @@ class SheetSummary:
     unchanged: int = 0
     rejected: int = 0
     created: int = 0       # clients or brokers made for parties named in other sheets
+    recognised: int = 0    # code values taken for the item they are close to (each with a note)
 
 
 @dataclass
@@ -105,6 +108,7 @@ class ImportResult:
     summaries: dict[str, SheetSummary] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     unmapped: dict[str, list[str]] = field(default_factory=dict)
+    unknown_values: list[UnknownValue] = field(default_factory=list)  # code values no item was found for
     written: bool = False
     dry_run: bool = False
 
@@ -122,7 +126,8 @@ class ImportResult:
         for sheet, s in self.summaries.items():
             line = i18n.tr("import.summary", sheet=sheet, inserted=s.inserted, updated=s.updated,
                            unchanged=s.unchanged, rejected=s.rejected)
-            lines.append(line + (i18n.tr("import.created", created=s.created) if s.created else ""))
+            lines.append(line + (i18n.tr("import.created", created=s.created) if s.created else "")
+                         + (i18n.tr("import.recognised", recognised=s.recognised) if s.recognised else ""))
         return lines
 
 
@@ -351,6 +356,8 @@ class _Import:
         self.restore_indexes: Callable[[], None] | None = None                # per entity: 记录ID -> id, loaded when needed
         self.done_rows = 0
         self.total_rows = max(1, sum(self._size(s) for s in sheets if s.sheet is not None))
+        self.code_values = CodeValues(codematch.hand_mappings(ledger))
+        result.unknown_values = self.code_values.unknown_list
         self._load_keys()
 
     # -- what the ledger holds, for identity and references ------------------------------------
@@ -573,10 +580,12 @@ class _Import:
         rows go as they are converted. ``before(names, converted)`` sees each chunk's values, a
         list per field, before its rows are given."""
         names = [name for _, name, _, _ in self._plan(raw)[0]]
-        for chunk, converted, failed, trusted in self._converted_chunks(raw):
+        for chunk, converted, failed, trusted, notes in self._converted_chunks(raw):
             if before is not None:
                 before(names, converted)
             for i, row_values in enumerate(zip(*converted, strict=True) if converted else [()] * len(chunk)):
+                if notes:
+                    self._notes(raw, chunk[i][0], notes, i)
                 values = dict(zip(names, row_values, strict=True))
                 problems = failed.get(i)
                 if problems:
@@ -585,8 +594,9 @@ class _Import:
                 yield chunk[i][0], values, not problems, problems, trusted
 
     def _converted_chunks(self, raw: RawSheet):
-        """As :meth:`_converted`, a chunk of rows at a time: ``(rows, values, failed, trusted)``,
-        the values a list per column of the plan, ``failed`` the problems by row index."""
+        """As :meth:`_converted`, a chunk of rows at a time: ``(rows, values, failed, trusted, notes)``,
+        the values a list per column of the plan, ``failed`` the problems by row index, ``notes``
+        the code values taken for a close item, ``(column, note)`` by row index (see .values)."""
         plan, _ = self._plan(raw)
         entity = raw.sheet.entity
         kept: dict[str, str] = {}  # texts repeated down the sheet, each kept once
@@ -598,10 +608,15 @@ class _Import:
                 cells = [c if len(c) == width else [*c, *([None] * (width - len(c)))] for c in cells]
             columns = list(zip(*cells, strict=True))
             blank = (None,) * len(cells)
-            converted, failed, trusted = [], {}, set()
+            converted, failed, trusted, notes = [], {}, set(), {}
             for index, name, column, parse in plan:
                 values, normal, errors = convert_column(columns[index] if index < width else blank,
                                                         parse, entity, name)
+                if not normal and column.kind == "code" and column.table:
+                    normal, noted = self.code_values.column(values, column.table, f"{raw.name} · {column.header}")
+                    normal = normal and not errors
+                    for i, note in noted.items():
+                        notes.setdefault(i, []).append((column, note))
                 if normal:
                     trusted.add(name)
                 for i, message in errors.items():
@@ -610,7 +625,7 @@ class _Import:
                         len(set(values)) * 4 <= len(values):  # categories, parties, dates: one text each
                     values = [keep(v, v) for v in values]
                 converted.append(values)
-            yield chunk, converted, failed, frozenset(trusted)
+            yield chunk, converted, failed, frozenset(trusted), notes
 
     def _chunks(self, raw: RawSheet):
         """The sheet's rows, ``_CHUNK`` at a time; with ``release`` each chunk goes once taken."""
@@ -623,6 +638,12 @@ class _Import:
             if self.release:
                 rows[start:start + len(chunk)] = [None] * len(chunk)
             yield chunk
+
+    def _notes(self, raw: RawSheet, row_no: int, notes: dict, i: int) -> None:
+        """The notes on row ``i`` of a chunk: code values taken for the item they are close to."""
+        for column, note in notes.get(i, ()):
+            self.problem(raw, row_no, column, note, WARNING)
+            self.result.summaries[raw.sheet.name].recognised += 1
 
     def fail(self, raw, row_no, where: dict[str, Column], error: ValidationError, entity: str) -> None:
         for p in error.problems:
@@ -1065,7 +1086,9 @@ class _Import:
         origin = (raw, where)
         statuses = frozenset(registration.STEPS)
         index = {name: i for i, (_, name, _, _) in enumerate(plan)}
-        for chunk, converted, failed, _ in self._converted_chunks(raw):
+        for chunk, converted, failed, _, notes in self._converted_chunks(raw):
+            for i in notes:
+                self._notes(raw, chunk[i][0], notes, i)
             blank = [None] * len(chunk)
             no, seller, status, on_date, note, user = (
                 converted[index[name]] if name in index else blank
@@ -1415,9 +1438,9 @@ def _normal_texts(texts: list[str], entity: str, name: str) -> bool:
         return False
     if texts and max(map(len, texts)) > f.max_len:
         return False
-    if f.kind == "code":
-        contains = codes.tables().contains
-        return all(contains(f.table, t) for t in set(texts))
+    if f.kind == "code":  # names (a code or an alias is put right first: see .values)
+        has_name = codes.tables().has_name
+        return all(has_name(f.table, t) for t in set(texts))
     return True
 
 
