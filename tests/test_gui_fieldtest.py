@@ -1,0 +1,168 @@
+"""The window as a new user met it (issue 15): what was broken, what did not fit.
+
+Each test here failed on the code before its fix."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+pytestmark = pytest.mark.usefixtures("qt_setup")  # fonts, style, jobs inline (conftest)
+
+from conftest import DEMO_TODAY  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QPushButton  # noqa: E402
+
+from broker_desk import i18n  # noqa: E402
+from broker_desk.gui import jobs  # noqa: E402
+
+
+def visible_windows() -> list:
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+# -- 1. a finished job leaves no window behind ------------------------------------------
+def test_a_finished_job_leaves_no_progress_window_whatever_its_timing(qtbot, monkeypatch):
+    """Jobs ending before, at and after the moment the progress window appears, run from inside
+    a modal dialog (as the print preview and batch print run theirs): afterwards, and also once
+    QProgressDialog's own 4-second timer would have fired, no progress window is left."""
+    monkeypatch.setattr(jobs, "SYNCHRONOUS", False)
+    host = QDialog()
+    qtbot.addWidget(host)
+    seen: dict[str, object] = {}
+
+    def job(seconds):
+        def work(progress, cancelled):
+            progress(0.15, "正在生成表单…")
+            time.sleep(seconds)
+            progress(1.0, "正在保存 PDF")
+            return seconds
+        return work
+
+    def inside_host():
+        threshold = jobs.SHOW_AFTER_MS / 1000
+        seen["results"] = [jobs.run_job(host, "正在生成表单…", job(s))
+                           for s in (0.05, threshold, threshold + 0.4)]
+        seen["right_after"] = [w for w in visible_windows() if w is not host]
+        qtbot.wait(4500)  # QProgressDialog's own timer shows a dialog 4 s after it was made
+        seen["later"] = [w for w in visible_windows() if w is not host]
+        seen["dialogs"] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+        host.reject()
+
+    QTimer.singleShot(0, inside_host)
+    host.exec()
+    assert seen["results"] == [0.05, jobs.SHOW_AFTER_MS / 1000, jobs.SHOW_AFTER_MS / 1000 + 0.4]
+    assert seen["right_after"] == []
+    assert seen["later"] == []
+    assert seen["dialogs"] == []
+    assert visible_windows() == []
+
+
+def test_a_slow_job_shows_its_progress_and_can_be_cancelled(qtbot, monkeypatch):
+    monkeypatch.setattr(jobs, "SYNCHRONOUS", False)
+    shown = {}
+
+    def work(progress, cancelled):
+        progress(0.5, "一半")
+        deadline = time.monotonic() + 5
+        while not cancelled() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return None
+
+    def press_cancel():
+        dialogs = [w for w in visible_windows() if isinstance(w, QProgressDialog)]
+        shown["dialogs"] = [(d.labelText(), d.value()) for d in dialogs]
+        for d in dialogs:
+            d.findChild(QPushButton).click()  # 取消
+
+    QTimer.singleShot(jobs.SHOW_AFTER_MS + 300, press_cancel)
+    with pytest.raises(jobs.Cancelled):
+        jobs.run_job(None, "导出", work)
+    assert shown["dialogs"] == [("导出\n一半", 500)]
+    assert visible_windows() == []
+
+
+# -- 2. a contract opened from 工作台 closes once ------------------------------------------
+def test_a_contract_opened_from_home_opens_once(window, qtbot, monkeypatch):
+    opened = []
+    monkeypatch.setattr(window, "open_record", lambda entity, id_: opened.append((entity, id_)))
+    tree = window.home.ready
+    assert tree.topLevelItemCount() > 0
+    item = tree.topLevelItem(0)
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == [("contract", item.data(0, Qt.ItemDataRole.UserRole))]
+    tree.setCurrentItem(item)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert len(opened) == 2
+
+
+# -- 4. change-log descriptions in the user's language ---------------------------------------
+SHOW_LOG = """
+import sys
+from broker_desk import i18n
+from broker_desk.ledger import Ledger
+i18n.set_language(sys.argv[2])
+with Ledger.open(sys.argv[1], create=False) as led:
+    print(led.redo_label() or led.undo_label())
+    print(led.recent_ops()[0]["label"])
+    print(led.recent_ops()[1]["label"])
+"""
+
+
+@pytest.mark.parametrize("language, lines", [
+    ("en", ["Import x.xlsx", "Import x.xlsx", "Contract “HT-1” moved to “Ready to submit”"]),
+    ("zh", ["导入 x.xlsx", "导入 x.xlsx", "合同“HT-1”登记状态改为“待提交”"]),
+])
+def test_the_change_log_speaks_the_users_language_in_a_fresh_window(tmp_path, language, lines):
+    """An import written in Chinese is described in the language of whoever looks later, by a
+    program that has imported nothing but the ledger (as a window opening a ledger has not)."""
+    import subprocess
+    import sys
+
+    from broker_desk.ledger import Ledger
+
+    path = tmp_path / "log.brokerdesk"
+    with Ledger.open(path) as led:
+        with led.operation("op.move", name="HT-1", status="待提交") as op:
+            op.op_id  # noqa: B018 - an action with no rows still leaves its entry
+        with led.operation("import.op", file="x.xlsx") as op:
+            op.op_id  # noqa: B018 - an action with no rows still leaves its entry
+    out = subprocess.run([sys.executable, "-c", SHOW_LOG, str(path), language], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out == lines
+
+
+def test_every_action_label_is_known_to_the_ledger_alone():
+    """Each code given to ``ledger.operation`` is registered by the time the ledger is imported."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import broker_desk
+
+    root = Path(broker_desk.__file__).parent
+    codes = {m for p in root.rglob("*.py") for m in re.findall(r"\.operation\(\s*\"([\w.]+)\"", p.read_text("utf-8"))}
+    assert {"op.add", "import.op", "op.demo"} <= codes
+    script = "import sys\nfrom broker_desk import i18n\nimport broker_desk.ledger\n" \
+             "print(' '.join(c for c in sys.argv[1:] if not i18n.known(c)))"
+    out = subprocess.run([sys.executable, "-c", script, *sorted(codes)], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == ""
+
+
+def test_the_undo_button_names_the_action_in_english(demo_ledger, qtbot):
+    from broker_desk.gui.main_window import MainWindow
+
+    i18n.set_language("en")
+    with demo_ledger.operation("import.op", file="x.xlsx") as op:
+        op.op_id  # noqa: B018
+    w = MainWindow(demo_ledger, today=DEMO_TODAY)
+    qtbot.addWidget(w)
+    assert w.undo_action.text() == "Undo: Import x.xlsx"
+    assert w.home.recent.topLevelItem(0).text(2) == "Import x.xlsx"
