@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("qt_setup")  # fonts, style, jobs inline (c
 
 from conftest import DEMO_TODAY  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QPushButton  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QPushButton  # noqa: E402
 
 from broker_desk import i18n  # noqa: E402
 from broker_desk.gui import jobs  # noqa: E402
@@ -166,3 +166,38 @@ def test_the_undo_button_names_the_action_in_english(demo_ledger, qtbot):
     qtbot.addWidget(w)
     assert w.undo_action.text() == "Undo: Import x.xlsx"
     assert w.home.recent.topLevelItem(0).text(2) == "Import x.xlsx"
+
+
+# -- 5. adding a broker ----------------------------------------------------------------------
+def test_adding_a_broker_keeps_the_shares_typed_and_asks_nothing_of_the_empty_row(demo_ledger, qtbot, monkeypatch):
+    from broker_desk.gui.contract_editor import ContractEditor
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+
+    editor = ContractEditor(demo_ledger, 5)
+    qtbot.addWidget(editor)
+    editor.show()
+    brokers = editor.brokers
+    add = next(b for b in brokers.findChildren(QPushButton) if b.text() == "添加经纪人")
+    brokers.set_value([])
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+
+    def shown() -> str:
+        editor.check()
+        return "\n".join(m.text() for m in editor.messages.values()) + editor.general.text()
+
+    assert brokers.table.cellWidget(0, 0).value() is None
+    assert "None" not in shown() and "不存在" not in shown()
+    brokers.table.cellWidget(0, 0).set_value(1)
+    share = brokers.table.cellWidget(0, 1)
+    share.clear()
+    qtbot.keyClicks(share, "60")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert [brokers.table.cellWidget(r, 1).text() for r in range(2)] == ["60", "40"]
+    assert brokers.table.cellWidget(1, 0).value() is None
+    assert "None" not in shown() and "不存在" not in shown()
+    brokers.table.cellWidget(1, 0).set_value(2)
+    assert brokers.value() == [(1, "60"), (2, "40")]
+    assert "份额合计 100%" in brokers.total.text()
+    assert editor.save() is True
+    assert demo_ledger.get("contract", 5)["brokers"] == [(1, 6000), (2, 4000)]

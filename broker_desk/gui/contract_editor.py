@@ -85,28 +85,45 @@ class BrokersTable(QWidget):
         row.addWidget(self.total)
         layout.addLayout(row)
 
-    def add_row(self, broker_id: int | None = None, share: str = "") -> None:
+    def add_row(self, broker_id: int | None = None, share: str | None = None) -> None:
+        """A broker row. A new one (``share`` None) starts with no broker chosen; the shares the
+        user typed stay, and what they leave of 100% is split equally over the new row and the
+        rows whose share was filled in rather than typed (60 typed, then a broker added: 40)."""
         r = self.table.rowCount()
         self.table.insertRow(r)
         combo = RefInput(self.ledger, "broker")
         combo.set_value(broker_id)
         combo.changed.connect(self._changed)
-        share_edit = QLineEdit(share)
+        share_edit = QLineEdit(share or "")
         share_edit.setPlaceholderText("100")
+        share_edit.setProperty("typed", share is not None)  # a share read from the ledger is the user's too
+        share_edit.textEdited.connect(lambda _t, e=share_edit: e.setProperty("typed", True))
         share_edit.textChanged.connect(self._changed)
         self.table.setCellWidget(r, 0, combo)
         self.table.setCellWidget(r, 1, share_edit)
-        if not share:
+        if share is None:
             self._spread()
         self._changed()
 
     def _spread(self) -> None:
-        """A new broker: split 100% equally, as people usually start."""
-        n = self.table.rowCount()
-        base = Decimal(10000 // n) / 100
-        for r in range(n):
-            share = base if r < n - 1 else Decimal(100) - base * (n - 1)
-            self.table.cellWidget(r, 1).setText(f"{share:g}")
+        edits = [self.table.cellWidget(r, 1) for r in range(self.table.rowCount())]
+        filled = [e for e in edits if not e.property("typed")]
+        left = Decimal(100) - self.total_share(e for e in edits if e.property("typed"))
+        if left <= 0 or not filled:
+            return
+        base = Decimal(int(left * 100) // len(filled)) / 100
+        for i, edit in enumerate(filled):
+            edit.setText(f"{base if i < len(filled) - 1 else left - base * (len(filled) - 1):g}")
+
+    def total_share(self, edits=None) -> Decimal:
+        """The shares of all rows (or of ``edits``) added up, in percent."""
+        total = Decimal(0)
+        for edit in edits if edits is not None else (self.table.cellWidget(r, 1) for r in range(self.table.rowCount())):
+            try:
+                total += Decimal(edit.text().strip().rstrip("%") or "0")
+            except ArithmeticError:
+                pass
+        return total
 
     def remove_row(self) -> None:
         r = self.table.currentRow()
@@ -117,12 +134,7 @@ class BrokersTable(QWidget):
             self._changed()
 
     def _changed(self) -> None:
-        total = Decimal(0)
-        for r in range(self.table.rowCount()):
-            try:
-                total += Decimal(self.table.cellWidget(r, 1).text().strip().rstrip("%") or "0")
-            except ArithmeticError:
-                pass
+        total = self.total_share()
         if self.table.rowCount():
             key = "gui.contract.share_sum" if total == 100 else "gui.contract.share_sum_bad"
             self.total.setText(i18n.tr(key, total=f"{total:g}"))
@@ -132,12 +144,13 @@ class BrokersTable(QWidget):
         self.changed.emit()
 
     def value(self) -> list:
+        """(broker id, share) of each row with a broker chosen: a row still being filled in
+        (no broker yet) is no broker of the contract, only its share counts in the total shown."""
         pairs = []
         for r in range(self.table.rowCount()):
             broker = self.table.cellWidget(r, 0).value()
-            share = self.table.cellWidget(r, 1).text().strip() or "0"
-            if broker is not None or share not in ("", "0"):
-                pairs.append((broker, share))
+            if broker is not None:
+                pairs.append((broker, self.table.cellWidget(r, 1).text().strip() or "0"))
         return pairs
 
     def set_value(self, pairs) -> None:
