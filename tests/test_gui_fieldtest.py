@@ -201,3 +201,64 @@ def test_adding_a_broker_keeps_the_shares_typed_and_asks_nothing_of_the_empty_ro
     assert "份额合计 100%" in brokers.total.text()
     assert editor.save() is True
     assert demo_ledger.get("contract", 5)["brokers"] == [(1, 6000), (2, 4000)]
+
+
+# -- 3. hover and selection stand out in every drop-down -------------------------------------
+def _luminance(colour) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def _contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _row_colours(image, rect):
+    """The background of a row (its commonest colour) and the contrast of its text on it."""
+    from collections import Counter
+
+    rect = rect.intersected(image.rect())
+    pixels = Counter(image.pixel(x, y) for y in range(rect.top(), rect.bottom()) for x in range(rect.left(), rect.right()))
+    from PySide6.QtGui import QColor
+
+    background = QColor.fromRgb(pixels.most_common(1)[0][0])
+    return background, max(_contrast(background, QColor.fromRgb(p)) for p in pixels)
+
+
+def test_the_highlighted_item_of_a_drop_down_stands_out(qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from broker_desk.gui.inputs import CodeInput
+
+    combo = CodeInput("contract_category", required=True)
+    qtbot.addWidget(combo)
+    combo.show()
+    combo.showPopup()
+    view = combo.view()
+    view.selectionModel().setCurrentIndex(view.model().index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    qtbot.wait(50)
+    image = view.viewport().grab().toImage()
+    plain, _ = _row_colours(image, view.visualRect(view.model().index(3, 0)))
+    lit, contrast = _row_colours(image, view.visualRect(view.model().index(1, 0)))
+    combo.hidePopup()
+    assert _contrast(plain, lit) > 1.15  # the highlighted row is seen as such
+    assert contrast >= 7  # and its text is read on it
+
+
+def test_the_highlighted_item_of_a_menu_stands_out(qtbot):
+    from PySide6.QtWidgets import QMenu
+
+    menu = QMenu()
+    qtbot.addWidget(menu)
+    actions = [menu.addAction(text) for text in ("新建", "打开", "删除")]
+    menu.popup(menu.pos())
+    menu.setActiveAction(actions[1])
+    qtbot.wait(50)
+    image = menu.grab().toImage()
+    plain, _ = _row_colours(image, menu.actionGeometry(actions[2]))
+    lit, contrast = _row_colours(image, menu.actionGeometry(actions[1]))
+    menu.close()
+    assert _contrast(plain, lit) > 1.15
+    assert contrast >= 7

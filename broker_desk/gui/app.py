@@ -96,6 +96,19 @@ QLabel#error { color: #c62828; }
 QLabel#warning { color: #a86400; }
 QLabel#daxie { color: #46556b; }
 QTableView { gridline-color: #eef0f4; selection-background-color: #dce8ff; selection-color: #111; }
+QComboBox QAbstractItemView { background: #ffffff; color: #1f2a3a; border: 1px solid #cfd6e0; outline: 0;
+                       selection-background-color: #dce8ff; selection-color: #111; }
+QComboBox QAbstractItemView::item:hover, QComboBox QAbstractItemView::item:selected { background: #dce8ff; color: #111; }
+QComboBox { combobox-popup: 0; }
+QComboBox QAbstractItemView::item { min-height: 24px; padding: 0 4px; }
+QListView, QTreeView { selection-background-color: #dce8ff; selection-color: #111; }
+QListView::item:hover:!selected, QTreeView::item:hover:!selected { background: #eef3fc; }
+QMenu { background: #ffffff; border: 1px solid #cfd6e0; padding: 4px 0; }
+QMenu::item { padding: 5px 28px 5px 22px; color: #1f2a3a; background: transparent; }
+QMenu::item:selected { background: #dce8ff; color: #111; }
+QMenu::item:disabled { color: #9aa4b2; }
+QMenu::separator { height: 1px; background: #e3e7ee; margin: 4px 8px; }
+QMenuBar::item:selected { background: #dce8ff; color: #111; }
 QHeaderView::section { background: #f1f3f7; padding: 5px 6px; border: none; border-right: 1px solid #e3e7ee;
                        border-bottom: 1px solid #dde2ea; font-weight: bold; color: #3a4659; }
 QLineEdit, QComboBox, QDateEdit, QSpinBox, QPlainTextEdit { padding: 3px 6px; border: 1px solid #cfd6e0;
