@@ -20,6 +20,12 @@ from broker_desk import i18n  # noqa: E402
 from broker_desk.gui import jobs  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _discard_without_asking(monkeypatch):
+    """An editor left with changes closes at the end of a test without its modal question."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+
+
 def visible_windows() -> list:
     return [w for w in QApplication.topLevelWidgets() if w.isVisible()]
 
@@ -169,10 +175,8 @@ def test_the_undo_button_names_the_action_in_english(demo_ledger, qtbot):
 
 
 # -- 5. adding a broker ----------------------------------------------------------------------
-def test_adding_a_broker_keeps_the_shares_typed_and_asks_nothing_of_the_empty_row(demo_ledger, qtbot, monkeypatch):
+def test_adding_a_broker_keeps_the_shares_typed_and_asks_nothing_of_the_empty_row(demo_ledger, qtbot):
     from broker_desk.gui.contract_editor import ContractEditor
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
 
     editor = ContractEditor(demo_ledger, 5)
     qtbot.addWidget(editor)
@@ -262,3 +266,54 @@ def test_the_highlighted_item_of_a_menu_stands_out(qtbot):
     menu.close()
     assert _contrast(plain, lit) > 1.15
     assert contrast >= 7
+
+
+# -- 10. "required" said quietly, room kept for messages ------------------------------------------
+def test_a_new_record_says_required_only_once_the_user_got_there(demo_ledger, qtbot):
+    from broker_desk.gui.editors import RecordEditor
+
+    editor = RecordEditor(demo_ledger, "client")
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.check()
+    assert [m.text() for m in editor.messages.values() if m.text()] == []
+    assert not editor.inputs["name"].property("invalid")
+    assert not editor.save()  # 保存 says what is missing
+    assert "名称为必填项" in editor.messages["name"].text()
+    assert editor.inputs["name"].property("invalid")
+
+    editor = RecordEditor(demo_ledger, "client")
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.inputs["name"].setText("杭")  # a field changed is a field the user has been to
+    editor.inputs["name"].setText("")
+    editor.check()
+    assert "名称为必填项" in editor.messages["name"].text()
+
+
+def test_messages_keep_their_room_and_get_the_lines_they_need(demo_ledger, qtbot):
+    from broker_desk.gui.editors import RecordEditor
+
+    editor = RecordEditor(demo_ledger, "client")
+    qtbot.addWidget(editor)
+    editor.resize(900, 700)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.wait(50)
+    below = editor.inputs["nature"]
+    top = below.mapTo(editor, below.rect().topLeft()).y()
+    message = editor.messages["credit_code"]
+    assert message.isVisible() and message.height() >= message.fontMetrics().lineSpacing()  # room kept while empty
+    editor.inputs["credit_code"].setText("91330106MA2H0XXXX")  # a one-line error
+    editor.check()
+    qtbot.wait(20)
+    assert message.text() and below.mapTo(editor, below.rect().topLeft()).y() == top  # nothing moved
+    editor.inputs["credit_code"].setText("91110108MA01ABCD1X")  # a warning of two lines at this width
+    editor.check()
+    editor.resize(560, 1)  # as small as its layout lets it be
+    qtbot.wait(20)
+    lines = message.fontMetrics().lineSpacing()
+    assert message.heightForWidth(message.width()) >= 2 * lines
+    assert message.height() >= message.heightForWidth(message.width())  # its second line is not cut
+    assert below.mapTo(editor, below.rect().topLeft()).y() >= message.mapTo(editor, message.rect().bottomLeft()).y()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from .. import codes, i18n
 from ..money import yuan_text
-from .editors import RecordEditor, tabs
+from .editors import FieldMessage, RecordEditor, tabs
 from .inputs import RefInput
 from .registration_panel import RegistrationPanel
 
@@ -170,6 +170,7 @@ class ContractEditor(RecordEditor):
             self.inputs[name].changed.connect(self._derived)
         self._derived()
         self.dirty = False  # filling the subtype choices above is not an edit of the user's
+        self.touched.clear()
         self.print_button = None
         if self.id is not None:
             self.print_button = QPushButton(i18n.tr("gui.contract.print"))
@@ -185,8 +186,7 @@ class ContractEditor(RecordEditor):
         money_layout.addLayout(self.form(self.fields(MONEY)))
         self.brokers = BrokersTable(self.ledger)
         self.inputs["brokers"] = self.brokers
-        self.messages["brokers"] = QLabel("")
-        self.messages["brokers"].setVisible(False)
+        self.messages["brokers"] = FieldMessage()
         money_layout.addWidget(QLabel(i18n.tr("gui.contract.brokers")))
         money_layout.addWidget(self.brokers)
         money_layout.addWidget(self.messages["brokers"])
