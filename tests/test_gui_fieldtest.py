@@ -317,3 +317,109 @@ def test_messages_keep_their_room_and_get_the_lines_they_need(demo_ledger, qtbot
     assert message.heightForWidth(message.width()) >= 2 * lines
     assert message.height() >= message.heightForWidth(message.width())  # its second line is not cut
     assert below.mapTo(editor, below.rect().topLeft()).y() >= message.mapTo(editor, message.rect().bottomLeft()).y()
+
+
+# -- 11. file dialogs ------------------------------------------------------------------------
+def test_file_dialog_titles_are_clean(monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    import broker_desk.gui.startup  # noqa: F401 - the menu texts used as titles
+    from broker_desk.gui import files
+    from broker_desk.gui.titles import clean_title
+
+    assert clean_title("新建账本(&N)…") == "新建账本"
+    assert clean_title("导入 Excel(&I)…") == "导入 Excel"
+    assert clean_title("&Import workbook…") == "Import workbook"
+    assert clean_title("Save && close...") == "Save & close"
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda _p, title, *_a: (asked.append(title), "")[1:]))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda _p, title, *_a: (asked.append(title), "")[1:]))
+    assert files.save_file(None, i18n.tr("gui.file.new"), str(tmp_path)) == ""
+    assert files.open_file(None, i18n.tr("gui.excel.import")) == ""
+    assert asked == ["新建账本", "导入 Excel"]
+
+
+def test_qts_own_file_dialog_speaks_chinese(qapp, tmp_path):
+    """Where the platform has no file dialog of its own, Qt's is in Chinese: Qt's catalogue
+    from PySide6's translations folder, and the labels it lacks."""
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    from broker_desk.gui.app import install_translations
+
+    install_translations(qapp, "zh")
+    try:
+        dialog = QFileDialog(None, "t", str(tmp_path))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        buttons = [b.text() for b in dialog.findChildren(QPushButton)]
+        dialog.deleteLater()
+    finally:
+        install_translations(qapp, "en")
+    assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels
+    assert not any("Look in" in t or "Files of" in t for t in labels)
+    assert "取消" in buttons
+
+
+def test_dates_follow_the_language_where_the_system_names_no_locale(monkeypatch):
+    import os
+
+    from broker_desk.gui.app import use_language_for_dates
+
+    for name in ("LC_ALL", "LC_TIME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    use_language_for_dates("zh")
+    assert os.environ["LC_TIME"] == "zh_CN.UTF-8"
+    monkeypatch.setenv("LC_TIME", "de_DE.UTF-8")  # the user's own choice stays
+    use_language_for_dates("zh")
+    assert os.environ["LC_TIME"] == "de_DE.UTF-8"
+
+
+# -- 17. titles and the sort arrow ------------------------------------------------------------
+def test_window_titles_name_the_program_once_and_start_with_a_capital(demo_ledger, qtbot):
+    from broker_desk.gui.editors import RecordEditor
+    from broker_desk.gui.main_window import MainWindow
+
+    w = MainWindow(demo_ledger, today=DEMO_TODAY)
+    qtbot.addWidget(w)
+    QApplication.setApplicationDisplayName(i18n.tr("gui.app_name"))
+    assert w.windowTitle() == f"{demo_ledger.path.name} — 技术经纪人工作台"
+    assert w.windowTitle().count("技术经纪人工作台") == 1
+    assert w.windowTitle().endswith(QApplication.applicationDisplayName())  # so Qt adds it no more
+    i18n.set_language("en")
+    editor = RecordEditor(demo_ledger, "contract", 1)
+    qtbot.addWidget(editor)
+    assert editor.windowTitle().startswith("Contract: ")
+    assert RecordEditor(demo_ledger, "client").windowTitle() == "New client"
+
+
+def test_the_sort_arrow_stays_off_the_header_text(demo_ledger, qtbot):
+    from PySide6.QtGui import QColor
+
+    from broker_desk.gui.lists import ListPage
+
+    page = ListPage(demo_ledger, "contract")
+    qtbot.addWidget(page)
+    page.resize(1200, 400)
+    page.show()
+    qtbot.waitExposed(page)
+    header = page.table.horizontalHeader()
+    column = next(i for i in range(header.count()) if page.model.headerData(i, header.orientation()) == "合同成交额")
+
+    def section():
+        qtbot.wait(20)
+        x = header.sectionViewportPosition(column)
+        return header.grab().toImage().copy(x, 0, header.sectionSize(column), header.height())
+
+    plain = section()
+    page._sort(column)
+    assert header.sortIndicatorSection() == column
+    sorted_ = section()
+    background = QColor(plain.pixel(2, plain.height() // 2))
+    text = [(x, y) for y in range(plain.height()) for x in range(plain.width() - 2)
+            if abs(QColor(plain.pixel(x, y)).lightness() - background.lightness()) > 40]
+    left, right = min(x for x, _ in text), max(x for x, _ in text)
+    top, bottom = min(y for _, y in text), max(y for _, y in text)
+    arrow = [(x, y) for y in range(plain.height()) for x in range(plain.width()) if plain.pixel(x, y) != sorted_.pixel(x, y)]
+    assert arrow  # the arrow is drawn
+    assert not [p for p in arrow if left <= p[0] <= right and top <= p[1] <= bottom]  # and not over the text

@@ -28,6 +28,7 @@ from ..errors import BrokerDeskError, ValidationError
 from ..fields import ENTITY_FIELDS, Field, entity_label
 from .app import settings
 from .inputs import CodeInput, DateInput, ItemsInput, LongTextInput, MoneyInput, RefInput, TextInput
+from .titles import clean_title
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -113,8 +114,8 @@ class RecordEditor(QDialog):
         self.ledger, self.entity, self.id = ledger, entity, id_
         self.record = ledger.get(entity, id_) if id_ is not None else None
         name = (self.record or {}).get({"contract": "contract_no", "achievement": "title"}.get(entity, "name"), "")
-        self.setWindowTitle(i18n.tr("gui.edit.edit", entity=entity_label(entity), name=name) if self.record
-                            else i18n.tr("gui.edit.new", entity=entity_label(entity)))
+        self.setWindowTitle(clean_title(i18n.tr("gui.edit.edit", entity=entity_label(entity), name=name) if self.record
+                                        else i18n.tr("gui.edit.new", entity=entity_label(entity))))
         self.inputs: dict[str, QWidget] = {}
         self.messages: dict[str, FieldMessage] = {}
         #: "required" is said of a field once the user has changed it or pressed 保存 (a record

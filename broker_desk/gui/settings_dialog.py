@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import i18n
+from . import files
 from .app import settings
 from .widgets import Dialog
 
@@ -90,7 +90,7 @@ class SettingsDialog(Dialog):
         self.resize(560, 380)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, i18n.tr("gui.settings.backups"), self.backup_dir.text())
+        folder = files.choose_folder(self, i18n.tr("gui.settings.backups"), self.backup_dir.text())
         if folder:
             self.backup_dir.setText(folder)
 

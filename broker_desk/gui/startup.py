@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -25,10 +24,12 @@ from ..ledger import Ledger
 from ..ledger import files as ledger_files
 from ..ledger.files import on_network_or_synced_folder
 from ..ledger.schema import SCHEMA_VERSION
+from . import files
 from .app import create_app, settings
 from .instance import InstanceGuard
 from .jobs import run_job
 from .main_window import MainWindow
+from .titles import clean_title
 from .widgets import show_error
 
 SAMPLE_CONTRACTS = 2000
@@ -142,7 +143,7 @@ class Controller(QObject):
         if dialog.choice == WelcomeDialog.SAMPLE:
             return self.sample_ledger()
         if dialog.choice == WelcomeDialog.OPEN:
-            name, _ = QFileDialog.getOpenFileName(None, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
+            name = files.open_file(None, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
             return Path(name) if name else None
         return default
 
@@ -253,19 +254,19 @@ class Controller(QObject):
         menu.addAction(window.quit_action)
 
     def new_ledger(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), FILE_FILTER)
+        name = files.save_file(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), FILE_FILTER)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + ".brokerdesk")
             self.open(path)
 
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
+        name = files.open_file(self.window, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
         if name:
             self.open(Path(name))
 
     def backup_now(self) -> None:
         suggested = str(backup_folder(self.ledger.path) / f"{self.ledger.path.stem}-{dt.datetime.now():%Y%m%d-%H%M}.brokerdesk")
-        name, _ = QFileDialog.getSaveFileName(self.window, i18n.tr("gui.file.backup"), suggested, FILE_FILTER)
+        name = files.save_file(self.window, i18n.tr("gui.file.backup"), suggested, FILE_FILTER)
         if not name:
             return
         path = self.ledger.path
@@ -281,11 +282,11 @@ class Controller(QObject):
         self.window.statusBar().showMessage(i18n.tr("gui.backup.done", path=target), 8000)
 
     def restore(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, i18n.tr("gui.file.restore"),
-                                              str(backup_folder(self.ledger.path)), FILE_FILTER)
+        name = files.open_file(self.window, i18n.tr("gui.file.restore"), str(backup_folder(self.ledger.path)),
+                               FILE_FILTER)
         if not name:
             return
-        if QMessageBox.question(self.window, i18n.tr("gui.file.restore"),
+        if QMessageBox.question(self.window, clean_title(i18n.tr("gui.file.restore")),
                                 i18n.tr("gui.restore.confirm", source=name)) != QMessageBox.StandardButton.Yes:
             return
         path = self.ledger.path
@@ -311,7 +312,8 @@ class Controller(QObject):
             self.guard = None
         self.open(path)
         if safety:
-            QMessageBox.information(self.window, i18n.tr("gui.file.restore"), i18n.tr("gui.restore.done", path=safety))
+            QMessageBox.information(self.window, clean_title(i18n.tr("gui.file.restore")),
+                                    i18n.tr("gui.restore.done", path=safety))
 
     def check(self) -> None:
         path = self.ledger.path
