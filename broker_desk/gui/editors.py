@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -125,7 +126,7 @@ class RecordEditor(QDialog):
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         self.form_area = self.build()
-        layout.addWidget(self.form_area, 1)
+        layout.addWidget(scrolled(self.form_area), 1)
         self.general = QLabel("")
         self.general.setObjectName("error")
         self.general.setWordWrap(True)
@@ -159,8 +160,16 @@ class RecordEditor(QDialog):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(720 if entity == "contract" else 560, 640 if entity == "contract" else 520)
+            self.resize(720 if entity == "contract" else 560, self._fitting_height())
         self.check()
+
+    def _fitting_height(self) -> int:
+        """Tall enough for the whole form where the screen allows, else the screen's height
+        (the form scrolls inside: each field keeps a line for its message)."""
+        screen = (self.parentWidget() or self).screen() or QApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 60 if screen is not None else 700  # the title bar
+        want = self.form_area.sizeHint().height() + 110  # the hint and the buttons below the form
+        return max(360, min(want, room))
 
     # -- building --------------------------------------------------------------------
     def fields(self, names: list[str] | None = None) -> list[Field]:
@@ -298,6 +307,16 @@ class RecordEditor(QDialog):
     def done(self, result: int) -> None:
         settings().setValue(f"editors/{self.entity}", self.saveGeometry())
         super().done(result)
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless area that scrolls when the window is smaller than it."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
 
 
 def group(title: str, layout) -> QGroupBox:
