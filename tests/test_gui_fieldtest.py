@@ -423,3 +423,17 @@ def test_the_sort_arrow_stays_off_the_header_text(demo_ledger, qtbot):
     arrow = [(x, y) for y in range(plain.height()) for x in range(plain.width()) if plain.pixel(x, y) != sorted_.pixel(x, y)]
     assert arrow  # the arrow is drawn
     assert not [p for p in arrow if left <= p[0] <= right and top <= p[1] <= bottom]  # and not over the text
+
+
+def test_a_broker_row_still_being_filled_in_is_said_on_save_not_before(demo_ledger, qtbot):
+    from broker_desk.gui.contract_editor import ContractEditor
+
+    editor = ContractEditor(demo_ledger, 5)
+    qtbot.addWidget(editor)
+    editor.brokers.set_value([(1, 6000)])
+    editor.brokers.add_row()
+    editor.check()
+    assert editor.messages["brokers"].text() == ""  # not "add up to 60%" while the row is new
+    assert editor.save() is False
+    assert "第 2 行尚未选择经纪人" in editor.messages["brokers"].text()
+    assert demo_ledger.get("contract", 5)["brokers"] != [(1, 6000)]

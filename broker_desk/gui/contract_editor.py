@@ -41,6 +41,7 @@ i18n.register({
     "gui.contract.remove_broker": ("移除", "Remove"),
     "gui.contract.share_sum": ("份额合计 {total}%", "Shares total {total}%"),
     "gui.contract.share_sum_bad": ("份额合计 {total}%，须为 100%", "Shares total {total}%; they must reach 100%"),
+    "gui.contract.broker_unchosen": ("✖ 第 {rows} 行尚未选择经纪人", "✖ Row {rows}: choose a broker"),
     "gui.contract.save_first": ("保存合同后即可办理认定登记。", "Save the contract to start its registration."),
     "gui.contract.print": ("打印…", "Print…"),
     "gui.contract.print_tip": ("预览并打印这份合同的登记表单（Ctrl+P）", "Preview and print this contract's forms (Ctrl+P)"),
@@ -143,6 +144,11 @@ class BrokersTable(QWidget):
             self.total.setText("")
         self.changed.emit()
 
+    def unchosen(self) -> list[int]:
+        """Rows (from 1) with a share but no broker chosen yet."""
+        return [r + 1 for r in range(self.table.rowCount()) if self.table.cellWidget(r, 0).value() is None
+                and self.table.cellWidget(r, 1).text().strip() not in ("", "0")]
+
     def value(self) -> list:
         """(broker id, share) of each row with a broker chosen: a row still being filled in
         (no broker yet) is no broker of the contract, only its share counts in the total shown."""
@@ -244,6 +250,20 @@ class ContractEditor(RecordEditor):
         dialog = PreviewDialog(self.ledger, self.id, parent, today=getattr(self.parentWidget(), "today", None))
         dialog.exec()
         dialog.deleteLater()
+
+    def quiet(self, problem) -> bool:
+        """The shares' sum is not said while a broker row is still being filled in."""
+        return super().quiet(problem) or (problem.field.rsplit(".", 1)[-1] == "brokers"
+                                          and bool(self.brokers.unchosen()))
+
+    def save(self) -> bool:
+        rows = self.brokers.unchosen()
+        if rows:  # a share given to no one: said, not dropped
+            self.messages["brokers"].show_message(i18n.tr("gui.contract.broker_unchosen",
+                                                          rows="、".join(map(str, rows))))
+            self.tabs.setCurrentIndex(1)
+            return False
+        return super().save()
 
     def _moved(self, changes) -> None:
         self.record = self.ledger.get("contract", self.id)
