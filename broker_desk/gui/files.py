@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from .. import i18n
 from .titles import clean_title
+
+i18n.register({
+    "gui.file.filter": ("BrokerDesk 账本 (*.brokerdesk);;所有文件 (*)", "BrokerDesk ledgers (*.brokerdesk);;All files (*)"),
+})
+
+
+def ledger_filter() -> str:
+    """The file dialogs' choice of files for a ledger, in the user's language."""
+    return i18n.tr("gui.file.filter")
 
 
 def open_file(parent: QWidget | None, title: str, folder: str = "", filters: str = "") -> str:

@@ -33,7 +33,6 @@ from .titles import clean_title
 from .widgets import show_error
 
 SAMPLE_CONTRACTS = 2000
-FILE_FILTER = "BrokerDesk 账本 (*.brokerdesk);;所有文件 (*)"
 
 i18n.register({
     "gui.welcome.title": ("欢迎使用技术经纪人工作台", "Welcome to BrokerDesk"),
@@ -143,7 +142,7 @@ class Controller(QObject):
         if dialog.choice == WelcomeDialog.SAMPLE:
             return self.sample_ledger()
         if dialog.choice == WelcomeDialog.OPEN:
-            name = files.open_file(None, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
+            name = files.open_file(None, i18n.tr("gui.file.open"), str(paths.data_dir()), files.ledger_filter())
             return Path(name) if name else None
         return default
 
@@ -254,19 +253,19 @@ class Controller(QObject):
         menu.addAction(window.quit_action)
 
     def new_ledger(self) -> None:
-        name = files.save_file(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), FILE_FILTER)
+        name = files.save_file(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), files.ledger_filter())
         if name:
             path = Path(name) if Path(name).suffix else Path(name + ".brokerdesk")
             self.open(path)
 
     def open_dialog(self) -> None:
-        name = files.open_file(self.window, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
+        name = files.open_file(self.window, i18n.tr("gui.file.open"), str(paths.data_dir()), files.ledger_filter())
         if name:
             self.open(Path(name))
 
     def backup_now(self) -> None:
         suggested = str(backup_folder(self.ledger.path) / f"{self.ledger.path.stem}-{dt.datetime.now():%Y%m%d-%H%M}.brokerdesk")
-        name = files.save_file(self.window, i18n.tr("gui.file.backup"), suggested, FILE_FILTER)
+        name = files.save_file(self.window, i18n.tr("gui.file.backup"), suggested, files.ledger_filter())
         if not name:
             return
         path = self.ledger.path
@@ -283,7 +282,7 @@ class Controller(QObject):
 
     def restore(self) -> None:
         name = files.open_file(self.window, i18n.tr("gui.file.restore"), str(backup_folder(self.ledger.path)),
-                               FILE_FILTER)
+                               files.ledger_filter())
         if not name:
             return
         if QMessageBox.question(self.window, clean_title(i18n.tr("gui.file.restore")),
