@@ -171,6 +171,9 @@ def _status_name(status: str) -> str:
     return codes.tables().english("registration_step", status)
 
 
+status_name = _status_name  # a status in the user's language (the change log names moves with it)
+
+
 def check_move(frm: str, to_status: str) -> None:
     """Refuse a move the workflow does not allow (before looking at what it enters)."""
     if to_status not in STEPS:

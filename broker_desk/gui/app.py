@@ -51,13 +51,44 @@ def load_fonts() -> str | None:
     return family
 
 
+class QtGaps(QTranslator):
+    """Qt's own strings that its Chinese catalogue lacks (Qt 6 gave them accelerators, so
+    the catalogue's "Look in:" no longer matches and the file dialog showed "&Look in:")."""
+
+    TEXTS = {
+        ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    }
+
+    def translate(self, context, source_text, disambiguation=None, n=-1) -> str:  # noqa: ARG002 - Qt's signature
+        return self.TEXTS.get((context, source_text), "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def use_language_for_dates(language: str) -> None:
+    """Qt's own file dialog writes dates in the system's locale; where the system names none
+    (C, POSIX: dates came out as "7 12 2026"), in the program's language. Before the
+    application object is made, which reads the locale once."""
+    if os.name != "posix" or os.environ.get("LC_ALL"):
+        return
+    current = (os.environ.get("LC_TIME") or os.environ.get("LANG") or "").split(".")[0]
+    if current in ("", "C", "POSIX"):
+        os.environ["LC_TIME"] = "zh_CN.UTF-8" if language == "zh" else "en_GB.UTF-8"
+
+
 def install_translations(app: QApplication, language: str) -> None:
-    """Qt's own strings (stock buttons, context menus) in the user's language."""
+    """Qt's own strings (stock buttons, context menus, its file dialog) in the user's language:
+    Qt's Chinese catalogues from PySide6's translations folder, and what they lack."""
     for t in _translators:
         app.removeTranslator(t)
     _translators.clear()
     if language != "zh":
         return
+    gaps = QtGaps(app)  # installed first: searched last, after Qt's own catalogues
+    app.installTranslator(gaps)
+    _translators.append(gaps)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
@@ -96,8 +127,23 @@ QLabel#error { color: #c62828; }
 QLabel#warning { color: #a86400; }
 QLabel#daxie { color: #46556b; }
 QTableView { gridline-color: #eef0f4; selection-background-color: #dce8ff; selection-color: #111; }
+QComboBox QAbstractItemView { background: #ffffff; color: #1f2a3a; border: 1px solid #cfd6e0; outline: 0;
+                       selection-background-color: #dce8ff; selection-color: #111; }
+QComboBox QAbstractItemView::item:hover, QComboBox QAbstractItemView::item:selected { background: #dce8ff; color: #111; }
+QComboBox { combobox-popup: 0; }
+QComboBox QAbstractItemView::item { min-height: 24px; padding: 0 4px; }
+QListView, QTreeView { selection-background-color: #dce8ff; selection-color: #111; }
+QListView::item:hover:!selected, QTreeView::item:hover:!selected { background: #eef3fc; }
+QMenu { background: #ffffff; border: 1px solid #cfd6e0; padding: 4px 0; }
+QMenu::item { padding: 5px 28px 5px 22px; color: #1f2a3a; background: transparent; }
+QMenu::item:selected { background: #dce8ff; color: #111; }
+QMenu::item:disabled { color: #9aa4b2; }
+QMenu::separator { height: 1px; background: #e3e7ee; margin: 4px 8px; }
+QMenuBar::item:selected { background: #dce8ff; color: #111; }
 QHeaderView::section { background: #f1f3f7; padding: 5px 6px; border: none; border-right: 1px solid #e3e7ee;
                        border-bottom: 1px solid #dde2ea; font-weight: bold; color: #3a4659; }
+QHeaderView::up-arrow, QHeaderView::down-arrow { subcontrol-origin: margin; subcontrol-position: top center;
+                       width: 12px; height: 7px; }
 QLineEdit, QComboBox, QDateEdit, QSpinBox, QPlainTextEdit { padding: 3px 6px; border: 1px solid #cfd6e0;
                        border-radius: 4px; background: #fff; }
 QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QPlainTextEdit:focus { border: 1px solid #4c8dff; }
@@ -119,6 +165,7 @@ QLabel#totals { background: #ffffff; border: 1px solid #e3e7ee; border-radius: 6
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
+    use_language_for_dates(i18n.get_language())
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n
 from ..errors import BrokerDeskError
-from . import jobs
+from . import files, jobs
 from .app import settings
 from .print_preview import safe_filename
 from .widgets import Dialog
@@ -186,8 +185,7 @@ class BatchPrintDialog(Dialog):
             self.path_edit.setText(str(folder / f"{safe_filename(info.title + '-' + self.period())}.pdf"))
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.batch.file"), self.path_edit.text(),
-                                              i18n.tr("gui.print.pdf_filter"))
+        name = files.save_file(self, i18n.tr("gui.batch.file"), self.path_edit.text(), i18n.tr("gui.print.pdf_filter"))
         if name:
             self.path_edit.setText(name if name.lower().endswith(".pdf") else name + ".pdf")
             self._auto_path = False

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n, workcalendar
 from ..errors import BrokerDeskError
+from . import files
 from .widgets import Dialog, show_error
 
 i18n.register({
@@ -179,8 +179,8 @@ class CalendarDialog(Dialog):
         if not self._keep():
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.cal.export"),
-                                                  f"工作日日历{self.shown_year}.csv", i18n.tr("gui.cal.csv"))
+            path = files.save_file(self, i18n.tr("gui.cal.export"), f"工作日日历{self.shown_year}.csv",
+                                   i18n.tr("gui.cal.csv"))
         if path:
             entries, _ = workcalendar.office_entries(self.office, self.shown_year)
             Path(path).write_text(workcalendar.to_csv(entries), encoding="utf-8-sig", newline="")
@@ -189,7 +189,7 @@ class CalendarDialog(Dialog):
         if not self._keep():
             return
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, i18n.tr("gui.cal.import"), "", i18n.tr("gui.cal.csv"))
+            path = files.open_file(self, i18n.tr("gui.cal.import"), "", i18n.tr("gui.cal.csv"))
         if not path:
             return
         try:

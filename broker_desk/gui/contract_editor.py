@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from .. import codes, i18n
 from ..money import yuan_text
-from .editors import RecordEditor, tabs
+from .editors import FieldMessage, RecordEditor, tabs
 from .inputs import RefInput
 from .registration_panel import RegistrationPanel
 
@@ -41,6 +41,7 @@ i18n.register({
     "gui.contract.remove_broker": ("移除", "Remove"),
     "gui.contract.share_sum": ("份额合计 {total}%", "Shares total {total}%"),
     "gui.contract.share_sum_bad": ("份额合计 {total}%，须为 100%", "Shares total {total}%; they must reach 100%"),
+    "gui.contract.broker_unchosen": ("✖ 第 {rows} 行尚未选择经纪人", "✖ Row {rows}: choose a broker"),
     "gui.contract.save_first": ("保存合同后即可办理认定登记。", "Save the contract to start its registration."),
     "gui.contract.print": ("打印…", "Print…"),
     "gui.contract.print_tip": ("预览并打印这份合同的登记表单（Ctrl+P）", "Preview and print this contract's forms (Ctrl+P)"),
@@ -85,28 +86,45 @@ class BrokersTable(QWidget):
         row.addWidget(self.total)
         layout.addLayout(row)
 
-    def add_row(self, broker_id: int | None = None, share: str = "") -> None:
+    def add_row(self, broker_id: int | None = None, share: str | None = None) -> None:
+        """A broker row. A new one (``share`` None) starts with no broker chosen; the shares the
+        user typed stay, and what they leave of 100% is split equally over the new row and the
+        rows whose share was filled in rather than typed (60 typed, then a broker added: 40)."""
         r = self.table.rowCount()
         self.table.insertRow(r)
         combo = RefInput(self.ledger, "broker")
         combo.set_value(broker_id)
         combo.changed.connect(self._changed)
-        share_edit = QLineEdit(share)
+        share_edit = QLineEdit(share or "")
         share_edit.setPlaceholderText("100")
+        share_edit.setProperty("typed", share is not None)  # a share read from the ledger is the user's too
+        share_edit.textEdited.connect(lambda _t, e=share_edit: e.setProperty("typed", True))
         share_edit.textChanged.connect(self._changed)
         self.table.setCellWidget(r, 0, combo)
         self.table.setCellWidget(r, 1, share_edit)
-        if not share:
+        if share is None:
             self._spread()
         self._changed()
 
     def _spread(self) -> None:
-        """A new broker: split 100% equally, as people usually start."""
-        n = self.table.rowCount()
-        base = Decimal(10000 // n) / 100
-        for r in range(n):
-            share = base if r < n - 1 else Decimal(100) - base * (n - 1)
-            self.table.cellWidget(r, 1).setText(f"{share:g}")
+        edits = [self.table.cellWidget(r, 1) for r in range(self.table.rowCount())]
+        filled = [e for e in edits if not e.property("typed")]
+        left = Decimal(100) - self.total_share(e for e in edits if e.property("typed"))
+        if left <= 0 or not filled:
+            return
+        base = Decimal(int(left * 100) // len(filled)) / 100
+        for i, edit in enumerate(filled):
+            edit.setText(f"{base if i < len(filled) - 1 else left - base * (len(filled) - 1):g}")
+
+    def total_share(self, edits=None) -> Decimal:
+        """The shares of all rows (or of ``edits``) added up, in percent."""
+        total = Decimal(0)
+        for edit in edits if edits is not None else (self.table.cellWidget(r, 1) for r in range(self.table.rowCount())):
+            try:
+                total += Decimal(edit.text().strip().rstrip("%") or "0")
+            except ArithmeticError:
+                pass
+        return total
 
     def remove_row(self) -> None:
         r = self.table.currentRow()
@@ -117,12 +135,7 @@ class BrokersTable(QWidget):
             self._changed()
 
     def _changed(self) -> None:
-        total = Decimal(0)
-        for r in range(self.table.rowCount()):
-            try:
-                total += Decimal(self.table.cellWidget(r, 1).text().strip().rstrip("%") or "0")
-            except ArithmeticError:
-                pass
+        total = self.total_share()
         if self.table.rowCount():
             key = "gui.contract.share_sum" if total == 100 else "gui.contract.share_sum_bad"
             self.total.setText(i18n.tr(key, total=f"{total:g}"))
@@ -131,13 +144,19 @@ class BrokersTable(QWidget):
             self.total.setText("")
         self.changed.emit()
 
+    def unchosen(self) -> list[int]:
+        """Rows (from 1) with a share but no broker chosen yet."""
+        return [r + 1 for r in range(self.table.rowCount()) if self.table.cellWidget(r, 0).value() is None
+                and self.table.cellWidget(r, 1).text().strip() not in ("", "0")]
+
     def value(self) -> list:
+        """(broker id, share) of each row with a broker chosen: a row still being filled in
+        (no broker yet) is no broker of the contract, only its share counts in the total shown."""
         pairs = []
         for r in range(self.table.rowCount()):
             broker = self.table.cellWidget(r, 0).value()
-            share = self.table.cellWidget(r, 1).text().strip() or "0"
-            if broker is not None or share not in ("", "0"):
-                pairs.append((broker, share))
+            if broker is not None:
+                pairs.append((broker, self.table.cellWidget(r, 1).text().strip() or "0"))
         return pairs
 
     def set_value(self, pairs) -> None:
@@ -157,6 +176,7 @@ class ContractEditor(RecordEditor):
             self.inputs[name].changed.connect(self._derived)
         self._derived()
         self.dirty = False  # filling the subtype choices above is not an edit of the user's
+        self.touched.clear()
         self.print_button = None
         if self.id is not None:
             self.print_button = QPushButton(i18n.tr("gui.contract.print"))
@@ -172,8 +192,7 @@ class ContractEditor(RecordEditor):
         money_layout.addLayout(self.form(self.fields(MONEY)))
         self.brokers = BrokersTable(self.ledger)
         self.inputs["brokers"] = self.brokers
-        self.messages["brokers"] = QLabel("")
-        self.messages["brokers"].setVisible(False)
+        self.messages["brokers"] = FieldMessage()
         money_layout.addWidget(QLabel(i18n.tr("gui.contract.brokers")))
         money_layout.addWidget(self.brokers)
         money_layout.addWidget(self.messages["brokers"])
@@ -231,6 +250,20 @@ class ContractEditor(RecordEditor):
         dialog = PreviewDialog(self.ledger, self.id, parent, today=getattr(self.parentWidget(), "today", None))
         dialog.exec()
         dialog.deleteLater()
+
+    def quiet(self, problem) -> bool:
+        """The shares' sum is not said while a broker row is still being filled in."""
+        return super().quiet(problem) or (problem.field.rsplit(".", 1)[-1] == "brokers"
+                                          and bool(self.brokers.unchosen()))
+
+    def save(self) -> bool:
+        rows = self.brokers.unchosen()
+        if rows:  # a share given to no one: said, not dropped
+            self.messages["brokers"].show_message(i18n.tr("gui.contract.broker_unchosen",
+                                                          rows="、".join(map(str, rows))))
+            self.tabs.setCurrentIndex(1)
+            return False
+        return super().save()
 
     def _moved(self, changes) -> None:
         self.record = self.ledger.get("contract", self.id)

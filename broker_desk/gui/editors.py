@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,6 +39,7 @@ from .inputs import (
     TextInput,
 )
 from .region_input import RegionInput
+from .titles import clean_title
 
 i18n.register({
     "gui.edit.new": ("新建{entity}", "New {entity}"),
@@ -78,6 +81,47 @@ def make_input(ledger, field: Field) -> QWidget:
     return TextInput()
 
 
+class FieldMessage(QLabel):
+    """The message under an editor's field. One line's room is always kept, so the form does
+    not jump as messages come and go, and a message that wraps gets the lines it needs (a
+    word-wrapped label in a form is otherwise given one line and its second is cut off)."""
+
+    COLOURS = {True: "#c62828", False: "#a86400"}
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("", parent)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.setFont(font)
+        self.setWordWrap(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(False)  # its height is worked out here, for the width it was given
+        self.setSizePolicy(policy)
+        self._fit()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.setText(text)
+        self.setStyleSheet(f"color: {self.COLOURS[error]};")
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.fontMetrics().boundingRect(0, 0, 1000, 1000, Qt.TextFlag.TextWordWrap, "国").height()
+        if self.text() and self.width() > 0:
+            room = max(room, self.heightForWidth(self.width()))
+        if self.minimumHeight() != room:
+            self.setMinimumHeight(room)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.minimumHeight())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
 class RecordEditor(QDialog):
     """Edits one record (``id_`` None: a new one). Emits ``saved(id, changes)``."""
 
@@ -89,10 +133,14 @@ class RecordEditor(QDialog):
         self.ledger, self.entity, self.id = ledger, entity, id_
         self.record = ledger.get(entity, id_) if id_ is not None else None
         name = (self.record or {}).get({"contract": "contract_no", "achievement": "title"}.get(entity, "name"), "")
-        self.setWindowTitle(i18n.tr("gui.edit.edit", entity=entity_label(entity), name=name) if self.record
-                            else i18n.tr("gui.edit.new", entity=entity_label(entity)))
+        self.setWindowTitle(clean_title(i18n.tr("gui.edit.edit", entity=entity_label(entity), name=name) if self.record
+                                        else i18n.tr("gui.edit.new", entity=entity_label(entity))))
         self.inputs: dict[str, QWidget] = {}
-        self.messages: dict[str, QLabel] = {}
+        self.messages: dict[str, FieldMessage] = {}
+        #: "required" is said of a field once the user has changed it or pressed 保存 (a record
+        #: already saved says it at once: its gaps are not the user's typing in progress)
+        self.touched: set[str] = set()
+        self.insist = id_ is not None
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         self.form_area = self.build()
@@ -123,11 +171,21 @@ class RecordEditor(QDialog):
         for widget in self.inputs.values():
             widget.changed.connect(self._timer.start)
         self.dirty = False
-        for widget in self.inputs.values():
+        for name, widget in self.inputs.items():
             widget.changed.connect(self._mark_dirty)
+            widget.changed.connect(lambda n=name: self.touched.add(n))
+        QApplication.instance().focusChanged.connect(self._focus_moved)
         geometry.remember(self, f"editors/{entity}",
-                          QSize(720, 640) if entity == "contract" else QSize(560, 520))
+                          QSize(720 if entity == "contract" else 560, self._fitting_height()))
         self.check()
+
+    def _fitting_height(self) -> int:
+        """Tall enough for the whole form where the screen allows, else the screen's height
+        (the form scrolls inside: each field keeps a line for its message)."""
+        screen = (self.parentWidget() or self).screen() or QApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 60 if screen is not None else 700  # the title bar
+        want = self.form_area.sizeHint().height() + 110  # the hint and the buttons below the form
+        return max(360, min(want, room))
 
     # -- building --------------------------------------------------------------------
     def fields(self, names: list[str] | None = None) -> list[Field]:
@@ -143,6 +201,7 @@ class RecordEditor(QDialog):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setVerticalSpacing(2)  # each field keeps a line for its message below it
         for f in fields:
             widget = make_input(self.ledger, f)
             self.inputs[f.name] = widget
@@ -150,12 +209,10 @@ class RecordEditor(QDialog):
             if f.required:
                 label.setStyleSheet("font-weight: bold;")
             self.labels[f.name] = label
-            message = QLabel("")
-            message.setWordWrap(True)
-            message.setVisible(False)
+            message = FieldMessage()
             self.messages[f.name] = message
             column = QVBoxLayout()
-            column.setSpacing(2)
+            column.setSpacing(1)
             row = QHBoxLayout()
             row.addWidget(widget, 1)
             if f.kind == "ref" and f.table == "client":
@@ -190,6 +247,13 @@ class RecordEditor(QDialog):
     def values(self) -> dict:
         return {name: widget.value() for name, widget in self.inputs.items()}
 
+    def _focus_moved(self, old: QWidget | None, _new: QWidget | None) -> None:
+        """Leaving a field counts as having been to it."""
+        for name, widget in self.inputs.items():
+            if old is not None and (old is widget or widget.isAncestorOf(old)) and name not in self.touched:
+                self.touched.add(name)
+                self._timer.start()
+
     def _mark_dirty(self) -> None:
         self.dirty = True
 
@@ -203,18 +267,23 @@ class RecordEditor(QDialog):
         self.show_problems(problems)
         return problems
 
+    def quiet(self, problem) -> bool:
+        """A field not filled in yet that the user has not come to: not said yet."""
+        return (problem.code == "field.required" and not self.insist
+                and problem.field.rsplit(".", 1)[-1] not in self.touched)
+
     def show_problems(self, problems) -> None:
         by_field: dict[str, list] = {}
         general = []
         for p in problems:
+            if self.quiet(p):
+                continue
             name = p.field.rsplit(".", 1)[-1]
             (by_field.setdefault(name, []) if name in self.messages else general).append(p)
         for name, label in self.messages.items():
             found = by_field.get(name, [])
-            label.setVisible(bool(found))
             errors = [p for p in found if p.is_error]
-            label.setText("\n".join(("✖ " if p.is_error else "⚠ ") + p.message() for p in found))
-            label.setStyleSheet("color: #c62828;" if errors else "color: #a86400;")
+            label.show_message("\n".join(("✖ " if p.is_error else "⚠ ") + p.message() for p in found), bool(errors))
             widget = self.inputs[name]
             widget.setProperty("invalid", bool(errors))
             widget.style().unpolish(widget)
@@ -222,6 +291,7 @@ class RecordEditor(QDialog):
         self.general.setText("\n".join(p.message() for p in general if p.is_error))
 
     def save(self) -> bool:
+        self.insist = True  # 保存 pressed: every missing field is said now
         values = self.values()
         try:
             if self.id is None:

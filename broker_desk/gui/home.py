@@ -159,8 +159,7 @@ class HomePage(QWidget):
         tree = list_tree([i18n.tr(f"gui.home.col.{c}") for c in columns],
                          {i for i, c in enumerate(columns) if c in ("title", "what", "seller")})
         tree.setMinimumHeight(220)
-        tree.itemActivated.connect(self._activated)
-        tree.itemDoubleClicked.connect(self._activated)
+        tree.itemActivated.connect(self._activated)  # Enter, and a double-click (or the platform's click)
         return tree
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

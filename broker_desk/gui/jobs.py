@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from .. import i18n
@@ -58,31 +59,74 @@ class _Worker(QThread):
             self.error = e
 
 
+class _Progress:
+    """The progress window of one job, made only when the job has run ``SHOW_AFTER_MS``
+    (a quick job makes none) and destroyed, not merely closed, when it ends: a closed
+    QProgressDialog still waiting for its deferred deletion (which a nested event loop,
+    such as the print preview's or a message box's, holds back) shows itself again
+    when its own 4-second timer fires."""
+
+    def __init__(self, parent: QWidget | None, title: str, worker: _Worker):
+        self.parent, self.title, self.worker = parent, title, worker
+        self.dialog: QProgressDialog | None = None
+        self.fraction, self.message = 0.0, ""
+
+    def update(self, fraction: float, message: str) -> None:
+        self.fraction, self.message = fraction, message or self.message
+        if self.dialog is not None:
+            self.dialog.setValue(int(fraction * 1000))
+            if message:
+                self.dialog.setLabelText(f"{self.title}\n{message}")
+
+    def _cancel(self) -> None:
+        self.worker.cancel_requested = True
+
+    def show(self) -> None:
+        if self.dialog is not None or self.worker.isFinished():
+            return
+        dialog = QProgressDialog(self.title, i18n.tr("gui.job.cancel"), 0, 1000, self.parent)
+        dialog.setWindowTitle(self.title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal if self.parent is not None
+                                 else Qt.WindowModality.ApplicationModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.canceled.connect(self._cancel)
+        self.dialog = dialog
+        self.update(self.fraction, self.message)
+        dialog.show()
+
+    def dispose(self) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is None:
+            return
+        dialog.canceled.disconnect(self._cancel)  # closing a progress dialog emits canceled too
+        dialog.reset()  # stops its own timer that would show it
+        dialog.hide()
+        shiboken6.delete(dialog)  # now, not when some outer event loop gets round to it
+
+
 def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable], Any]) -> Any:
-    """Run ``fn`` in a worker thread, showing progress; returns its result or raises its error."""
+    """Run ``fn`` in a worker thread, showing progress; returns its result or raises its error.
+    When it returns (or raises) no progress window is left, shown or waiting to be."""
     if SYNCHRONOUS:
         return fn(lambda *_: None, lambda: False)
     worker = _Worker(fn)
-    dialog = QProgressDialog(title, i18n.tr("gui.job.cancel"), 0, 1000, parent)
-    dialog.setWindowTitle(title)
-    dialog.setMinimumDuration(10**9)  # shown by our timer, not by Qt's guess
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
-    worker.progressed.connect(lambda f, m: (dialog.setValue(int(f * 1000)), m and dialog.setLabelText(f"{title}\n{m}")))
-    timer = QTimer(singleShot=True, interval=SHOW_AFTER_MS, timeout=dialog.show)
+    window = _Progress(parent, title, worker)
+    worker.progressed.connect(window.update)
+    timer = QTimer(singleShot=True, interval=SHOW_AFTER_MS, timeout=window.show)
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
     timer.start()
     worker.start()
-    loop.exec()
-    timer.stop()
+    try:
+        loop.exec()
+    finally:
+        timer.stop()
+        worker.wait()
+        worker.progressed.disconnect()  # progress still queued must not reach the window
+        window.dispose()
     cancelled = worker.cancel_requested
-    worker.wait()
-    worker.progressed.disconnect()  # progress still queued must not reach (and show) the dialog again
-    dialog.canceled.disconnect()  # closing a progress dialog emits canceled too
-    dialog.close()
-    dialog.deleteLater()
     if worker.error is not None:
         raise worker.error
     if cancelled and worker.result is None:

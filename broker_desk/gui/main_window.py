@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError
 from ..fields import entity_label
-from . import geometry
+from . import files, geometry
 from .app import settings
 from .contract_editor import ContractEditor
 from .editors import RecordEditor
@@ -31,6 +31,7 @@ from .home import HomePage
 from .lists import ListPage
 from .rankings_page import RankingsPage
 from .statistics_page import StatisticsPage
+from .titles import main_title
 from .widgets import show_error
 
 ENTITIES = ("contract", "client", "achievement", "broker")
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ledger = ledger
         self.today = today
-        self.setWindowTitle(f"{i18n.tr('gui.app_name')} — {ledger.path.name}")
+        self.setWindowTitle(main_title(ledger.path.name))
         self.setMinimumSize(QSize(960, 560))
         central = QWidget()
         row = QHBoxLayout(central)
@@ -328,12 +329,10 @@ class MainWindow(QMainWindow):
     def import_workbook(self, path: str | None = None) -> None:
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         from .import_dialog import ImportDialog
 
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, i18n.tr("gui.excel.import"), "", i18n.tr("gui.excel.filter"))
+            path = files.open_file(self, i18n.tr("gui.excel.import"), "", i18n.tr("gui.excel.filter"))
             if not path:
                 return
         dialog = ImportDialog(self.ledger, Path(path), self)
@@ -346,13 +345,11 @@ class MainWindow(QMainWindow):
         import datetime as dt
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         from ..workbook.export import export_workbook
         from .jobs import run_job
 
         suggested = f"{self.ledger.path.stem}-{dt.date.today():%Y%m%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.excel.export"), suggested, "Excel (*.xlsx)")
+        path = files.save_file(self, i18n.tr("gui.excel.export"), suggested, "Excel (*.xlsx)")
         if not path:
             return
         target = Path(path).with_suffix(".xlsx")
@@ -375,12 +372,9 @@ class MainWindow(QMainWindow):
     def save_template(self) -> None:
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         from ..workbook.template import write_template
 
-        path, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.excel.template"), "BrokerDesk-导入模板.xlsx",
-                                              "Excel (*.xlsx)")
+        path = files.save_file(self, i18n.tr("gui.excel.template"), "BrokerDesk-导入模板.xlsx", "Excel (*.xlsx)")
         if not path:
             return
         target = Path(path).with_suffix(".xlsx")

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -47,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n
 from ..errors import BrokerDeskError
-from . import jobs
+from . import files, jobs
 from .app import settings
 from .widgets import Dialog, show_error
 
@@ -840,9 +839,8 @@ class PreviewDialog(Dialog):
         if self.pdf is None:
             return
         folder = settings().value("print/folder") or str(Path.home())
-        name, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.print.save_pdf"),
-                                              str(Path(folder) / f"{self.document_name()}.pdf"),
-                                              i18n.tr("gui.print.pdf_filter"))
+        name = files.save_file(self, i18n.tr("gui.print.save_pdf"), str(Path(folder) / f"{self.document_name()}.pdf"),
+                               i18n.tr("gui.print.pdf_filter"))
         if not name:
             return
         path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")

@@ -25,7 +25,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
 from .. import i18n, listing, rankings
 from ..errors import BrokerDeskError
 from ..money import to_wan, wan_text
-from . import jobs
+from . import files, jobs
 from .charts import Bar, BarChart, ChartCard
 from .widgets import record_table, show_error, title_row
 
@@ -524,7 +523,7 @@ class RankingsPage(PeriodPage):
         title = i18n.tr("gui.rank.export_xlsx" if suffix == ".xlsx" else "gui.rank.export_pdf")
         if path is None:
             suggested = str(Path(self._folder()) / f"{self.ranking.title.replace(' ', '')}{suffix}")
-            path, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+            path = files.save_file(self, title, suggested, file_filter)
             if not path:
                 return None
         target = Path(path)

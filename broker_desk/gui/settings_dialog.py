@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import i18n
+from . import files
 from .app import settings
 from .widgets import Dialog
 
@@ -141,7 +141,7 @@ class SettingsDialog(Dialog):
         return bool(CalendarDialog(self.ledger, self).exec())
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, i18n.tr("gui.settings.backups"), self.backup_dir.text())
+        folder = files.choose_folder(self, i18n.tr("gui.settings.backups"), self.backup_dir.text())
         if folder:
             self.backup_dir.setText(folder)
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -25,14 +24,15 @@ from ..ledger import Ledger
 from ..ledger import files as ledger_files
 from ..ledger.files import on_network_or_synced_folder
 from ..ledger.schema import SCHEMA_VERSION
+from . import files
 from .app import create_app, settings
 from .instance import InstanceGuard
 from .jobs import run_job
 from .main_window import MainWindow
+from .titles import clean_title
 from .widgets import show_error
 
 SAMPLE_CONTRACTS = 2000
-FILE_FILTER = "BrokerDesk 账本 (*.brokerdesk);;所有文件 (*)"
 
 i18n.register({
     "gui.welcome.title": ("欢迎使用技术经纪人工作台", "Welcome to BrokerDesk"),
@@ -142,7 +142,7 @@ class Controller(QObject):
         if dialog.choice == WelcomeDialog.SAMPLE:
             return self.sample_ledger()
         if dialog.choice == WelcomeDialog.OPEN:
-            name, _ = QFileDialog.getOpenFileName(None, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
+            name = files.open_file(None, i18n.tr("gui.file.open"), str(paths.data_dir()), files.ledger_filter())
             return Path(name) if name else None
         return default
 
@@ -276,19 +276,19 @@ class Controller(QObject):
             self.open(path)
 
     def new_ledger(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), FILE_FILTER)
+        name = files.save_file(self.window, i18n.tr("gui.file.new"), str(paths.data_dir()), files.ledger_filter())
         if name:
             path = Path(name) if Path(name).suffix else Path(name + ".brokerdesk")
             self.open(path)
 
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, i18n.tr("gui.file.open"), str(paths.data_dir()), FILE_FILTER)
+        name = files.open_file(self.window, i18n.tr("gui.file.open"), str(paths.data_dir()), files.ledger_filter())
         if name:
             self.open(Path(name))
 
     def backup_now(self) -> None:
         suggested = str(backup_folder(self.ledger.path) / f"{self.ledger.path.stem}-{dt.datetime.now():%Y%m%d-%H%M}.brokerdesk")
-        name, _ = QFileDialog.getSaveFileName(self.window, i18n.tr("gui.file.backup"), suggested, FILE_FILTER)
+        name = files.save_file(self.window, i18n.tr("gui.file.backup"), suggested, files.ledger_filter())
         if not name:
             return
         path = self.ledger.path
@@ -304,11 +304,11 @@ class Controller(QObject):
         self.window.statusBar().showMessage(i18n.tr("gui.backup.done", path=target), 8000)
 
     def restore(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, i18n.tr("gui.file.restore"),
-                                              str(backup_folder(self.ledger.path)), FILE_FILTER)
+        name = files.open_file(self.window, i18n.tr("gui.file.restore"), str(backup_folder(self.ledger.path)),
+                               files.ledger_filter())
         if not name:
             return
-        if QMessageBox.question(self.window, i18n.tr("gui.file.restore"),
+        if QMessageBox.question(self.window, clean_title(i18n.tr("gui.file.restore")),
                                 i18n.tr("gui.restore.confirm", source=name)) != QMessageBox.StandardButton.Yes:
             return
         path = self.ledger.path
@@ -334,7 +334,8 @@ class Controller(QObject):
             self.guard = None
         self.open(path)
         if safety:
-            QMessageBox.information(self.window, i18n.tr("gui.file.restore"), i18n.tr("gui.restore.done", path=safety))
+            QMessageBox.information(self.window, clean_title(i18n.tr("gui.file.restore")),
+                                    i18n.tr("gui.restore.done", path=safety))
 
     def check(self) -> None:
         path = self.ledger.path

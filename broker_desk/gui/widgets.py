@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError, ValidationError
 from .models import STATUS_COLOURS
+from .titles import clean_title
 
 i18n.register({
     "gui.error_title": ("无法完成", "Could not be done"),
@@ -185,7 +186,7 @@ class Dialog(QDialog):
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None, buttons=None):
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(clean_title(title))
         self._name = name
         self.layout_ = QVBoxLayout(self)
         self.body = QWidget(self)

@@ -74,6 +74,9 @@ i18n.register({
     "op.undo": ("撤销：{what}", "Undo: {what}"),
     "op.redo": ("重做：{what}", "Redo: {what}"),
     "op.demo": ("生成示例数据（{contracts} 份合同）", "Generate demo data ({contracts} contracts)"),
+    # every action's label is registered here, with the ledger that shows it, not in the module
+    # that does the action (not yet imported when a window shows an old import in its log)
+    "import.op": ("导入 {file}", "Import {file}"),
     "delete.in_use": ("不能删除{entity}“{name}”：它被 {count} 份合同使用（{contracts}）",
                       "Cannot delete {entity} “{name}”: {count} contracts use it ({contracts})"),
     "delete.holder": ("不能删除客户“{name}”：它是 {count} 项科技成果的持有方（{titles}）",

@@ -300,11 +300,14 @@ def original_label(label_json: str) -> str:
 def label_text(label_json: str) -> str:
     """An op's label in the current language (rendered when shown, so it follows the language)."""
     from ..fields import entity_label
+    from ..registration import status_name
 
     def render(label: dict) -> str:
         args = dict(label.get("args") or {})
         if "entity" in args:
             args["entity"] = entity_label(args["entity"])
+        if isinstance(args.get("status"), str):
+            args["status"] = status_name(args["status"])
         if isinstance(args.get("what"), dict):
             args["what"] = render(args["what"])
         return i18n.tr(label["code"], **args)

@@ -42,7 +42,6 @@ from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
 from .values import CodeValues, UnknownValue
 
 i18n.register({
-    "import.op": ("导入 {file}", "Import {file}"),
     "import.summary": ("{sheet}：新增 {inserted}，更新 {updated}，未变 {unchanged}，有误 {rejected}",
                        "{sheet}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected"),
     "import.created": ("，另新建 {created} 条", ", {created} created for references"),
