@@ -65,3 +65,188 @@ def test_a_version_4_ledger_is_upgraded_with_a_backup(tmp_path, _isolated_home):
         assert led.schema_version == 5
         assert led.upgrade_backup is not None and led.upgrade_backup.exists()
         _check(led.conn)
+
+
+# -- the records ------------------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+import pytest  # noqa: E402
+
+from broker_desk import frontoffice  # noqa: E402
+from broker_desk.errors import BrokerDeskError, ValidationError  # noqa: E402
+
+
+@pytest.fixture
+def office(ledger, make):
+    """A demand of 甲公司, an achievement of 乙大学, two brokers."""
+    buyer = make.client(name="甲公司")
+    seller = make.client(name="乙大学", nature="高等院校")
+    zhang, li = make.broker(name="张三"), make.broker(name="李四")
+    ach = ledger.add("achievement", {"title": "高效电机控制算法", "holder_id": seller, "field": "先进制造",
+                                     "transfer_mode": "许可", "ip_type": "发明专利"}).id
+    demand = ledger.add("demand", {"title": "电机能效提升", "client_id": buyer, "kind": "技术攻关",
+                                   "field": "先进制造", "budget_fen": 50_000_000, "deadline": "2026/12/31",
+                                   "broker_id": zhang}).id
+    return dict(buyer=buyer, seller=seller, zhang=zhang, li=li, ach=ach, demand=demand)
+
+
+def _problems(exc) -> list[tuple[str, str]]:
+    return [(p.field, p.code) for p in exc.value.problems]
+
+
+def test_a_demand_is_validated_and_defaults_to_collecting(ledger, office):
+    row = ledger.get("demand", office["demand"])
+    assert (row["status"], row["deadline"], row["budget_fen"], row["kind"]) == ("征集中", "2026-12-31", 50_000_000, "技术攻关")
+    assert len(row["uid"]) == 36
+    with pytest.raises(ValidationError) as e:
+        ledger.add("demand", {"title": " ", "kind": "买设备", "budget_fen": -1, "deadline": "2026-02-30",
+                              "status": "进行中"})
+    assert sorted(_problems(e)) == sorted([
+        ("demand.kind", "field.not_in_table"), ("demand.budget_fen", "field.negative"),
+        ("demand.deadline", "idnum.date_bad_day"), ("demand.status", "field.not_in_table"),
+        ("demand.title", "field.required"), ("demand.client_id", "field.required")])
+
+
+def test_an_engagement_takes_its_sides_brokers_and_stage(ledger, office):
+    eid = ledger.add("engagement", {"title": "电机项目对接", "demand_id": office["demand"], "achievement_id": office["ach"],
+                                    "brokers": [(office["zhang"], 60), (office["li"], "40")],
+                                    "expected_fen": 30_000_000}).id
+    row = ledger.get("engagement", eid)
+    assert (row["stage"], row["demand_client_id"], row["supply_client_id"]) == ("初步接触", office["buyer"], office["seller"])
+    assert row["brokers"] == [(office["zhang"], 6000), (office["li"], 4000)]
+    with pytest.raises(ValidationError) as e:
+        ledger.update("engagement", eid, {"brokers": [(office["zhang"], 60), (office["li"], 30)]})
+    assert _problems(e) == [("engagement.brokers", "contract.shares_sum")]
+    assert "经纪人份额合计应为 100%，现为 90%" in str(e.value)
+    with pytest.raises(ValidationError) as e:
+        ledger.update("engagement", eid, {"stage": "已终止"})
+    assert _problems(e) == [("engagement.end_reason", "engagement.end_reason")]
+    with pytest.raises(ValidationError) as e:
+        ledger.update("engagement", eid, {"supply_client_id": office["buyer"]})
+    assert _problems(e) == [("engagement.supply_client_id", "engagement.same_party")]
+    changes = ledger.update("engagement", eid, {"stage": "已签约"})
+    assert [(w.field, w.code) for w in changes.warnings] == [("engagement.stage", "engagement.unsigned")]
+    ledger.update("engagement", eid, {"stage": "已终止", "end_reason": "预算不足"})
+    assert ledger.get("engagement", eid)["stage"] == "已终止"
+
+
+def test_engagement_edits_and_deletes_undo_with_their_brokers_and_followups(ledger, office):
+    eid = ledger.add("engagement", {"title": "电机项目对接", "demand_id": office["demand"],
+                                    "brokers": [(office["zhang"], 100)]}).id
+    f1 = ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-02", "channel": "电话",
+                                 "content": "初次电话沟通", "next_step": "上门走访", "next_on": "2026-11-10"}).id
+    ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-10", "channel": "走访", "content": "走访"})
+    ledger.update("engagement", eid, {"brokers": [(office["zhang"], 50), (office["li"], 50)], "stage": "需求确认"})
+    ledger.undo()
+    assert ledger.get("engagement", eid)["brokers"] == [(office["zhang"], 10000)]
+    assert ledger.get("engagement", eid)["stage"] == "初步接触"
+    with pytest.raises(BrokerDeskError) as e:
+        ledger.delete("demand", office["demand"])
+    assert str(e.value) == "不能删除技术需求“电机能效提升”：1 条对接项目使用它（电机项目对接）"
+    with pytest.raises(BrokerDeskError) as e:
+        ledger.delete("broker", office["zhang"])
+    assert "技术需求" in str(e.value) and "电机能效提升" in str(e.value)
+    ledger.delete("engagement", eid)
+    assert ledger.count("followup") == 0 and ledger.count("engagement") == 0
+    assert ledger.conn.execute("SELECT count(*) FROM engagement_brokers").fetchone()[0] == 0
+    assert ledger.undo_label() == "删除对接项目“电机项目对接”"
+    ledger.undo()
+    assert ledger.count("followup") == 2
+    assert ledger.get("followup", f1)["next_on"] == "2026-11-10"
+    assert ledger.get("engagement", eid)["brokers"] == [(office["zhang"], 10000)]
+    ledger.redo()
+    assert ledger.count("followup") == 0
+
+
+def test_a_followup_is_validated(ledger, office):
+    eid = ledger.add("engagement", {"title": "对接", "demand_id": office["demand"]}).id
+    with pytest.raises(ValidationError) as e:
+        ledger.add("followup", {"engagement_id": 999, "on_date": "2026-11-02", "channel": "飞鸽", "done": "也许",
+                                "content": ""})
+    assert sorted(_problems(e)) == sorted([
+        ("followup.engagement_id", "field.no_such_record"), ("followup.channel", "field.not_in_table"),
+        ("followup.done", "field.not_flag"), ("followup.content", "field.required")])
+    with pytest.raises(ValidationError) as e:
+        ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-02", "content": "电话",
+                                "next_on": "2026-11-01"})
+    assert _problems(e) == [("followup.next_on", "followup.next_before")]
+    fid = ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-02", "content": "电话", "done": "是"}).id
+    assert ledger.get("followup", fid)["done"] == 1
+
+
+def test_signing_makes_a_prefilled_contract_and_links_it_in_one_undoable_action(ledger, office):
+    eid = ledger.add("engagement", {"title": "电机控制技术许可", "demand_id": office["demand"],
+                                    "achievement_id": office["ach"], "stage": "商务洽谈",
+                                    "brokers": [(office["zhang"], 66.67), (office["li"], 33.33)],
+                                    "expected_fen": 30_000_000}).id
+    draft = frontoffice.contract_draft(ledger, eid, dt.date(2026, 11, 20))
+    assert draft == {"title": "电机控制技术许可", "buyer_id": office["buyer"], "seller_id": office["seller"],
+                     "achievement_id": office["ach"], "brokers": [(office["zhang"], "66.67"), (office["li"], "33.33")],
+                     "amount_fen": 30_000_000, "field": "先进制造", "ip_type": "发明专利", "category": "技术许可",
+                     "signed_on": "2026-11-20", "engagement_id": eid}
+    with pytest.raises(ValidationError) as e:
+        frontoffice.sign(ledger, eid, today=dt.date(2026, 11, 20))
+    assert _problems(e) == [("contract.contract_no", "field.required")]
+    assert ledger.count("contract") == 0
+    ops_before = ledger.conn.execute("SELECT count(*) FROM ops").fetchone()[0]
+    changes = frontoffice.sign(ledger, eid, {"contract_no": "XK-2026-01", "subtype": "专利实施许可",
+                                             "amount_fen": 32_000_000}, today=dt.date(2026, 11, 20))
+    assert ledger.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == ops_before + 1
+    c = ledger.get("contract", changes.id)
+    assert (c["contract_no"], c["title"], c["buyer_id"], c["seller_id"], c["achievement_id"], c["amount_fen"],
+            c["category"], c["subtype"], c["signed_on"], c["engagement_id"], c["status"]) == (
+        "XK-2026-01", "电机控制技术许可", office["buyer"], office["seller"], office["ach"], 32_000_000,
+        "技术许可", "专利实施许可", "2026-11-20", eid, "草稿")
+    assert c["brokers"] == [(office["zhang"], 6667), (office["li"], 3333)]
+    assert ledger.get("engagement", eid)["stage"] == "已签约"
+    assert ledger.get("engagement", eid)["warnings"] is None
+    assert ledger.get("demand", office["demand"])["status"] == "已签约"
+    assert ledger.undo_label() == "对接项目“电机控制技术许可”签约"
+    with pytest.raises(BrokerDeskError) as e:
+        frontoffice.sign(ledger, eid, {"contract_no": "XK-2"})
+    assert str(e.value) == "对接项目“电机控制技术许可”已关联合同 XK-2026-01"
+    with pytest.raises(BrokerDeskError):
+        ledger.delete("engagement", eid)   # a contract uses it
+    ledger.undo()
+    assert ledger.count("contract") == 0
+    assert ledger.get("engagement", eid)["stage"] == "商务洽谈"
+    assert ledger.get("demand", office["demand"])["status"] == "征集中"
+
+
+def test_signing_can_link_an_existing_contract(ledger, make, office):
+    eid = ledger.add("engagement", {"title": "对接", "demand_id": office["demand"], "stage": "已签约"}).id
+    assert [w.code for w in ledger.warnings("engagement", eid)] == ["engagement.unsigned"]
+    cid = make.contract(buyer_id=office["buyer"], seller_id=office["seller"])
+    frontoffice.sign(ledger, eid, contract_id=cid)
+    assert ledger.get("contract", cid)["engagement_id"] == eid
+    assert ledger.warnings("engagement", eid) == []
+    other = ledger.add("engagement", {"title": "另一对接", "demand_id": office["demand"]}).id
+    with pytest.raises(BrokerDeskError) as e:
+        frontoffice.sign(ledger, other, contract_id=cid)
+    assert str(e.value) == f"合同 {ledger.get('contract', cid)['contract_no']} 已关联另一个对接项目“对接”"
+    ended = ledger.add("engagement", {"title": "终止的", "stage": "已终止", "end_reason": "对方放弃"}).id
+    with pytest.raises(BrokerDeskError) as e:
+        frontoffice.sign(ledger, ended, {"contract_no": "X"})
+    assert str(e.value) == "对接项目“终止的”已终止，不能签约"
+
+
+def test_due_followups_oldest_first_per_broker(ledger, office):
+    a = ledger.add("engagement", {"title": "甲项目", "demand_id": office["demand"],
+                                  "brokers": [(office["zhang"], 100)]}).id
+    b = ledger.add("engagement", {"title": "乙项目", "brokers": [(office["li"], 100)]}).id
+    done = ledger.add("engagement", {"title": "丙项目", "stage": "已终止", "end_reason": "无预算"}).id
+    add = lambda **v: ledger.add("followup", {"on_date": "2026-11-01", "content": "沟通", **v}).id  # noqa: E731
+    f1 = add(engagement_id=a, next_step="送样", next_on="2026-11-05")
+    f2 = add(engagement_id=b, next_step="报价", next_on="2026-11-03", broker_id=office["zhang"])
+    add(engagement_id=a, next_step="签约", next_on="2026-11-20")          # not due yet
+    add(engagement_id=a, next_step="回访", next_on="2026-11-02", done=1)  # done
+    add(engagement_id=done, next_step="归档", next_on="2026-11-02")       # ended
+    f3 = add(engagement_id=b, next_step="走访", next_on="2026-11-10")
+    due = frontoffice.due_followups(ledger, dt.date(2026, 11, 10))
+    assert [(d.id, d.next_on, d.engagement, d.broker, d.days_late) for d in due] == [
+        (f2, "2026-11-03", "乙项目", "张三", 7), (f1, "2026-11-05", "甲项目", "张三", 5),
+        (f3, "2026-11-10", "乙项目", "李四", 0)]
+    assert [d.id for d in frontoffice.due_followups(ledger, dt.date(2026, 11, 10), office["zhang"])] == [f2, f1]
+    assert [d.id for d in frontoffice.due_followups(ledger, dt.date(2026, 11, 10), office["li"])] == [f3]
+    assert frontoffice.due_followups(ledger, dt.date(2026, 11, 2)) == []
