@@ -137,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help=tr("cli.print.out"))
     p.add_argument("--allow-blank", action="store_true", help=tr("cli.print.allow_blank"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    _add_followups_parser(sub, common)
     return parser
 
 
@@ -446,9 +447,50 @@ def cmd_print(args) -> int:
     return OK
 
 
+i18n.register({
+    "cli.followups": ("列出到期未完成的跟进（下一步），最早的在前", "list the undone next steps that are due, oldest first"),
+    "cli.followups.broker": ("只列该经纪人（姓名或记录ID）的跟进", "only this broker's follow-ups (name or record id)"),
+    "cli.followups.due_by": ("截至哪一天到期（YYYY-MM-DD，默认今天）", "due on or before this day (YYYY-MM-DD, default today)"),
+    "cli.followups.title": ("截至 {day} 到期的跟进：{count} 条", "Follow-ups due by {day}: {count}"),
+    "cli.followups.none": ("截至 {day} 没有到期的跟进", "No follow-ups due by {day}"),
+    "cli.followups.late": ("逾期 {days} 天", "{days} days late"),
+    "cli.followups.today": ("今天到期", "due today"),
+    "cli.followups.line": ("  {on}  {late}  {engagement}（{stage}）  {broker}  {step}",
+                           "  {on}  {late}  {engagement} ({stage})  {broker}  {step}"),
+})
+
+
+def _add_followups_parser(sub, common) -> None:
+    p = sub.add_parser("followups", parents=[common], help=tr("cli.followups"), description=tr("cli.followups"))
+    p.add_argument("--broker", metavar="NAME", default=None, help=tr("cli.followups.broker"))
+    p.add_argument("--due-by", metavar="YYYY-MM-DD", type=dt.date.fromisoformat, default=None,
+                   help=tr("cli.followups.due_by"))
+
+
+def cmd_followups(args) -> int:
+    """The broker's to-do list: one line per due next step (date, how late, engagement and stage,
+    broker, next step)."""
+    from . import frontoffice
+
+    day = args.due_by or dt.date.today()
+    with _open(args, create=False) as ledger:
+        broker = frontoffice.broker_id(ledger, args.broker) if args.broker else None
+        due = frontoffice.due_followups(ledger, day, broker)
+    if not due:
+        print(tr("cli.followups.none", day=day.isoformat()))
+        return OK
+    print(tr("cli.followups.title", day=day.isoformat(), count=len(due)))
+    for d in due:
+        late = tr("cli.followups.late", days=d.days_late) if d.days_late else tr("cli.followups.today")
+        stage = d.stage if i18n.get_language() == "zh" else codes.tables().english("engagement_stage", d.stage)
+        print(tr("cli.followups.line", on=d.next_on, late=late, engagement=d.engagement, stage=stage,
+                 broker=d.broker or "-", step=d.next_step or d.content))
+    return OK
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
-            "forms": cmd_forms, "print": cmd_print}
+            "forms": cmd_forms, "print": cmd_print, "followups": cmd_followups}
 
 if __name__ == "__main__":
     sys.exit(main())

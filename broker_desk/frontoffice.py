@@ -30,6 +30,8 @@ i18n.register({
     "engagement.contract_taken": ("合同 {contract} 已关联另一个对接项目“{other}”",
                                   "Contract {contract} is already linked to another engagement “{other}”"),
     "followup.next_before": ("下次跟进日期 {next} 早于本次日期 {date}", "The next follow-up {next} is before this one's date {date}"),
+    "followup.no_broker": ("没有名为“{name}”的经纪人", "There is no broker named “{name}”"),
+    "followup.broker_ambiguous": ("有 {count} 名经纪人叫“{name}”，请用记录ID", "{count} brokers are named “{name}”: use the record id"),
     "op.sign": ("对接项目“{name}”签约", "Engagement “{name}” signed"),
     "delete.used_by": ("不能删除{entity}“{name}”：{count} 条{what}使用它（{names}）",
                        "Cannot delete {entity} “{name}”: {count} {what} records use it ({names})"),
@@ -226,3 +228,15 @@ def due_followups(ledger, due_by: dt.date | None = None, broker_id: int | None =
                         (end - dt.date.fromisoformat(next_on)).days)
             for fid, next_on, step, eid, title, stage, own, team, on, content in ledger.conn.execute(sql, args)]
 
+
+
+def broker_id(ledger, key: str) -> int:
+    """A broker named by 姓名 or 记录ID (the ``--broker`` of the commands)."""
+    key = key.strip()
+    ids = [i for (i,) in ledger.conn.execute("SELECT id FROM brokers WHERE uid = ? UNION ALL "
+                                              "SELECT id FROM brokers WHERE name = ?", [key, key])]
+    if not ids:
+        raise BrokerDeskError("followup.no_broker", name=key)
+    if len(set(ids)) > 1:
+        raise BrokerDeskError("followup.broker_ambiguous", name=key, count=len(set(ids)))
+    return ids[0]

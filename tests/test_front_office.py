@@ -250,3 +250,37 @@ def test_due_followups_oldest_first_per_broker(ledger, office):
     assert [d.id for d in frontoffice.due_followups(ledger, dt.date(2026, 11, 10), office["zhang"])] == [f2, f1]
     assert [d.id for d in frontoffice.due_followups(ledger, dt.date(2026, 11, 10), office["li"])] == [f3]
     assert frontoffice.due_followups(ledger, dt.date(2026, 11, 2)) == []
+
+
+# -- broker-desk followups ----------------------------------------------------------------------------
+
+def test_followups_command_lists_the_due_next_steps(tmp_path, capsys):
+    from broker_desk import cli
+
+    path = tmp_path / "l.brokerdesk"
+    with Ledger.open(path) as led:
+        client = led.add("client", {"name": "甲公司"}).id
+        zhang = led.add("broker", {"name": "张三"}).id
+        li = led.add("broker", {"name": "李四"}).id
+        a = led.add("engagement", {"title": "甲项目", "demand_client_id": client, "brokers": [(zhang, 100)],
+                                   "stage": "方案报价"}).id
+        b = led.add("engagement", {"title": "乙项目", "brokers": [(li, 100)]}).id
+        led.add("followup", {"engagement_id": a, "on_date": "2026-11-01", "content": "电话", "next_step": "送报价单",
+                             "next_on": "2026-11-04"})
+        led.add("followup", {"engagement_id": b, "on_date": "2026-11-02", "content": "会议纪要", "next_on": "2026-11-10"})
+        led.add("followup", {"engagement_id": b, "on_date": "2026-11-02", "content": "电话", "next_step": "签约",
+                             "next_on": "2026-11-30"})
+    assert cli.main(["--db", str(path), "followups", "--due-by", "2026-11-10"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "截至 2026-11-10 到期的跟进：2 条",
+        "  2026-11-04  逾期 6 天  甲项目（方案报价）  张三  送报价单",
+        "  2026-11-10  今天到期  乙项目（初步接触）  李四  会议纪要"]
+    assert cli.main(["--db", str(path), "followups", "--due-by", "2026-11-10", "--broker", "李四"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["  2026-11-10  今天到期  乙项目（初步接触）  李四  会议纪要"]
+    assert cli.main(["--db", str(path), "followups", "--due-by", "2026-11-03"]) == 0
+    assert capsys.readouterr().out == "截至 2026-11-03 没有到期的跟进\n"
+    assert cli.main(["--db", str(path), "--lang", "en", "followups", "--due-by", "2026-11-05"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Follow-ups due by 2026-11-05: 1", "  2026-11-04  1 days late  甲项目 (Proposal and quote)  张三  送报价单"]
+    assert cli.main(["--db", str(path), "followups", "--broker", "王五"]) == 2
+    assert capsys.readouterr().err == "错误：没有名为“王五”的经纪人\n"
