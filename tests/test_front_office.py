@@ -284,3 +284,81 @@ def test_followups_command_lists_the_due_next_steps(tmp_path, capsys):
         "Follow-ups due by 2026-11-05: 1", "  2026-11-04  1 days late  甲项目 (Proposal and quote)  张三  送报价单"]
     assert cli.main(["--db", str(path), "followups", "--broker", "王五"]) == 2
     assert capsys.readouterr().err == "错误：没有名为“王五”的经纪人\n"
+
+
+# -- the funnel and the rankings' extra columns ---------------------------------------------------------
+
+def _funnel_ledger(ledger, make):
+    """Brokers 张三 and 李四; demands and engagements of 2025 and 2026; two engagements of 2026 signed."""
+    c1, c2 = make.client(name="甲公司"), make.client(name="乙大学", nature="高等院校")
+    zhang, li = make.broker(name="张三", institution="甲中心"), make.broker(name="李四", institution="甲中心")
+    d = [ledger.add("demand", {"title": f"需求{i}", "client_id": c1, "broker_id": b, "published_on": day}).id
+         for i, (b, day) in enumerate([(zhang, "2026-01-05"), (zhang, "2026-03-01"), (li, "2026-05-01"),
+                                       (li, "2025-12-31")])]
+    e1 = ledger.add("engagement", {"title": "对接1", "demand_id": d[0], "supply_client_id": c2, "started_on": "2026-02-01",
+                                   "brokers": [(zhang, 60), (li, 40)], "stage": "商务洽谈"}).id
+    e2 = ledger.add("engagement", {"title": "对接2", "demand_id": d[1], "supply_client_id": c2, "started_on": "2026-03-01",
+                                   "brokers": [(zhang, 100)]}).id
+    e3 = ledger.add("engagement", {"title": "对接3", "demand_id": d[2], "supply_client_id": c2, "started_on": "2026-06-01",
+                                   "brokers": [(li, 100)], "stage": "已终止", "end_reason": "无预算"}).id
+    ledger.add("engagement", {"title": "对接4", "demand_id": d[3], "started_on": "2025-12-31", "brokers": [(li, 100)]})
+    frontoffice.sign(ledger, e1, {"contract_no": "HT-1", "category": "技术开发", "amount_fen": 1_000_001},
+                     today=dt.date(2026, 7, 1))
+    frontoffice.sign(ledger, e2, {"contract_no": "HT-2", "category": "技术开发", "amount_fen": 5_000_000},
+                     today=dt.date(2026, 7, 2))
+    return zhang, li, (e1, e2, e3)
+
+
+def test_the_funnel_for_a_period_and_per_broker(ledger, make):
+    from broker_desk import funnel
+
+    zhang, li, _ = _funnel_ledger(ledger, make)
+    f = funnel.compute(ledger, 2026)
+    assert (f.first, f.last) == ("2026-01-01", "2026-12-31")
+    t = f.totals
+    assert (t.demands, t.engagements, t.signed, t.signed_fen, t.signing_rate) == (3, 3, 2, 6_000_001, 2 / 3)
+    assert [(r.name, r.demands, r.engagements, r.signed, r.signed_fen) for r in f.brokers] == [
+        ("李四", 1, 2, 1, 400_000),             # 40 % of 1,000,001 fen = 400,000.4 → 400,000
+        ("张三", 2, 2, 2, 5_600_001)]           # 60 % of 1,000,001 = 600,000.6 → + 5,000,000, rounded once
+    assert f.brokers[0].signing_rate == 0.5
+    f25 = funnel.compute(ledger, 2025)
+    assert (f25.totals.demands, f25.totals.engagements, f25.totals.signed, f25.totals.signing_rate) == (1, 1, 0, 0.0)
+    spring = funnel.compute(ledger, 2026, first="2026-02-01", last="2026-03-31")
+    assert (spring.totals.demands, spring.totals.engagements, spring.totals.signed) == (1, 2, 2)
+    assert funnel.compute(ledger, 2024).totals.signing_rate is None
+
+
+def test_rankings_show_engagements_and_signing_rate_only_when_asked(ledger, make, tmp_path):
+    from broker_desk import rankings, rankings_export, statistics
+
+    zhang, li, (e1, e2, _) = _funnel_ledger(ledger, make)
+    for cid, no in ((ledger.get("contract", 1)["id"], "2026"), (ledger.get("contract", 2)["id"], "2026")):
+        ledger.move(cid, "待提交", "2026-07-03")
+        ledger.move(cid, "已受理", "2026-07-04", reg_office="杭州市技术合同登记处")
+        ledger.move(cid, "已登记", "2026-07-10", reg_no=f"{no}3301010000{cid:02d}", today=dt.date(2026, 8, 1))
+    plain = rankings.compute(ledger, 2026)
+    assert not plain.front_office and [r.engagements for r in plain.rows] == [None, None]
+    extra = rankings.compute(ledger, 2026, front_office=True)
+    assert [(r.name, r.rank, r.engagements, r.signed, r.signing_rate) for r in extra.rows] == [
+        (r.name, r.rank, *{"张三": (2, 2, 1.0), "李四": (2, 1, 0.5)}[r.name]) for r in plain.rows]
+    assert [r.name for r in extra.rows] == [r.name for r in plain.rows]  # the order rule is unchanged
+    assert (extra.totals.engagements, extra.totals.signed) == (3, 2)
+    institutions = rankings.compute(ledger, 2026, by="institution", front_office=True)
+    assert [(r.name, r.engagements, r.signed) for r in institutions.rows] == [("甲中心", 3, 2)]
+    ledger.set_setting("rankings.front_office", True)
+    assert rankings.compute(ledger, 2026).front_office
+    path = tmp_path / "r.xlsx"
+    rankings_export.write_xlsx(ledger, extra, statistics.compute(ledger, 2026), path)
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()
+    header = next(r for r in rows if r and r[0] == "名次")
+    assert header[-3:] == ["服务客户数", "对接项目数", "签约率"]
+    body = {r[1]: r[-2:] for r in rows[rows.index(header) + 1:] if r and r[1] in ("张三", "李四")}
+    assert body == {"张三": [2.0, 1.0], "李四": [2.0, 0.5]}
+    assert rows[rows.index(header) + 3][-2:] == [3.0, 2 / 3]
+    rankings_export.write_xlsx(ledger, plain, statistics.compute(ledger, 2026), path)
+    book = CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()
+    assert next(r for r in rows if r and r[0] == "名次")[-1] == "服务客户数"

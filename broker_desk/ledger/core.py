@@ -44,6 +44,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "office_address": "",                 # printed on forms
     "office_phone": "",                   # printed on forms
     "rankings.order": ["approved", "contracts", "name"],  # 排行榜 order: measures first to last
+    "rankings.front_office": False,       # 排行榜 also shows 对接项目数 and 签约率 (never in the order)
     "registration.limit_mode": "rule",    # "rule": 按规定 (DESIGN §3); "fixed": the office's own limit below
     "registration.limit_days": 30,        # the office's own decision time limit ("fixed")
     "registration.limit_working": False,  # ... in working days instead of calendar days
