@@ -362,3 +362,35 @@ def test_rankings_show_engagements_and_signing_rate_only_when_asked(ledger, make
     book = CalamineWorkbook.from_path(str(path))
     rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()
     assert next(r for r in rows if r and r[0] == "名次")[-1] == "服务客户数"
+
+
+# -- the demo's front office ----------------------------------------------------------------------------
+
+def test_the_demo_has_demands_engagements_at_every_stage_and_followups_around_today(demo_ledger):
+    from conftest import DEMO_TODAY
+
+    led = demo_ledger
+    assert (led.count("demand"), led.count("engagement"), led.count("followup")) == (60, 50, 127)
+    stages = {s for (s,) in led.conn.execute("SELECT DISTINCT stage FROM engagements")}
+    assert stages == set(frontoffice.STAGES)
+    statuses = {s for (s,) in led.conn.execute("SELECT DISTINCT status FROM demands")}
+    assert statuses == {"征集中", "已发布", "对接中", "已签约", "已关闭"}
+    # every signed engagement is linked to a contract of the same parties, achievement and brokers
+    signed = led.conn.execute("SELECT e.id, c.id FROM engagements e JOIN contracts c ON c.engagement_id = e.id").fetchall()
+    assert len(signed) == led.conn.execute("SELECT count(*) FROM engagements WHERE stage = '已签约'").fetchone()[0] == 15
+    for eid, cid in signed:
+        e, c = led.get("engagement", eid), led.get("contract", cid)
+        assert (e["demand_client_id"], e["supply_client_id"], e["achievement_id"], e["expected_fen"], e["title"]) == (
+            c["buyer_id"], c["seller_id"], c["achievement_id"], c["amount_fen"], c["title"])
+        assert e["started_on"] < c["signed_on"]
+        if c["brokers"]:
+            assert e["brokers"] == c["brokers"]
+        assert led.get("demand", e["demand_id"])["status"] == "已签约"
+    assert led.conn.execute("SELECT count(*) FROM engagements WHERE stage = '已终止' AND end_reason IS NULL").fetchone()[0] == 0
+    assert led.conn.execute("SELECT count(*) FROM followups WHERE next_on < on_date OR on_date > ?",
+                            [DEMO_TODAY.isoformat()]).fetchone()[0] == 0
+    due = frontoffice.due_followups(led, DEMO_TODAY)
+    late = [d for d in due if d.days_late > 0]
+    assert len(late) >= 3 and len(due) - len(late) >= 1   # some overdue, some due today
+    assert frontoffice.due_followups(led, DEMO_TODAY + dt.timedelta(days=40))[len(due):]  # and some ahead
+    assert led.conn.execute("PRAGMA foreign_key_check").fetchall() == []
