@@ -394,3 +394,24 @@ def test_the_demo_has_demands_engagements_at_every_stage_and_followups_around_to
     assert len(late) >= 3 and len(due) - len(late) >= 1   # some overdue, some due today
     assert frontoffice.due_followups(led, DEMO_TODAY + dt.timedelta(days=40))[len(due):]  # and some ahead
     assert led.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_lists_and_search_of_demands_and_engagements(ledger, office):
+    from broker_desk.listing import fetch_rows, list_ids
+
+    eid = ledger.add("engagement", {"title": "电机项目对接", "demand_id": office["demand"], "achievement_id": office["ach"],
+                                    "brokers": [(office["zhang"], 60), (office["li"], 40)], "stage": "方案报价",
+                                    "expected_fen": 1_000_000, "started_on": "2026-10-01"}).id
+    ledger.add("followup", {"engagement_id": eid, "on_date": "2026-10-02", "content": "电话", "next_on": "2026-10-09"})
+    ledger.add("followup", {"engagement_id": eid, "on_date": "2026-10-03", "content": "会议", "next_on": "2026-10-05"})
+    row = fetch_rows(ledger, "engagement", [eid])[eid]
+    assert {k: row[k] for k in ("title", "demand", "achievement", "demand_client", "supply_client", "brokers",
+                                "stage", "expected_fen", "next_on", "contract_no")} == {
+        "title": "电机项目对接", "demand": "电机能效提升", "achievement": "高效电机控制算法", "demand_client": "甲公司", "supply_client": "乙大学",
+        "brokers": "张三(60%)；李四(40%)", "stage": "方案报价", "expected_fen": 1_000_000, "next_on": "2026-10-05",
+        "contract_no": None}
+    d = fetch_rows(ledger, "demand", [office["demand"]])[office["demand"]]
+    assert (d["title"], d["broker"], d["engagements"], d["status"]) == ("电机能效提升", "张三", 1, "征集中")
+    assert list_ids(ledger, "demand", "能效") == [office["demand"]]
+    assert ledger.search("engagement", "电机项目") == [eid]
+    assert ledger.search("followup", "会议") == [2]
