@@ -54,6 +54,8 @@ i18n.register({
     "cli.check.schema": ("结构版本：{version}（日志模式 {mode}）", "Schema version: {version} (journal mode {mode})"),
     "cli.check.counts": ("记录：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}",
                          "Records: {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps"),
+    "cli.check.front_office": ("前台：技术需求 {demand}，对接项目 {engagement}，跟进记录 {followup}",
+                               "Front office: {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.statuses": ("登记状态：{statuses}", "Registration status: {statuses}"),
     "cli.check.overdue": ("超过办理时限的已受理合同：{count}", "Accepted contracts past the office's time limit: {count}"),
     "cli.check.healthy": ("检查通过（{seconds:.2f} 秒）", "Healthy ({seconds:.2f} s)"),
@@ -251,6 +253,8 @@ def cmd_check(args) -> int:
     print(tr("cli.check.title", path=report.path))
     print(tr("cli.check.schema", version=report.schema_version, mode=report.journal_mode))
     print(tr("cli.check.counts", **report.counts))
+    if report.counts.get("demand") or report.counts.get("engagement"):
+        print(tr("cli.check.front_office", **report.counts))
     if report.statuses:
         print(tr("cli.check.statuses", statuses="，".join(f"{k} {v}" for k, v in report.statuses.items())))
     print(tr("cli.check.overdue", count=report.overdue))

@@ -415,3 +415,19 @@ def test_lists_and_search_of_demands_and_engagements(ledger, office):
     assert list_ids(ledger, "demand", "能效") == [office["demand"]]
     assert ledger.search("engagement", "电机项目") == [eid]
     assert ledger.search("followup", "会议") == [2]
+
+
+def test_check_counts_the_front_office_and_its_shares(tmp_path, capsys):
+    from broker_desk import cli
+
+    path = tmp_path / "l.brokerdesk"
+    with Ledger.open(path) as led:
+        zhang = led.add("broker", {"name": "张三"}).id
+        eid = led.add("engagement", {"title": "甲项目", "brokers": [(zhang, 100)]}).id
+        led.add("followup", {"engagement_id": eid, "on_date": "2026-11-01", "content": "电话"})
+    assert cli.main(["--db", str(path), "check"]) == 0
+    assert "前台：技术需求 0，对接项目 1，跟进记录 1" in capsys.readouterr().out.splitlines()
+    with Ledger.open(path) as led:
+        led.conn.execute("UPDATE engagement_brokers SET share_bp = 5000")
+    assert cli.main(["--db", str(path), "check"]) == 1
+    assert "  1 个对接项目的经纪人份额合计不是 100%（如 甲项目）" in capsys.readouterr().err.splitlines()
