@@ -165,6 +165,9 @@ TABLES = {
     "followup": "followups",
 }
 
+#: Records whose table keeps no warnings (a follow-up has nothing to be warned about).
+WITHOUT_WARNINGS = frozenset({"followup"})
+
 ENTITY_LABELS = {
     "broker": ("经纪人", "broker"),
     "client": ("客户", "client"),

@@ -431,3 +431,14 @@ def test_check_counts_the_front_office_and_its_shares(tmp_path, capsys):
         led.conn.execute("UPDATE engagement_brokers SET share_bp = 5000")
     assert cli.main(["--db", str(path), "check"]) == 1
     assert "  1 个对接项目的经纪人份额合计不是 100%（如 甲项目）" in capsys.readouterr().err.splitlines()
+
+
+def test_a_followup_is_edited_and_the_edit_undone(ledger, office):
+    eid = ledger.add("engagement", {"title": "对接", "demand_id": office["demand"]}).id
+    fid = ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-02", "content": "电话",
+                                  "next_step": "报价", "next_on": "2026-11-09"}).id
+    ledger.update("followup", fid, {"done": "是", "content": "电话沟通"})
+    assert (ledger.get("followup", fid)["done"], ledger.get("followup", fid)["content"]) == (1, "电话沟通")
+    assert ledger.undo_label() == "修改跟进记录“2026-11-02”"
+    ledger.undo()
+    assert (ledger.get("followup", fid)["done"], ledger.get("followup", fid)["content"]) == (0, "电话")

@@ -192,3 +192,91 @@ def test_the_template_has_the_three_sheets_with_drop_downs(tmp_path):
     instructions = "\n".join("\t".join(str(v) for v in row) for row in cells[schema.INSTRUCTIONS])
     assert "初步接触、需求确认、方案报价、商务洽谈、已签约、已终止" in instructions
     assert "技术攻关、成果引进、工艺改进、技术咨询、技术服务、揭榜挂帅、其他" in instructions
+
+
+# -- the quick way in for 跟进记录 writes what the general path writes ---------------------------------
+
+FOLLOWUP_FIELDS = {  # each column's usual values, then its unusual ones
+    "记录ID": ([None, None, "uid"], ["not-a-record-id", "0b9d5a4e-54a5-4c1e-9d0e-000000000001"]),
+    "对接项目": (["电机对接", "水处理对接"], ["同名项目", "没有的项目", " 电机对接 ", None]),
+    "日期": ([dt.date(2026, 5, 1), dt.date(2026, 5, 2)], ["2026/5/3", "不是日期", None]),
+    "方式": (["电话", "走访", None], ["飞鸽"]),
+    "经纪人": ([None, "张三", "李四"], ["同名经纪人", "新经纪人"]),
+    "内容": (["沟通", "走访车间"], [None, "长" * 5001, "  两个  空格 "]),
+    "下一步": ([None, "报价"], ["=1+1"]),
+    "下次跟进日期": ([None, dt.date(2026, 5, 9)], [dt.date(2026, 4, 1), "2026-05-10"]),
+    "已完成": ([None, "否", "是"], ["也许", "Y", 1.0]),
+}
+
+
+def _followup_book(tmp_path, seed: int, count: int = 300):
+    import random
+
+    rng = random.Random(seed)
+    rows = [list(FOLLOWUP_FIELDS)]
+    for n in range(count):
+        row = [rng.choice(unusual if rng.random() < 0.05 else usual) for usual, unusual in FOLLOWUP_FIELDS.values()]
+        if row[0] == "uid":
+            row[0] = f"0b9d5a4e-54a5-4c1e-9d0e-{n:012d}"
+        if row[5] in ("沟通", "走访车间") and rng.random() < 0.9:  # mostly follow-ups of their own
+            row[5] = f"{row[5]}{n}"
+        rows.append(row)
+    rows.append(rows[1])  # the same follow-up twice
+    return write_xlsx(tmp_path / f"f{seed}.xlsx", {"跟进记录": rows})
+
+
+def _import_followups(base, folder, book, quick_way: bool, monkeypatch, chunk: int):
+    import itertools
+    import shutil
+
+    from broker_desk.ledger import journal
+    from broker_desk.workbook import importer, quickfront
+
+    counter = itertools.count(1)
+
+    def uid() -> str:
+        return f"00000000-0000-7000-8000-{next(counter):012d}"
+
+    for module in (journal, importer, quickfront):
+        monkeypatch.setattr(module, "new_uid", uid)
+    monkeypatch.setattr(importer, "new_uids", lambda n: [uid() for _ in range(n)])
+    monkeypatch.setattr(importer, "_CHUNK", chunk)  # columns found normal row by row, or a few rows together
+    taken = []
+    if quick_way:
+        insert = quickfront.QuickFollowups.insert
+        monkeypatch.setattr(quickfront.QuickFollowups, "insert",
+                            lambda self, row_no, values: taken.append(insert(self, row_no, values)) or taken[-1])
+    else:
+        monkeypatch.setattr(quickfront.QuickFollowups, "insert", lambda self, row_no, values: False)
+    path = folder / f"{'quick' if quick_way else 'general'}.brokerdesk"
+    shutil.copy(base, path)
+    with Ledger.open(path, create=False) as led:
+        result = import_workbook(led, book, skip_invalid=True)
+        tables = {t: led.conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+                  for t in ("brokers", "followups")}
+        tables["changes"] = led.conn.execute("SELECT op_id, entity, uid, action, field, old, new FROM changes "
+                                             "ORDER BY id").fetchall()
+    for table in ("brokers", "followups"):  # the stamps differ by the clock
+        tables[table] = [r[:-2] for r in tables[table]]
+    monkeypatch.undo()
+    return result, tables, taken
+
+
+@pytest.mark.parametrize("seed, chunk", [(1, 1), (2, 1), (3, 3)])
+def test_the_quick_way_for_followups_changes_nothing_but_the_time(tmp_path, monkeypatch, seed, chunk):
+    base = tmp_path / "base.brokerdesk"
+    with Ledger.open(base) as led:
+        for name in ("张三", "李四", "同名经纪人", "同名经纪人"):
+            led.add("broker", {"name": name})
+        for title in ("电机对接", "水处理对接", "同名项目", "同名项目"):
+            eid = led.add("engagement", {"title": title}).id
+        led.add("followup", {"engagement_id": 1, "on_date": "2026-05-02", "content": "沟通"})  # already there
+        assert eid
+    book = _followup_book(tmp_path, seed)
+    quick_result, quick_tables, taken = _import_followups(base, tmp_path, book, True, monkeypatch, chunk)
+    general_result, general_tables, _ = _import_followups(base, tmp_path, book, False, monkeypatch, chunk)
+    assert quick_result.summaries == general_result.summaries
+    assert [p.line() for p in quick_result.problems] == [p.line() for p in general_result.problems]
+    assert quick_tables == general_tables
+    assert taken.count(True) > 100 and taken.count(False) > 20   # both ways were taken
+    assert general_result.summaries["跟进记录"].rejected > 5

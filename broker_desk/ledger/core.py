@@ -30,7 +30,14 @@ from .. import (
     workcalendar,
 )
 from ..errors import BrokerDeskError, ValidationError
-from ..fields import TABLES, Checker, entity_label, warnings_from_json, warnings_json
+from ..fields import (
+    TABLES,
+    WITHOUT_WARNINGS,
+    Checker,
+    entity_label,
+    warnings_from_json,
+    warnings_json,
+)
 from ..idnumbers import check_date
 from . import files, journal
 from .journal import Changes, Op
@@ -324,7 +331,8 @@ class Ledger:
         # warnings are kept on the record: recomputed for the fields this edit touched
         kept = [w for w in warnings_from_json((current or {}).get("warnings"))
                 if w.field.rsplit(".", 1)[-1] not in values]
-        out["warnings"] = warnings_json(kept + warnings)
+        if entity not in WITHOUT_WARNINGS:
+            out["warnings"] = warnings_json(kept + warnings)
         return out, kept + warnings
 
     def validate(self, entity: str, values: dict, id_: int | None = None) -> list:

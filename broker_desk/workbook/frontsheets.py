@@ -134,3 +134,4 @@ def finish(job) -> None:
     for raw, row_no, column, id_ in rows:
         if id_ in unsigned:
             job.problem(raw, row_no, column, i18n.tr("import.engagement_unsigned"), WARNING)
+

@@ -650,6 +650,10 @@ class _Import:
         names = [name for _, name, _, _ in self._plan(raw)[0]]
         quick = QuickContracts(self, names) if sheet.entity == "contract" and self.quick else None
         plain = QuickAchievements(self, names) if sheet.entity == "achievement" and self.quick else None
+        if sheet.entity == "followup" and self.quick:
+            from .quickfront import QuickFollowups
+
+            plain = QuickFollowups(self, names)
         self.fetched_entity = sheet.entity
         for row_no, values, ok, problems, trusted in self._converted(raw, self._fetch):
             self._tick()
@@ -770,7 +774,8 @@ class _Import:
             return "unchanged"
         if "brokers" in changed:
             changed["brokers"] = out["brokers"]
-        changed["warnings"] = out["warnings"]
+        if "warnings" in out:  # (a follow-up keeps none)
+            changed["warnings"] = out["warnings"]
         if entity == self.fetched_entity:
             self.fetched.pop(current_id, None)  # no longer what the ledger holds
         self.op.update(entity, current_id, changed)
