@@ -54,6 +54,8 @@ i18n.register({
     "cli.check.schema": ("结构版本：{version}（日志模式 {mode}）", "Schema version: {version} (journal mode {mode})"),
     "cli.check.counts": ("记录：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}",
                          "Records: {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps"),
+    "cli.front_office_counts": ("  另有技术需求 {demand} 项、对接项目 {engagement} 个、跟进记录 {followup} 条",
+                                "  and {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.front_office": ("前台：技术需求 {demand}，对接项目 {engagement}，跟进记录 {followup}",
                                "Front office: {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.statuses": ("登记状态：{statuses}", "Registration status: {statuses}"),
@@ -231,6 +233,7 @@ def cmd_demo(args) -> int:
         counts = demo.generate(ledger, args.contracts, seed=args.seed, today=args.today, progress=progress)
     progress(None, "")
     print(tr("cli.demo.done", seconds=time.perf_counter() - start, path=ledger.path, **counts))
+    print(tr("cli.front_office_counts", **counts))
     return OK
 
 
@@ -312,6 +315,8 @@ def cmd_export(args) -> int:
     progress(None, "")
     counts = {sheet.entity: written[sheet.name] for sheet in SHEETS}
     print(tr("cli.export.done", seconds=time.perf_counter() - start, path=path, **counts))
+    if counts["demand"] or counts["engagement"] or counts["followup"]:
+        print(tr("cli.front_office_counts", **counts))
     return OK
 
 
