@@ -349,27 +349,32 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
     if entity == "contract":
         _finish_contracts(ledger, rows, id_list, today or dt.date.today())
     elif entity == "engagement":
-        brokers: dict[int, list[str]] = {}
-        for engagement_id, name, share_bp in ledger.conn.execute(
-                "SELECT x.engagement_id, b.name, x.share_bp FROM engagement_brokers x JOIN brokers b "
-                f"ON b.id = x.broker_id WHERE x.engagement_id IN ({id_list}) ORDER BY x.engagement_id, x.rowid"):
-            brokers.setdefault(engagement_id, []).append(f"{name}({percent_text(share_bp)}%)")
+        brokers = _broker_texts(ledger, entity, id_list)
         for row in rows.values():
-            row["brokers"] = "；".join(brokers.get(row["id"], ()))
+            row["brokers"] = brokers.get(row["id"], "")
     elif entity == "client":
         for row in rows.values():
             row["region_name"] = codes.region_name(row["region"]) or codes.country_name(row["region"])
     return rows
 
 
-def _finish_contracts(ledger: Ledger, rows: dict[int, dict], id_list: str, today: dt.date) -> None:
+def _broker_texts(ledger: Ledger, entity: str, id_list: str) -> dict[int, str]:
+    """``张三(60%)；李四(40%)`` of each contract (or engagement) of ``id_list`` that has brokers."""
+    from .ledger.journal import BROKER_LINKS
+
+    table, column = BROKER_LINKS[entity]
     brokers: dict[int, list[str]] = {}
-    for contract_id, name, share_bp in ledger.conn.execute(
-            "SELECT x.contract_id, b.name, x.share_bp FROM contract_brokers x JOIN brokers b ON b.id = x.broker_id "
-            f"WHERE x.contract_id IN ({id_list}) ORDER BY x.contract_id, x.rowid"):
-        brokers.setdefault(contract_id, []).append(f"{name}({percent_text(share_bp)}%)")
+    for record_id, name, share_bp in ledger.conn.execute(
+            f"SELECT x.{column}, b.name, x.share_bp FROM {table} x JOIN brokers b ON b.id = x.broker_id "
+            f"WHERE x.{column} IN ({id_list}) ORDER BY x.{column}, x.rowid"):
+        brokers.setdefault(record_id, []).append(f"{name}({percent_text(share_bp)}%)")
+    return {i: "；".join(names) for i, names in brokers.items()}
+
+
+def _finish_contracts(ledger: Ledger, rows: dict[int, dict], id_list: str, today: dt.date) -> None:
+    brokers = _broker_texts(ledger, "contract", id_list)
     for row in rows.values():
-        row["brokers"] = "；".join(brokers.get(row["id"], ()))
+        row["brokers"] = brokers.get(row["id"], "")
         due = ledger.due(row)
         del row["clock_from"], row["expert_review"]
         row["deadline"] = due.on.isoformat() if due else None

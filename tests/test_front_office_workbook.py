@@ -280,3 +280,21 @@ def test_the_quick_way_for_followups_changes_nothing_but_the_time(tmp_path, monk
     assert quick_tables == general_tables
     assert taken.count(True) > 100 and taken.count(False) > 20   # both ways were taken
     assert general_result.summaries["跟进记录"].rejected > 5
+
+
+def test_a_years_export_keeps_the_engagements_its_contracts_were_signed_from(ledger, office, make, tmp_path):
+    make.contract(contract_no="HT-2025", signed_on="2025-03-01")
+    path = tmp_path / "2026.xlsx"
+    written = export_workbook(ledger, path, year=2026)
+    assert (written["技术合同"], written["技术需求"], written["对接项目"], written["跟进记录"]) == (1, 1, 1, 2)
+    cells = _cells(path)
+    assert [r[1] for r in cells["对接项目"][1:]] == ["电机控制技术许可"]
+    assert {r[1] for r in cells["客户"][1:]} == {"甲电机有限公司", "乙工业大学"}
+    assert {r[1] for r in cells["经纪人"][1:]} == {"张三", "李四"}
+    assert [r[1] for r in cells["科技成果"][1:]] == ["高效电机控制算法"]
+    with Ledger.open(tmp_path / "new.brokerdesk") as new:
+        result = import_workbook(new, path)
+        assert not result.errors and not result.warnings, [p.line() for p in result.problems]
+        assert (new.count("engagement"), new.count("followup"), new.count("contract")) == (1, 2, 1)
+    written = export_workbook(ledger, tmp_path / "2025.xlsx", year=2025)
+    assert (written["技术合同"], written["技术需求"], written["对接项目"], written["跟进记录"]) == (1, 0, 0, 0)
