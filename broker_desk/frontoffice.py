@@ -193,6 +193,32 @@ def _engagement(ledger, engagement_id: int) -> dict:
 
 # -- the to-do list ----------------------------------------------------------------------------
 
+def record_followup(ledger, values: dict, *, close_due: bool = True):
+    """Add a follow-up (``values`` as :meth:`Ledger.add` takes them) in one undoable action; with
+    ``close_due`` the engagement's earlier next steps due by its date are marked done (this
+    contact took them up), so they leave the to-do list. Returns the :class:`Changes` (``id``:
+    the new follow-up's)."""
+    out, warnings = ledger.check_record("followup", dict(values), None)
+    due = [] if not close_due else [i for (i,) in ledger.conn.execute(
+        "SELECT id FROM followups WHERE engagement_id = ? AND done = 0 AND next_on IS NOT NULL AND next_on <= ? "
+        "ORDER BY id", [out["engagement_id"], out["on_date"]])]
+    with ledger.operation("op.add", entity="followup", name=out["on_date"]) as op:
+        followup_id = op.insert("followup", out)
+        for id_ in due:
+            op.update("followup", id_, {"done": 1})
+    op.changes.id = followup_id
+    op.changes.warnings = warnings
+    return op.changes
+
+
+def timeline(ledger, engagement_id: int) -> list[dict]:
+    """An engagement's follow-ups, oldest first (then by id), each with its broker's name."""
+    cur = ledger.conn.execute("SELECT f.*, b.name AS broker FROM followups f LEFT JOIN brokers b ON b.id = f.broker_id "
+                              "WHERE f.engagement_id = ? ORDER BY f.on_date, f.id", [engagement_id])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur]
+
+
 @dataclass(frozen=True)
 class FollowupDue:
     """An undone next step that is due: the follow-up and its engagement."""

@@ -442,3 +442,24 @@ def test_a_followup_is_edited_and_the_edit_undone(ledger, office):
     assert ledger.undo_label() == "修改跟进记录“2026-11-02”"
     ledger.undo()
     assert (ledger.get("followup", fid)["done"], ledger.get("followup", fid)["content"]) == (0, "电话")
+
+
+def test_recording_a_followup_takes_up_the_next_steps_due_and_the_timeline(ledger, office):
+    eid = ledger.add("engagement", {"title": "对接", "demand_id": office["demand"]}).id
+    other = ledger.add("engagement", {"title": "另一对接", "demand_id": office["demand"]}).id
+    first = ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-02", "content": "电话",
+                                    "next_step": "走访", "next_on": "2026-11-09"}).id
+    later = ledger.add("followup", {"engagement_id": eid, "on_date": "2026-11-03", "content": "邮件",
+                                    "next_step": "签约", "next_on": "2026-11-30"}).id
+    elsewhere = ledger.add("followup", {"engagement_id": other, "on_date": "2026-11-02", "content": "电话",
+                                        "next_on": "2026-11-05"}).id
+    changes = frontoffice.record_followup(ledger, {"engagement_id": eid, "on_date": "2026-11-10", "channel": "走访",
+                                                   "broker_id": office["li"], "content": "走访车间",
+                                                   "next_step": "报价", "next_on": "2026-11-17"})
+    done = dict(ledger.conn.execute("SELECT id, done FROM followups"))
+    assert done == {first: 1, later: 0, elsewhere: 0, changes.id: 0}
+    assert [(f["on_date"], f["content"], f["broker"]) for f in frontoffice.timeline(ledger, eid)] == [
+        ("2026-11-02", "电话", None), ("2026-11-03", "邮件", None), ("2026-11-10", "走访车间", "李四")]
+    assert ledger.undo_label() == "新建跟进记录“2026-11-10”"
+    ledger.undo()
+    assert dict(ledger.conn.execute("SELECT id, done FROM followups")) == {first: 0, later: 0, elsewhere: 0}
