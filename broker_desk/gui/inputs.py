@@ -326,7 +326,10 @@ class RefInput(QComboBox):
         sql = {"client": "SELECT id, name || coalesce('（' || credit_code || '）', '') FROM clients ORDER BY name",
                "achievement": "SELECT a.id, a.title || '（' || c.name || '）' FROM achievements a "
                               "JOIN clients c ON c.id = a.holder_id ORDER BY a.id DESC",
-               "broker": "SELECT id, name || coalesce('（' || institution || '）', '') FROM brokers ORDER BY name"}
+               "broker": "SELECT id, name || coalesce('（' || institution || '）', '') FROM brokers ORDER BY name",
+               "demand": "SELECT d.id, d.title || '（' || c.name || '）' FROM demands d "
+                         "JOIN clients c ON c.id = d.client_id ORDER BY d.id DESC",
+               "engagement": "SELECT id, title FROM engagements ORDER BY id DESC"}
         self.blockSignals(True)
         self.clear()
         self.addItem("", None)
