@@ -13,7 +13,6 @@ its ``t64`` renames, which apt-get finds under the old names).
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from pathlib import Path
@@ -71,8 +70,12 @@ def needed(environ=os.environ, platform: str | None = None) -> bool:
 
 
 def _loads(soname: str) -> bool:
-    folders = [Path(getattr(sys, "_MEIPASS", "")) if getattr(sys, "frozen", False) else None]
-    for candidate in [soname] + [str(f / soname) for f in folders if f]:
+    import ctypes  # only when the window is about to open: commands never pay for it
+
+    candidates = [soname]
+    if getattr(sys, "frozen", False):  # the standalone app carries some of them itself
+        candidates.append(str(Path(sys._MEIPASS) / soname))
+    for candidate in candidates:
         try:
             ctypes.CDLL(candidate)
             return True

@@ -78,6 +78,8 @@ class Smoke:
             out = self.run(f"window ({exe.name})", ["--db", ledger, "--smoke"], exe=exe, timeout=120)
             if "painted" not in out:
                 raise Failed(f"the window did not paint:\n{out}")
+            if "Qt translations loaded: 0" in out:
+                raise Failed(f"Qt's Chinese translation (qtbase_zh_CN.qm) was not found:\n{out}")
 
 
 def main() -> int:

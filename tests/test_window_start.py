@@ -99,3 +99,4 @@ def test_smoke_opens_the_window_and_quits_after_the_first_paint(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("window painted ")
     assert float(result.stdout.split()[2]) > 0
+    assert "Qt translations loaded: 0" not in result.stdout

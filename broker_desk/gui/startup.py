@@ -27,6 +27,7 @@ from ..ledger import Ledger
 from ..ledger import files as ledger_files
 from ..ledger.files import on_network_or_synced_folder
 from ..ledger.schema import SCHEMA_VERSION
+from . import app as app_module
 from .app import create_app, settings
 from .instance import InstanceGuard
 from .jobs import run_job
@@ -385,8 +386,9 @@ class _FirstPaint(QObject):
             self.app.removeEventFilter(self)
             self.painted = True
             age = process_age()
-            print(f"window painted {age:.3f} s after the process started" if age is not None
-                  else "window painted", flush=True)
+            # the Qt translations loaded tell a bundle that lacks them (its stock buttons in English)
+            print((f"window painted {age:.3f} s after the process started" if age is not None
+                   else "window painted") + f"; Qt translations loaded: {len(app_module._translators)}", flush=True)
             if self.quit_on_paint:  # not in a nested loop (a progress dialog's), which quit would end
                 QTimer.singleShot(0, self.app.quit)
         return False
