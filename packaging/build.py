@@ -28,7 +28,8 @@ SPEC = ROOT / "packaging" / "broker-desk.spec"
 LINUX = sys.platform.startswith("linux")
 # the system's own: the C library family, and what broker_desk/xcb.py checks before the window starts
 SYSTEM_LIBRARIES = {"ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libc.so.6", "libm.so.6", "libdl.so.2",
-                    "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libutil.so.1"}
+                    "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libutil.so.1",
+                    "libcups.so.2"}  # Qt's CUPS print plugin: where CUPS is missing it is not loaded (PDF only)
 
 
 def version() -> str:
