@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, codes, i18n, paths
+from . import __version__, codes, i18n, paths, xcb
 from .errors import BrokerDeskError, ValidationError
 from .i18n import tr
 
@@ -104,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=tr("cli.lang"))
     parser = _Parser(prog="broker-desk", description=tr("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"BrokerDesk {__version__}")
+    # a check of an installed or built app: open the window, quit after its first paint
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", title=tr("cli.commands"), parser_class=_Parser)
 
     p = sub.add_parser("demo", parents=[common], help=tr("cli.demo"), description=tr("cli.demo"))
@@ -208,12 +210,17 @@ def _window(args, parser: argparse.ArgumentParser) -> int:
                                                  or os.environ.get("QT_QPA_PLATFORM")):
         print(tr("cli.no_display"))
         return _commands(parser)
+    if xcb.needed():
+        missing = xcb.missing_libraries()
+        if missing:
+            print(xcb.message(missing), file=sys.stderr)
+            return UNUSABLE
     try:
         from .gui.startup import run
     except ImportError as e:
         print(tr("cli.no_qt", reason=e))
         return _commands(parser)
-    return run(getattr(args, "db", None), [sys.argv[0]], getattr(args, "lang", None))
+    return run(getattr(args, "db", None), [sys.argv[0]], getattr(args, "lang", None), smoke=args.smoke)
 
 
 def _commands(parser: argparse.ArgumentParser) -> int:

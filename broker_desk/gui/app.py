@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .. import codes, i18n, paths
@@ -17,6 +17,7 @@ from .. import codes, i18n, paths
 ORGANIZATION = "BrokerDesk"
 APPLICATION = "BrokerDesk"
 FONT_FILES = ("NotoSansSC-Regular.ttf", "NotoSansSC-Bold.ttf")
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)  # resources/icons/broker-desk-N.png (tools/make_icon.py)
 
 _translators: list[QTranslator] = []
 
@@ -29,13 +30,17 @@ def settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
 
 
+def _resources(name: str):
+    try:
+        return resources.files("broker_desk.resources") / name
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "resources" / name
+
+
 def load_fonts() -> str | None:
     """Register the CJK font the program ships and make it the application font."""
     family = None
-    try:
-        folder = resources.files("broker_desk.resources") / "fonts"
-    except ModuleNotFoundError:
-        folder = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    folder = _resources("fonts")
     for name in FONT_FILES:
         font_file = folder / name
         if not font_file.is_file():
@@ -76,6 +81,26 @@ def use_language_for_dates(language: str) -> None:
     current = (os.environ.get("LC_TIME") or os.environ.get("LANG") or "").split(".")[0]
     if current in ("", "C", "POSIX"):
         os.environ["LC_TIME"] = "zh_CN.UTF-8" if language == "zh" else "en_GB.UTF-8"
+
+
+def application_icon() -> QIcon:
+    """The window's and the taskbar's icon (its images are read when first drawn)."""
+    icon = QIcon()
+    folder = _resources("icons")
+    for size in ICON_SIZES:
+        icon.addFile(str(folder / f"broker-desk-{size}.png"))
+    return icon
+
+
+def _windows_taskbar_identity() -> None:
+    """Windows groups the taskbar button by this id and shows the window's icon (not Python's)."""
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("BrokerDesk.BrokerDesk")
+        except (AttributeError, OSError):
+            pass
 
 
 def install_translations(app: QApplication, language: str) -> None:
@@ -170,6 +195,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(i18n.tr("gui.app_name"))
+    app.setDesktopFileName("broker-desk")  # Linux: the .desktop file (packaging/linux) gives the icon
+    app.setWindowIcon(application_icon())
+    _windows_taskbar_identity()
     load_fonts()
     install_translations(app, i18n.get_language())
     apply_style(app)

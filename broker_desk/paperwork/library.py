@@ -38,14 +38,16 @@ class FormInfo:
 
 
 def builtin_dir() -> Path:
-    """The built-in templates' folder (installed package, else the source tree's ``forms/``)."""
+    """The built-in templates' folder (installed package, the frozen app's ``broker_desk/forms``,
+    else the source tree's ``forms/``)."""
     try:
         folder = Path(str(resources.files("broker_desk.forms")))
         if folder.is_dir():
             return folder
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(__file__).resolve().parents[2] / "forms"
+    beside = Path(__file__).resolve().parents[1] / "forms"  # a namespace package has no one path
+    return beside if beside.is_dir() else Path(__file__).resolve().parents[2] / "forms"
 
 
 def user_dir() -> Path:
