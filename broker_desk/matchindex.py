@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
@@ -37,15 +38,14 @@ from . import codes
 
 #: The records that are indexed, and their tables.
 TABLES = {"achievement": "achievements", "demand": "demands"}
-#: Indexed text: (title column, body columns) per kind.
-TEXT = {"achievement": ("title", ("keywords", "summary")),
-        "demand": ("title", ("keywords", "description"))}
+#: Indexed text: the title, keywords and description columns of each kind.
+TEXT = {"achievement": ("title", "keywords", "summary"), "demand": ("title", "keywords", "description")}
 #: Bumped whenever what goes into the index changes: an index of another format is rebuilt.
-FORMAT = f"1/rjieba-{metadata.version('rjieba')}"
+FORMAT = f"4/rjieba-{metadata.version('rjieba')}"
 #: More changed records than this since the index was last brought up to date: rebuild it whole.
 BULK = 500
 #: Column names of the index tables.
-COLUMNS = ("title", "body", "tags")
+COLUMNS = ("title", "keywords", "body", "tags")
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,23 +76,33 @@ def _stopwords() -> frozenset[str]:
     return frozenset(matching_data()["stopwords"])
 
 
-def _keep(word: str, stop: frozenset[str]) -> bool:
-    if word in stop or not word.strip():
-        return False
-    return any(ch.isalnum() for ch in word)
+_KEEP: dict[str, bool] = {}
+
+
+def _keep(word: str) -> bool:
+    """A word worth indexing: not a stop word, not punctuation, not one Chinese character
+    alone (高, 包: too vague; such a character is kept joined to its neighbour, see _cut)."""
+    kept = _KEEP.get(word)
+    if kept is None:
+        kept = _KEEP[word] = not (word in _stopwords() or (len(word) == 1 and _cjk(word))) and any(
+            ch.isalnum() for ch in word)
+        if len(_KEEP) > 200_000:
+            _KEEP.clear()
+    return kept
 
 
 def _cjk(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=20_000)
 def _cut(text: str) -> tuple[str, ...]:
     """Search-mode words, and for a character the dictionary leaves alone (a term it does not
     know: 石墨|烯, 钠|电池) the compounds with its neighbours (石墨烯, 钠电池)."""
-    stop = _stopwords()
-    found = [w for w in rjieba.cut_for_search(text) if _keep(w, stop)]
+    found = [w for w in rjieba.cut_for_search(text) if _keep(w)]
     plain = rjieba.cut(text)
+    stop = _stopwords()
+
     def word(j: int) -> bool:
         return 0 <= j < len(plain) and _cjk(plain[j]) and plain[j] not in stop
 
@@ -105,6 +115,10 @@ def _cut(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+#: Where text is cut into pieces before the segmenter (pieces repeat: each is cut once).
+_PIECES = re.compile(r"[\s，。；;,、：:！？!?（）()“”\"'《》]+")
+
+
 def words(*texts: str | None) -> list[str]:
     """The distinct words of ``texts`` (search mode: long words and the words inside them),
     in order of first appearance, without stop words and punctuation."""
@@ -112,11 +126,26 @@ def words(*texts: str | None) -> list[str]:
     for text in texts:
         if not text:
             continue
-        norm = unicodedata.normalize("NFKC", text).lower()
-        for part in norm.split():  # short pieces are cached: keywords and titles repeat
+        for part in _PIECES.split(unicodedata.normalize("NFKC", text).lower()):
             for w in _cut(part):
                 seen.setdefault(w, None)
     return list(seen)
+
+
+_SEPARATORS = re.compile(r"[；;，,、/|\s]+")
+
+
+def keyword_words(text: str | None) -> list[str]:
+    """The words of a keywords list, and each keyword whole (钠离子电池, not only 钠离子 and
+    电池): a keyword is a term someone chose, and an abbreviation of it (钠电) can be told."""
+    found = words(text)
+    if text:
+        seen = set(found)
+        for term in _SEPARATORS.split(unicodedata.normalize("NFKC", text).lower()):
+            if len(term) > 1 and term not in seen and _keep(term):
+                seen.add(term)
+                found.append(term)
+    return found
 
 
 def field_tag(value: str | None) -> str:
@@ -126,16 +155,14 @@ def field_tag(value: str | None) -> str:
     return f"fld{item.code}" if item else ""
 
 
-def document(kind: str, row: dict) -> tuple[str, str, str]:
-    """The index row (title words, body words, tags) of a record (``row`` with the text
-    columns, field and status)."""
-    title_col, body_cols = TEXT[kind]
-    title = words(row.get(title_col))
-    seen = set(title)
-    body = [w for w in words(*(row.get(c) for c in body_cols)) if w not in seen]
+def document(kind: str, row: dict) -> tuple[str, str, str, str]:
+    """The index row (the words of the title, the keywords and the description; tags) of a
+    record (``row`` with the text columns, field and status)."""
     closed = row.get("status") in matching_data()["closed"][kind]
     tags = " ".join(t for t in (field_tag(row.get("field")), "closed" if closed else "open") if t)
-    return " ".join(title), " ".join(body), tags
+    title, keywords, body = TEXT[kind]
+    return " ".join(words(row.get(title))), " ".join(keyword_words(row.get(keywords))), \
+        " ".join(words(row.get(body))), tags
 
 
 # -- the tables --------------------------------------------------------------------------
@@ -161,8 +188,7 @@ def _last_change(conn: sqlite3.Connection) -> int:
 
 
 def _rows(conn: sqlite3.Connection, kind: str, ids: Iterable[int] | None = None) -> list[dict]:
-    title_col, body_cols = TEXT[kind]
-    cols = ["id", title_col, *body_cols, "field", "status"]
+    cols = ["id", *TEXT[kind], "field", "status"]
     sql = f"SELECT {', '.join(cols)} FROM {TABLES[kind]}"
     if ids is None:
         cur = conn.execute(sql)
@@ -173,7 +199,7 @@ def _rows(conn: sqlite3.Connection, kind: str, ids: Iterable[int] | None = None)
 
 
 def _write(conn: sqlite3.Connection, kind: str, rows: list[dict]) -> None:
-    conn.executemany(f"INSERT INTO {index_table(kind)} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?)",
+    conn.executemany(f"INSERT INTO {index_table(kind)} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
                      [(r["id"], *document(kind, r)) for r in rows])
 
 

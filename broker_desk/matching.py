@@ -19,6 +19,7 @@ record by 记录ID or name) and :func:`refresh_index` (after a large import).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from . import codes, i18n, money
@@ -28,6 +29,7 @@ from .matchindex import (
     canonical_field,
     field_tag,
     index_table,
+    keyword_words,
     matching_data,
     refresh,
     words,
@@ -58,7 +60,9 @@ OTHER = {"demand": "achievement", "achievement": "demand"}
 @dataclass(frozen=True)
 class Reason:
     """One reason a result matched: ``code`` (words, field, maturity, price, price_near, city,
-    province), the points it brought, and its arguments (``words`` holds the shared words)."""
+    province), the points it brought, and its arguments (``words``: the shared words; ``field``,
+    ``maturity``; ``price`` and ``budget`` in fen; ``region``: the common city's or province's
+    行政区划代码)."""
 
     code: str
     points: float
@@ -69,6 +73,11 @@ class Reason:
         args = dict(self.args)
         if "words" in args:
             args["words"] = "、".join(args["words"])
+        for key in ("price", "budget"):
+            if key in args:
+                args[key] = money.wan_text(args[key])
+        if "region" in args:
+            args["place"] = codes.region_name(args["region"]) or args["region"]
         return i18n.tr(f"match.reason.{self.code}", **args)
 
 
@@ -132,28 +141,34 @@ def match_values(ledger, values: dict, find: str, top: int = 10, exclude: int | 
     data = matching_data()
     with ledger.db.atomic():
         refresh(ledger.conn, find)
-    qwords = words(values.get("title"), values.get("keywords"), values.get("summary"), values.get("description"))
-    if not qwords:
+    weighted = _query(ledger.conn, find, values, data, ledger.cache.setdefault(f"matching.df.{find}", {}))
+    if not weighted:
         return []
-    df = _doc_freq(ledger.conn, find, qwords)
-    qwords = [w for w in qwords if df.get(w)]  # a word no record has cannot match
-    if not qwords:
-        return []
-    ranked = _candidates(ledger.conn, find, qwords, values.get("field"), max(data["candidates"], top))
-    rows = _live_rows(ledger.conn, find, list(ranked))
+    df, qwords, total = weighted
+    scores, tokens = _candidates(ledger.conn, find, qwords, df, total, values.get("field"),
+                                 max(data["candidates"], top), data)
+    best = max(scores.values(), default=0.0) or 1.0
+    # only those whose text leaves them a chance: the others' structured points could not lift
+    # them past the top's text points
+    text_points = {i: data["weights"]["text"] * (t / best) ** data["text_power"] for i, t in scores.items()}
+    ranked = sorted(text_points.values(), reverse=True)
+    floor = ranked[min(top, len(ranked)) - 1] - sum(v for k, v in data["weights"].items() if k != "text") \
+        if ranked else 0
+    rows = _live_rows(ledger.conn, find, [i for i, p in text_points.items() if p >= floor])
     closed = set(data["closed"][find])
-    best = max((-r for r in ranked.values()), default=0.0) or 1.0
-    qset = set(qwords)
-    results = []
-    for id_, bm in ranked.items():
-        row = rows.get(id_)
+    scored = []
+    for id_, text in scores.items():
+        row = rows.get(id_)  # None: left out above, or gone
         if row is None or row["status"] in closed or id_ == exclude:
             continue
-        reasons, score = _score(values, row, find, -bm / best, qset, df, data)
-        results.append(Match(find, id_, row["uid"], row["title"], row["party"] or "", round(score, 1),
-                             tuple(reasons)))
-    results.sort(key=lambda m: (-m.score, m.id))
-    return results[:top]
+        reasons, score = _score(values, row, find, (text / best) ** data["text_power"], data)
+        scored.append((-round(score, 1), id_, row, reasons))
+    scored.sort(key=lambda t: t[:2])
+    results = []
+    for score, id_, row, reasons in scored[:top]:  # the shared words go with the text's points
+        reasons[0] = Reason("words", reasons[0].points, {"words": _shared(tokens[id_], set(qwords), df)})
+        results.append(Match(find, id_, row["uid"], row["title"], row["party"] or "", -score, tuple(reasons)))
+    return results
 
 
 # -- inside ---------------------------------------------------------------------------------
@@ -168,23 +183,75 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _candidates(conn, find: str, qwords: list[str], field_value: str | None, most: int) -> dict[int, float]:
-    """Ids of the best ``find`` records by bm25 (negative: lower is better), among all open
-    records and among those of the field named by ``field_value``."""
+def _query(conn, find: str, values: dict, data: dict, cache: dict
+           ) -> tuple[dict[str, int], dict[str, int], int] | None:
+    """The words to look for and their weights (those of the title and keywords count more),
+    how many ``find`` records hold each, and how many records there are; None when there is
+    nothing to look for."""
+    title_words = set(words(values.get("title")) + keyword_words(values.get("keywords")))
+    found = list(dict.fromkeys(words(values.get("title")) + keyword_words(values.get("keywords")) + words(
+        values.get("summary"), values.get("description"))))
+    if not found:
+        return None
+    df = _doc_freq(conn, find, found, cache)
+    weight = data["query_weights"]
+    for w in [w for w in title_words if not df.get(w)]:  # an abbreviation (钠电) of a term the records have?
+        for term, n in _expansions(conn, find, w):
+            df[term] = n
+            found.append(term)
+            if w in title_words:
+                title_words.add(term)
+    total = conn.execute("SELECT docs FROM match_state WHERE kind = ?", [find]).fetchone()[0] or 1
+    qwords = {w: weight["title"] if w in title_words else weight["body"] for w in found if df.get(w)}
+    return (df, qwords, total) if qwords else None
+
+
+def _candidates(conn, find: str, qwords: dict[str, int], df: dict[str, int], total: int,
+                field_value: str | None, most: int, data: dict) -> tuple[dict[int, float], dict[int, list]]:
+    """The best ``find`` records, open ones only, with their text scores (bm25: higher is
+    better) and their words (title, keywords, description) as indexed.
+
+    FTS5 ranks by the rarer words (held by at most ``rare_share`` of the records), among all
+    records and among those of the field named by ``field_value``; a word of weight n is asked
+    n times (bm25 adds up every phrase of the query). Common words (材料, 控制) would make
+    FTS5 score tens of thousands of records: they are added to the candidates' scores here,
+    by the same formula."""
     table = index_table(find)
-    weights = matching_data()["column_weights"]
-    text = "{title body} : (" + " OR ".join(_quote(w) for w in qwords) + ")"
+    cols = data["column_weights"]
+    rare = {w: n for w, n in qwords.items() if df[w] <= total * data["rare_share"]} or qwords
+    common = {w: n for w, n in qwords.items() if w not in rare}
+    text = "{title keywords body} : (" + " OR ".join(" OR ".join([_quote(w)] * n) for w, n in rare.items()) + ")"
     queries = [f"({text}) NOT tags : closed"]
     tag = field_tag(field_value)
     if tag:
         queries.append(f"({text}) AND tags : {tag} NOT tags : closed")
-    found: dict[int, float] = {}
+    scores: dict[int, float] = {}
     for query in queries:
         for id_, rank in conn.execute(
-                f"SELECT rowid, bm25({table}, ?, ?, 0) AS r FROM {table} WHERE {table} MATCH ? ORDER BY r LIMIT ?",
-                [weights["title"], weights["body"], query, most]):
-            found[id_] = rank
-    return found
+                f"SELECT rowid, bm25({table}, ?, ?, ?, 0) AS r FROM {table} WHERE {table} MATCH ? ORDER BY r LIMIT ?",
+                [cols["title"], cols["keywords"], cols["body"], query, most]):
+            scores[id_] = -rank
+    # each column as " word word … ": a word is counted as " word " (no list to build)
+    tokens = {id_: (f" {t} ", f" {k} ", f" {b} ") for id_, t, k, b in conn.execute(
+        f"SELECT rowid, title, keywords, body FROM {table} WHERE rowid IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(scores))])}
+    if common and tokens:
+        weights = (cols["title"], cols["keywords"], cols["body"])
+        lengths = {id_: sum(p.count(" ") - 1 for p in parts) for id_, parts in tokens.items()}
+        average = sum(lengths.values()) / len(lengths) or 1.0
+        for w, n in common.items():
+            idf = max(math.log((total - df[w] + 0.5) / (df[w] + 0.5)), 1e-6)
+            word = f" {w} "
+            for id_, parts in tokens.items():
+                tf = weights[0] * parts[0].count(word) + weights[1] * parts[1].count(word) + \
+                    weights[2] * parts[2].count(word)
+                if tf:
+                    scores[id_] += n * idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths[id_] / average))
+    return scores, tokens
+
+
+#: FTS5's bm25 parameters (fixed in SQLite), for the common words scored here.
+_K1, _B = 1.2, 0.75
 
 
 def _live_rows(conn, kind: str, ids: list[int]) -> dict[int, dict]:
@@ -206,30 +273,61 @@ def _live_rows(conn, kind: str, ids: list[int]) -> dict[int, dict]:
     return {r[0]: dict(zip(names, r, strict=True)) for r in cur}
 
 
-def _doc_freq(conn, kind: str, qwords: list[str]) -> dict[str, int]:
-    """How many records of ``kind`` hold each word (FTS5's own vocabulary of the index)."""
+def _doc_freq(conn, kind: str, qwords: list[str], cache: dict) -> dict[str, int]:
+    """How many records of ``kind`` hold each word (FTS5's own vocabulary of the index),
+    remembered in ``cache`` while the index stays as it is."""
     vocab = f"match_{kind}_vocab"
     conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocab} USING fts5vocab(main, {index_table(kind)}, row)")
-    return dict(conn.execute(f"SELECT term, doc FROM temp.{vocab} WHERE term IN (SELECT value FROM json_each(?))",
-                             [json.dumps(qwords, ensure_ascii=False)]))
+    state = conn.execute("SELECT change_id, docs FROM match_state WHERE kind = ?", [kind]).fetchone()
+    if cache.get("state") != (kind, state) or len(cache) > 50_000:
+        cache.clear()
+        cache["state"] = (kind, state)
+    found = {}
+    for w in qwords:  # one by one: fts5vocab looks a term up, but scans for a list of them
+        n = cache.get(w)
+        if n is None:
+            r = conn.execute(f"SELECT doc FROM temp.{vocab} WHERE term = ?", [w]).fetchone()
+            n = cache[w] = r[0] if r else 0
+        if n:
+            found[w] = n
+    return found
 
 
-def _shared(qset: set[str], df: dict[str, int], row: dict) -> list[str]:
-    """The query's words found in the record, the rarest (most telling) first, a word inside
-    another one left out."""
-    have = set(words(row["title"], row["keywords"], row["summary"], row["description"])) & qset
+def _expansions(conn, kind: str, abbr: str, most: int = 3) -> list[tuple[str, int]]:
+    """Terms of the index that ``abbr`` may abbreviate, as Chinese abbreviations are made: the
+    first character, then others in order (钠电 → 钠离子电池, 单抗 → 单克隆抗体, 组培 →
+    组织培养); the most common ``most`` of them with how many records hold each."""
+    if not 2 <= len(abbr) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in abbr):
+        return []
+    vocab = f"match_{kind}_vocab"
+    found = []
+    for term, n in conn.execute(f"SELECT term, doc FROM temp.{vocab} WHERE term > ? AND term < ?",
+                                [abbr[0], chr(ord(abbr[0]) + 1)]):
+        if len(term) > len(abbr) and _in_order(abbr, term):
+            found.append((term, n))
+    return sorted(found, key=lambda t: (-t[1], t[0]))[:most]
+
+
+def _in_order(abbr: str, term: str) -> bool:
+    rest = iter(term)
+    return all(ch in rest for ch in abbr)
+
+
+def _shared(parts, qset: set[str], df: dict[str, int]) -> list[str]:
+    """The query's words a record holds, the rarest (most telling) first, a word inside another
+    one left out."""
+    have = {w for part in parts for w in part.split()} & qset
     kept = [w for w in sorted(have, key=lambda w: (df.get(w, 0), -len(w), w))
             if not any(w != o and w in o for o in have)]
     return kept[:6]
 
 
-def _score(probe: dict, row: dict, find: str, text_rel: float, qset, df, data: dict):
+def _score(probe: dict, row: dict, find: str, text_rel: float, data: dict) -> tuple[list[Reason], float]:
+    """The score of ``row`` for ``probe`` and its reasons (the first, the words, without them yet)."""
     w = data["weights"]
     achievement, demand = (row, probe) if find == "achievement" else (probe, row)
-    reasons: list[Reason] = []
-    shared = _shared(qset, df, row)
     points = w["text"] * text_rel
-    reasons.append(Reason("words", round(points, 1), {"words": shared}))
+    reasons = [Reason("words", round(points, 1))]
     score = points
     a_field, d_field = canonical_field(achievement.get("field")), canonical_field(demand.get("field"))
     if a_field and a_field == d_field:
@@ -247,19 +345,16 @@ def _score(probe: dict, row: dict, find: str, text_rel: float, qset, df, data: d
         score += w["price"] * p["unknown"]
     elif price <= budget:
         score += w["price"] * p["within"]
-        reasons.append(Reason("price", w["price"] * p["within"],
-                              {"price": money.wan_text(price), "budget": money.wan_text(budget)}))
+        reasons.append(Reason("price", w["price"] * p["within"], {"price": price, "budget": budget}))
     elif price <= budget * p["near_factor"]:
         score += w["price"] * p["near"]
-        reasons.append(Reason("price_near", w["price"] * p["near"],
-                              {"price": money.wan_text(price), "budget": money.wan_text(budget)}))
+        reasons.append(Reason("price_near", w["price"] * p["near"], {"price": price, "budget": budget}))
     a_region, d_region = achievement.get("region") or "", demand.get("region") or ""
     if len(a_region) == 6 and len(d_region) == 6:
         for code, digits in (("city", 4), ("province", 2)):
             if a_region[:digits] == d_region[:digits]:
                 points = w["region"] * data["region"][code]
-                place = codes.region_name(d_region[:digits].ljust(6, "0")) or d_region[:digits]
                 score += points
-                reasons.append(Reason(code, points, {"place": place}))
+                reasons.append(Reason(code, points, {"region": d_region[:digits].ljust(6, "0")}))
                 break
     return reasons, score

@@ -61,7 +61,7 @@ def test_a_demand_finds_the_achievement_that_answers_it_with_the_reasons(desk):
     assert desk.robot not in [m.id for m in results]  # no word in common: not a result at all
     codes = {r.code: r for r in results[0].reasons}
     assert {"words", "field", "maturity", "price", "province"} <= set(codes)
-    assert {"钠离子", "硬碳", "负极"} <= set(codes["words"].args["words"])
+    assert {"钠离子电池", "硬碳"} <= set(codes["words"].args["words"])  # the whole keyword, not 钠离子
     assert codes["field"].args["field"] == "新能源与高效节能"  # 新能源 is the same field named differently
     assert codes["price"].text == "意向价格 300.00 万元，在预算 500.00 万元以内"
     assert codes["province"].text == "同在浙江省"
