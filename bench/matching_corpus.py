@@ -7,10 +7,12 @@ an aspect (关键材料), a technique (溶胶凝胶法) and an application (储�
 within one of the 11 fields, plus a modifier and an ending in its title; its
 summary names the technique and the application.
 
-A demand for an achievement is written the way a company writes a need: a
-shorter or different name of the subject (钠电池, 太阳能电池板), a part of the
-aspect (材料), a part of the technique (溶胶凝胶), the application in its own
-sentence, the field named by a synonym or not at all, a budget around the price.
+A demand for an achievement is written the way a company writes a need: mostly
+(two times in three, ``renamed``) a shorter or different name of the subject
+(钠电池, 单抗, 太阳能电池板), a part of the aspect (材料) or another word for it
+(降本), a part or another name of the technique (溶胶凝胶, CVD) and of the
+application (养猪), else the full term; the application in its own sentence, the
+field named by a synonym or not at all, a budget around the price.
 It never copies the title and shares no token peculiar to its achievement: every
 word it uses is vocabulary that many achievements share. The right answer is
 the one achievement with that subject, aspect, technique and application (a
@@ -156,7 +158,7 @@ def achievement(rng: random.Random) -> Achievement:
     subject, aspect, technique, application = (rng.choice(subjects), rng.choice(ASPECTS), rng.choice(techniques),
                                                rng.choice(applications))
     s, a, t, p = (names(x)[0] for x in (subject, aspect, technique, application))
-    title = f"{rng.choice(MODIFIERS)}{s}{a}{rng.choice(ENDINGS)}"
+    title = f"{rng.choice(MODIFIERS)}{s}{a}{rng.choice([e for e in ENDINGS if not a.endswith(e[-2:])])}"
     summary = f"本成果面向{p}，针对{s}{a}的难题，采用{t}，{rng.choice(BENEFITS)}。"
     return Achievement(field, subject, aspect, technique, application, title, "；".join((s, a, t)), summary,
                        rng.choice(MATURITY), rng.randrange(10, 2000) * 10_000 * 100)
@@ -173,10 +175,16 @@ def other_name(item: str, rng: random.Random) -> str:
     return rng.choice(options[1:]) if len(options) > 1 else options[0]
 
 
-def demand(a: Achievement, rng: random.Random) -> dict:
-    """A demand that ``a`` answers, in a company's words (never ``a``'s title)."""
-    s, asp, t = other_name(a.subject, rng), other_name(a.aspect, rng), other_name(a.technique, rng)
-    p = other_name(a.application, rng)
+def demand(a: Achievement, rng: random.Random, renamed: float = 2 / 3) -> dict:
+    """A demand that ``a`` answers, in a company's words (never ``a``'s title): each of the
+    subject, aspect, technique and application by another name with the chance ``renamed``
+    (else by its full name), and always the subject or the aspect, so that the demand never
+    holds the subject and aspect of the title side by side."""
+    facets = [a.subject, a.aspect, a.technique, a.application]
+    other = [rng.random() < renamed for _ in facets]
+    if not (other[0] or other[1]):
+        other[rng.randrange(2)] = True
+    s, asp, t, p = (other_name(f, rng) if o else names(f)[0] for f, o in zip(facets, other, strict=True))
     title = rng.choice((f"{s}{asp}{rng.choice(NEEDS)}", f"寻求{s}{asp}{rng.choice(NEEDS)}",
                         f"{p.removesuffix('用')}用{s}{asp}{rng.choice(NEEDS)}"))
     description = (f"我公司主要面向{p}市场，目前{s}在{asp}方面{rng.choice(PAINS)}，"

@@ -28,6 +28,8 @@ i18n.register({
         "Note: {count} accepted contracts have a deadline reaching into {years}, whose holiday calendar is not "
         "known; Monday to Friday are counted as working days meanwhile (e.g. {examples}); add the dates under "
         "Settings → Working-day calendar"),
+    "check.engagement_shares": ("{count} 个对接项目的经纪人份额合计不是 100%（如 {examples}）",
+                                "{count} engagements have broker shares that do not add up to 100% (e.g. {examples})"),
     "check.history": ("{count} 份合同的当前状态与登记进度的最后一步不符（如 {examples}）",
                       "{count} contracts' status differs from the last step of their history (e.g. {examples})"),
 })
@@ -71,6 +73,8 @@ def run(ledger: Ledger, today: dt.date | None = None) -> Report:
     for key, sql in (
         ("check.shares", "SELECT c.contract_no FROM contracts c JOIN contract_brokers b ON b.contract_id = c.id "
                          "GROUP BY c.id HAVING sum(b.share_bp) != 10000"),
+        ("check.engagement_shares", "SELECT e.title FROM engagements e JOIN engagement_brokers b "
+                                    "ON b.engagement_id = e.id GROUP BY e.id HAVING sum(b.share_bp) != 10000"),
         ("check.registered_fields", "SELECT contract_no FROM contracts WHERE status = '已登记' AND "
                                     "(reg_no IS NULL OR registered_on IS NULL OR approved_fen IS NULL)"),
         ("check.accepted_fields", "SELECT contract_no FROM contracts WHERE status = '已受理' AND "

@@ -54,6 +54,10 @@ i18n.register({
     "cli.check.schema": ("结构版本：{version}（日志模式 {mode}）", "Schema version: {version} (journal mode {mode})"),
     "cli.check.counts": ("记录：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}",
                          "Records: {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps"),
+    "cli.front_office_counts": ("  另有技术需求 {demand} 项、对接项目 {engagement} 个、跟进记录 {followup} 条",
+                                "  and {demand} demands, {engagement} engagements, {followup} follow-ups"),
+    "cli.check.front_office": ("前台：技术需求 {demand}，对接项目 {engagement}，跟进记录 {followup}",
+                               "Front office: {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.statuses": ("登记状态：{statuses}", "Registration status: {statuses}"),
     "cli.check.overdue": ("超过办理时限的已受理合同：{count}", "Accepted contracts past the office's time limit: {count}"),
     "cli.check.healthy": ("检查通过（{seconds:.2f} 秒）", "Healthy ({seconds:.2f} s)"),
@@ -148,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--demand", metavar="KEY", help=tr("cli.match.demand"))
     which.add_argument("--achievement", metavar="KEY", help=tr("cli.match.achievement"))
     p.add_argument("--top", type=int, default=10, help=tr("cli.match.top"))
+    _add_followups_parser(sub, common)
     return parser
 
 
@@ -239,6 +244,7 @@ def cmd_demo(args) -> int:
         counts = demo.generate(ledger, args.contracts, seed=args.seed, today=args.today, progress=progress)
     progress(None, "")
     print(tr("cli.demo.done", seconds=time.perf_counter() - start, path=ledger.path, **counts))
+    print(tr("cli.front_office_counts", **counts))
     return OK
 
 
@@ -261,6 +267,8 @@ def cmd_check(args) -> int:
     print(tr("cli.check.title", path=report.path))
     print(tr("cli.check.schema", version=report.schema_version, mode=report.journal_mode))
     print(tr("cli.check.counts", **report.counts))
+    if report.counts.get("demand") or report.counts.get("engagement"):
+        print(tr("cli.check.front_office", **report.counts))
     if report.statuses:
         print(tr("cli.check.statuses", statuses="，".join(f"{k} {v}" for k, v in report.statuses.items())))
     print(tr("cli.check.overdue", count=report.overdue))
@@ -318,6 +326,8 @@ def cmd_export(args) -> int:
     progress(None, "")
     counts = {sheet.entity: written[sheet.name] for sheet in SHEETS}
     print(tr("cli.export.done", seconds=time.perf_counter() - start, path=path, **counts))
+    if counts["demand"] or counts["engagement"] or counts["followup"]:
+        print(tr("cli.front_office_counts", **counts))
     return OK
 
 
@@ -473,9 +483,50 @@ def cmd_match(args) -> int:
     return OK
 
 
+i18n.register({
+    "cli.followups": ("列出到期未完成的跟进（下一步），最早的在前", "list the undone next steps that are due, oldest first"),
+    "cli.followups.broker": ("只列该经纪人（姓名或记录ID）的跟进", "only this broker's follow-ups (name or record id)"),
+    "cli.followups.due_by": ("截至哪一天到期（YYYY-MM-DD，默认今天）", "due on or before this day (YYYY-MM-DD, default today)"),
+    "cli.followups.title": ("截至 {day} 到期的跟进：{count} 条", "Follow-ups due by {day}: {count}"),
+    "cli.followups.none": ("截至 {day} 没有到期的跟进", "No follow-ups due by {day}"),
+    "cli.followups.late": ("逾期 {days} 天", "{days} days late"),
+    "cli.followups.today": ("今天到期", "due today"),
+    "cli.followups.line": ("  {on}  {late}  {engagement}（{stage}）  {broker}  {step}",
+                           "  {on}  {late}  {engagement} ({stage})  {broker}  {step}"),
+})
+
+
+def _add_followups_parser(sub, common) -> None:
+    p = sub.add_parser("followups", parents=[common], help=tr("cli.followups"), description=tr("cli.followups"))
+    p.add_argument("--broker", metavar="NAME", default=None, help=tr("cli.followups.broker"))
+    p.add_argument("--due-by", metavar="YYYY-MM-DD", type=dt.date.fromisoformat, default=None,
+                   help=tr("cli.followups.due_by"))
+
+
+def cmd_followups(args) -> int:
+    """The broker's to-do list: one line per due next step (date, how late, engagement and stage,
+    broker, next step)."""
+    from . import frontoffice
+
+    day = args.due_by or dt.date.today()
+    with _open(args, create=False) as ledger:
+        broker = frontoffice.broker_id(ledger, args.broker) if args.broker else None
+        due = frontoffice.due_followups(ledger, day, broker)
+    if not due:
+        print(tr("cli.followups.none", day=day.isoformat()))
+        return OK
+    print(tr("cli.followups.title", day=day.isoformat(), count=len(due)))
+    for d in due:
+        late = tr("cli.followups.late", days=d.days_late) if d.days_late else tr("cli.followups.today")
+        stage = d.stage if i18n.get_language() == "zh" else codes.tables().english("engagement_stage", d.stage)
+        print(tr("cli.followups.line", on=d.next_on, late=late, engagement=d.engagement, stage=stage,
+                 broker=d.broker or "-", step=d.next_step or d.content))
+    return OK
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
-            "forms": cmd_forms, "print": cmd_print, "match": cmd_match}
+            "forms": cmd_forms, "print": cmd_print, "match": cmd_match, "followups": cmd_followups}
 
 if __name__ == "__main__":
     sys.exit(main())

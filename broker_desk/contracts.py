@@ -59,7 +59,9 @@ def share_bp(value: Any) -> int | None:
     return int(bp)
 
 
-def _brokers(ck: Checker, ledger) -> None:
+def check_brokers(ck: Checker, ledger) -> None:
+    """``brokers`` given as (broker id, share %) pairs: as (id, hundredths of a percent), shares
+    summing to 100 when any (a contract's, an engagement's)."""
     value = ck.values["brokers"]
     if value is None:
         ck.out["brokers"] = []
@@ -105,7 +107,7 @@ def legacy_kind(values: dict, current: dict | None) -> dict:
 
 def check(ck: Checker, ledger, today: dt.date) -> None:
     if "brokers" in ck.values:
-        _brokers(ck, ledger)
+        check_brokers(ck, ledger)
     category, subtype = ck.get("category"), ck.get("subtype")
     if category and (ck.given("category") or ck.given("subtype")):  # old kinds were mapped by legacy_kind()
         allowed = codes.tables().subtypes(category)

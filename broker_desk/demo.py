@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from stdnum.cn import uscc
 
-from . import codes, i18n
+from . import codes, demo_front, i18n
 from .errors import BrokerDeskError
 from .idnumbers import patent_check_char
 from .ledger.journal import dumps, now_utc
@@ -127,7 +127,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
     """Fill an empty ``ledger`` with sample data; returns the counts per entity."""
     if not 1 <= contracts <= 1_000_000:
         raise BrokerDeskError("demo.bad_count")
-    if any(ledger.count(e) for e in ("broker", "client", "achievement", "contract")):
+    if any(ledger.count(e) for e in ("broker", "client", "achievement", "contract", "demand", "engagement")):
         raise BrokerDeskError("demo.not_empty", path=ledger.path)
     today = today or dt.date.today()
     rng = random.Random(seed)
@@ -300,7 +300,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             "commission_fen": None, "status": DRAFT, "reg_office": None, "accepted_on": None, "clock_from": None,
             "reg_no": None, "registered_on": None, "approved_fen": None, "note": None, "warnings": None,
             "expert_review": int(cid % 20 == 0),  # one case in twenty goes to expert review
-            "created_at": stamp, "updated_at": stamp}
+            "created_at": stamp, "updated_at": stamp, "engagement_id": None}
         if rng.random() < 0.6:
             k = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
             chosen = []
@@ -318,11 +318,20 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
         if i % 5000 == 0:
             report(0.2 + 0.6 * i / contracts, "contracts")
 
+    # -- the front office: demands, engagements (some signed into these contracts), follow-ups
+    front = demo_front.generate(seed, today, stamp, {
+        "contracts": contract_rows, "companies": companies, "academics": academics, "achievements": ach_rows,
+        "broker_links": broker_links, "brokers": n_brokers})
+
     # -- write it all in one transaction ------------------------------------------------
     with ledger.operation("op.demo", contracts=contracts) as op:
         op_id = op.op_id
         for entity, table, rows in (("client", "clients", client_rows), ("broker", "brokers", broker_rows),
-                                    ("achievement", "achievements", ach_rows), ("contract", "contracts", contract_rows)):
+                                    ("achievement", "achievements", ach_rows), ("demand", "demands", front["demands"]),
+                                    ("engagement", "engagements", front["engagements"]),
+                                    ("contract", "contracts", contract_rows), ("followup", "followups", front["followups"])):
+            if not rows:
+                continue
             cols = list(rows[0])
             ledger.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                     [tuple(r.values()) for r in rows])
@@ -330,13 +339,16 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
         report(0.9, "links")
         ledger.conn.executemany("INSERT INTO contract_brokers (contract_id, broker_id, share_bp) VALUES (?, ?, ?)",
                                 broker_links)
+        ledger.conn.executemany("INSERT INTO engagement_brokers (engagement_id, broker_id, share_bp) VALUES (?, ?, ?)",
+                                front["engagement_brokers"])
         ledger.conn.executemany(
             "INSERT INTO registration_events (id, uid, contract_id, from_status, to_status, on_date, note, details, "
             "user, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
         ledger.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, ?, ?, ?)", logs)
     report(1.0, "done")
     return {"client": len(client_rows), "broker": len(broker_rows), "achievement": len(ach_rows),
-            "contract": len(contract_rows), "registration_event": len(events)}
+            "contract": len(contract_rows), "registration_event": len(events), "demand": len(front["demands"]),
+            "engagement": len(front["engagements"]), "followup": len(front["followups"])}
 
 
 

@@ -106,6 +106,46 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("approved_fen", "核定技术交易额", "Approved technology amount", "fen"),
         _f("note", "备注", "Note", max_len=2000),
         _f("expert_review", "专家审核", "Expert review", "flag"),  # 0/1: a longer registration time limit
+        _f("engagement_id", "对接项目", "Engagement", "ref", table="engagement"),
+    ),
+    # the front office (DESIGN §3): a client's need, one attempt to meet it, and the contacts made
+    "demand": (
+        _f("title", "需求名称", "Demand title", required=True),
+        _f("client_id", "需求方", "Demand side", "ref", required=True, table="client"),
+        _f("field", "技术领域", "Technology field", "code", table="tech_field"),
+        _f("kind", "需求类型", "Demand type", "code", table="demand_kind"),
+        _f("description", "需求描述", "Description", max_len=5000),
+        _f("keywords", "关键词", "Keywords", max_len=500),
+        _f("budget_fen", "预算", "Budget", "fen"),
+        _f("deadline", "截止日期", "Deadline", "date"),
+        _f("broker_id", "负责经纪人", "Broker in charge", "ref", table="broker"),
+        _f("source", "来源", "Source", "code", table="demand_source"),
+        _f("status", "状态", "Status", "code", table="demand_status"),
+        _f("published_on", "发布日期", "Date published", "date"),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "engagement": (
+        _f("title", "项目名称", "Project title", required=True),
+        _f("demand_id", "技术需求", "Demand", "ref", table="demand"),
+        _f("achievement_id", "科技成果", "Achievement", "ref", table="achievement"),
+        _f("demand_client_id", "需求方", "Demand side", "ref", table="client"),
+        _f("supply_client_id", "供给方", "Supply side", "ref", table="client"),
+        _f("brokers", "技术经纪人", "Brokers", "brokers"),
+        _f("stage", "阶段", "Stage", "code", required=True, table="engagement_stage"),
+        _f("expected_fen", "预计金额", "Expected amount", "fen"),
+        _f("started_on", "开始日期", "Date started", "date"),
+        _f("end_reason", "终止原因", "Reason ended", max_len=500),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "followup": (
+        _f("engagement_id", "对接项目", "Engagement", "ref", required=True, table="engagement"),
+        _f("on_date", "日期", "Date", "date", required=True),
+        _f("channel", "方式", "Channel", "code", table="followup_channel"),
+        _f("broker_id", "经纪人", "Broker", "ref", table="broker"),
+        _f("content", "内容", "Content", required=True, max_len=5000),
+        _f("next_step", "下一步", "Next step", max_len=500),
+        _f("next_on", "下次跟进日期", "Next follow-up on", "date"),
+        _f("done", "已完成", "Done", "flag"),
     ),
     "registration_event": (
         _f("to_status", "状态", "Status", "code", required=True, table="registration_step"),
@@ -120,7 +160,13 @@ TABLES = {
     "achievement": "achievements",
     "contract": "contracts",
     "registration_event": "registration_events",
+    "demand": "demands",
+    "engagement": "engagements",
+    "followup": "followups",
 }
+
+#: Records whose table keeps no warnings (a follow-up has nothing to be warned about).
+WITHOUT_WARNINGS = frozenset({"followup"})
 
 ENTITY_LABELS = {
     "broker": ("经纪人", "broker"),
@@ -128,6 +174,9 @@ ENTITY_LABELS = {
     "achievement": ("科技成果", "achievement"),
     "contract": ("技术合同", "contract"),
     "registration_event": ("登记进度", "registration step"),
+    "demand": ("技术需求", "demand"),
+    "engagement": ("对接项目", "engagement"),
+    "followup": ("跟进记录", "follow-up"),
 }
 
 _TEXT_KINDS = frozenset(("text", "code"))

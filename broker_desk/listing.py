@@ -49,9 +49,11 @@ class Column:
 
 #: The alias of each entity's table in the list queries (``sort_sql`` uses it).
 _FROM = {"contract": ("contracts", "c"), "client": ("clients", "l"),
-         "achievement": ("achievements", "a"), "broker": ("brokers", "b")}
+         "achievement": ("achievements", "a"), "broker": ("brokers", "b"),
+         "demand": ("demands", "d"), "engagement": ("engagements", "e")}
 _DEFAULT_ORDER = {"contract": "c.signed_on DESC, c.id DESC", "client": "l.name, l.id",
-                  "achievement": "a.id DESC", "broker": "b.name, b.id"}
+                  "achievement": "a.id DESC", "broker": "b.name, b.id",
+                  "demand": "d.id DESC", "engagement": "e.id DESC"}
 
 # Values computed in SQL, shared by the sort and the display row.
 _NAME_OF = "(SELECT name FROM clients WHERE id = {})"
@@ -60,6 +62,11 @@ _CLIENT_CONTRACTS = "(SELECT count(*) FROM contracts x WHERE x.buyer_id = l.id O
 _BROKER_CONTRACTS = "(SELECT count(*) FROM contract_brokers x WHERE x.broker_id = b.id)"
 _FIRST_BROKER = ("(SELECT n.name FROM contract_brokers x JOIN brokers n ON n.id = x.broker_id "
                  "WHERE x.contract_id = c.id ORDER BY x.rowid LIMIT 1)")
+_BROKER_NAME = "(SELECT name FROM brokers WHERE id = {})"
+_DEMAND_ENGAGEMENTS = "(SELECT count(*) FROM engagements x WHERE x.demand_id = d.id)"
+_NEXT_FOLLOWUP = "(SELECT min(f.next_on) FROM followups f WHERE f.engagement_id = e.id AND f.done = 0)"
+_FIRST_ENGAGEMENT_BROKER = ("(SELECT n.name FROM engagement_brokers x JOIN brokers n ON n.id = x.broker_id "
+                            "WHERE x.engagement_id = e.id ORDER BY x.rowid LIMIT 1)")
 # the deadline by the rule (Ledger.due), worked out in SQL for contracts in 已受理 only
 _DUE = (f"(CASE WHEN c.status = '{ACCEPTED}' THEN "
         "bd_due(c.status, c.accepted_on, c.clock_from, c.tech_fen, c.expert_review) END)")
@@ -124,6 +131,33 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         *_texts("broker", "name", "cert_no", "level", "institution", "phone"),
         _col("broker", "status", "status"),
         _col("broker", "contracts", "int", sort=_BROKER_CONTRACTS, label=("合同数", "Contracts")),
+    ),
+    "demand": (
+        _col("demand", "title"),
+        _col("demand", "client", sort=_NAME_OF.format("d.client_id"), label="client_id"),
+        *_texts("demand", "field", "kind"),
+        _col("demand", "budget_fen", "money"),
+        _col("demand", "deadline", "date"),
+        _col("demand", "broker", sort=_BROKER_NAME.format("d.broker_id"), label="broker_id"),
+        _col("demand", "source", visible=False),
+        _col("demand", "status", "status"),
+        _col("demand", "published_on", "date", visible=False),
+        _col("demand", "engagements", "int", sort=_DEMAND_ENGAGEMENTS, label=("对接项目数", "Engagements")),
+    ),
+    "engagement": (
+        _col("engagement", "title"),
+        _col("engagement", "demand", sort="(SELECT title FROM demands WHERE id = e.demand_id)", label="demand_id"),
+        _col("engagement", "achievement", sort="(SELECT title FROM achievements WHERE id = e.achievement_id)",
+             label="achievement_id", visible=False),
+        _col("engagement", "demand_client", sort=_NAME_OF.format("e.demand_client_id"), label="demand_client_id"),
+        _col("engagement", "supply_client", sort=_NAME_OF.format("e.supply_client_id"), label="supply_client_id"),
+        _col("engagement", "brokers", sort=_FIRST_ENGAGEMENT_BROKER),
+        _col("engagement", "stage", "status"),
+        _col("engagement", "expected_fen", "money"),
+        _col("engagement", "started_on", "date"),
+        _col("engagement", "next_on", "date", sort=_NEXT_FOLLOWUP, label=("下次跟进", "Next follow-up")),
+        _col("engagement", "contract_no", sort="(SELECT min(contract_no) FROM contracts WHERE engagement_id = e.id)",
+             label=("合同编号", "Contract no."), visible=False),
     ),
 }
 
@@ -285,6 +319,16 @@ _ROWS = {
         FROM achievements a JOIN clients h ON h.id = a.holder_id WHERE a.id IN ({ids})""",
     "broker": f"""SELECT b.id, b.uid, b.name, b.cert_no, b.level, b.institution, b.phone, b.status,
         {_BROKER_CONTRACTS} AS contracts FROM brokers b WHERE b.id IN ({{ids}})""",
+    "demand": f"""SELECT d.id, d.uid, d.title, l.name AS client, d.field, d.kind, d.budget_fen, d.deadline,
+        {_BROKER_NAME.format("d.broker_id")} AS broker, d.source, d.status, d.published_on,
+        {_DEMAND_ENGAGEMENTS} AS engagements FROM demands d JOIN clients l ON l.id = d.client_id
+        WHERE d.id IN ({{ids}})""",
+    "engagement": f"""SELECT e.id, e.uid, e.title, (SELECT title FROM demands WHERE id = e.demand_id) AS demand,
+        (SELECT title FROM achievements WHERE id = e.achievement_id) AS achievement,
+        {_NAME_OF.format("e.demand_client_id")} AS demand_client, {_NAME_OF.format("e.supply_client_id")} AS supply_client,
+        e.stage, e.expected_fen, e.started_on, {_NEXT_FOLLOWUP} AS next_on,
+        (SELECT min(contract_no) FROM contracts WHERE engagement_id = e.id) AS contract_no
+        FROM engagements e WHERE e.id IN ({{ids}})""",
 }
 
 
@@ -304,20 +348,33 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
     rows = {r[0]: dict(zip(names, r, strict=True)) for r in cur}
     if entity == "contract":
         _finish_contracts(ledger, rows, id_list, today or dt.date.today())
+    elif entity == "engagement":
+        brokers = _broker_texts(ledger, entity, id_list)
+        for row in rows.values():
+            row["brokers"] = brokers.get(row["id"], "")
     elif entity == "client":
         for row in rows.values():
             row["region_name"] = codes.region_name(row["region"]) or codes.country_name(row["region"])
     return rows
 
 
-def _finish_contracts(ledger: Ledger, rows: dict[int, dict], id_list: str, today: dt.date) -> None:
+def _broker_texts(ledger: Ledger, entity: str, id_list: str) -> dict[int, str]:
+    """``张三(60%)；李四(40%)`` of each contract (or engagement) of ``id_list`` that has brokers."""
+    from .ledger.journal import BROKER_LINKS
+
+    table, column = BROKER_LINKS[entity]
     brokers: dict[int, list[str]] = {}
-    for contract_id, name, share_bp in ledger.conn.execute(
-            "SELECT x.contract_id, b.name, x.share_bp FROM contract_brokers x JOIN brokers b ON b.id = x.broker_id "
-            f"WHERE x.contract_id IN ({id_list}) ORDER BY x.contract_id, x.rowid"):
-        brokers.setdefault(contract_id, []).append(f"{name}({percent_text(share_bp)}%)")
+    for record_id, name, share_bp in ledger.conn.execute(
+            f"SELECT x.{column}, b.name, x.share_bp FROM {table} x JOIN brokers b ON b.id = x.broker_id "
+            f"WHERE x.{column} IN ({id_list}) ORDER BY x.{column}, x.rowid"):
+        brokers.setdefault(record_id, []).append(f"{name}({percent_text(share_bp)}%)")
+    return {i: "；".join(names) for i, names in brokers.items()}
+
+
+def _finish_contracts(ledger: Ledger, rows: dict[int, dict], id_list: str, today: dt.date) -> None:
+    brokers = _broker_texts(ledger, "contract", id_list)
     for row in rows.values():
-        row["brokers"] = "；".join(brokers.get(row["id"], ()))
+        row["brokers"] = brokers.get(row["id"], "")
         due = ledger.due(row)
         del row["clock_from"], row["expert_review"]
         row["deadline"] = due.on.isoformat() if due else None

@@ -119,6 +119,13 @@ def _cut(text: str) -> tuple[str, ...]:
 _PIECES = re.compile(r"[\s，。；;,、：:！？!?（）()“”\"'《》]+")
 
 
+def _normal(text: str) -> str:
+    """Full-width letters and digits as half-width (NFKC), lower case."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
 def words(*texts: str | None) -> list[str]:
     """The distinct words of ``texts`` (search mode: long words and the words inside them),
     in order of first appearance, without stop words and punctuation."""
@@ -126,7 +133,7 @@ def words(*texts: str | None) -> list[str]:
     for text in texts:
         if not text:
             continue
-        for part in _PIECES.split(unicodedata.normalize("NFKC", text).lower()):
+        for part in _PIECES.split(_normal(text)):
             for w in _cut(part):
                 seen.setdefault(w, None)
     return list(seen)
@@ -141,7 +148,7 @@ def keyword_words(text: str | None) -> list[str]:
     found = words(text)
     if text:
         seen = set(found)
-        for term in _SEPARATORS.split(unicodedata.normalize("NFKC", text).lower()):
+        for term in _SEPARATORS.split(_normal(text)):
             if len(term) > 1 and term not in seen and _keep(term):
                 seen.add(term)
                 found.append(term)

@@ -94,6 +94,14 @@ class RankingRow:
     approved_fen: int
     commission_fen: int
     clients: int
+    # the front office's extra columns (off by default; never part of the order): see funnel.py
+    engagements: int | None = None    # 对接项目数: engagements of the period the broker works on
+    signed: int | None = None         # of those, signed
+
+    @property
+    def signing_rate(self) -> float | None:
+        """签约率: signed / engagements (None without the extra columns or without engagements)."""
+        return self.signed / self.engagements if self.engagements else None
 
 
 @dataclass
@@ -107,6 +115,7 @@ class Ranking:
     totals: RankingRow
     generated_at: dt.datetime
     ledger_path: str
+    front_office: bool = False   # the rows carry 对接项目数 and 签约率
 
     @property
     def period_text(self) -> str:
@@ -238,11 +247,12 @@ def _check_by(by: str) -> str:
 
 
 def compute(ledger, year_from: int, year_to: int | None = None, by: str = "broker",
-            order: list[str] | None = None) -> Ranking:
+            order: list[str] | None = None, front_office: bool | None = None) -> Ranking:
     """The ranking of ``by`` (``"broker"`` or ``"institution"``) for the years ``year_from``–``year_to``.
 
-    ``order`` None: the ledger's ``rankings.order`` setting. Raises BrokerDeskError for a bad
-    period, grouping or order.
+    ``order`` None: the ledger's ``rankings.order`` setting. ``front_office`` (None: the
+    ``rankings.front_office`` setting) adds 对接项目数 and 签约率 to the rows (the order rule stays).
+    Raises BrokerDeskError for a bad period, grouping or order.
     """
     _check_by(by)
     year_from, year_to, first, last = period_bounds(year_from, year_to)
@@ -263,6 +273,15 @@ def compute(ledger, year_from: int, year_to: int | None = None, by: str = "broke
             for key, f in figures.items():
                 name = key or tr("rank.no_institution")
                 rows.append(RankingRow(0, key, name, name, *f))
+        if front_office is None:
+            front_office = bool(ledger.setting("rankings.front_office"))
+        if front_office:
+            from .funnel import engagement_counts, engagement_totals
+
+            counts = engagement_counts(conn, first, last, by)
+            for row in rows:
+                row.engagements, row.signed = counts.get(row.key, (0, 0))
+            totals.engagements, totals.signed = engagement_totals(conn, first, last)
     finally:
         conn.execute("RELEASE ranking")
     attributes = [ATTRIBUTE[m] for m in order if m != "name"]
@@ -278,7 +297,7 @@ def compute(ledger, year_from: int, year_to: int | None = None, by: str = "broke
         previous = current
     return Ranking(by=by, year_from=year_from, year_to=year_to, order=order, rule_text=rule_text(order, by),
                    rows=rows, totals=totals, generated_at=dt.datetime.now().astimezone().replace(microsecond=0),
-                   ledger_path=str(Path(ledger.path).resolve()))
+                   ledger_path=str(Path(ledger.path).resolve()), front_office=front_office)
 
 
 # -- the contracts behind a row ------------------------------------------------------------------

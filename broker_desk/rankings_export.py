@@ -64,6 +64,8 @@ i18n.register({
     "rx.approved": ("核定技术交易额（元）", "Approved (yuan)"),
     "rx.commission": ("佣金（元）", "Commission (yuan)"),
     "rx.clients": ("服务客户数", "Clients"),
+    "rx.engagements": ("对接项目数", "Engagements"),
+    "rx.signing_rate": ("签约率", "Signing rate"),
     "rx.tech": ("技术交易额（元）", "Technology turnover (yuan)"),
     "rx.amount_wan": ("成交额（万元）", "Turnover (10k yuan)"),
     "rx.approved_wan": ("核定技术交易额（万元）", "Approved (10k yuan)"),
@@ -354,6 +356,13 @@ def _ranking_sheet(wb, fmt: _Formats, ranking: Ranking) -> str:
         (tr("rx.institution_name"), "text")]
     columns += [(tr("rx.contracts"), "count"), (tr("rx.amount"), "money"), (tr("rx.approved"), "money"),
                 (tr("rx.commission"), "money"), (tr("rx.clients"), "count")]
+    extra = ranking.front_office  # 对接项目数 and 签约率, when asked for
+
+    def front(row) -> list:
+        return [row.engagements, row.signing_rate] if extra else []
+
+    if extra:
+        columns += [(tr("rx.engagements"), "count"), (tr("rx.signing_rate"), "percent")]
     _, _, first, last = period_bounds(ranking.year_from, ranking.year_to)
     top = _title_block(ws, fmt, ranking.title, [
         tr("rx.period", first=first, last=last),
@@ -369,10 +378,10 @@ def _ranking_sheet(wb, fmt: _Formats, ranking: Ranking) -> str:
     for r, row in enumerate(ranking.rows, top + 1):
         names = [row.name, row.institution] if broker else [row.name]
         table.row(r, [row.rank, *names, row.contracts, _yuan(row.amount_fen), _yuan(row.approved_fen),
-                      _yuan(row.commission_fen), row.clients])
+                      _yuan(row.commission_fen), row.clients, *front(row)])
     t = ranking.totals
     table.row(r + 1, [tr("rx.total"), "", *([""] if broker else []), t.contracts, _yuan(t.amount_fen),
-                      _yuan(t.approved_fen), _yuan(t.commission_fen), t.clients], total=True)
+                      _yuan(t.approved_fen), _yuan(t.commission_fen), t.clients, *front(t)], total=True)
     if not ranking.rows:
         ws.write_string(r + 3, 0, tr("rx.none"), fmt.info)
     widths[1] = max(widths.get(1, 0), 10)

@@ -1,4 +1,4 @@
-"""Search over brokers, clients, achievements and contracts.
+"""Search over brokers, clients, achievements, contracts and the front office's records.
 
 Any part of a name, title, contract number, registration number or credit
 code matches; a contract also matches by its buyer's or seller's name or code.
@@ -21,6 +21,9 @@ COLUMNS = {
     "broker": ("brokers", ("name", "cert_no", "institution")),
     "client": ("clients", ("name", "credit_code")),
     "achievement": ("achievements", ("title", "patents", "keywords")),
+    "demand": ("demands", ("title", "keywords", "description")),
+    "engagement": ("engagements", ("title", "note")),
+    "followup": ("followups", ("content", "next_step")),
 }
 
 

@@ -27,7 +27,8 @@ def test_every_shipped_table_file_has_the_schema():
         "contract_category", "contract_subtype", "tech_field", "ip_type", "plan_source",
         "socio_goal", "payment_method", "entity_code", "unit_nature", "enterprise_type",
         "broker_level", "broker_status", "maturity", "transfer_mode", "achievement_status",
-        "registration_status", "registration_step"}
+        "registration_status", "registration_step",
+        "demand_kind", "demand_source", "demand_status", "engagement_stage", "followup_channel"}
     for file in files:
         data = json.loads(file.read_text(encoding="utf-8"))
         assert data["name"] == file.stem

@@ -20,6 +20,11 @@ CONTENT = {
                  "deductions_fen, status, accepted_on, clock_from, reg_no, registered_on, approved_fen",
     "contract_brokers": "contract_id, broker_id, share_bp",
     "registration_events": "uid, contract_id, from_status, to_status, on_date, note, details",
+    "demands": "uid, title, client_id, kind, budget_fen, deadline, broker_id, status, published_on",
+    "engagements": "uid, title, demand_id, achievement_id, demand_client_id, supply_client_id, stage, expected_fen, "
+                   "started_on, end_reason",
+    "engagement_brokers": "engagement_id, broker_id, share_bp",
+    "followups": "uid, engagement_id, on_date, channel, broker_id, content, next_step, next_on, done",
 }
 
 

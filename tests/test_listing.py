@@ -15,7 +15,7 @@ from broker_desk.ledger.schema import SCHEMA_VERSION, migrations
 from broker_desk.listing import COLUMNS, Filters, facets, fetch_rows, list_ids
 from broker_desk.registration import ACCEPTED, READY, REGISTERED, STATUSES
 
-ENTITIES = ("contract", "client", "achievement", "broker")
+ENTITIES = ("contract", "client", "achievement", "broker", "demand", "engagement")
 
 
 def sql_ids(ledger, sql: str, params=()) -> set[int]:

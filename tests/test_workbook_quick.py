@@ -22,7 +22,8 @@ from broker_desk.workbook.export import export_workbook
 
 HEADERS = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "关联成果", "签订日期", "有效期起",
            "有效期止", "合同成交额（元）", "非技术性费用（元）", "技术交易额（元）", "技术经纪人", "登记状态", "登记机构",
-           "受理日期", "登记编号", "登记日期", "核定技术交易额（元）", "非技术性费用明细", "技术领域", "备注", "专家审核"]
+           "受理日期", "登记编号", "登记日期", "核定技术交易额（元）", "非技术性费用明细", "技术领域", "备注", "专家审核",
+           "对接项目"]
 HISTORY_HEADERS = ["合同编号", "卖方", "状态", "日期", "说明", "操作人"]
 USERS = ["王五", None, "赵六"]  # who recorded a step (blank: who imports)
 D = dt.date
@@ -69,6 +70,7 @@ def _fields(n: int) -> dict[str, tuple[list, list]]:
         "技术领域": (["电子信息", None], ["不在代码表里"]),
         "备注": ([None, "备注"], ["=1+1"]),
         "专家审核": ([None, "否", "是"], ["也许", " 是 ", "Y", 1.0, True]),
+        "对接项目": ([None, None, "电机对接"], ["没有这个项目", "同名项目", " 电机对接 "]),
     }
 
 
@@ -110,7 +112,7 @@ def _contract_row(r: dict) -> list:
     status, office, accepted, reg_no, registered, approved = r["registration"]
     return [r["记录ID"], r["合同编号"], r["项目名称"], category, subtype, r["买方"], r["卖方"], r["关联成果"], r["签订日期"],
             frm, to, amount, deductions, tech, r["技术经纪人"], status, office, accepted, reg_no, registered, approved,
-            r["非技术性费用明细"], r["技术领域"], r["备注"], r["专家审核"]]
+            r["非技术性费用明细"], r["技术领域"], r["备注"], r["专家审核"], r.get("对接项目")]
 
 
 def _history_rows(history) -> list[list]:
@@ -134,6 +136,8 @@ def base(tmp_path_factory):
         for name in ("张三", "李四", "同名经纪人", "同名经纪人"):
             led.add("broker", {"name": name})
         led.add("achievement", {"title": "高效电机控制技术", "holder_id": ids["乙大学"]})
+        for title in ("电机对接", "同名项目", "同名项目"):
+            led.add("engagement", {"title": title})
     return path
 
 

@@ -23,13 +23,21 @@ from .. import (
     clients,
     contracts,
     deductions,
+    frontoffice,
     i18n,
     paths,
     registration,
     workcalendar,
 )
 from ..errors import BrokerDeskError, ValidationError
-from ..fields import TABLES, Checker, entity_label, warnings_from_json, warnings_json
+from ..fields import (
+    TABLES,
+    WITHOUT_WARNINGS,
+    Checker,
+    entity_label,
+    warnings_from_json,
+    warnings_json,
+)
 from ..idnumbers import check_date
 from . import files, journal
 from .journal import Changes, Op
@@ -43,6 +51,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "office_address": "",                 # printed on forms
     "office_phone": "",                   # printed on forms
     "rankings.order": ["approved", "contracts", "name"],  # 排行榜 order: measures first to last
+    "rankings.front_office": False,       # 排行榜 also shows 对接项目数 and 签约率 (never in the order)
     "registration.limit_mode": "rule",    # "rule": 按规定 (DESIGN §3); "fixed": the office's own limit below
     "registration.limit_days": 30,        # the office's own decision time limit ("fixed")
     "registration.limit_working": False,  # ... in working days instead of calendar days
@@ -55,6 +64,7 @@ _RULES: dict[str, Callable] = {
     "broker": brokers.check,
     "client": clients.check,
     "achievement": achievements.check,
+    **frontoffice.RULES,
 }
 
 #: The contracts that use a record: deleting a record in use is refused, naming them.
@@ -62,6 +72,7 @@ _CONTRACTS_USING = {
     "client": "SELECT id FROM contracts WHERE buyer_id = :id UNION SELECT id FROM contracts WHERE seller_id = :id",
     "achievement": "SELECT id FROM contracts WHERE achievement_id = :id",
     "broker": "SELECT contract_id FROM contract_brokers WHERE broker_id = :id",
+    "engagement": "SELECT id FROM contracts WHERE engagement_id = :id",
 }
 
 i18n.register({
@@ -83,7 +94,8 @@ i18n.register({
 
 
 def _display_name(entity: str, row: dict) -> str:
-    return row.get({"achievement": "title", "contract": "contract_no"}.get(entity, "name")) or "?"
+    return row.get({"achievement": "title", "contract": "contract_no", "demand": "title", "engagement": "title",
+                    "followup": "on_date"}.get(entity, "name")) or "?"
 
 
 class Ledger:
@@ -227,14 +239,16 @@ class Ledger:
         cur = self.conn.execute(f"SELECT * FROM {TABLES[entity]} WHERE id {where}", args)
         names = [d[0] for d in cur.description]
         found = {row["id"]: row for row in (dict(zip(names, r, strict=True)) for r in cur)}
-        if entity == "contract" and found:
+        if entity in journal.BROKER_LINKS and found:
             for row in found.values():
-                row["deductions"] = deductions.from_json(row.get("deduction_items"))
+                if entity == "contract":
+                    row["deductions"] = deductions.from_json(row.get("deduction_items"))
                 row["brokers"] = []
-            for contract_id, broker_id, share in self.conn.execute(
-                    f"SELECT contract_id, broker_id, share_bp FROM contract_brokers WHERE contract_id {where} "
+            table, column = journal.BROKER_LINKS[entity]
+            for record_id, broker_id, share in self.conn.execute(
+                    f"SELECT {column}, broker_id, share_bp FROM {table} WHERE {column} {where} "
                     "ORDER BY rowid", args):
-                found[contract_id]["brokers"].append((broker_id, share))
+                found[record_id]["brokers"].append((broker_id, share))
         return found
 
     def get_by_uid(self, entity: str, uid: str) -> dict | None:
@@ -318,7 +332,8 @@ class Ledger:
         # warnings are kept on the record: recomputed for the fields this edit touched
         kept = [w for w in warnings_from_json((current or {}).get("warnings"))
                 if w.field.rsplit(".", 1)[-1] not in values]
-        out["warnings"] = warnings_json(kept + warnings)
+        if entity not in WITHOUT_WARNINGS:
+            out["warnings"] = warnings_json(kept + warnings)
         return out, kept + warnings
 
     def validate(self, entity: str, values: dict, id_: int | None = None) -> list:
@@ -355,6 +370,10 @@ class Ledger:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         self._refuse_if_used(entity, current)
         with self.operation("op.delete", entity=entity, name=_display_name(entity, current)) as op:
+            if entity == "engagement":  # its follow-ups go with it (logged, so that undo brings them back)
+                for (followup_id,) in self.conn.execute("SELECT id FROM followups WHERE engagement_id = ? "
+                                                        "ORDER BY id", [id_]).fetchall():
+                    op.delete("followup", followup_id)
             op.delete(entity, id_)
         return op.changes
 
@@ -365,6 +384,7 @@ class Ledger:
             if titles:
                 raise BrokerDeskError("delete.holder", name=row["name"], count=len(titles),
                                       titles="、".join(titles[:5]) + ("…" if len(titles) > 5 else ""))
+        frontoffice.refuse_if_used(self, entity, row, _display_name(entity, row))
         if entity not in _CONTRACTS_USING:
             return
         ids = sorted(i for (i,) in self.conn.execute(_CONTRACTS_USING[entity], {"id": row["id"]}))

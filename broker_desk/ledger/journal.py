@@ -23,6 +23,9 @@ from .. import i18n
 from ..errors import BrokerDeskError
 from ..fields import TABLES
 
+#: The records that have brokers with shares: (table, column naming the record).
+BROKER_LINKS = {"contract": ("contract_brokers", "contract_id"), "engagement": ("engagement_brokers", "engagement_id")}
+
 #: Columns never written by hand (generated) and never logged as changes.
 GENERATED = {"contracts": {"tech_fen"}}
 UNLOGGED = {"updated_at"}
@@ -139,17 +142,18 @@ class Op:
         snap = self.row(entity, id_)
         if snap is None:
             raise BrokerDeskError("undo.conflict", entity=entity, uid=id_)
+        if entity in BROKER_LINKS:
+            snap["brokers"] = self.brokers(id_, entity)
         if entity == "contract":
-            snap["brokers"] = self.brokers(id_)
             cols = self.columns("registration_events")
             snap["events"] = [dict(zip(cols, r, strict=True)) for r in self.conn.execute(
                 f"SELECT {', '.join(cols)} FROM registration_events WHERE contract_id = ? ORDER BY id", [id_])]
         return snap
 
-    def brokers(self, contract_id: int) -> list[list[int]]:
+    def brokers(self, record_id: int, entity: str = "contract") -> list[list[int]]:
+        table, column = BROKER_LINKS[entity]
         return [list(r) for r in self.conn.execute(
-            "SELECT broker_id, share_bp FROM contract_brokers WHERE contract_id = ? ORDER BY rowid",
-            [contract_id])]
+            f"SELECT broker_id, share_bp FROM {table} WHERE {column} = ? ORDER BY rowid", [record_id])]
 
     # -- writing ---------------------------------------------------------------------
     def insert(self, entity: str, values: dict, *, log_snapshot: bool = True) -> int:
@@ -170,7 +174,7 @@ class Op:
             [values[c] for c in cols])
         id_ = cur.lastrowid
         if brokers:
-            self._set_brokers(id_, brokers)
+            self._set_brokers(id_, brokers, entity)
         for event in events or ():
             ecols = [c for c in self.columns("registration_events") if c in event]
             self.conn.execute(
@@ -217,7 +221,8 @@ class Op:
                   [(row[cols[0]],) for row in rows[start:end]])
             start = end
         if brokers:
-            write("contract_brokers", ["contract_id", "broker_id", "share_bp"], brokers)
+            link_table, link_column = BROKER_LINKS[entity]
+            write(link_table, [link_column, "broker_id", "share_bp"], brokers)
         op_id = self.op_id
         write("changes", ["op_id", "entity", "uid", "action"], [(op_id, entity, row["uid"], "insert") for row in rows])
         self.changes.entities.add(entity)
@@ -230,7 +235,7 @@ class Op:
             raise BrokerDeskError("undo.conflict", entity=entity, uid=id_)
         changed = {}
         for name, new in values.items():
-            old = self.brokers(id_) if name == "brokers" else current[name]
+            old = self.brokers(id_, entity) if name == "brokers" else current[name]
             if name == "brokers":
                 new = [list(p) for p in new]
             if old != new:
@@ -243,8 +248,9 @@ class Op:
                 f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in plain)} WHERE id = ?",
                 [*plain.values(), id_])
         if "brokers" in changed:
-            self.conn.execute("DELETE FROM contract_brokers WHERE contract_id = ?", [id_])
-            self._set_brokers(id_, changed["brokers"][1])
+            link_table, link_column = BROKER_LINKS[entity]
+            self.conn.execute(f"DELETE FROM {link_table} WHERE {link_column} = ?", [id_])
+            self._set_brokers(id_, changed["brokers"][1], entity)
         for name, (old, new) in changed.items():
             if name not in UNLOGGED:
                 self._log(entity, current["uid"], "update", name, old, new)
@@ -256,10 +262,10 @@ class Op:
         self._log(entity, snap["uid"], "delete", None, snap, None)
         return snap
 
-    def _set_brokers(self, contract_id: int, pairs) -> None:
-        self.conn.executemany(
-            "INSERT INTO contract_brokers (contract_id, broker_id, share_bp) VALUES (?, ?, ?)",
-            [(contract_id, b, s) for b, s in pairs])
+    def _set_brokers(self, record_id: int, pairs, entity: str = "contract") -> None:
+        table, column = BROKER_LINKS[entity]
+        self.conn.executemany(f"INSERT INTO {table} ({column}, broker_id, share_bp) VALUES (?, ?, ?)",
+                              [(record_id, b, s) for b, s in pairs])
 
     def apply_inverse(self, target: int) -> None:
         """Undo everything op ``target`` did, newest change first."""

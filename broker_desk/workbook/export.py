@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .. import deductions, i18n, outfiles
 from ..fields import TABLES
+from ..ledger.journal import BROKER_LINKS
 from ..registration import ACCEPTED
 from . import schema
 from .schema import Sheet
@@ -60,12 +61,26 @@ class _Scope:
         self.params: list = [] if year is None else [f"{year:04d}-", f"{year + 1:04d}-"]
         signed = "FROM contracts WHERE signed_on >= ?1 AND signed_on < ?2"
         achievements = f"SELECT achievement_id {signed} AND achievement_id IS NOT NULL"
+        # the front office: the engagements the contracts were signed from, their demands and follow-ups
+        engagements = f"SELECT engagement_id {signed} AND engagement_id IS NOT NULL"
+        demands = f"SELECT demand_id FROM engagements WHERE id IN ({engagements}) AND demand_id IS NOT NULL"
         self.ids = {} if year is None else {  # entity -> the query of its ids in scope
             "contract": f"SELECT id {signed}",
-            "achievement": achievements,
-            "broker": f"SELECT broker_id FROM contract_brokers WHERE contract_id IN (SELECT id {signed})",
+            "achievement": f"{achievements} UNION SELECT achievement_id FROM engagements WHERE id IN ({engagements})",
+            "broker": (f"SELECT broker_id FROM contract_brokers WHERE contract_id IN (SELECT id {signed}) "
+                       f"UNION SELECT broker_id FROM engagement_brokers WHERE engagement_id IN ({engagements}) "
+                       f"UNION SELECT broker_id FROM demands WHERE id IN ({demands}) "
+                       f"UNION SELECT broker_id FROM followups WHERE engagement_id IN ({engagements})"),
             "client": (f"SELECT buyer_id {signed} UNION SELECT seller_id {signed} "
-                       f"UNION SELECT holder_id FROM achievements WHERE id IN ({achievements})"),
+                       f"UNION SELECT holder_id FROM achievements WHERE id IN ({achievements}) "
+                       f"UNION SELECT holder_id FROM achievements WHERE id IN "
+                       f"(SELECT achievement_id FROM engagements WHERE id IN ({engagements})) "
+                       f"UNION SELECT client_id FROM demands WHERE id IN ({demands}) "
+                       f"UNION SELECT demand_client_id FROM engagements WHERE id IN ({engagements}) "
+                       f"UNION SELECT supply_client_id FROM engagements WHERE id IN ({engagements})"),
+            "demand": demands,
+            "engagement": engagements,
+            "followup": f"SELECT id FROM followups WHERE engagement_id IN ({engagements})",
         }
 
     def where(self, entity: str, column: str = "id") -> str:
@@ -95,6 +110,12 @@ class _Names:
         self.broker = dict(conn.execute(
             "SELECT id, CASE WHEN name IN (SELECT name FROM brokers GROUP BY name HAVING count(*) > 1) "
             "AND cert_no IS NOT NULL THEN name || '（' || cert_no || '）' ELSE name END FROM brokers"))
+        self.demand = dict(conn.execute(
+            "SELECT id, CASE WHEN title IN (SELECT title FROM demands GROUP BY title HAVING count(*) > 1) "
+            "THEN uid ELSE title END FROM demands"))
+        self.engagement = dict(conn.execute(
+            "SELECT id, CASE WHEN title IN (SELECT title FROM engagements GROUP BY title HAVING count(*) > 1) "
+            "THEN uid ELSE title END FROM engagements"))
 
 
 def share_text(share_bp: int) -> str:
@@ -143,7 +164,8 @@ def _converters(sheet: Sheet, names: _Names, dates: _Dates, derived: dict) -> li
     """(column index, function) for the columns whose SQL value is not yet the cell's value
     (``derived``: per read-only field, the record's id -> its value)."""
     by_kind = {"party": names.party.__getitem__, "achievement": names.achievement.__getitem__,
-               "date": dates.__getitem__, "items": _items_text}
+               "date": dates.__getitem__, "items": _items_text, "broker": names.broker.__getitem__,
+               "demand": names.demand.__getitem__, "engagement": names.engagement.__getitem__}
     return [(i, derived[c.field].get if c.readonly else by_kind[c.kind]) for i, c in enumerate(sheet.columns)
             if c.readonly or c.kind in by_kind]
 
@@ -170,10 +192,12 @@ def _derived(ledger, sheet: Sheet, scope: _Scope) -> dict[str, dict]:
     return {c.field: makers[c.field](ledger, scope) for c in sheet.columns if c.readonly}
 
 
-def _broker_texts(conn, scope: _Scope, names: _Names) -> Iterator[tuple[int, str]]:
-    """(contract id, ``张三(60%)；李四(40%)``) in contract id order, the brokers in the contract's order."""
-    rows = conn.execute("SELECT contract_id, broker_id, share_bp FROM contract_brokers"
-                        f"{scope.where('contract', 'contract_id')} ORDER BY contract_id, rowid", scope.params)
+def _broker_texts(conn, scope: _Scope, names: _Names, entity: str = "contract") -> Iterator[tuple[int, str]]:
+    """(record id, ``张三(60%)；李四(40%)``) in id order, the brokers in the record's order (a
+    contract's or an engagement's)."""
+    table, column = BROKER_LINKS[entity]
+    rows = conn.execute(f"SELECT {column}, broker_id, share_bp FROM {table}"
+                        f"{scope.where(entity, column)} ORDER BY {column}, rowid", scope.params)
     broker, shares = names.broker, {}
     for contract_id, group in itertools.groupby(rows, key=lambda r: r[0]):
         parts = []
@@ -188,7 +212,7 @@ def _entity_rows(ledger, sheet: Sheet, scope: _Scope, names: _Names, dates: _Dat
     sql = f"SELECT {', '.join(_select(sheet))} FROM {TABLES[sheet.entity]}{scope.where(sheet.entity)} ORDER BY id"
     converters = _converters(sheet, names, dates, _derived(ledger, sheet, scope))
     brokers_at = next((i for i, c in enumerate(sheet.columns) if c.kind == "brokers"), None)
-    texts = _broker_texts(conn, scope, names) if brokers_at is not None else iter(())
+    texts = _broker_texts(conn, scope, names, sheet.entity) if brokers_at is not None else iter(())
     pending = next(texts, None)
     for record in conn.execute(sql, scope.params):
         row = list(record)

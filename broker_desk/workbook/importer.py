@@ -35,6 +35,7 @@ from ..fields import _BY_QUALIFIED as _FIELDS
 from ..fields import clean_text, flag_value
 from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
 from ..ledger.journal import new_uid, new_uids, now_utc
+from . import frontsheets
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, RowStream, WorkbookReader, column_letter
 from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
@@ -381,6 +382,7 @@ class _Import:
         self.fetched_histories: dict[int, tuple] = {}  # and, for contracts, their status and registration steps
         self.fetched_entity: str | None = None
         self.seen: dict[tuple, int] = {}  # identities met in this file -> the row
+        frontsheets.load_keys(self)  # 技术需求, 对接项目, 跟进记录
 
     # the contracts' keys are read when first needed: after the registration history is collected
     # (the fullest moment of a large import, with the contracts sheet loading meanwhile)
@@ -412,6 +414,8 @@ class _Import:
             found = key in self.contracts_by_key
         elif kind == "contract.reg_no":
             found = key in self.contracts_by_reg
+        elif kind == "engagement.unsigned":
+            return False  # the contracts that name engagements come later: see frontsheets.finish
         else:
             found = True
         if found:
@@ -512,6 +516,7 @@ class _Import:
                     self._suspend_indexes(sum(self._size(r) for r in by_sheet[sheet.name]))
                 self._sheet(self._read(raw))
         self._apply_history()
+        frontsheets.finish(self)
         if self.restore_indexes is not None:
             self.progress(1.0, i18n.tr("import.indexing"))
             try:
@@ -645,6 +650,10 @@ class _Import:
         names = [name for _, name, _, _ in self._plan(raw)[0]]
         quick = QuickContracts(self, names) if sheet.entity == "contract" and self.quick else None
         plain = QuickAchievements(self, names) if sheet.entity == "achievement" and self.quick else None
+        if sheet.entity == "followup" and self.quick:
+            from .quickfront import QuickFollowups
+
+            plain = QuickFollowups(self, names)
         self.fetched_entity = sheet.entity
         for row_no, values, ok, problems, trusted in self._converted(raw, self._fetch):
             self._tick()
@@ -721,7 +730,10 @@ class _Import:
         self.seen[key] = row_no
         if entity == "contract":
             return self._contract(raw, row_no, values, where, uid, current_id)
-        return self._write(raw, row_no, entity, values, where, uid, current_id)
+        outcome = self._write(raw, row_no, entity, values, where, uid, current_id)
+        if entity in frontsheets.ENTITIES:
+            frontsheets.written(self, raw, row_no, where, entity, values, current_id, outcome)
+        return outcome
 
     def _reject(self, entity: str, values: dict) -> None:
         if entity == "client" and values.get("name"):
@@ -762,7 +774,8 @@ class _Import:
             return "unchanged"
         if "brokers" in changed:
             changed["brokers"] = out["brokers"]
-        changed["warnings"] = out["warnings"]
+        if "warnings" in out:  # (a follow-up keeps none)
+            changed["warnings"] = out["warnings"]
         if entity == self.fetched_entity:
             self.fetched.pop(current_id, None)  # no longer what the ledger holds
         self.op.update(entity, current_id, changed)
@@ -822,6 +835,8 @@ class _Import:
             if row.get("reg_no"):
                 one(self.contracts_by_reg, row["reg_no"])
             one(self.contracts_by_key, (row["contract_no"], row["seller_id"]))
+        elif entity in frontsheets.ENTITIES:
+            frontsheets.remember(self, entity, id_, row, one, among)
 
     # -- identity ----------------------------------------------------------------------------------
     def _identify(self, entity: str, uid: str | None, values: dict) -> int | None:
@@ -857,6 +872,8 @@ class _Import:
             if values.get("reg_no") and values["reg_no"] in self.contracts_by_reg:
                 return self.contracts_by_reg[values["reg_no"]]
             return self.contracts_by_key.get((values.get("contract_no"), values.get("seller_id")))
+        if entity in frontsheets.ENTITIES:
+            return frontsheets.natural(self, entity, values)
         return None
 
     def _client_code(self, id_: int) -> str | None:
@@ -871,6 +888,8 @@ class _Import:
             return (entity, values.get("name"), values.get("cert_no"))
         if entity == "achievement":
             return (entity, values.get("title"), values.get("holder_id"))
+        if entity in frontsheets.ENTITIES:
+            return frontsheets.key(entity, values)
         return (entity, values.get("reg_no") or None, values.get("contract_no"), values.get("seller_id"))
 
     # -- references: parties, achievements, brokers ---------------------------------------------------
@@ -894,6 +913,10 @@ class _Import:
                 resolved = self.brokers(raw, row_no, column, values[name])
                 ok = ok and resolved is not None
                 values[name] = resolved or []
+            elif column.kind in frontsheets.REFERENCES and values.get(name):
+                resolved = frontsheets.reference(self, raw, row_no, column, values[name])
+                ok = ok and resolved is not None
+                values[name] = resolved
         return ok
 
     def known_party(self, text: str) -> int | None:
@@ -1431,7 +1454,7 @@ def _differs(old: Any, new: Any, name: str) -> bool:
     if name == "brokers":
         return [tuple(p) for p in (old or [])] != [(b, share_bp(s) if not isinstance(s, int) else s)
                                                   for b, s in (new or [])]
-    if name == "expert_review" and new.__class__ is not int:  # 是/否 as the cell says it
+    if name in ("expert_review", "done") and new.__class__ is not int:  # 是/否 as the cell says it
         return old != flag_value(new)
     if name == "deduction_items" and isinstance(new, str) and old != new:
         try:

@@ -30,7 +30,7 @@ from ..errors import BrokerDeskError
 from ..fields import _BY_QUALIFIED, _KNOWN, _TRUSTABLE_KINDS, ENTITY_FIELDS, clean_text, flag_value
 from ..idnumbers import check_patent_list, check_registration_number
 from ..ledger.journal import new_uid
-from . import importer
+from . import frontsheets, importer
 from .schema import HISTORY
 
 _REQUIRED = tuple(f.name for f in ENTITY_FIELDS["contract"] if f.required)
@@ -90,6 +90,7 @@ class QuickContracts(_QuickRows):
         super().__init__(job, names)
         self._needs = importer._STATUS_NEEDS
         self._achievements: dict[str, int | None] = {}
+        self._engagements: dict[str, int | None] = {}  # 对接项目 as written: the engagement it names
         self._brokers: dict[str, list | None] = {}
         self._names: dict[str, int | None] = {}  # a broker as written: the broker it names without doubt
         self._kinds: dict[tuple[str, str], bool] = {}
@@ -102,12 +103,19 @@ class QuickContracts(_QuickRows):
         it rejected) is looked up again."""
         self._parties.clear()
         self._achievements.clear()
+        self._engagements.clear()
         self._brokers.clear()
         self._names.clear()
 
     # -- the answers that repeat down a sheet ------------------------------------------------------
     def _achievement(self, text: str) -> int | None:
         return self._known(self._achievements, text, self.job.known_achievement, self.job.known["achievement"])
+
+    def _engagement(self, text: str) -> int | None:
+        return self._known(self._engagements, text, self._find_engagement, self.job.known["engagement"])
+
+    def _find_engagement(self, text: str) -> int | None:
+        return frontsheets.known_engagement(self.job, text)
 
     def _broker_shares(self, text: str) -> list[tuple[int, int]] | None:
         """(broker id, share in hundredths of a percent) as the rules keep them, or None."""
@@ -165,7 +173,7 @@ class QuickContracts(_QuickRows):
         out.pop("uid", None)
         # the references, resolved as _Import._references does for records it knows without doubt
         for name, find in (("buyer_id", self._party), ("seller_id", self._party),
-                           ("achievement_id", self._achievement)):
+                           ("achievement_id", self._achievement), ("engagement_id", self._engagement)):
             if get(name):
                 out[name] = find(get(name))
                 if out[name] is None:
@@ -241,6 +249,10 @@ class QuickContracts(_QuickRows):
         if get("achievement_id"):
             out["achievement_id"] = self._achievement(get("achievement_id"))
             if out["achievement_id"] is None:
+                return False
+        if get("engagement_id"):
+            out["engagement_id"] = self._engagement(get("engagement_id"))
+            if out["engagement_id"] is None:
                 return False
         if "brokers" in values:
             out["brokers"] = self._broker_shares(values["brokers"]) if values["brokers"] else []

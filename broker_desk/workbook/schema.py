@@ -5,7 +5,8 @@ whether it is required, its code table (for drop-downs), and the synonyms
 
 Headers after the ones DESIGN.md §4 lists (经纪人 备注, 客户 法定代表人, 技术合同
 计划来源/预计新增投入/预计新增产值/非技术性费用明细/专家审核) carry fields the ledger has beyond the
-dictionary, so that an export loses nothing. Read-only columns (技术合同 办结期限:
+dictionary, so that an export loses nothing (技术合同 对接项目 names the engagement a contract was
+signed from). The front office's sheets (技术需求, 对接项目, 跟进记录) come last. Read-only columns (技术合同 办结期限:
 what the ledger works out) come last, after every column a user may edit: the
 export writes them, ``import`` ignores them.
 """
@@ -143,6 +144,8 @@ CONTRACTS = Sheet("技术合同", "contract", (
        help="每项写“费用名称 金额（元）”，多项用“；”分隔；填写后非技术性费用取其合计"),
     _c("专家审核", "expert_review", "flag", synonyms=("是否专家审核", "专家评审"), width=10, example="否",
        help="登记机构是否组织专家审核（是则办理时限为 30 个工作日）；空白为否"),
+    _c("对接项目", "engagement_id", "engagement", synonyms=("对接项目名称", "来源对接项目"), width=24,
+       help="签约自哪个对接项目：项目名称或其记录ID"),
     # read-only, after every column a user may edit
     _c("办结期限", "deadline", "date", width=12, readonly=True,
        help="只读：登记机构应办结的日期（仅已受理的合同），导出时写入，导入时忽略"),
@@ -158,8 +161,63 @@ HISTORY = Sheet("登记进度", "registration_event", (
        help="记录这一步的人；留空时为导入的操作人"),
 ))
 
+# the front office (DESIGN §3): after the sheets above, so that a sheet whose name is not known
+# is taken for one of those when its headers fit both equally
+DEMANDS = Sheet("技术需求", "demand", (
+    UID,
+    _c("需求名称", "title", required=True, synonyms=("需求", "需求标题", "技术需求名称", "名称"), width=30),
+    _c("需求方", "client_id", "party", required=True, synonyms=("需求单位", "需求企业", "提出单位", "企业名称"),
+       width=28, help="客户的名称或统一社会信用代码；不存在的客户会自动新建"),
+    _c("技术领域", "field", "code", table="tech_field", synonyms=("领域", "所属领域"), width=18),
+    _c("需求类型", "kind", "code", table="demand_kind", synonyms=("类型", "需求类别"), width=10, example="技术攻关"),
+    _c("需求描述", "description", synonyms=("描述", "需求内容", "需求简介", "简介"), width=36),
+    _c("关键词", "keywords", synonyms=("关键字",), width=16),
+    _c("预算（元）", "budget_fen", "money", synonyms=("预算", "预算金额", "拟投入资金", "投入预算"), width=16),
+    _c("截止日期", "deadline", "date", synonyms=("截止时间", "需求截止日期", "有效期至"), width=12),
+    _c("负责经纪人", "broker_id", "broker", synonyms=("经纪人", "技术经纪人", "负责人"), width=12,
+       help="一名经纪人的姓名；不存在的经纪人会自动新建"),
+    _c("来源", "source", "code", table="demand_source", synonyms=("需求来源", "征集方式"), width=10),
+    _c("状态", "status", "code", table="demand_status", synonyms=("需求状态",), width=8, example="征集中"),
+    _c("发布日期", "published_on", "date", synonyms=("发布时间",), width=12),
+    _c("备注", "note", width=20),
+))
+
+ENGAGEMENTS = Sheet("对接项目", "engagement", (
+    UID,
+    _c("项目名称", "title", required=True, synonyms=("对接项目", "对接项目名称", "项目", "名称"), width=30),
+    _c("技术需求", "demand_id", "demand", synonyms=("需求", "需求名称", "对应需求"), width=24,
+       help="需求名称或其记录ID"),
+    _c("科技成果", "achievement_id", "achievement", synonyms=("成果", "成果名称", "对应成果", "关联成果"), width=24),
+    _c("需求方", "demand_client_id", "party", synonyms=("需求单位", "买方", "甲方"), width=28,
+       help="客户的名称或统一社会信用代码；空白时取技术需求的需求方"),
+    _c("供给方", "supply_client_id", "party", synonyms=("供给单位", "供方", "卖方", "乙方", "成果持有方"), width=28,
+       help="客户的名称或统一社会信用代码；空白时取科技成果的持有方"),
+    _c("技术经纪人", "brokers", "brokers", synonyms=("经纪人", "技术经纪人及份额", "经纪人份额"), width=22,
+       example="张三(60%)；李四(40%)", help="多名经纪人用“；”分隔，括号内为份额；只写姓名则平分"),
+    _c("阶段", "stage", "code", required=True, table="engagement_stage", synonyms=("对接阶段", "进展", "状态"),
+       width=10, example="初步接触"),
+    _c("预计金额（元）", "expected_fen", "money", synonyms=("预计金额", "预计成交额", "意向金额"), width=16),
+    _c("开始日期", "started_on", "date", synonyms=("开始时间", "对接日期", "启动日期"), width=12),
+    _c("终止原因", "end_reason", synonyms=("终止说明", "原因"), width=20, help="阶段为“已终止”时必填"),
+    _c("备注", "note", width=20),
+))
+
+FOLLOWUPS = Sheet("跟进记录", "followup", (
+    UID,
+    _c("对接项目", "engagement_id", "engagement", required=True, synonyms=("项目名称", "对接项目名称", "项目"),
+       width=24, help="对接项目的项目名称或其记录ID；须是账本或本工作簿中已有的对接项目"),
+    _c("日期", "on_date", "date", required=True, synonyms=("跟进日期", "时间", "跟进时间"), width=12),
+    _c("方式", "channel", "code", table="followup_channel", synonyms=("跟进方式", "联系方式"), width=8, example="电话"),
+    _c("经纪人", "broker_id", "broker", synonyms=("跟进人", "技术经纪人", "负责人"), width=10),
+    _c("内容", "content", required=True, synonyms=("跟进内容", "情况", "沟通内容", "纪要"), width=36),
+    _c("下一步", "next_step", synonyms=("下一步计划", "后续安排", "待办"), width=24),
+    _c("下次跟进日期", "next_on", "date", synonyms=("下次跟进", "下次跟进时间", "计划日期"), width=12),
+    _c("已完成", "done", "flag", synonyms=("是否完成", "完成"), width=8, example="否",
+       help="下一步是否已完成；空白为否"),
+))
+
 #: In the order an import must process them (parties before what refers to them).
-SHEETS = (BROKERS, CLIENTS, ACHIEVEMENTS, CONTRACTS, HISTORY)
+SHEETS = (BROKERS, CLIENTS, ACHIEVEMENTS, CONTRACTS, HISTORY, DEMANDS, ENGAGEMENTS, FOLLOWUPS)
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 INSTRUCTIONS = "填写说明"
 CODES_SHEET = "代码表"
@@ -195,7 +253,8 @@ def find_sheet(name: str) -> Sheet | None:
     text = normalise_header(name)
     aliases = {"经纪人": ("技术经纪人", "经纪人名单"), "客户": ("客户名单", "单位", "合作单位"),
                "科技成果": ("成果", "成果库"), "技术合同": ("合同", "合同台账", "技术合同台账", "合同登记台账"),
-               "登记进度": ("登记历史", "进度")}
+               "登记进度": ("登记历史", "进度"), "技术需求": ("需求", "需求库", "企业需求"),
+               "对接项目": ("对接", "项目对接"), "跟进记录": ("跟进", "跟踪记录")}
     for sheet in SHEETS:
         if text == sheet.name or text in aliases.get(sheet.name, ()):
             return sheet
