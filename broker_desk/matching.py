@@ -49,6 +49,7 @@ i18n.register({
                         "No {entity} “{key}” (give its record ID or its name)"),
     "match.ambiguous": ("有 {count} 条{entity}名为“{key}”，请用记录ID指定：{uids}",
                         "{count} records of {entity} are named “{key}”: give the record ID ({uids})"),
+    "match.separator": ("；", "; "),
     "match.entity.achievement": ("科技成果", "achievement"),
     "match.entity.demand": ("技术需求", "demand"),
 })
@@ -96,7 +97,7 @@ class Match:
 
     @property
     def why(self) -> str:
-        return "；".join(r.text for r in self.reasons)
+        return i18n.tr("match.separator").join(r.text for r in self.reasons)
 
 
 # -- the public functions -------------------------------------------------------------------
