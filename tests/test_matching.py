@@ -215,3 +215,13 @@ def test_match_command_exit_2_for_no_such_record(desk, capsys):
     with pytest.raises(SystemExit) as e:  # one or the other
         main(["--db", path, "match", "--demand", "x", "--achievement", "y"])
     assert e.value.code == 2
+
+
+def test_the_weights_are_data_and_a_score_stays_within_100(desk):
+    weights = matchindex.matching_data()["weights"]
+    assert sum(weights.values()) == 100
+    same = desk.demand("钠离子电池硬碳负极材料制备技术", desk.hz_uni, field="新能源与高效节能",
+                       keywords="钠离子电池；硬碳；负极", budget_fen=900_0000_00)
+    top = matching.match_demand(desk.ledger, same)[0]
+    assert top.id == desk.sodium and 90 < top.score <= 100
+    assert top.score == pytest.approx(sum(r.points for r in top.reasons), abs=0.2)  # each point explained
