@@ -3,10 +3,13 @@
 Titles, keywords and descriptions are cut into words by jieba (``rjieba``, the
 jieba-rs binding, with the dictionary it ships: no network, no files of its
 own) in search mode, which also gives the shorter words inside a long one
-(锂电池 → 锂电, 电池, 锂电池), so a partial keyword still meets its word. The
-words go space-separated into one FTS5 table per kind of record
-(``match_achievement``, ``match_demand``; rowid = the record's id) and are
-ranked there by bm25.
+(锂电池 → 锂电, 电池, 锂电池), so a partial keyword still meets its word; a
+character the dictionary leaves alone is also joined to its neighbour (石墨|烯 →
+石墨烯), and each keyword is also kept whole (钠离子电池), so that an abbreviation
+of it (钠电) can be told (see matching.py). The words go space-separated into one
+FTS5 table per kind of record (``match_achievement``, ``match_demand``; rowid =
+the record's id; columns title, keywords, body and tags: the field's code and
+open/closed) and are ranked there by bm25.
 
 The index lives in the ledger file, in tables this module makes when they are
 missing (no schema migration: they hold nothing that cannot be rebuilt). It
@@ -29,10 +32,9 @@ import json
 import re
 import sqlite3
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from importlib import metadata
-
-import rjieba
 
 from . import codes
 
@@ -40,8 +42,9 @@ from . import codes
 TABLES = {"achievement": "achievements", "demand": "demands"}
 #: Indexed text: the title, keywords and description columns of each kind.
 TEXT = {"achievement": ("title", "keywords", "summary"), "demand": ("title", "keywords", "description")}
-#: Bumped whenever what goes into the index changes: an index of another format is rebuilt.
-FORMAT = f"4/rjieba-{metadata.version('rjieba')}"
+#: Bumped whenever the way words go into the index changes: an index of another format (or
+#: made with another segmenter version, stop words or field synonyms) is rebuilt.
+FORMAT = 4
 #: More changed records than this since the index was last brought up to date: rebuild it whole.
 BULK = 500
 #: Column names of the index tables.
@@ -52,6 +55,14 @@ COLUMNS = ("title", "keywords", "body", "tags")
 def matching_data() -> dict:
     """The weights and word lists of matching (``resources/matching.json``): one place to tune."""
     return json.loads(codes._resources().joinpath("matching.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def index_format() -> str:
+    """What an index was made with, kept in ``match_state``."""
+    data = matching_data()
+    words = json.dumps([data["stopwords"], data["field_synonyms"]], ensure_ascii=False, sort_keys=True)
+    return f"{FORMAT}/rjieba-{metadata.version('rjieba')}/{zlib.crc32(words.encode()):08x}"
 
 
 @functools.lru_cache(maxsize=256)
@@ -95,12 +106,21 @@ def _cjk(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
+@functools.lru_cache(maxsize=1)
+def _segmenter():
+    """rjieba, loaded when there is text to cut (its dictionary takes ~0.2 s to load)."""
+    import rjieba
+
+    return rjieba
+
+
 @functools.lru_cache(maxsize=20_000)
 def _cut(text: str) -> tuple[str, ...]:
     """Search-mode words, and for a character the dictionary leaves alone (a term it does not
     know: 石墨|烯, 钠|电池) the compounds with its neighbours (石墨烯, 钠电池)."""
-    found = [w for w in rjieba.cut_for_search(text) if _keep(w)]
-    plain = rjieba.cut(text)
+    jieba = _segmenter()
+    found = [w for w in jieba.cut_for_search(text) if _keep(w)]
+    plain = jieba.cut(text)
     stop = _stopwords()
 
     def word(j: int) -> bool:
@@ -217,7 +237,7 @@ def _count(conn: sqlite3.Connection, kind: str) -> int:
 def _save_state(conn: sqlite3.Connection, kind: str, change_id: int, docs: int) -> None:
     conn.execute("INSERT INTO match_state (kind, change_id, docs, format) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT(kind) DO UPDATE SET change_id = excluded.change_id, docs = excluded.docs, "
-                 "format = excluded.format", [kind, change_id, docs, FORMAT])
+                 "format = excluded.format", [kind, change_id, docs, index_format()])
 
 
 def rebuild(conn: sqlite3.Connection, kind: str) -> int:
@@ -255,7 +275,7 @@ def refresh(conn: sqlite3.Connection, kind: str, *, rebuild_if_bulk: bool = True
     _ensure_tables(conn, kind)
     state = conn.execute("SELECT change_id, docs, format FROM match_state WHERE kind = ?", [kind]).fetchone()
     last = _last_change(conn)
-    if state is None or state[2] != FORMAT or missing:
+    if state is None or state[2] != index_format() or missing:
         return _bulk(conn, kind, rebuild_if_bulk)
     change_id, docs, _ = state
     if change_id == last:

@@ -2,10 +2,14 @@
 
 For a demand, the achievements that best answer it; for an achievement, the
 demands it best answers. Text relevance comes first: the words of the title,
-keywords and description (jieba, see :mod:`~broker_desk.matchindex`) ranked by
-bm25 in FTS5 over the titles (weighted higher) and the other text. The best
-candidates — found among all records and among those of the same technology
-field — are then scored 0–100 by the weights in ``resources/matching.json``:
+keywords and description (jieba, see :mod:`~broker_desk.matchindex`; those of
+the title and keywords count twice, an abbreviation such as 钠电 is looked up as
+the indexed terms it may stand for) ranked by bm25 over the records' titles,
+keywords (weighted higher) and descriptions. FTS5 finds the best candidates by
+the rarer words, among all records and among those of the same technology
+field; the common words are scored on those candidates by the same formula
+(asked of FTS5 they would make it rank tens of thousands of records). The
+candidates are then scored 0–100 by the weights in ``resources/matching.json``:
 text relevance, the same field (its synonyms understood), the achievement's
 maturity, its asking price against the demand's budget, and the two parties'
 regions (same city, same province). Achievements 已下架/已转化 and demands
@@ -153,7 +157,7 @@ def match_values(ledger, values: dict, find: str, top: int = 10, exclude: int | 
     # them past the top's text points
     text_points = {i: data["weights"]["text"] * (t / best) ** data["text_power"] for i, t in scores.items()}
     ranked = sorted(text_points.values(), reverse=True)
-    floor = ranked[min(top, len(ranked)) - 1] - sum(v for k, v in data["weights"].items() if k != "text") \
+    floor = ranked[min(top + 1, len(ranked)) - 1] - sum(v for k, v in data["weights"].items() if k != "text") \
         if ranked else 0
     rows = _live_rows(ledger.conn, find, [i for i, p in text_points.items() if p >= floor])
     closed = set(data["closed"][find])
@@ -189,14 +193,14 @@ def _query(conn, find: str, values: dict, data: dict, cache: dict
     """The words to look for and their weights (those of the title and keywords count more),
     how many ``find`` records hold each, and how many records there are; None when there is
     nothing to look for."""
-    title_words = set(words(values.get("title")) + keyword_words(values.get("keywords")))
-    found = list(dict.fromkeys(words(values.get("title")) + keyword_words(values.get("keywords")) + words(
-        values.get("summary"), values.get("description"))))
+    named = list(dict.fromkeys(words(values.get("title")) + keyword_words(values.get("keywords"))))
+    title_words = set(named)
+    found = list(dict.fromkeys(named + words(values.get("summary"), values.get("description"))))
     if not found:
         return None
     df = _doc_freq(conn, find, found, cache)
     weight = data["query_weights"]
-    for w in [w for w in title_words if not df.get(w)]:  # an abbreviation (钠电) of a term the records have?
+    for w in [w for w in named if not df.get(w)]:  # an abbreviation (钠电) of a term the records have?
         for term, n in _expansions(conn, find, w):
             df[term] = n
             found.append(term)
