@@ -232,6 +232,8 @@ def _candidates(conn, find: str, qwords: dict[str, int], df: dict[str, int], tot
         queries.append(f"({text}) AND tags : {tag} NOT tags : closed")
     scores: dict[int, float] = {}
     for query in queries:
+        if scores and len(scores) < most:  # every record with a rare word is in already
+            break
         for id_, rank in conn.execute(
                 f"SELECT rowid, bm25({table}, ?, ?, ?, 0) AS r FROM {table} WHERE {table} MATCH ? ORDER BY r LIMIT ?",
                 [cols["title"], cols["keywords"], cols["body"], query, most]):
