@@ -68,6 +68,12 @@ i18n.register({
     "cli.template.done": ("已写出导入模板 → {path}", "Import template written → {path}"),
     "cli.export.done": ("已导出：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}（{seconds:.1f} 秒）→ {path}",
                         "Exported {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
+    "cli.match": ("为技术需求找最合适的科技成果，或为科技成果找技术需求：每行一个结果（名次、分数、名称、持有方或需求方、匹配理由）",
+                  "the achievements that best answer a demand, or the demands an achievement answers: one a line (rank, score, name, holder or demand side, why)"),
+    "cli.match.demand": ("技术需求的记录ID或名称", "the demand's record ID or name"),
+    "cli.match.achievement": ("科技成果的记录ID或名称", "the achievement's record ID or name"),
+    "cli.match.top": ("最多列出几个结果（默认 10）", "how many results at most (default 10)"),
+    "cli.match.none": ("没有找到匹配的记录", "Nothing matches"),
     "cli.warning": ("注意：{message}", "warning: {message}"),
     "cli.rankings": ("把某年（或几年）的经纪人或机构排行榜写成 .xlsx（含统计）或 .pdf",
                      "write a year's (or years') broker or institution ranking as .xlsx (with statistics) or .pdf"),
@@ -143,6 +149,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help=tr("cli.print.out"))
     p.add_argument("--allow-blank", action="store_true", help=tr("cli.print.allow_blank"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    p = sub.add_parser("match", parents=[common], help=tr("cli.match"), description=tr("cli.match"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--demand", metavar="KEY", help=tr("cli.match.demand"))
+    which.add_argument("--achievement", metavar="KEY", help=tr("cli.match.achievement"))
+    p.add_argument("--top", type=int, default=10, help=tr("cli.match.top"))
     _add_followups_parser(sub, common)
     return parser
 
@@ -463,6 +474,22 @@ def cmd_print(args) -> int:
     return OK
 
 
+def cmd_match(args) -> int:
+    """0: the best matches, one a line; 2: no such record (or a name several records share)."""
+    from . import matching
+
+    kind = "demand" if args.demand is not None else "achievement"
+    with _open(args, create=False) as ledger:
+        record = matching.find_record(ledger, kind, args.demand if kind == "demand" else args.achievement)
+        find = matching.match_demand if kind == "demand" else matching.match_achievement
+        results = find(ledger, record["id"], top=max(args.top, 1))
+    if not results:
+        print(tr("cli.match.none"))
+    for rank, m in enumerate(results, 1):
+        print(f"{rank}\t{m.score:.1f}\t{m.name}\t{m.party}\t{m.why}")
+    return OK
+
+
 i18n.register({
     "cli.followups": ("列出到期未完成的跟进（下一步），最早的在前", "list the undone next steps that are due, oldest first"),
     "cli.followups.broker": ("只列该经纪人（姓名或记录ID）的跟进", "only this broker's follow-ups (name or record id)"),
@@ -506,7 +533,7 @@ def cmd_followups(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
-            "forms": cmd_forms, "print": cmd_print, "followups": cmd_followups}
+            "forms": cmd_forms, "print": cmd_print, "match": cmd_match, "followups": cmd_followups}
 
 if __name__ == "__main__":
     sys.exit(main())

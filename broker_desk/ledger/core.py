@@ -314,6 +314,7 @@ class Ledger:
         with self.atomic():
             op = Op(self.conn, self.user, kind, {"code": code, "args": args}, target)
             yield op
+            _follow_index(self.conn, op.changes.entities)
 
     def check_record(self, entity: str, values: dict, current: dict | None,
                      exists: Callable[[str, int], bool] | None = None,
@@ -499,6 +500,7 @@ class Ledger:
             label = {"code": f"op.{kind}", "args": {"what": json.loads(journal.original_label(target[1]))}}
             op = Op(self.conn, self.user, kind, label, target[0])
             op.apply_inverse(target[0])
+            _follow_index(self.conn, op.changes.entities)
             column = "undone_by" if kind == "undo" else "redone_by"
             self.conn.execute(f"UPDATE ops SET {column} = ? WHERE id = ?", [op.op_id, target[0]])
         return op.changes
@@ -508,6 +510,14 @@ class Ledger:
         from ..search import search
 
         return search(self, entity, text, limit)
+
+
+def _follow_index(conn: sqlite3.Connection, entities: set[str]) -> None:
+    """Keep the matching index (if built) current with an action on achievements or demands."""
+    if entities & {"achievement", "demand"}:
+        from .. import matchindex  # the segmenter is loaded only when there is text to index
+
+        matchindex.follow(conn, entities)
 
 
 def _os_user() -> str:
