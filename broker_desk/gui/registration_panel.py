@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -174,7 +175,9 @@ class RegistrationPanel(QWidget):
         self.deadline_note.setWordWrap(True)
         self.deadline_note.setStyleSheet("color: #b26a00;")
         layout.addWidget(self.deadline_note)
-        self.buttons_row = QHBoxLayout()
+        # two moves a row: the longest English labels side by side still fit a 1024-pixel screen
+        self.buttons_row = QGridLayout()
+        self.buttons_row.setColumnStretch(2, 1)
         layout.addLayout(self.buttons_row)
         title = QLabel(i18n.tr("gui.reg.history"))
         title.setObjectName("sectionTitle")
@@ -227,11 +230,10 @@ class RegistrationPanel(QWidget):
                           registration.CHANGE):
                 button.setObjectName("primary")
             button.clicked.connect(lambda _=False, to=to: self.ask(to))
+            self.buttons_row.addWidget(button, len(self.move_buttons) // 2, len(self.move_buttons) % 2)
             self.move_buttons[to] = button
-            self.buttons_row.addWidget(button)
         if not moves:
-            self.buttons_row.addWidget(QLabel(i18n.tr("gui.reg.no_moves")))
-        self.buttons_row.addStretch(1)
+            self.buttons_row.addWidget(QLabel(i18n.tr("gui.reg.no_moves")), 0, 0, 1, 2)
         self.history.clear()
         for event in self.ledger.registration_history(self.contract_id):
             move = f"{code_label('step', event['from_status'] or '')} → {code_label('step', event['to_status'])}"

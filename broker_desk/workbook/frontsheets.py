@@ -129,8 +129,9 @@ def finish(job) -> None:
     job.flush()
     ids = json.dumps([id_ for *_, id_ in rows])
     unsigned = {i for (i,) in job.conn.execute(
-        "SELECT id FROM engagements e WHERE id IN (SELECT value FROM json_each(?)) AND stage = ? AND NOT EXISTS "
-        "(SELECT 1 FROM contracts c WHERE c.engagement_id = e.id)", [ids, SIGNED])}
+        # NOT IN reads the contracts once (their indexes may be suspended by a bulk import)
+        "SELECT id FROM engagements WHERE id IN (SELECT value FROM json_each(?)) AND stage = ? AND id NOT IN "
+        "(SELECT engagement_id FROM contracts WHERE engagement_id IS NOT NULL)", [ids, SIGNED])}
     for raw, row_no, column, id_ in rows:
         if id_ in unsigned:
             job.problem(raw, row_no, column, i18n.tr("import.engagement_unsigned"), WARNING)
