@@ -16,7 +16,7 @@ from workbooks import write_xlsx
 from broker_desk import check, dashboard, workcalendar
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
-from broker_desk.ledger.schema import migrations
+from broker_desk.ledger.schema import SCHEMA_VERSION, migrations
 from broker_desk.listing import Filters, fetch_rows, list_ids
 from broker_desk.registration import (
     ACCEPTED,
@@ -257,7 +257,7 @@ def test_a_version_3_ledger_gets_the_flag_and_keeps_its_own_time_limit(tmp_path)
     conn.execute("INSERT INTO settings (key, value) VALUES ('registration.limit_days', '20')")
     conn.close()
     with Ledger.open(path) as led:
-        assert led.schema_version == 4
+        assert led.schema_version == SCHEMA_VERSION
         assert led.upgrade_backup is not None and led.upgrade_backup.exists()
         assert led.setting("registration.limit_mode") == "fixed"   # the office's 20 days stay its own
         assert led.time_limit() == TimeLimit(20, False)

@@ -267,8 +267,96 @@ def m0004_expert_review(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+_V5 = """
+-- The front office (DESIGN §3): 技术需求, 对接项目 with their brokers, 跟进记录; a contract
+-- names the engagement it was signed from.
+CREATE TABLE demands (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid          TEXT NOT NULL UNIQUE,
+    title        TEXT NOT NULL CHECK (length(title) > 0),   -- 需求名称
+    client_id    INTEGER NOT NULL REFERENCES clients(id),   -- 需求方
+    field        TEXT,                                      -- 技术领域
+    kind         TEXT,                                      -- 需求类型
+    description  TEXT,
+    keywords     TEXT,
+    budget_fen   INTEGER CHECK (budget_fen >= 0),
+    deadline     TEXT,                                      -- 截止日期
+    broker_id    INTEGER REFERENCES brokers(id),            -- 负责经纪人
+    source       TEXT,                                      -- 来源
+    status       TEXT NOT NULL DEFAULT '征集中',
+    published_on TEXT,
+    note         TEXT,
+    warnings     TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+CREATE INDEX demands_client ON demands(client_id);
+CREATE INDEX demands_broker ON demands(broker_id) WHERE broker_id IS NOT NULL;
+CREATE INDEX demands_status ON demands(status);
+
+CREATE TABLE engagements (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid              TEXT NOT NULL UNIQUE,
+    title            TEXT NOT NULL CHECK (length(title) > 0),   -- 项目名称
+    demand_id        INTEGER REFERENCES demands(id),
+    achievement_id   INTEGER REFERENCES achievements(id),
+    demand_client_id INTEGER REFERENCES clients(id),            -- 需求方
+    supply_client_id INTEGER REFERENCES clients(id),            -- 供给方
+    stage            TEXT NOT NULL DEFAULT '初步接触',
+    expected_fen     INTEGER CHECK (expected_fen >= 0),         -- 预计金额
+    started_on       TEXT,
+    end_reason       TEXT,                                      -- 终止原因 (required when 已终止)
+    note             TEXT,
+    warnings         TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX engagements_demand ON engagements(demand_id) WHERE demand_id IS NOT NULL;
+CREATE INDEX engagements_achievement ON engagements(achievement_id) WHERE achievement_id IS NOT NULL;
+CREATE INDEX engagements_demand_client ON engagements(demand_client_id) WHERE demand_client_id IS NOT NULL;
+CREATE INDEX engagements_supply_client ON engagements(supply_client_id) WHERE supply_client_id IS NOT NULL;
+CREATE INDEX engagements_stage ON engagements(stage);
+
+CREATE TABLE engagement_brokers (
+    engagement_id INTEGER NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
+    broker_id     INTEGER NOT NULL REFERENCES brokers(id),
+    share_bp      INTEGER NOT NULL CHECK (share_bp > 0 AND share_bp <= 10000),  -- 1/100 of a percent
+    PRIMARY KEY (engagement_id, broker_id)
+) STRICT;
+CREATE INDEX engagement_brokers_broker ON engagement_brokers(broker_id);
+
+CREATE TABLE followups (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid           TEXT NOT NULL UNIQUE,
+    engagement_id INTEGER NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
+    on_date       TEXT NOT NULL,
+    channel       TEXT,                                      -- 方式
+    broker_id     INTEGER REFERENCES brokers(id),
+    content       TEXT NOT NULL CHECK (length(content) > 0),
+    next_step     TEXT,
+    next_on       TEXT,                                      -- 下次跟进日期
+    done          INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+CREATE INDEX followups_engagement ON followups(engagement_id, on_date);
+CREATE INDEX followups_due ON followups(next_on) WHERE done = 0 AND next_on IS NOT NULL;
+CREATE INDEX followups_broker ON followups(broker_id) WHERE broker_id IS NOT NULL;
+
+ALTER TABLE contracts ADD COLUMN engagement_id INTEGER REFERENCES engagements(id);
+CREATE INDEX contracts_engagement ON contracts(engagement_id) WHERE engagement_id IS NOT NULL;
+"""
+
+
+@migrations(name="0005_front_office")
+def m0005_front_office(db: Database) -> None:
+    for statement in _split(_V5):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 5")
+
+
 #: The newest schema this program knows (the number of the last migration).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def suspend_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:
