@@ -25,6 +25,7 @@ from .. import (
     deductions,
     i18n,
     paths,
+    payments,
     registration,
     workcalendar,
 )
@@ -49,19 +50,24 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "calendar.office": {},                # dates the office adds or corrects, per year (see workcalendar)
     "registration.number_length": 16,     # 14 (old numbering) or 16 digits
     "language": "zh",
+    "commission.mode": "arrival",         # 佣金 earned "arrival" (as the money arrives) or "registration"
 }
 
 _RULES: dict[str, Callable] = {
     "broker": brokers.check,
     "client": clients.check,
     "achievement": achievements.check,
+    "payment_plan": payments.check_plan,
+    "receipt": payments.check_receipt,
+    "commission_payout": payments.check_payout,
 }
 
 #: The contracts that use a record: deleting a record in use is refused, naming them.
 _CONTRACTS_USING = {
     "client": "SELECT id FROM contracts WHERE buyer_id = :id UNION SELECT id FROM contracts WHERE seller_id = :id",
     "achievement": "SELECT id FROM contracts WHERE achievement_id = :id",
-    "broker": "SELECT contract_id FROM contract_brokers WHERE broker_id = :id",
+    "broker": "SELECT contract_id FROM contract_brokers WHERE broker_id = :id "
+              "UNION SELECT contract_id FROM commission_payouts WHERE broker_id = :id",
 }
 
 i18n.register({
@@ -332,7 +338,7 @@ class Ledger:
         """Validate and insert a record; :class:`ValidationError` lists every problem."""
         values = dict(values)
         out, warnings = self.check_record(entity, values, None)
-        with self.operation("op.add", entity=entity, name=_display_name(entity, out)) as op:
+        with self.operation("op.add", entity=entity, name=self._name(entity, out)) as op:
             op.insert(entity, out)
         op.changes.warnings = warnings
         return op.changes
@@ -342,7 +348,7 @@ class Ledger:
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         out, warnings = self.check_record(entity, dict(values), current)
-        with self.operation("op.update", entity=entity, name=_display_name(entity, {**current, **out})) as op:
+        with self.operation("op.update", entity=entity, name=self._name(entity, {**current, **out})) as op:
             op.update(entity, id_, out)
         op.changes.warnings = warnings
         return op.changes
@@ -353,9 +359,15 @@ class Ledger:
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         self._refuse_if_used(entity, current)
-        with self.operation("op.delete", entity=entity, name=_display_name(entity, current)) as op:
+        with self.operation("op.delete", entity=entity, name=self._name(entity, current)) as op:
+            payments.delete_children(op, self.conn, entity, id_)
             op.delete(entity, id_)
         return op.changes
+
+    def _name(self, entity: str, row: dict) -> str:
+        if entity in payments.ENTITIES:
+            return payments.display_name(self, entity, row)
+        return _display_name(entity, row)
 
     def _refuse_if_used(self, entity: str, row: dict) -> None:
         if entity == "client":  # a client also holds achievements
