@@ -311,19 +311,20 @@ def cmd_export(args) -> int:
 
 
 def cmd_rankings(args) -> int:
-    from . import rankings, rankings_export, statistics
+    from . import rankings, statistics
+    from .reports import rankings as rankings_report
 
     rankings.period_bounds(args.year, args.to_year)  # a bad period is refused before anything is opened
-    path = rankings_export.check_target(args.out, overwrite=args.force)
+    path = rankings_report.check_target(args.out, overwrite=args.force)
     start = time.perf_counter()
     progress = _progress_printer()
     with _open(args, create=False) as ledger:
         ranking = rankings.compute(ledger, args.year, args.to_year, by=args.by)
         if path.suffix.lower() == ".pdf":
-            rankings_export.write_pdf(ledger, ranking, path, progress=progress)
+            rankings_report.write_pdf(ledger, ranking, path, progress=progress)
         else:
             stats = statistics.compute(ledger, args.year, args.to_year)
-            rankings_export.write_xlsx(ledger, ranking, stats, path, progress=progress)
+            rankings_report.write_xlsx(ledger, ranking, stats, path, progress=progress)
     progress(None, "")
     print(tr("cli.rankings.done", title=ranking.title, rows=len(ranking.rows), contracts=ranking.totals.contracts,
              seconds=time.perf_counter() - start, path=path))
