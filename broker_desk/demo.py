@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from stdnum.cn import uscc
 
-from . import codes, i18n
+from . import codes, demo_money, i18n
 from .errors import BrokerDeskError
 from .idnumbers import patent_check_char
 from .ledger.journal import dumps, now_utc
@@ -332,6 +332,8 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
         if i % 5000 == 0:
             report(0.2 + 0.6 * i / contracts, "contracts")
 
+    money = demo_money.generate(seed, today, contract_rows, broker_links, stamp)  # sets some contracts' 支付方式
+
     # -- write it all in one transaction ------------------------------------------------
     with ledger.operation("op.demo", contracts=contracts) as op:
         op_id = op.op_id
@@ -348,9 +350,10 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             "INSERT INTO registration_events (id, uid, contract_id, from_status, to_status, on_date, note, details, "
             "user, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
         ledger.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, ?, ?, ?)", logs)
+        money_counts = demo_money.write(ledger.conn, op_id, money)
     report(1.0, "done")
     return {"client": len(client_rows), "broker": len(broker_rows), "achievement": len(ach_rows),
-            "contract": len(contract_rows), "registration_event": len(events)}
+            "contract": len(contract_rows), "registration_event": len(events), **money_counts}
 
 
 
