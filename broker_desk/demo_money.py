@@ -55,9 +55,9 @@ def generate(seed: int, today: dt.date, contracts: list[dict], broker_links: lis
             if due is None or due > iso_today:
                 continue
             due_day = dt.date.fromisoformat(due)
-            if item["amount_fen"] is None:  # a royalty: a yearly payment of a few percent, when it came
+            if item["amount_fen"] is None:  # a royalty: a part of what the plan leaves of 成交额, when it came
                 if rng.random() < 0.6:
-                    got = amount * rng.randrange(1, 6) // 100 // 100 * 100
+                    got = min(amount * rng.randrange(5, 30) // 100 // 100 * 100, amount - received)
                     day = due_day + dt.timedelta(days=rng.randrange(0, 60))
                     if day <= today and got:
                         receipts.append((len(receipts) + 1, uid(), c["id"], day.isoformat(), got, payer, plan_id,

@@ -181,12 +181,12 @@ def test_plan_templates_and_the_new_payment_methods(ledger, make):
         ("其他", "2025-01-31", 0), ("分期款", "2025-07-31", 5_000_001), ("分期款", "2026-01-31", 5_000_000)]
     items = payments.plan_from_template("零门槛费+阶段性支付+提成", 1_000_000, "2025-01-31")
     assert [(i["seq"], i["kind"], i["amount_fen"]) for i in items] == [
-        (1, "入门费", 0), (2, "分期款", 500_000), (3, "分期款", 500_000), (4, "提成", None)]
+        (1, "入门费", 0), (2, "分期款", 300_000), (3, "分期款", 300_000), (4, "提成", None)]
     assert items[1]["due_on"] == "2025-04-30"
     cid = make.contract(amount_fen=1_000_000, payment="零门槛费+阶段性支付+提成", signed_on="2025-01-31")
     ch = payments.apply_template(ledger, cid)
     assert ledger.conn.execute("SELECT count(*), sum(amount_fen) FROM payment_plans WHERE contract_id = ?",
-                               [cid]).fetchone() == (4, 1_000_000)
+                               [cid]).fetchone() == (4, 600_000)  # the royalty stands for the other 40 %
     assert "payment_plan" in ch.entities
     ledger.undo()
     assert ledger.conn.execute("SELECT count(*) FROM payment_plans").fetchone()[0] == 0

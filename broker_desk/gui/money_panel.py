@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,7 @@ i18n.register({
     "gui.money.receive": ("收款…", "Receive…"),
     "gui.money.receive_tip": ("登记这一期的到账", "Record money received for this instalment"),
     "gui.money.receipts": ("到账记录", "Money received"),
+    "gui.money.receipts_count": ("到账记录（{count}）", "Money received ({count})"),
     "gui.money.add_receipt": ("登记到账…", "Record receipt…"),
     "gui.money.commission": ("佣金（{mode}）", "Commission ({mode})"),
     "gui.money.pay": ("发放…", "Pay…"),
@@ -104,6 +106,13 @@ def _table(columns: list[str], stretch: int) -> QTableWidget:
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)
     return t
+
+
+def _fit_rows(t: QTableWidget, rows: int, least: int, most: int) -> None:
+    """A table as tall as ``rows`` rows, within ``least`` and ``most`` (it scrolls beyond)."""
+    shown = min(max(rows, least), most)
+    t.setFixedHeight(t.horizontalHeader().sizeHint().height() + shown * t.verticalHeader().defaultSectionSize()
+                     + 2 * t.frameWidth() + 2)
 
 
 class RecordDialog(Dialog):
@@ -172,14 +181,13 @@ class MoneyPanel(QWidget):
         layout.addLayout(bar)
         self.plan = _table(["seq", "kind", "due", "amount", "condition", "received", "open", "state", "state"], 4)
         self.plan.horizontalHeaderItem(8).setText("")
-        layout.addWidget(self.plan, 3)
+        layout.addWidget(self.plan)
 
-        lower = QHBoxLayout()
-        left, right = QVBoxLayout(), QVBoxLayout()
+        # below the plan: the money received and the commission, a page each
+        self.lower = QTabWidget()
+        receipts_page, commission_page = QWidget(), QWidget()
+        left, right = QVBoxLayout(receipts_page), QVBoxLayout(commission_page)
         bar = QHBoxLayout()
-        title = QLabel(i18n.tr("gui.money.receipts"))
-        title.setObjectName("sectionTitle")
-        bar.addWidget(title)
         bar.addStretch(1)
         self.add_receipt_button = QPushButton(i18n.tr("gui.money.add_receipt"))
         self.add_receipt_button.clicked.connect(lambda: self.receive(None))
@@ -191,12 +199,6 @@ class MoneyPanel(QWidget):
         self.receipts = _table(["date", "money", "seq", "payer", "voucher", "note"], 5)
         left.addWidget(self.receipts)
 
-        bar = QHBoxLayout()
-        self.commission_title = QLabel("")
-        self.commission_title.setObjectName("sectionTitle")
-        bar.addWidget(self.commission_title)
-        bar.addStretch(1)
-        right.addLayout(bar)
         self.brokers = _table(["broker", "share", "full", "earned", "paid", "outstanding", "state"], 0)
         self.brokers.horizontalHeaderItem(6).setText("")
         right.addWidget(self.brokers)
@@ -210,10 +212,11 @@ class MoneyPanel(QWidget):
         bar.addWidget(self.delete_payout_button)
         right.addLayout(bar)
         self.payouts = _table(["date", "broker", "money", "note"], 3)
-        right.addWidget(self.payouts)
-        lower.addLayout(left, 1)
-        lower.addLayout(right, 1)
-        layout.addLayout(lower, 2)
+        right.addWidget(self.payouts, 1)
+        self.lower.addTab(receipts_page, "")
+        self.lower.addTab(commission_page, "")
+        self.lower.setMinimumHeight(180)
+        layout.addWidget(self.lower, 1)
         self.refresh()
 
     # -- showing ------------------------------------------------------------------------------
@@ -269,8 +272,10 @@ class MoneyPanel(QWidget):
                 t.setCellWidget(r, 8, button)
             else:
                 t.removeCellWidget(r, 8)
+        _fit_rows(t, len(st.plan), 3, 7)  # as tall as its items, the rest of the room below
 
     def _fill_receipts(self, st: payments.Status) -> None:
+        self.lower.setTabText(0, i18n.tr("gui.money.receipts_count", count=len(st.receipts)))
         t = self.receipts
         t.setRowCount(len(st.receipts))
         for r, rec in enumerate(st.receipts):
@@ -283,7 +288,7 @@ class MoneyPanel(QWidget):
 
     def _fill_commission(self, st: payments.Status) -> None:
         mode = commission.mode(self.ledger)
-        self.commission_title.setText(i18n.tr("gui.money.commission", mode=i18n.tr(f"commission.mode.{mode}")))
+        self.lower.setTabText(1, i18n.tr("gui.money.commission", mode=i18n.tr(f"commission.mode.{mode}")))
         rows = commission.of_contract(self.ledger, self.contract_id)
         t = self.brokers
         t.setRowCount(len(rows))
@@ -296,6 +301,7 @@ class MoneyPanel(QWidget):
             button = QPushButton(i18n.tr("gui.money.pay"))
             button.clicked.connect(lambda _=False, b=b: self.pay(b))
             t.setCellWidget(r, 6, button)
+        _fit_rows(t, len(rows), 1, 4)
         t = self.payouts
         t.setRowCount(len(st.payouts))
         for r, o in enumerate(st.payouts):
