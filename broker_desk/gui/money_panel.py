@@ -77,6 +77,7 @@ i18n.register({
     "gui.money.state.open": ("未到账", "Outstanding"),
     "gui.money.state.overdue": ("逾期 {days} 天", "{days} days overdue"),
     "gui.money.state.royalty": ("按实际", "As it comes"),
+    "gui.money.state.nothing": ("无需付款", "Nothing to pay"),
     "gui.money.dialog.plan": ("添加第 {seq} 期付款", "Add instalment {seq}"),
     "gui.money.dialog.receipt": ("登记到账", "Record money received"),
     "gui.money.dialog.receipt_for": ("登记第 {seq} 期到账", "Money received for instalment {seq}"),
@@ -251,6 +252,8 @@ class MoneyPanel(QWidget):
             colour = OVERDUE if late else None
             if p.amount_fen is None:
                 state = i18n.tr("gui.money.state.royalty")
+            elif p.amount_fen == 0:  # a free period, no entry fee
+                state = i18n.tr("gui.money.state.nothing")
             elif p.paid:
                 state = i18n.tr("gui.money.state.paid")
             elif late:

@@ -1,10 +1,11 @@
 """佣金对账单 (commission statements, :mod:`broker_desk.commission`) to Excel and to PDF.
 
 Excel (:func:`write_xlsx`): a 汇总 sheet (one row per broker: earned and paid in the period,
-in all by its end, outstanding; a totals row), then one sheet per broker: a title block
-(broker, institution, period, how commission is earned, when and from which ledger) and the
-contracts with 成交额, 已到账, 佣金, share, full share, earned and paid in the period and in all,
-outstanding, and a totals row — every amount in 元.
+in all by its end, outstanding; a totals row), then one sheet per broker (up to
+:data:`SHEET_PER_BROKER` brokers; beyond, one 明细 sheet with a 经纪人 column and a subtotal
+after each broker): a title block (broker, institution, period, how commission is earned,
+when and from which ledger) and the contracts with 成交额, 已到账, 佣金, share, full share,
+earned and paid in the period and in all, outstanding, and a totals row — every amount in 元.
 
 PDF (:func:`write_pdf`): A4 portrait, one statement per broker starting on a new page: title,
 broker, period and basis, the table (in 元) with its header repeated on every page and a
@@ -28,7 +29,7 @@ from ..errors import BrokerDeskError
 from ..i18n import tr
 from ..outfiles import ProgressFn
 from ..rankings import period_bounds
-from ..workbook.writing import atomic_workbook
+from ..workbook.writing import MAX_WIDTH, atomic_workbook
 from .common import (
     Cancelled,
     Formats,
@@ -40,6 +41,7 @@ from .common import (
     pdf_styles,
     pdf_table,
     percent_cell,
+    shown_width,
     title_block,
     when,
     yuan,
@@ -50,6 +52,8 @@ i18n.register({
     "cx.title": ("佣金对账单", "Commission statement"),
     "cx.title_of": ("佣金对账单 — {broker}", "Commission statement — {broker}"),
     "cx.summary": ("汇总", "Summary"),
+    "cx.details": ("明细", "Details"),
+    "cx.subtotal": ("小计", "Subtotal"),
     "cx.broker_line": ("经纪人：{broker}　所属机构：{institution}", "Broker: {broker}   Institution: {institution}"),
     "cx.period": ("对账期间：{first} 至 {last}", "Period: {first} to {last}"),
     "cx.basis.arrival": ("计提方式：按到账计提（挣得 = 佣金 × 份额 × 已到账 ÷ 成交额，以份额全额为限）",
@@ -106,21 +110,35 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+#: Up to this many brokers, a sheet each; beyond, one 明细 sheet (a sheet per broker of hundreds
+#: of brokers is neither quick to write nor easy to use).
+SHEET_PER_BROKER = 30
+#: Rows looked at to fit the column widths.
+WIDTH_SAMPLE = 300
+
+
 def write_xlsx(ledger, statements: list[Statement], path: str | Path, progress: ProgressFn | None = None,
                cancelled: Callable[[], bool] | None = None) -> Path | None:
     """Write the statements as one workbook (see the module); the path, or None when cancelled."""
     path = Path(path)
-    steps = Steps(len(statements) + 2, progress, cancelled)
+    apart = len(statements) <= SHEET_PER_BROKER
+    steps = Steps((len(statements) if apart else 1) + 2, progress, cancelled)
     try:
-        with atomic_workbook(path) as wb:
+        with atomic_workbook(path, in_memory=True) as wb:
             wb.set_properties({"title": tr("cx.title"), "creator": "BrokerDesk", "author": "BrokerDesk"})
             fmt = Formats(wb)
-            taken = {tr("cx.summary").lower()}
+            taken = {tr("cx.summary").lower(), tr("cx.details").lower()}
             steps.step(tr("rx.progress.sheet", sheet=tr("cx.summary")))
             _summary_sheet(wb, fmt, ledger, statements)
-            for st in statements:
-                steps.step(tr("rx.progress.sheet", sheet=st.broker))
-                _broker_sheet(wb, fmt, ledger, st, _sheet_name(st.broker, taken))
+            if apart:
+                for st in statements:
+                    steps.step(tr("rx.progress.sheet", sheet=st.broker))
+                    _lines_sheet(wb, fmt, [st], _sheet_name(st.broker, taken),
+                                 tr("cx.title_of", broker=st.broker), info_lines(ledger, st), steps)
+            else:
+                steps.step(tr("rx.progress.sheet", sheet=tr("cx.details")))
+                _lines_sheet(wb, fmt, statements, tr("cx.details"), tr("cx.title"),
+                             info_lines(ledger, statements[0])[1:], steps)
             steps.step(tr("rx.progress.saving"))
     except Cancelled:
         return None
@@ -148,24 +166,61 @@ def _summary_sheet(wb, fmt: Formats, ledger, statements: list[Statement]) -> Non
     apply_widths(ws, widths)
 
 
-def _broker_sheet(wb, fmt: Formats, ledger, st: Statement, name: str) -> None:
+def _line_values(line) -> list:
+    return [line.contract_no, line.title, yuan(line.amount_fen), yuan(line.received_fen), yuan(line.commission_fen),
+            line.share_bp / 10000, yuan(line.full_fen), yuan(line.earned_period_fen), yuan(line.earned_fen),
+            yuan(line.paid_period_fen), yuan(line.paid_fen), yuan(line.outstanding_fen)]
+
+
+def _lines_sheet(wb, fmt: Formats, statements: list[Statement], name: str, title: str, info: list[str],
+                 steps: Steps) -> None:
+    """The contracts of one broker (or, with a 经纪人 column first, of several, each followed by its
+    subtotal), a totals row last. The lines are written straight to the sheet in the formats of
+    :class:`Formats` (tens of thousands of rows); header, subtotals and totals through :class:`Table`."""
     ws = wb.add_worksheet(name)
-    columns = _columns()
+    several = len(statements) > 1
+    columns = ([(tr("cx.broker"), "text")] if several else []) + _columns()
     widths: dict[int, int] = {}
-    r = title_block(ws, fmt, tr("cx.title_of", broker=st.broker), info_lines(ledger, st), len(columns))
+    r = title_block(ws, fmt, title, info, len(columns))
     table = Table(ws, fmt, columns, widths)
     table.header(r)
-    ws.freeze_panes(r + 1, 0)
+    ws.freeze_panes(r + 1, 1 if several else 0)
     page_setup(ws, r)
-    for line in st.lines:
-        r += 1
-        table.row(r, [line.contract_no, line.title, yuan(line.amount_fen), yuan(line.received_fen),
-                      yuan(line.commission_fen), line.share_bp / 10000, yuan(line.full_fen),
-                      yuan(line.earned_period_fen), yuan(line.earned_fen), yuan(line.paid_period_fen),
-                      yuan(line.paid_fen), yuan(line.outstanding_fen)])
+    kinds = [kind for _, kind in columns]
+    cells = [fmt.cell[kind] for kind in kinds]
+    numbers = [i for i, kind in enumerate(kinds) if kind != "text"]
+    texts = [i for i, kind in enumerate(kinds) if kind == "text"]
+    write_number = getattr(ws, "_write_number", ws.write_number)  # without the A1-notation decorator
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_blank = getattr(ws, "_write_blank", ws.write_blank)
+    sample: list[list] = []
+    count = 0
+    for st in statements:
+        for line in st.lines:
+            r += 1
+            values = ([st.broker] if several else []) + _line_values(line)
+            for c in numbers:
+                write_number(r, c, values[c], cells[c])
+            for c in texts:
+                if values[c]:
+                    write_string(r, c, values[c], cells[c])
+                else:
+                    write_blank(r, c, None, cells[c])
+            if len(sample) < WIDTH_SAMPLE:
+                sample.append(values)
+            count += 1
+            if count % 2000 == 0:
+                steps.check()
+        if several:
+            r += 1
+            table.row(r, [st.broker, tr("cx.subtotal"), "", "", "", "", "", yuan(st.total("full_fen")),
+                          *(yuan(st.total(n)) for n in _SUMS)], total=True)
+    for c, kind in enumerate(kinds):  # widths from the first rows, as the canonical export fits them
+        for values in sample:
+            widths[c] = min(MAX_WIDTH, max(widths.get(c, 0), shown_width(values[c], kind) + 2))
     r += 1
-    table.row(r, [tr("cx.total"), "", "", "", "", "", yuan(st.total("full_fen")),
-                  *(yuan(st.total(n)) for n in _SUMS)], total=True)
+    totals = [sum(s.total(n) for s in statements) for n in ("full_fen", *_SUMS)]
+    table.row(r, [tr("cx.total")] + [""] * (len(columns) - 7) + [yuan(v) for v in totals], total=True)
     apply_widths(ws, widths)
 
 
