@@ -34,9 +34,11 @@ def generate(seed: int, today: dt.date, contracts: list[dict], broker_links: lis
     recent = [c for c in contracts if c["signed_on"] >= first]
     if len(recent) > MAX_CONTRACTS:
         recent = sorted(rng.sample(recent, MAX_CONTRACTS), key=lambda c: c["id"])
+    chosen = {c["id"] for c in recent}
     shares: dict[int, list[tuple[int, int]]] = {}
     for cid, broker_id, share in broker_links:
-        shares.setdefault(cid, []).append((broker_id, share))
+        if cid in chosen:
+            shares.setdefault(cid, []).append((broker_id, share))
     plans, receipts, payouts = [], [], []
     iso_today = today.isoformat()
     for c in recent:

@@ -214,3 +214,10 @@ def test_undo_brings_back_a_deleted_contract_with_its_money(ledger, deal):
     ledger.update("contract", cid, {"brokers": [(deal["b"], 100)]})
     with pytest.raises(Exception, match="合同"):
         ledger.delete("broker", deal["a"])
+
+
+def test_the_latest_changes_name_a_money_record_by_its_contract(ledger, deal):
+    ledger.add("receipt", {"contract_id": deal["contract"], "received_on": "2025-02-01", "amount_fen": 5})
+    op = ledger.recent_ops(1)[0]
+    assert op["record"] == ("contract", deal["contract"])
+    assert "到账" in op["label"] and "HT-" in op["label"]

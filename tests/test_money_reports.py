@@ -92,3 +92,17 @@ def test_payments_command(db, capsys, monkeypatch):
     assert "共 1 笔未到账，合计 30,000.00 元，其中逾期 1 笔" in out
     assert main(["--db", str(db), "payments", "--year", "2024"]) == 0
     assert "共 0 笔" in capsys.readouterr().out
+
+
+def test_many_brokers_go_to_one_details_sheet_with_subtotals(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "SHEET_PER_BROKER", 1)
+    out = tmp_path / "all.xlsx"
+    with Ledger.open(db) as led:
+        report.write_xlsx(led, commission.statements(led, 2025), out)
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names == ["汇总", "明细"]
+    rows = [r for r in book.get_sheet_by_name("明细").to_python() if r and r[0] in ("张三", "李四", "合计")]
+    assert [r[:2] for r in rows] == [["张三", "HT-7"], ["张三", "小计"], ["李四", "HT-7"], ["李四", "小计"],
+                                     ["合计", ""]]
+    assert rows[1][-5:] == [1500.0, 1500.0, 1000.0, 1000.0, 500.0]
+    assert rows[4][-6:] == [10000.0, 2500.0, 2500.0, 1000.0, 1000.0, 1500.0]

@@ -285,7 +285,11 @@ class Ledger:
                 [op["id"]])}
             if len(touched) == 1:
                 entity, uid = touched.pop()
-                row = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+                if entity in payments.ENTITIES:  # a money record is seen in its contract
+                    row = self.conn.execute(f"SELECT contract_id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+                    entity = "contract"
+                else:
+                    row = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
                 op["record"] = (entity, row[0]) if row else None
             elif not touched:  # steps that changed no column of their contract (变更登记)
                 contracts = self.conn.execute(

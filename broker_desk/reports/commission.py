@@ -232,9 +232,9 @@ def write_pdf(ledger, statements: list[Statement], path: str | Path, progress: P
     steps = Steps(len(statements) + 2, progress, cancelled)
     styles = pdf_styles()
     # 511 points of A4 portrait: the amounts the broker needs, in 元
-    columns = [(tr("cx.contract_no"), 70, "text"), (tr("cx.project"), 100, "text"), (tr("cx.amount"), 62, "num"),
-               (tr("cx.share"), 32, "num"), (tr("cx.commission"), 55, "num"), (tr("cx.earned_period"), 62, "num"),
-               (tr("cx.paid_period"), 62, "num"), (tr("cx.outstanding"), 68, "num")]
+    columns = [(tr("cx.contract_no"), 88, "text"), (tr("cx.project"), 96, "text"), (tr("cx.amount"), 60, "num"),
+               (tr("cx.share"), 30, "num"), (tr("cx.commission"), 55, "num"), (tr("cx.earned_period"), 60, "num"),
+               (tr("cx.paid_period"), 60, "num"), (tr("cx.outstanding"), 62, "num")]
     story: list = []
     try:
         for i, st in enumerate(statements):
