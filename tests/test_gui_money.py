@@ -108,3 +108,14 @@ def test_commission_view_and_export(window, demo_ledger, qtbot, tmp_path):
     assert head.text(10) == yuan_text(statements[0].total("outstanding_fen"))
     out = dialog.export(".xlsx", tmp_path / "s.xlsx")
     assert CalamineWorkbook.from_path(str(out)).sheet_names == ["汇总", statements[0].broker]
+
+
+def test_settings_choose_how_commission_is_earned(demo_ledger, window, qtbot):
+    from broker_desk.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(demo_ledger, window)
+    qtbot.addWidget(dialog)
+    assert dialog.commission_mode.currentData() == "arrival"
+    dialog.commission_mode.setCurrentIndex(dialog.commission_mode.findData("registration"))
+    dialog.accept()
+    assert demo_ledger.setting("commission.mode") == "registration" == commission.mode(demo_ledger)
