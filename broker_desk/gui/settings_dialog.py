@@ -119,12 +119,17 @@ class SettingsDialog(Dialog):
         self.number_length.addItem(i18n.tr("gui.settings.number_14"), 14)
         self.number_length.setCurrentIndex(max(0, self.number_length.findData(
             int(ledger.setting("registration.number_length")))))
-        form.addRow(i18n.tr("gui.settings.number_length"), self.number_length)
         self.commission_mode = QComboBox()  # 佣金 earned as the money arrives or on registration
         for mode in commission.MODES:
             self.commission_mode.addItem(i18n.tr(f"commission.mode.{mode}"), mode)
         self.commission_mode.setCurrentIndex(max(0, self.commission_mode.findData(commission.mode(ledger))))
-        form.addRow(i18n.tr("gui.settings.commission_mode"), self.commission_mode)
+        numbers = QHBoxLayout()  # one row for both: the dialog keeps its height
+        numbers.addWidget(self.number_length)
+        numbers.addSpacing(16)
+        numbers.addWidget(QLabel(i18n.tr("gui.settings.commission_mode")))
+        numbers.addWidget(self.commission_mode)
+        numbers.addStretch(1)
+        form.addRow(i18n.tr("gui.settings.number_length"), numbers)
         backups = QHBoxLayout()
         self.backup_dir = QLineEdit(settings().value("backup_dir", "") or "")
         self.backup_dir.setPlaceholderText(i18n.tr("gui.settings.backups_default"))
