@@ -21,9 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from broker_desk import demo, rankings, rankings_export  # noqa: E402
+from broker_desk import demo, rankings  # noqa: E402
 from broker_desk import statistics as market  # noqa: E402
 from broker_desk.ledger import Ledger  # noqa: E402
+from broker_desk.reports import rankings as rankings_report  # noqa: E402
 
 TODAY = dt.date(2026, 6, 15)
 ROUNDS = 5
@@ -81,13 +82,13 @@ def main() -> None:
             ranking = results[name]
             key = name.split()[-1]
             target = out / f"{key}.xlsx"
-            _, seconds = timed(rankings_export.write_xlsx, ledger, ranking, stats, target)
+            _, seconds = timed(rankings_report.write_xlsx, ledger, ranking, stats, target)
             print(f"{'xlsx ' + key + ' + statistics':<32} {seconds:6.2f} {target.stat().st_size / 1024:8.0f}")
             target = out / f"{key}.pdf"
-            _, seconds = timed(rankings_export.write_pdf, ledger, ranking, target)
+            _, seconds = timed(rankings_report.write_pdf, ledger, ranking, target)
             print(f"{'pdf ' + key:<32} {seconds:6.2f} {target.stat().st_size / 1024:8.0f}")
         target = out / "broker-stats.pdf"
-        _, seconds = timed(rankings_export.write_pdf, ledger, results["ranking by broker"], target, statistics=stats)
+        _, seconds = timed(rankings_report.write_pdf, ledger, results["ranking by broker"], target, statistics=stats)
         print(f"{'pdf broker + statistics':<32} {seconds:6.2f} {target.stat().st_size / 1024:8.0f}")
     folder.cleanup()
 

@@ -81,6 +81,18 @@ i18n.register({
     "cli.rankings.to_year": ("截止年份（统计 --year 至该年，含两端）", "the last year of a span (from --year, both included)"),
     "cli.rankings.by": ("按经纪人（broker，默认）或所属机构（institution）排名", "rank brokers (default) or their institutions"),
     "cli.rankings.out": ("要写入的 .xlsx 或 .pdf 文件", "the .xlsx or .pdf file to write"),
+    "cli.payments": ("列出本月应收和已逾期的付款（付款计划中未到账的各期）", "list payments due this month and overdue"),
+    "cli.payments.overdue": ("只列已逾期的", "only those overdue"),
+    "cli.payments.year": ("只列约定日期在该年的", "only those due in that year"),
+    "cli.payments.late": ("逾期 {days} 天", "{days} days overdue"),
+    "cli.payments.due": ("本月到期", "due this month"),
+    "cli.payments.done": ("共 {count} 笔未到账，合计 {total} 元，其中逾期 {late} 笔",
+                          "{count} payments outstanding, {total} yuan in all, {late} overdue"),
+    "cli.commission": ("把某年（或几年）的佣金对账单写成 .xlsx 或 .pdf", "write commission statements of a year to .xlsx or .pdf"),
+    "cli.commission.year": ("对账年份", "the year of the statement"),
+    "cli.commission.broker": ("只写该经纪人的（姓名）", "only this broker's (name)"),
+    "cli.commission.done": ("已写出佣金对账单：经纪人 {brokers} 名，合同 {lines} 行（{seconds:.1f} 秒）→ {path}",
+                            "Commission statements written: {brokers} brokers, {lines} lines ({seconds:.1f} s) → {path}"),
     "cli.rankings.done": ("已写出“{title}”：{rows} 行，计入合同 {contracts} 份（{seconds:.1f} 秒）→ {path}",
                           "Wrote “{title}”: {rows} rows, {contracts} contracts ({seconds:.1f} s) → {path}"),
     "cli.import": ("导入工作簿（.xlsx/.xls/.ods）：默认全部无误才写入", "import a workbook (.xlsx/.xls/.ods): by default all rows or none"),
@@ -138,6 +150,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, help=tr("cli.rankings.year"))
     p.add_argument("--to-year", type=int, default=None, help=tr("cli.rankings.to_year"))
     p.add_argument("--by", choices=("broker", "institution"), default="broker", help=tr("cli.rankings.by"))
+    p.add_argument("--out", type=Path, required=True, help=tr("cli.rankings.out"))
+    p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    p = sub.add_parser("payments", parents=[common], help=tr("cli.payments"), description=tr("cli.payments"))
+    p.add_argument("--overdue", action="store_true", help=tr("cli.payments.overdue"))
+    p.add_argument("--year", type=int, default=None, help=tr("cli.payments.year"))
+    p = sub.add_parser("commission", parents=[common], help=tr("cli.commission"), description=tr("cli.commission"))
+    p.add_argument("--year", type=int, required=True, help=tr("cli.commission.year"))
+    p.add_argument("--to-year", type=int, default=None, help=tr("cli.rankings.to_year"))
+    p.add_argument("--broker", default=None, metavar="NAME", help=tr("cli.commission.broker"))
     p.add_argument("--out", type=Path, required=True, help=tr("cli.rankings.out"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
     sub.add_parser("forms", parents=[common], help=tr("cli.forms"), description=tr("cli.forms"))
@@ -339,21 +360,57 @@ def cmd_export(args) -> int:
 
 
 def cmd_rankings(args) -> int:
-    from . import rankings, rankings_export, statistics
+    from . import rankings, statistics
+    from .reports import rankings as rankings_report
 
     rankings.period_bounds(args.year, args.to_year)  # a bad period is refused before anything is opened
-    path = rankings_export.check_target(args.out, overwrite=args.force)
+    path = rankings_report.check_target(args.out, overwrite=args.force)
     start = time.perf_counter()
     progress = _progress_printer()
     with _open(args, create=False) as ledger:
         ranking = rankings.compute(ledger, args.year, args.to_year, by=args.by)
         if path.suffix.lower() == ".pdf":
-            rankings_export.write_pdf(ledger, ranking, path, progress=progress)
+            rankings_report.write_pdf(ledger, ranking, path, progress=progress)
         else:
             stats = statistics.compute(ledger, args.year, args.to_year)
-            rankings_export.write_xlsx(ledger, ranking, stats, path, progress=progress)
+            rankings_report.write_xlsx(ledger, ranking, stats, path, progress=progress)
     progress(None, "")
     print(tr("cli.rankings.done", title=ranking.title, rows=len(ranking.rows), contracts=ranking.totals.contracts,
+             seconds=time.perf_counter() - start, path=path))
+    return OK
+
+
+def cmd_payments(args) -> int:
+    """Payments due this month and overdue (or only overdue), oldest first."""
+    from . import payments
+    from .money import yuan_text
+
+    with _open(args, create=False) as ledger:
+        due = payments.due_payments(ledger, overdue_only=args.overdue, year=args.year)
+    for d in due:
+        late = tr("cli.payments.late", days=d.days_late) if d.days_late > 0 else tr("cli.payments.due")
+        print(f"{d.due_on}  {d.contract_no}  {tr('money.name.plan', contract='', seq=d.seq).strip()}  "
+              f"{d.kind or ''}  {yuan_text(d.open_fen)}  {late}  {d.buyer}")
+    print(tr("cli.payments.done", count=len(due), total=yuan_text(sum(d.open_fen for d in due)),
+             late=sum(1 for d in due if d.days_late > 0)))
+    return OK
+
+
+def cmd_commission(args) -> int:
+    """佣金对账单 of a period for every broker (or one) to .xlsx or .pdf."""
+    from . import commission, outfiles
+    from .reports import commission as report
+
+    commission.period_bounds(args.year, args.to_year)
+    path = outfiles.check_target(args.out, (".xlsx", ".pdf"), "rx.bad_extension", args.force)
+    start = time.perf_counter()
+    progress = _progress_printer()
+    with _open(args, create=False) as ledger:
+        ids = [commission.find_broker(ledger, args.broker)] if args.broker else None
+        statements = commission.statements(ledger, args.year, args.to_year, ids)
+        report.write(ledger, statements, path, progress=progress)
+    progress(None, "")
+    print(tr("cli.commission.done", brokers=len(statements), lines=sum(len(s.lines) for s in statements),
              seconds=time.perf_counter() - start, path=path))
     return OK
 
@@ -533,7 +590,8 @@ def cmd_followups(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
-            "forms": cmd_forms, "print": cmd_print, "match": cmd_match, "followups": cmd_followups}
+            "forms": cmd_forms, "print": cmd_print, "match": cmd_match, "followups": cmd_followups,
+            "payments": cmd_payments, "commission": cmd_commission}
 
 if __name__ == "__main__":
     sys.exit(main())

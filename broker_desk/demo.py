@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from stdnum.cn import uscc
 
-from . import codes, demo_front, i18n
+from . import codes, demo_front, demo_money, i18n
 from .errors import BrokerDeskError
 from .idnumbers import patent_check_char
 from .ledger.journal import dumps, now_utc
@@ -336,6 +336,7 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
     front = demo_front.generate(seed, today, stamp, {
         "contracts": contract_rows, "companies": companies, "academics": academics, "achievements": ach_rows,
         "broker_links": broker_links, "brokers": n_brokers})
+    money = demo_money.generate(seed, today, contract_rows, broker_links, stamp)  # sets some contracts' 支付方式
 
     # -- write it all in one transaction ------------------------------------------------
     with ledger.operation("op.demo", contracts=contracts) as op:
@@ -359,10 +360,11 @@ def generate(ledger, contracts: int = 2000, seed: int = 1, today: dt.date | None
             "INSERT INTO registration_events (id, uid, contract_id, from_status, to_status, on_date, note, details, "
             "user, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
         ledger.conn.executemany("INSERT INTO changes (op_id, entity, uid, action) VALUES (?, ?, ?, ?)", logs)
+        money_counts = demo_money.write(ledger.conn, op_id, money)
     report(1.0, "done")
     return {"client": len(client_rows), "broker": len(broker_rows), "achievement": len(ach_rows),
             "contract": len(contract_rows), "registration_event": len(events), "demand": len(front["demands"]),
-            "engagement": len(front["engagements"]), "followup": len(front["followups"])}
+            "engagement": len(front["engagements"]), "followup": len(front["followups"]), **money_counts}
 
 
 

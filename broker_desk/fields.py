@@ -154,6 +154,32 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("on_date", "日期", "Date", "date", required=True),
         _f("note", "说明", "Note", max_len=2000),
     ),
+    # money after signing (DESIGN §3, §4 付款计划 / 到账记录 / 佣金发放); rules in payments.py
+    "payment_plan": (
+        _f("contract_id", "合同", "Contract", "ref", required=True, table="contract"),
+        _f("seq", "期次", "Instalment", "int", required=True),
+        _f("kind", "类型", "Kind", "code", table="payment_kind"),
+        _f("due_on", "约定日期", "Due date", "date"),
+        _f("amount_fen", "约定金额", "Agreed amount", "fen"),
+        _f("condition", "条件", "Condition", max_len=500),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "receipt": (
+        _f("contract_id", "合同", "Contract", "ref", required=True, table="contract"),
+        _f("received_on", "到账日期", "Date received", "date", required=True),
+        _f("amount_fen", "金额", "Amount", "fen", required=True),
+        _f("payer", "付款方", "Payer"),
+        _f("plan_id", "期次", "Instalment", "ref", table="payment_plan"),
+        _f("voucher", "凭证号", "Voucher no.", max_len=100),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
+    "commission_payout": (
+        _f("contract_id", "合同", "Contract", "ref", required=True, table="contract"),
+        _f("broker_id", "经纪人", "Broker", "ref", required=True, table="broker"),
+        _f("paid_on", "发放日期", "Date paid", "date", required=True),
+        _f("amount_fen", "金额", "Amount", "fen", required=True),
+        _f("note", "备注", "Note", max_len=2000),
+    ),
 }
 
 TABLES = {
@@ -165,6 +191,9 @@ TABLES = {
     "demand": "demands",
     "engagement": "engagements",
     "followup": "followups",
+    "payment_plan": "payment_plans",
+    "receipt": "receipts",
+    "commission_payout": "commission_payouts",
 }
 
 #: Records whose table keeps no warnings (a follow-up has nothing to be warned about).
@@ -179,6 +208,9 @@ ENTITY_LABELS = {
     "demand": ("技术需求", "demand"),
     "engagement": ("对接项目", "engagement"),
     "followup": ("跟进记录", "follow-up"),
+    "payment_plan": ("付款计划", "payment plan item"),
+    "receipt": ("到账记录", "money received"),
+    "commission_payout": ("佣金发放", "commission payout"),
 }
 
 _TEXT_KINDS = frozenset(("text", "code"))

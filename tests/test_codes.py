@@ -28,7 +28,8 @@ def test_every_shipped_table_file_has_the_schema():
         "socio_goal", "payment_method", "entity_code", "unit_nature", "enterprise_type",
         "broker_level", "broker_status", "maturity", "transfer_mode", "achievement_status",
         "registration_status", "registration_step",
-        "demand_kind", "demand_source", "demand_status", "engagement_stage", "followup_channel"}
+        "demand_kind", "demand_source", "demand_status", "engagement_stage", "followup_channel",
+        "payment_kind"}
     for file in files:
         data = json.loads(file.read_text(encoding="utf-8"))
         assert data["name"] == file.stem
@@ -84,7 +85,8 @@ def test_other_tables(t):
         "电子信息", "航空航天", "先进制造", "生物、医药和医疗器械", "新材料及其应用",
         "新能源与高效节能", "环境保护与资源综合利用", "核应用技术", "农业", "现代交通",
         "城市建设与社会发展"]
-    assert t.names("payment_method") == ["一次总付", "分期支付", "提成支付", "提成支付附加预付入门费", "其他"]
+    assert t.names("payment_method") == ["一次总付", "分期支付", "提成支付", "提成支付附加预付入门费", "其他",
+                                         "先使用后付费", "零门槛费+阶段性支付+提成"]
     assert t.names("plan_source") == ["国家科技计划", "部门计划", "省级计划", "地市县计划", "计划外"]
     assert len(t.names("socio_goal")) == 10 and t.names("socio_goal")[-1] == "其他"
     assert t.names("unit_nature") == ["企业", "高等院校", "科研机构", "医疗卫生机构", "机关", "社会团体",

@@ -402,18 +402,18 @@ def test_ranking_units_agree_on_screen_in_excel_and_in_the_pdf(demo_ledger, qtbo
     from pdftools import pdf_text, squeeze
     from python_calamine import CalamineWorkbook
 
-    from broker_desk import rankings_export
     from broker_desk.gui.rankings_page import COLUMNS, RankingsPage
+    from broker_desk.reports import rankings as rankings_report
 
     page = RankingsPage(demo_ledger, today=DEMO_TODAY)
     qtbot.addWidget(page)
     screen = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(len(COLUMNS))]
     ranking = rankings.compute(demo_ledger, YEAR)
-    xlsx = rankings_export.write_xlsx(demo_ledger, ranking, None, tmp_path / "r.xlsx")
+    xlsx = rankings_report.write_xlsx(demo_ledger, ranking, None, tmp_path / "r.xlsx")
     rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
     header = next(r for r in rows if r and r[0] == "名次")
     top = next(r for r in rows if r and r[0] == 1)
-    pdf = squeeze(pdf_text(rankings_export.write_pdf(demo_ledger, ranking, tmp_path / "r.pdf")))
+    pdf = squeeze(pdf_text(rankings_report.write_pdf(demo_ledger, ranking, tmp_path / "r.pdf")))
     for figure in ("成交额（万元）", "核定技术交易额（万元）", "佣金（万元）"):
         assert figure in screen and figure in [str(h).replace("\n", "") for h in header] and figure in pdf
     first = ranking.rows[0]

@@ -11,7 +11,8 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 from rankings_ledger import build
 
-from broker_desk import paperwork, pdffonts, rankings, rankings_export
+from broker_desk import paperwork, pdffonts, rankings
+from broker_desk.reports import rankings as rankings_report
 
 MOMENT = dt.datetime(2026, 12, 7, 18, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -46,11 +47,11 @@ def test_paperwork_pdf_is_dated_and_titled(ledger, make, tmp_path, at_moment):
 def test_ranking_pdf_is_dated_and_titled(ledger, tmp_path, at_moment):
     build(ledger)
     ranking = rankings.compute(ledger, 2024)
-    out = rankings_export.write_pdf(ledger, ranking, tmp_path / "r.pdf")
+    out = rankings_report.write_pdf(ledger, ranking, tmp_path / "r.pdf")
     meta = info(out)
     assert meta["CreationDate"].startswith("D:20261207180509+08'00'")
     assert meta["Title"] == ranking.title and meta["Author"] == "BrokerDesk"
-    again = rankings_export.write_pdf(ledger, ranking, tmp_path / "r2.pdf")
+    again = rankings_report.write_pdf(ledger, ranking, tmp_path / "r2.pdf")
     assert again.read_bytes() == out.read_bytes()
 
 

@@ -14,10 +14,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 from rankings_ledger import BROKERS_2024, INSTITUTIONS_2024, TODAY, TOTALS_2024, build
 
-from broker_desk import rankings, rankings_export, statistics
+from broker_desk import rankings, statistics
 from broker_desk.cli import main
 from broker_desk.ledger import Ledger
 from broker_desk.money import wan_text
+from broker_desk.reports import rankings as rankings_report
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def yuan(fen: int) -> float:
 def test_xlsx_ranking_sheet_read_back(hand, tmp_path):
     ranking = rankings.compute(hand, 2024)
     stats = statistics.compute(hand, 2024, today=TODAY)
-    path = rankings_export.write_xlsx(hand, ranking, stats, tmp_path / "r.xlsx")
+    path = rankings_report.write_xlsx(hand, ranking, stats, tmp_path / "r.xlsx")
     assert path == tmp_path / "r.xlsx"
     book = sheets(path)
     assert list(book) == ["经纪人排行榜", "前十名", "计入明细", "按合同类别", "按技术领域", "按买方地区", "按月份",
@@ -104,7 +105,7 @@ def test_xlsx_ranking_sheet_read_back(hand, tmp_path):
 
 def test_xlsx_number_formats_frozen_header_and_charts(hand, tmp_path):
     ranking = rankings.compute(hand, 2024)
-    path = rankings_export.write_xlsx(hand, ranking, statistics.compute(hand, 2024, today=TODAY),
+    path = rankings_report.write_xlsx(hand, ranking, statistics.compute(hand, 2024, today=TODAY),
                                       tmp_path / "r.xlsx")
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
@@ -120,7 +121,7 @@ def test_xlsx_number_formats_frozen_header_and_charts(hand, tmp_path):
 
 def test_xlsx_top_ten_sheet(hand, tmp_path):
     ranking = rankings.compute(hand, 2024)
-    path = rankings_export.write_xlsx(hand, ranking, None, tmp_path / "r.xlsx")
+    path = rankings_report.write_xlsx(hand, ranking, None, tmp_path / "r.xlsx")
     book = sheets(path)
     assert list(book) == ["经纪人排行榜", "前十名", "计入明细"]  # no statistics given: no statistics sheets
     _, body = table_after(book["前十名"], "名次")
@@ -130,7 +131,7 @@ def test_xlsx_top_ten_sheet(hand, tmp_path):
 
 def test_xlsx_contributions_let_anyone_check_a_figure(hand, tmp_path):
     ranking = rankings.compute(hand, 2024)
-    path = rankings_export.write_xlsx(hand, ranking, None, tmp_path / "r.xlsx")
+    path = rankings_report.write_xlsx(hand, ranking, None, tmp_path / "r.xlsx")
     header, body = table_after(sheets(path)["计入明细"], "名次")
     assert [h.replace("\n", "") for h in header][:10] == [
         "名次", "经纪人", "合同编号", "登记编号", "项目名称", "登记日期", "买方", "卖方", "经纪人及份额", "份额"]
@@ -153,7 +154,7 @@ def test_xlsx_contributions_let_anyone_check_a_figure(hand, tmp_path):
 
 def test_xlsx_institution_ranking(hand, tmp_path):
     ranking = rankings.compute(hand, 2024, by="institution")
-    path = rankings_export.write_xlsx(hand, ranking, None, tmp_path / "i.xlsx")
+    path = rankings_report.write_xlsx(hand, ranking, None, tmp_path / "i.xlsx")
     book = sheets(path)
     assert list(book)[0] == "机构排行榜"
     _, body = table_after(book["机构排行榜"], "名次")
@@ -163,7 +164,7 @@ def test_xlsx_institution_ranking(hand, tmp_path):
 
 def test_xlsx_statistics_sheets(hand, tmp_path):
     stats = statistics.compute(hand, 2024, today=TODAY)
-    path = rankings_export.write_xlsx(hand, rankings.compute(hand, 2024), stats, tmp_path / "r.xlsx")
+    path = rankings_report.write_xlsx(hand, rankings.compute(hand, 2024), stats, tmp_path / "r.xlsx")
     book = sheets(path)
     _, body = table_after(book["按合同类别"], "合同类别")
     assert body == [[g.label, g.contracts, g.amount_fen / 1e6, g.tech_fen / 1e6, g.approved_fen / 1e6]
@@ -189,18 +190,18 @@ def test_xlsx_cancelled_or_failed_leaves_nothing(hand, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / "r.xlsx"
-    assert rankings_export.write_xlsx(hand, ranking, None, target, cancelled=lambda: True) is None
+    assert rankings_report.write_xlsx(hand, ranking, None, target, cancelled=lambda: True) is None
     assert list(folder.iterdir()) == []
     target.write_bytes(b"old")
     calls = iter([False, False, True])
     seen = []
-    assert rankings_export.write_xlsx(hand, ranking, None, target, progress=lambda f, m: seen.append(f),
+    assert rankings_report.write_xlsx(hand, ranking, None, target, progress=lambda f, m: seen.append(f),
                                       cancelled=lambda: next(calls, True)) is None
     assert target.read_bytes() == b"old" and sorted(p.name for p in folder.iterdir()) == ["r.xlsx"]
     assert seen and all(0 <= f <= 1 for f in seen)
     # a write that fails half-way leaves no file either
     with pytest.raises(ZeroDivisionError):
-        rankings_export.write_xlsx(hand, ranking, None, folder / "x.xlsx", progress=lambda f, m: 1 / 0)
+        rankings_report.write_xlsx(hand, ranking, None, folder / "x.xlsx", progress=lambda f, m: 1 / 0)
     assert sorted(p.name for p in folder.iterdir()) == ["r.xlsx"]
 
 
@@ -213,7 +214,7 @@ def wan(fen: int) -> str:
 
 def test_pdf_text_has_every_rank_and_figure(hand, tmp_path):
     ranking = rankings.compute(hand, 2024)
-    path = rankings_export.write_pdf(hand, ranking, tmp_path / "r.pdf")
+    path = rankings_report.write_pdf(hand, ranking, tmp_path / "r.pdf")
     assert path.read_bytes().startswith(b"%PDF")
     text = pdf_text(path)
     lines = [" ".join(line.split()) for line in text.splitlines()]
@@ -241,7 +242,7 @@ def test_pdf_pages_repeat_the_header_and_count_pages(demo_ledger, tmp_path):
             for figures in [(row.contracts, row.amount_fen, row.approved_fen, row.commission_fen, row.clients)]]
     ranking.rows = rows
     stats = statistics.compute(demo_ledger, 2025, today=dt.date(2026, 6, 15))
-    path = rankings_export.write_pdf(demo_ledger, ranking, tmp_path / "r.pdf", statistics=stats)
+    path = rankings_report.write_pdf(demo_ledger, ranking, tmp_path / "r.pdf", statistics=stats)
     pages = [p for p in pdf_text(path).split("\f") if p.strip()]
     total = len(pages)
     assert total >= 4
@@ -261,12 +262,12 @@ def test_pdf_pages_repeat_the_header_and_count_pages(demo_ledger, tmp_path):
 
 def test_pdf_institutions_and_empty_ranking(hand, tmp_path):
     ranking = rankings.compute(hand, 2024, by="institution")
-    text = pdf_text(rankings_export.write_pdf(hand, ranking, tmp_path / "i.pdf"))
+    text = pdf_text(rankings_report.write_pdf(hand, ranking, tmp_path / "i.pdf"))
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for rank, name, n, a, p, c, k in INSTITUTIONS_2024:
         assert f"{rank} {name} {n} {wan(a)} {wan(p)} {wan(c)} {k}" in lines
     empty = rankings.compute(hand, 2010)
-    text = pdf_text(rankings_export.write_pdf(hand, empty, tmp_path / "e.pdf"))
+    text = pdf_text(rankings_report.write_pdf(hand, empty, tmp_path / "e.pdf"))
     assert "本期间没有计入排行榜的登记合同。" in text
 
 
@@ -275,11 +276,11 @@ def test_pdf_cancelled_leaves_nothing(hand, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / "r.pdf"
-    assert rankings_export.write_pdf(hand, ranking, target, cancelled=lambda: True) is None
+    assert rankings_report.write_pdf(hand, ranking, target, cancelled=lambda: True) is None
     assert list(folder.iterdir()) == []
     target.write_bytes(b"old")
     ticks = iter([False, False, False])  # cancelled while the pages are being laid out
-    assert rankings_export.write_pdf(hand, ranking, target, cancelled=lambda: not next(ticks, False)) is None
+    assert rankings_report.write_pdf(hand, ranking, target, cancelled=lambda: not next(ticks, False)) is None
     assert target.read_bytes() == b"old" and [p.name for p in folder.iterdir()] == ["r.pdf"]
 
 

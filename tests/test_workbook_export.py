@@ -125,7 +125,8 @@ def test_export_reads_back_exactly_with_a_second_reader(ledger, rich, tmp_path):
     path = tmp_path / "out.xlsx"
     written = export_workbook(ledger, path)
     assert written == {"经纪人": 3, "客户": 4, "科技成果": 3, "技术合同": 2, "登记进度": 3,
-                       "技术需求": 0, "对接项目": 0, "跟进记录": 0}
+                       "技术需求": 0, "对接项目": 0, "跟进记录": 0,
+                       "付款计划": 0, "到账记录": 0, "佣金发放": 0}
     back = read_back(path)
     assert list(back) == [s.name for s in schema.SHEETS]
     assert back == expected(ledger)
@@ -186,7 +187,8 @@ def test_a_year_keeps_its_contracts_and_what_they_refer_to(ledger, rich, tmp_pat
     assert [row[0] for row in back["经纪人"][1:]] == [uid["b1"], uid["b2"], uid["b3"]]
     assert [row[0] for row in back["登记进度"][1:]] == ["HT-2024-1", "HT-2024-1"]
     assert written == {"经纪人": 3, "客户": 2, "科技成果": 1, "技术合同": 1, "登记进度": 2,
-                       "技术需求": 0, "对接项目": 0, "跟进记录": 0}
+                       "技术需求": 0, "对接项目": 0, "跟进记录": 0,
+                       "付款计划": 0, "到账记录": 0, "佣金发放": 0}
     nothing = export_workbook(ledger, tmp_path / "1999.xlsx", year=1999)
     assert nothing == {name: 0 for name in nothing}
     assert [row for rows in read_back(tmp_path / "1999.xlsx").values() for row in rows[1:]] == []

@@ -26,6 +26,7 @@ from .. import codes, i18n
 from ..money import yuan_text
 from .editors import FieldMessage, RecordEditor, tabs
 from .inputs import RefInput
+from .money_panel import MoneyPanel
 from .registration_panel import RegistrationPanel
 
 i18n.register({
@@ -43,6 +44,8 @@ i18n.register({
     "gui.contract.share_sum_bad": ("份额合计 {total}%，须为 100%", "Shares total {total}%; they must reach 100%"),
     "gui.contract.broker_unchosen": ("✖ 第 {rows} 行尚未选择经纪人", "✖ Row {rows}: choose a broker"),
     "gui.contract.save_first": ("保存合同后即可办理认定登记。", "Save the contract to start its registration."),
+    "gui.contract.save_first_money": ("保存合同后即可录入付款计划、到账和佣金发放。",
+                                      "Save the contract to record its payment plan, money received and payouts."),
     "gui.contract.print": ("打印…", "Print…"),
     "gui.contract.print_tip": ("预览并打印这份合同的登记表单（Ctrl+P）", "Preview and print this contract's forms (Ctrl+P)"),
     "gui.contract.print_unsaved": ("合同有尚未保存的修改。表单按已保存的内容打印。", "The contract has unsaved changes; forms print what is saved."),
@@ -201,13 +204,19 @@ class ContractEditor(RecordEditor):
             self.panel = RegistrationPanel(self.ledger, self.id)
             self.panel.moved.connect(self._moved)
             registration = self.panel
+            self.money_panel = MoneyPanel(self.ledger, self.id, today=getattr(self.parentWidget(), "today", None))
+            self.money_panel.changed.connect(self._moved)
+            after_signing = self.money_panel
         else:
-            self.panel = None
+            self.panel = self.money_panel = None
             registration = QLabel(i18n.tr("gui.contract.save_first"))
             registration.setObjectName("muted")
+            after_signing = QLabel(i18n.tr("gui.contract.save_first_money"))
+            after_signing.setObjectName("muted")
         self.tabs = tabs((i18n.tr("gui.contract.basic"), basic), (i18n.tr("gui.contract.money"), money),
                          (i18n.tr("gui.contract.classes"), classes),
-                         (i18n.tr("gui.contract.registration"), registration))
+                         (i18n.tr("gui.contract.registration"), registration),
+                         (i18n.tr("gui.money.tab"), after_signing))
         return self.tabs
 
     def _category_changed(self) -> None:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import dashboard, i18n
-from ..money import wan_text
+from .. import dashboard, i18n, payments
+from ..money import wan_text, yuan_text
 from .models import days_text
 from .widgets import Card, Reflow, list_tree
 
@@ -47,6 +47,14 @@ i18n.register({
     "gui.home.col.who": ("操作人", "Who"),
     "gui.home.col.what": ("内容", "What"),
     "gui.home.empty": ("暂无", "None"),
+    "gui.home.payments": ("应收款：本月到期及逾期 {count} 笔（逾期 {late} 笔，未到账 {total} 万元）",
+                          "Payments due this month and overdue: {count} ({late} overdue, {total} 10k yuan)"),
+    "gui.home.col.buyer": ("买方", "Buyer"),
+    "gui.home.col.seq": ("期次", "No."),
+    "gui.home.col.pay_due": ("约定日期", "Due"),
+    "gui.home.col.open": ("未到账（元）", "Outstanding"),
+    "gui.home.col.late": ("逾期", "Overdue"),
+    "gui.home.due_month": ("本月到期", "due this month"),
     "gui.home.first.title": ("账本还是空的，从这里开始", "The ledger is empty: start here"),
     "gui.home.first.text": ("先建立客户（合同的买方和卖方），再在“技术合同”中按 Ctrl+N 登记合同；"
                             "已有 Excel 台账的，可以直接导入。想先看看程序能做什么，可以打开示例账本"
@@ -131,9 +139,10 @@ class HomePage(QWidget):
         self.ready = self._cases(["contract", "title", "seller", "since"])
         self.correction = self._cases(["contract", "title", "seller", "since"])
         self.recent = self._cases(["when", "who", "what"])
+        self.payments = self._cases(["contract", "buyer", "seq", "pay_due", "open", "late"])
         self.titles = {}
         boxes = []
-        for key, tree in (("accepted", self.accepted), ("ready", self.ready),
+        for key, tree in (("accepted", self.accepted), ("payments", self.payments), ("ready", self.ready),
                           ("correction", self.correction), ("recent", self.recent)):
             box = QWidget()
             column = QVBoxLayout(box)
@@ -157,7 +166,7 @@ class HomePage(QWidget):
 
     def _cases(self, columns: list[str]) -> QTreeWidget:
         tree = list_tree([i18n.tr(f"gui.home.col.{c}") for c in columns],
-                         {i for i, c in enumerate(columns) if c in ("title", "what", "seller")})
+                         {i for i, c in enumerate(columns) if c in ("title", "what", "seller", "buyer")})
         tree.setMinimumHeight(220)
         tree.itemActivated.connect(self._activated)  # Enter, and a double-click (or the platform's click)
         return tree
@@ -200,6 +209,7 @@ class HomePage(QWidget):
                     for i in range(len(values)):
                         item.setForeground(i, QBrush(QColor("#c62828")))
                 tree.addTopLevelItem(item)
+        self._fill_payments()
         self.titles["recent"].setText(i18n.tr("gui.home.recent"))
         self.recent.clear()
         for op in s.recent:
@@ -208,6 +218,23 @@ class HomePage(QWidget):
             if op["record"]:
                 item.setData(0, Qt.ItemDataRole.UserRole, list(op["record"]))
             self.recent.addTopLevelItem(item)
+
+    def _fill_payments(self, limit: int = 200) -> None:
+        """Payments due this month and overdue (payments.due_payments), overdue in red."""
+        due = payments.due_payments(self.ledger, self.today)
+        late = sum(1 for d in due if d.days_late > 0)
+        self.titles["payments"].setText(i18n.tr("gui.home.payments", count=len(due), late=late,
+                                                total=wan_text(sum(d.open_fen for d in due))))
+        self.payments.clear()
+        for d in due[:limit]:
+            item = QTreeWidgetItem([d.contract_no, d.buyer, str(d.seq), d.due_on, yuan_text(d.open_fen),
+                                    days_text(-d.days_late) if d.days_late > 0 else i18n.tr("gui.home.due_month")])
+            item.setData(0, Qt.ItemDataRole.UserRole, d.contract_id)
+            item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if d.days_late > 0:
+                for i in range(6):
+                    item.setForeground(i, QBrush(QColor("#c62828")))
+            self.payments.addTopLevelItem(item)
 
 
 def local_time(ts: str) -> str | None:

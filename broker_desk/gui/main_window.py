@@ -70,6 +70,7 @@ i18n.register({
 i18n.register({
     "gui.action.print": ("打印(&P)…", "&Print…"),
     "gui.action.batch_print": ("批量打印(&B)…", "&Batch print…"),
+    "gui.action.commission": ("佣金对账单(&M)…", "Co&mmission statements…"),
 })
 
 
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         self.template_action = self._action("gui.excel.template", self.save_template)
         self.print_action = self._action("gui.action.print", self.print_selected, QKeySequence.StandardKey.Print)
         self.batch_print_action = self._action("gui.action.batch_print", self.batch_print, QKeySequence("Ctrl+Shift+P"))
+        self.commission_action = self._action("gui.action.commission", self.commission_statements)
         contracts = self.pages["contract"].table
         contracts.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         contracts.model().modelReset.connect(self._update_actions)
@@ -320,6 +322,13 @@ class MainWindow(QMainWindow):
         from .batch_print import BatchPrintDialog
 
         dialog = BatchPrintDialog(self.ledger, self, today=self.today)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def commission_statements(self) -> None:
+        from .commission_view import CommissionDialog
+
+        dialog = CommissionDialog(self.ledger, self, today=self.today)
         dialog.exec()
         dialog.deleteLater()
 

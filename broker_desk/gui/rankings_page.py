@@ -534,16 +534,17 @@ class RankingsPage(PeriodPage):
         ledger_path = self.ledger.path
 
         def work(progress, cancelled):
-            from .. import rankings_export, statistics
+            from .. import statistics
             from ..ledger import Ledger
+            from ..reports import rankings as rankings_report
 
             with Ledger.open(ledger_path, create=False) as led:
                 progress(0.0, i18n.tr("gui.rank.computing_export"))
                 ranking = rankings.compute(led, year_from, year_to, by, order)
                 if suffix == ".xlsx":
                     stats = statistics.compute(led, year_from, year_to, today=today)
-                    return rankings_export.write_xlsx(led, ranking, stats, target, progress, cancelled)
-                return rankings_export.write_pdf(led, ranking, target, progress=progress, cancelled=cancelled)
+                    return rankings_report.write_xlsx(led, ranking, stats, target, progress, cancelled)
+                return rankings_report.write_pdf(led, ranking, target, progress=progress, cancelled=cancelled)
 
         try:
             written = jobs.run_job(self, i18n.tr("gui.rank.exporting"), work)

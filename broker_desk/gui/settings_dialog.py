@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import i18n
+from .. import commission, i18n
 from . import files
 from .app import settings
 from .widgets import Dialog
@@ -43,6 +43,7 @@ i18n.register({
     "gui.settings.working": ("按工作日计算（依国家节假日和调休安排）", "Count working days (China's official calendar)"),
     "gui.settings.calendar": ("工作日日历…", "Working-day calendar…"),
     "gui.settings.number_length": ("登记编号位数", "Registration number length"),
+    "gui.settings.commission_mode": ("经纪人佣金计提", "Brokers' commission earned"),
     "gui.settings.number_16": ("16 位（现行编号）", "16 digits (current numbering)"),
     "gui.settings.number_14": ("14 位（旧编号）", "14 digits (old numbering)"),
     "gui.settings.backups": ("备份位置", "Backup folder"),
@@ -118,7 +119,17 @@ class SettingsDialog(Dialog):
         self.number_length.addItem(i18n.tr("gui.settings.number_14"), 14)
         self.number_length.setCurrentIndex(max(0, self.number_length.findData(
             int(ledger.setting("registration.number_length")))))
-        form.addRow(i18n.tr("gui.settings.number_length"), self.number_length)
+        self.commission_mode = QComboBox()  # 佣金 earned as the money arrives or on registration
+        for mode in commission.MODES:
+            self.commission_mode.addItem(i18n.tr(f"commission.mode.{mode}"), mode)
+        self.commission_mode.setCurrentIndex(max(0, self.commission_mode.findData(commission.mode(ledger))))
+        numbers = QHBoxLayout()  # one row for both: the dialog keeps its height
+        numbers.addWidget(self.number_length)
+        numbers.addSpacing(16)
+        numbers.addWidget(QLabel(i18n.tr("gui.settings.commission_mode")))
+        numbers.addWidget(self.commission_mode)
+        numbers.addStretch(1)
+        form.addRow(i18n.tr("gui.settings.number_length"), numbers)
         backups = QHBoxLayout()
         self.backup_dir = QLineEdit(settings().value("backup_dir", "") or "")
         self.backup_dir.setPlaceholderText(i18n.tr("gui.settings.backups_default"))
@@ -153,6 +164,7 @@ class SettingsDialog(Dialog):
         self.ledger.set_setting("registration.limit_days", self.days.value())
         self.ledger.set_setting("registration.limit_working", self.working.isChecked())
         self.ledger.set_setting("registration.number_length", self.number_length.currentData())
+        self.ledger.set_setting("commission.mode", self.commission_mode.currentData())
         settings().setValue("language", self.language.currentData())
         settings().setValue("backup_dir", self.backup_dir.text().strip())
         super().accept()

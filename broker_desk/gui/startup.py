@@ -265,6 +265,7 @@ class Controller(QObject):
         menu.addSeparator()
         menu.addAction(window.print_action)
         menu.addAction(window.batch_print_action)
+        menu.addAction(window.commission_action)
         menu.addSeparator()
         menu.addAction(i18n.tr("gui.file.backup"), self.backup_now)
         menu.addAction(i18n.tr("gui.file.restore"), self.restore)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import i18n, statistics
+from .. import i18n, payments, statistics
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
@@ -50,6 +50,11 @@ i18n.register({
     "gui.stats.card.overdue_as_of": ("截至 {day}，点按查看", "On {day}; click to list"),
     "gui.stats.share": ("占 {share}", "{share} of the total"),
     "gui.stats.unit.wan": ("（万元）", " (10k yuan)"),
+    "gui.stats.money.received": ("{year} 年到账（万元）", "Received in {year} (10k yuan)"),
+    "gui.stats.money.rate": ("{year} 年签订合同到账率", "Collected of {year}'s contracts"),
+    "gui.stats.money.rate_of": ("已到账 {received} / 成交额 {signed} 万元", "{received} of {signed} (10k yuan)"),
+    "gui.stats.money.by_month": ("{year} 年到账：按月（万元）", "Received in {year} by month (10k yuan)"),
+    "gui.stats.money.by_category": ("{year} 年到账：按合同类别（万元）", "Received in {year} by category (10k yuan)"),
     "gui.stats.unit.count": ("（份）", " (contracts)"),
     "gui.stats.chart.category": ("按合同类别：{measure}{unit}", "By category: {measure}{unit}"),
     "gui.stats.chart.field": ("按技术领域：{measure}{unit}", "By field: {measure}{unit}"),
@@ -159,6 +164,24 @@ class StatisticsPage(PeriodPage):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
+        # money received (payments.received) for the period's last year: 到账率, by month and by category
+        money = QGridLayout()
+        money.setSpacing(12)
+        self.money_cards = {key: Card("") for key in ("received", "rate")}
+        self.money_charts = {"month": ColumnChart(), "category": BarChart()}
+        self.money_charts["month"].setMinimumHeight(200)
+        self.money_chart_cards = {key: ChartCard("", chart) for key, chart in self.money_charts.items()}
+        cards = QVBoxLayout()
+        for card in self.money_cards.values():
+            cards.addWidget(card)
+        cards.addStretch(1)
+        money.addLayout(cards, 0, 0)
+        money.addWidget(self.money_chart_cards["month"], 0, 1)
+        money.addWidget(self.money_chart_cards["category"], 0, 2)
+        money.setColumnStretch(1, 3)
+        money.setColumnStretch(2, 2)
+        layout.addLayout(money)
+
         parties = QHBoxLayout()
         parties.setSpacing(12)
         self.parties: dict[str, QTreeWidget] = {}
@@ -216,6 +239,7 @@ class StatisticsPage(PeriodPage):
                                                          day=stats.overdue_as_of.isoformat()))
         self.cards["overdue"].value.setStyleSheet("color: #c62828;" if o.count else "")
         self._draw_charts()
+        self._show_money(stats.year_to)
         for key in ("top_buyers", "top_sellers"):
             tree = self.parties[key]
             tree.clear()
@@ -230,6 +254,23 @@ class StatisticsPage(PeriodPage):
             row_height = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
             tree.setFixedHeight(tree.header().sizeHint().height() + rows * row_height + 2 * tree.frameWidth() + 2)
         self.computed.emit()
+
+    def _show_money(self, year: int) -> None:
+        """Money received in ``year`` by month and by category, and the year's 到账率."""
+        got = payments.received(self.ledger, year)
+        self.money_received = got
+        self.money_cards["received"].caption.setText(i18n.tr("gui.stats.money.received", year=year))
+        self.money_cards["received"].set(wan_text(got.total_fen))
+        self.money_cards["rate"].caption.setText(i18n.tr("gui.stats.money.rate", year=year))
+        self.money_cards["rate"].set("—" if got.rate is None else f"{got.rate:.1%}",
+                                     i18n.tr("gui.stats.money.rate_of", received=wan_text(got.signed_received_fen),
+                                             signed=wan_text(got.signed_fen)))
+        self.money_chart_cards["month"].set_title(i18n.tr("gui.stats.money.by_month", year=year))
+        self.money_chart_cards["category"].set_title(i18n.tr("gui.stats.money.by_category", year=year))
+        self.money_charts["month"].set_bars([Bar(month_label(m, False), float(to_wan(v)), wan_text(v), "",
+                                                 wan_text(v, 0)) for m, v in got.by_month])
+        self.money_charts["category"].set_bars([Bar(code_text("contract_category", c), float(to_wan(v)), wan_text(v))
+                                                for c, v in got.by_category])
 
     @staticmethod
     def _share(part: int, whole: int) -> str:

@@ -26,6 +26,7 @@ from .. import (
     frontoffice,
     i18n,
     paths,
+    payments,
     registration,
     workcalendar,
 )
@@ -59,6 +60,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "registration.number_length": 16,     # 14 (old numbering) or 16 digits
     "language": "zh",
     "import.value_map": {},               # code values mapped by hand on import: {table: {value: item name}}
+    "commission.mode": "arrival",         # 佣金 earned "arrival" (as the money arrives) or "registration"
 }
 
 _RULES: dict[str, Callable] = {
@@ -66,13 +68,17 @@ _RULES: dict[str, Callable] = {
     "client": clients.check,
     "achievement": achievements.check,
     **frontoffice.RULES,
+    "payment_plan": payments.check_plan,
+    "receipt": payments.check_receipt,
+    "commission_payout": payments.check_payout,
 }
 
 #: The contracts that use a record: deleting a record in use is refused, naming them.
 _CONTRACTS_USING = {
     "client": "SELECT id FROM contracts WHERE buyer_id = :id UNION SELECT id FROM contracts WHERE seller_id = :id",
     "achievement": "SELECT id FROM contracts WHERE achievement_id = :id",
-    "broker": "SELECT contract_id FROM contract_brokers WHERE broker_id = :id",
+    "broker": "SELECT contract_id FROM contract_brokers WHERE broker_id = :id "
+              "UNION SELECT contract_id FROM commission_payouts WHERE broker_id = :id",
     "engagement": "SELECT id FROM contracts WHERE engagement_id = :id",
 }
 
@@ -297,7 +303,11 @@ class Ledger:
                 [op["id"]])}
             if len(touched) == 1:
                 entity, uid = touched.pop()
-                row = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+                if entity in payments.ENTITIES:  # a money record is seen in its contract
+                    row = self.conn.execute(f"SELECT contract_id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
+                    entity = "contract"
+                else:
+                    row = self.conn.execute(f"SELECT id FROM {TABLES[entity]} WHERE uid = ?", [uid]).fetchone()
                 op["record"] = (entity, row[0]) if row else None
             elif not touched:  # steps that changed no column of their contract (变更登记)
                 contracts = self.conn.execute(
@@ -352,7 +362,7 @@ class Ledger:
         """Validate and insert a record; :class:`ValidationError` lists every problem."""
         values = dict(values)
         out, warnings = self.check_record(entity, values, None)
-        with self.operation("op.add", entity=entity, name=_display_name(entity, out)) as op:
+        with self.operation("op.add", entity=entity, name=self._name(entity, out)) as op:
             op.insert(entity, out)
         op.changes.warnings = warnings
         return op.changes
@@ -362,7 +372,7 @@ class Ledger:
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         out, warnings = self.check_record(entity, dict(values), current)
-        with self.operation("op.update", entity=entity, name=_display_name(entity, {**current, **out})) as op:
+        with self.operation("op.update", entity=entity, name=self._name(entity, {**current, **out})) as op:
             op.update(entity, id_, out)
         op.changes.warnings = warnings
         return op.changes
@@ -378,8 +388,14 @@ class Ledger:
                 for (followup_id,) in self.conn.execute("SELECT id FROM followups WHERE engagement_id = ? "
                                                         "ORDER BY id", [id_]).fetchall():
                     op.delete("followup", followup_id)
+            payments.delete_children(op, self.conn, entity, id_)
             op.delete(entity, id_)
         return op.changes
+
+    def _name(self, entity: str, row: dict) -> str:
+        if entity in payments.ENTITIES:
+            return payments.display_name(self, entity, row)
+        return _display_name(entity, row)
 
     def _refuse_if_used(self, entity: str, row: dict) -> None:
         if entity == "client":  # a client also holds achievements

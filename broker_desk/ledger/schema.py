@@ -355,8 +355,70 @@ def m0005_front_office(db: Database) -> None:
     db.execute("PRAGMA user_version = 5")
 
 
+_V6 = """
+-- Money after signing (DESIGN §3): a contract's 付款计划, the money received (到账记录, optionally
+-- against a plan item) and the commission paid out to its brokers (佣金发放).
+CREATE TABLE payment_plans (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid         TEXT NOT NULL UNIQUE,
+    contract_id INTEGER NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL CHECK (seq >= 1),              -- 期次: 1, 2, 3 … within the contract
+    kind        TEXT,                                           -- 类型 (code table payment_kind)
+    due_on      TEXT,                                           -- 约定日期
+    amount_fen  INTEGER CHECK (amount_fen >= 0),                -- 约定金额 (提成 may have none)
+    condition   TEXT,                                           -- 条件 (e.g. 验收合格后)
+    note        TEXT,
+    warnings    TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX payment_plans_seq ON payment_plans(contract_id, seq);
+CREATE INDEX payment_plans_due ON payment_plans(due_on) WHERE due_on IS NOT NULL;
+
+CREATE TABLE receipts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid         TEXT NOT NULL UNIQUE,
+    contract_id INTEGER NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+    received_on TEXT NOT NULL,                                  -- 到账日期
+    amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
+    payer       TEXT,                                           -- 付款方
+    plan_id     INTEGER REFERENCES payment_plans(id) ON DELETE SET NULL,
+    voucher     TEXT,                                           -- 凭证号
+    note        TEXT,
+    warnings    TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX receipts_contract ON receipts(contract_id, received_on);
+CREATE INDEX receipts_received ON receipts(received_on, amount_fen, contract_id);
+CREATE INDEX receipts_plan ON receipts(plan_id) WHERE plan_id IS NOT NULL;
+
+CREATE TABLE commission_payouts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid         TEXT NOT NULL UNIQUE,
+    contract_id INTEGER NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+    broker_id   INTEGER NOT NULL REFERENCES brokers(id),
+    paid_on     TEXT NOT NULL,                                  -- 发放日期
+    amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
+    note        TEXT,
+    warnings    TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX commission_payouts_contract ON commission_payouts(contract_id, broker_id);
+CREATE INDEX commission_payouts_broker ON commission_payouts(broker_id, paid_on);
+"""
+
+
+@migrations(name="0006_money")
+def m0006_money(db: Database) -> None:
+    for statement in _split(_V6):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 6")
+
+
 #: The newest schema this program knows (the number of the last migration).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def suspend_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:

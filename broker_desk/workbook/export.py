@@ -30,8 +30,9 @@ from pathlib import Path
 from .. import deductions, i18n, outfiles
 from ..fields import TABLES
 from ..ledger.journal import BROKER_LINKS
+from ..payments import ENTITIES as MONEY_ENTITIES
 from ..registration import ACCEPTED
-from . import schema
+from . import money_sheets, schema
 from .schema import Sheet
 from .writing import EXCEL_EPOCH_ORDINAL, Cancelled, Styles, atomic_workbook, column_width
 
@@ -89,7 +90,7 @@ class _Scope:
         return f" WHERE {column} IN ({ids})" if ids else ""
 
     def count(self, conn, entity: str) -> int:
-        if entity == "registration_event":
+        if entity in ("registration_event", *MONEY_ENTITIES):
             where = self.where("contract", "contract_id")
         else:
             where = self.where(entity)
@@ -253,6 +254,9 @@ def cell_values(ledger, year: int | None = None) -> Iterator[tuple[Sheet, Iterat
     for sheet in schema.SHEETS:
         if sheet.entity == "registration_event":
             yield sheet, _history_rows(conn, scope, names, dates)
+        elif sheet.entity in MONEY_ENTITIES:
+            yield sheet, money_sheets.rows(conn, sheet, scope.where("contract", "x.contract_id"), scope.params,
+                                           names, dates)
         else:
             yield sheet, _entity_rows(ledger, sheet, scope, names, dates)
 

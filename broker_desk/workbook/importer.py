@@ -35,10 +35,10 @@ from ..fields import _BY_QUALIFIED as _FIELDS
 from ..fields import clean_text, flag_value
 from ..ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
 from ..ledger.journal import new_uid, new_uids, now_utc
-from . import duplicates, frontsheets
+from . import duplicates, frontsheets, money_sheets
 from .cells import _UNTIDY, CellError, parse_date, parse_money, parse_text
 from .reader import RawSheet, RowStream, WorkbookReader, column_letter
-from .schema import HISTORY, SHEETS, Column, Sheet, find_sheet
+from .schema import HISTORY, MONEY_SHEETS, SHEETS, Column, Sheet, find_sheet
 from .values import CodeValues, UnknownValue
 
 i18n.register({
@@ -198,8 +198,8 @@ _CHUNK = 2000
 _REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
 #: The order sheets are taken in: parties before what refers to them, and a contract's
 #: registration history before the contract (its status follows the history).
-_ORDER = tuple(s for s in SHEETS if s is not HISTORY and s.entity != "contract") + (HISTORY,) + tuple(
-    s for s in SHEETS if s.entity == "contract")
+_ORDER = tuple(s for s in SHEETS if s is not HISTORY and s.entity != "contract" and s not in MONEY_SHEETS) + (
+    HISTORY,) + tuple(s for s in SHEETS if s.entity == "contract") + MONEY_SHEETS  # money: after its contracts
 
 
 def import_workbook(ledger, path, *, dry_run: bool = False, skip_invalid: bool = False,
@@ -476,7 +476,7 @@ class _Import:
         记录ID are fetched together (a re-import compares every row with its record)."""
         self.fetched, self.fetched_histories = {}, {}
         entity = self.fetched_entity
-        if "uid" in names and self.ledger_held[entity]:
+        if "uid" in names and self.ledger_held.get(entity, True):
             find = self.id_by_uid
             ids = [i for i in (find(entity, uid) for uid in columns[names.index("uid")] if uid) if i is not None]
             if ids:
@@ -893,6 +893,8 @@ class _Import:
             return self.contracts_by_key.get((values.get("contract_no"), values.get("seller_id")))
         if entity in frontsheets.ENTITIES:
             return frontsheets.natural(self, entity, values)
+        if entity in money_sheets.ENTITIES:
+            return money_sheets.natural(self, entity, values)
         return None
 
     def _client_code(self, id_: int) -> str | None:
@@ -909,10 +911,14 @@ class _Import:
             return (entity, values.get("title"), values.get("holder_id"))
         if entity in frontsheets.ENTITIES:
             return frontsheets.key(entity, values)
+        if entity in money_sheets.ENTITIES:
+            return money_sheets.key(entity, values)
         return (entity, values.get("reg_no") or None, values.get("contract_no"), values.get("seller_id"))
 
     # -- references: parties, achievements, brokers ---------------------------------------------------
     def _references(self, raw, sheet: Sheet, row_no: int, values: dict, where: dict[str, Column]) -> bool:
+        if sheet in MONEY_SHEETS:
+            return money_sheets.references(self, raw, row_no, values, where)
         ok = True
         for column in sheet.columns:
             name = column.field

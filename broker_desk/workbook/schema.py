@@ -216,8 +216,48 @@ FOLLOWUPS = Sheet("跟进记录", "followup", (
        help="下一步是否已完成；空白为否"),
 ))
 
+
+# money after signing (DESIGN §4): a contract named by 合同编号 + 卖方 (it must exist); rows in
+# workbook/money_sheets.py
+_CONTRACT_NO = _c("合同编号", "contract_no", required=True, synonyms=("合同号",), width=18)
+_SELLER = _c("卖方", "seller", required=True, synonyms=("乙方", "受托方", "让与方", "许可方"), width=28,
+             help="合同的卖方（名称或统一社会信用代码），与合同编号一起指明合同")
+
+PLANS = Sheet("付款计划", "payment_plan", (
+    UID, _CONTRACT_NO, _SELLER,
+    _c("期次", "seq", required=True, synonyms=("期数", "第几期", "序号"), width=6, example="1",
+       help="该合同的第几期付款：1、2、3…（也可写“第1期”）"),
+    _c("类型", "kind", "code", table="payment_kind", synonyms=("付款类型", "款项类型"), width=8, example="预付款"),
+    _c("约定日期", "due_on", "date", synonyms=("应付日期", "付款日期", "到期日"), width=12),
+    _c("约定金额（元）", "amount_fen", "money", synonyms=("约定金额", "应付金额", "金额"), width=16,
+       help="提成可不填金额，在条件或备注中写明比例和基数"),
+    _c("条件", "condition", synonyms=("付款条件",), width=24),
+    _c("备注", "note", width=20),
+))
+
+RECEIPTS = Sheet("到账记录", "receipt", (
+    UID, _CONTRACT_NO, _SELLER,
+    _c("到账日期", "received_on", "date", required=True, synonyms=("收款日期", "日期"), width=12),
+    _c("金额（元）", "amount_fen", "money", required=True, synonyms=("到账金额", "金额", "收款金额"), width=16),
+    _c("付款方", "payer", synonyms=("付款单位", "汇款人"), width=24),
+    _c("期次", "plan_seq", synonyms=("对应期次", "期数"), width=6, help="对应付款计划的第几期；可空"),
+    _c("凭证号", "voucher", synonyms=("凭证编号", "单据号", "流水号"), width=16),
+    _c("备注", "note", width=20),
+))
+
+PAYOUTS = Sheet("佣金发放", "commission_payout", (
+    UID, _CONTRACT_NO, _SELLER,
+    _c("经纪人", "broker", required=True, synonyms=("技术经纪人", "姓名"), width=10, help="账本中已有的经纪人"),
+    _c("发放日期", "paid_on", "date", required=True, synonyms=("日期", "支付日期"), width=12),
+    _c("金额（元）", "amount_fen", "money", required=True, synonyms=("发放金额", "金额", "佣金"), width=16),
+    _c("备注", "note", width=20),
+))
+
+#: The money sheets: imported after the contracts they name.
+MONEY_SHEETS = (PLANS, RECEIPTS, PAYOUTS)
+
 #: In the order an import must process them (parties before what refers to them).
-SHEETS = (BROKERS, CLIENTS, ACHIEVEMENTS, CONTRACTS, HISTORY, DEMANDS, ENGAGEMENTS, FOLLOWUPS)
+SHEETS = (BROKERS, CLIENTS, ACHIEVEMENTS, CONTRACTS, HISTORY, DEMANDS, ENGAGEMENTS, FOLLOWUPS, *MONEY_SHEETS)
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 INSTRUCTIONS = "填写说明"
 CODES_SHEET = "代码表"

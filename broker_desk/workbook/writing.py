@@ -46,15 +46,18 @@ def check_target(path: str | Path, overwrite: bool = False) -> Path:
 
 
 @contextmanager
-def atomic_workbook(path: str | Path, constant_memory: bool = False) -> Iterator[xlsxwriter.Workbook]:
-    """An XlsxWriter workbook that lands at ``path`` only when the block ends normally.
+def atomic_workbook(path: str | Path, constant_memory: bool = False,
+                    in_memory: bool = False) -> Iterator[xlsxwriter.Workbook]:
+    """An XlsxWriter workbook that lands at ``path`` only when the block ends normally
+    (``in_memory``: its parts are assembled in memory, not in temporary files — for a
+    workbook of many small sheets).
 
     Raise :class:`Cancelled` (or anything else) inside the block to leave ``path``
     as it was.
     """
     with tempfile.TemporaryDirectory(prefix="broker-desk-xlsx-") as tmpdir, outfiles.replacing(path) as part:
         workbook = xlsxwriter.Workbook(str(part), {
-            "constant_memory": constant_memory, "tmpdir": tmpdir,
+            "constant_memory": constant_memory, "tmpdir": tmpdir, "in_memory": in_memory,
             # write_string() never converts, but keep write() honest too
             "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
         })
