@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, codes, i18n, paths
+from . import __version__, cli_rewards, codes, i18n, paths
 from .errors import BrokerDeskError, ValidationError
 from .i18n import tr
 
@@ -137,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help=tr("cli.print.out"))
     p.add_argument("--allow-blank", action="store_true", help=tr("cli.print.allow_blank"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
+    cli_rewards.add_parsers(sub, common)
     return parser
 
 
@@ -449,7 +450,8 @@ def cmd_print(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
-            "forms": cmd_forms, "print": cmd_print}
+            "forms": cmd_forms, "print": cmd_print,
+            "policies": cli_rewards.cmd_policies, "rewards": cli_rewards.cmd_rewards}
 
 if __name__ == "__main__":
     sys.exit(main())
