@@ -14,6 +14,8 @@ i18n.register({
                      "list the reward policy files, built-in examples and your own, marking the one in use and any broken one"),
     "cli.policies.builtin_dir": ("内置示例：{path}", "Built-in examples: {path}"),
     "cli.policies.user_dir": ("用户政策：{path}（同名文件优先于内置示例）", "Your policies: {path} (a file there wins over a built-in of the same name)"),
+    "cli.policies.overridden": ("未使用（已被用户的同名文件替代）", "not used (replaced by your file of the same name)"),
+    "cli.policies.in_use_override": ("使用中（替代内置示例）", "in use (replaces the built-in example)"),
     "cli.policies.none": ("（没有政策文件）", "(no policy files)"),
     "cli.rewards": ("按奖补政策测算某年的奖补，写成 .xlsx 或 .pdf（每份合同的基数、比例或分段、封顶和结果，按受益方合计）",
                     "estimate a year's rewards under a policy to .xlsx or .pdf (every contract's base, rate or tiers, caps and result; totals per beneficiary)"),
@@ -44,9 +46,9 @@ def cmd_policies(args) -> int:
         if info.error:
             state = tr("cli.forms.broken")
         elif not info.in_use:
-            state = tr("cli.forms.overridden")
+            state = tr("cli.policies.overridden")
         else:
-            state = tr("cli.forms.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
+            state = tr("cli.policies.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
         title = "" if info.title == info.name else f"「{info.title}」"
         line = f"  {info.name}{title}  {tr(f'cli.forms.{info.source}')}  {state}"
         print(line + (f"  {info.path}" if info.source == "user" else ""))

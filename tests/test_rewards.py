@@ -279,3 +279,25 @@ def test_rule_text_describes_a_rule():
         "第 1 条：卖方，核定技术交易额；超额累进：100,000.00 元以下部分 1%、1,000,000.00 元以下部分 0.5%、其余 0.1%；"
         "合同类别：技术开发、技术转让、技术许可；每年封顶 200,000.00 元")
     assert YUAN == 100
+
+
+def test_the_yearly_cap_takes_contracts_by_registration_date_then_contract_number(ledger, tmp_path):
+    ns = build(ledger)
+
+    def add(no, registered):
+        cid = ledger.add("contract", {"contract_no": no, "title": f"项目{no}", "category": "技术开发",
+                                      "subtype": "委托开发", "buyer_id": ns.clients["B2"],
+                                      "seller_id": ns.clients["S1"], "signed_on": "2024-01-02",
+                                      "amount_fen": 100_000_000}).id
+        register(ledger, cid, "2024-01-10", registered)
+
+    add("HT-0", "2024-12-01")   # the smallest number, registered last
+    add("HT-AA", "2024-02-01")  # the same day as HT-A, a larger number
+    e = rewards.estimate(ledger, make(tmp_path, TIERED.replace("20000", "12000")), 2024)
+    # S1 (南昌大学): A 6,500; AA (1,000,000: 1,000 + 4,500) 5,500 → 12,000 reached exactly at AA;
+    # C, D and HT-0 get nothing
+    assert [(x.contract_no, x.result_fen, x.year_cap) for x in e.lines if x.beneficiary_name == "南昌大学"] == [
+        ("HT-A", 650_000, None), ("HT-AA", 550_000, "hit"), ("HT-C", 0, "reached"), ("HT-D", 0, "reached"),
+        ("HT-0", 0, "reached")]
+    south = next(t for t in e.totals if t.name == "南昌大学")
+    assert south.cap_notes == ["第 1 条在合同 HT-AA 处达到年度上限 12,000.00 元"] and south.result_fen == 1_200_000

@@ -130,8 +130,8 @@ def test_cli_policies_lists_builtin_user_and_broken(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"内置示例：{policy.builtin_dir()}"
     assert "  江西网上技术市场2020「江西省网上常设技术市场技术交易专项补助（示例）」  内置  使用中" in out
-    assert "  技术交易超额累进奖励「技术合同登记超额累进奖励（示例）」  内置  未使用（已被用户模板替代）" in out
-    assert any(line.startswith("  技术交易超额累进奖励「我的累进」  用户  使用中（替代内置模板）") for line in out)
+    assert "  技术交易超额累进奖励「技术合同登记超额累进奖励（示例）」  内置  未使用（已被用户的同名文件替代）" in out
+    assert any(line.startswith("  技术交易超额累进奖励「我的累进」  用户  使用中（替代内置示例）") for line in out)
     i = next(i for i, line in enumerate(out) if line.startswith("  坏  用户  有误，不能使用："))
     assert out[i + 1] == "      坏.toml:5: rule[1].rate：应为0 到 100 之间的百分数，现为“101”"
 
