@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, codes, i18n, paths, xcb
+from . import __version__, cli_rewards, codes, i18n, paths, xcb
 from .errors import BrokerDeskError, ValidationError
 from .i18n import tr
 
@@ -176,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--achievement", metavar="KEY", help=tr("cli.match.achievement"))
     p.add_argument("--top", type=int, default=10, help=tr("cli.match.top"))
     _add_followups_parser(sub, common)
+    cli_rewards.add_parsers(sub, common)
     return parser
 
 
@@ -591,7 +592,8 @@ def cmd_followups(args) -> int:
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
             "forms": cmd_forms, "print": cmd_print, "match": cmd_match, "followups": cmd_followups,
-            "payments": cmd_payments, "commission": cmd_commission}
+            "payments": cmd_payments, "commission": cmd_commission,
+            "policies": cli_rewards.cmd_policies, "rewards": cli_rewards.cmd_rewards}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -47,3 +47,8 @@ def code_tables_dir() -> Path:
 def forms_dir() -> Path:
     """The user's own paperwork templates; a file here wins over a built-in of the same name."""
     return data_dir() / "forms"
+
+
+def policies_dir() -> Path:
+    """The user's own reward policy files; a file here wins over a built-in example of the same name."""
+    return data_dir() / "policies"

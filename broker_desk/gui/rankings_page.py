@@ -42,6 +42,9 @@ from .charts import Bar, BarChart, ChartCard
 from .widgets import record_table, show_error, title_row
 
 i18n.register({
+    "gui.rw.open": ("奖补测算…", "Reward estimate…"),
+    "gui.rw.open_tip": ("按奖补政策文件测算某年买方、卖方、经纪人或机构可得的奖补，并导出 Excel 或 PDF",
+                        "Estimate a year's rewards under a policy file and export them to Excel or PDF"),
     "gui.rankings": ("排行榜", "Rankings"),
     "gui.period": ("期间", "Period"),
     "gui.period.to": ("至", "to"),
@@ -338,6 +341,10 @@ class RankingsPage(PeriodPage):
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
         bar.addWidget(self.xlsx_button)
         bar.addWidget(self.pdf_button)
+        self.rewards_button = QPushButton(i18n.tr("gui.rw.open"))
+        self.rewards_button.setToolTip(i18n.tr("gui.rw.open_tip"))
+        self.rewards_button.clicked.connect(lambda: self.open_rewards())
+        bar.addWidget(self.rewards_button)
         layout.addLayout(bar)
 
         self.rule = QLabel("")
@@ -496,6 +503,16 @@ class RankingsPage(PeriodPage):
             button.setEnabled(bool(ranking.rows))
         self._fit_splitter()
         self.computed.emit()
+
+    def open_rewards(self):
+        """The 奖补测算 dialog for the page's first year (returned, shown non-modal)."""
+        from .rewards_dialog import RewardsDialog
+
+        dialog = RewardsDialog(self.ledger, self._today(), self)
+        dialog.set_year(self.period.period()[0])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # -- a row's contracts --------------------------------------------------------------------
     def open_row(self, row: int) -> None:
