@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import codes, i18n, paths
 from .errors import BrokerDeskError
-from .paperwork.template import Problem, TemplateError, _Checker
+from .paperwork.template import FileChecker, Problem, TemplateError, read_toml
 
 i18n.register({
     "policy.error": ("奖补政策文件有误", "The policy file has errors"),
@@ -109,7 +109,7 @@ class PolicyInfo:
 
 # -- checking ---------------------------------------------------------------------------------
 
-class _PolicyChecker(_Checker):
+class _PolicyChecker(FileChecker):
     """The template checker's places, lines and generic messages, with a policy's value types."""
 
     def _bad(self, where: str, value, expected: str) -> None:
@@ -224,19 +224,7 @@ def _yuan_number(fen: int) -> str:
 def load(path: str | Path, source: str | None = None, builtin: bool = False) -> Policy:
     """Read and check one policy file; :class:`PolicyError` lists every fault with its place."""
     path = Path(path)
-    if source is None:
-        try:
-            source = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as e:
-            raise PolicyError(path, [Problem("", "paperwork.tpl.unreadable", {"error": e})]) from None
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as e:
-        message = str(e)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line, column = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        raise PolicyError(path, [Problem("", "paperwork.tpl.syntax", {"error": message}, line, column)]) from None
+    source, data = read_toml(path, source, PolicyError)
     c = _PolicyChecker(path, source, data)
     c.keys("", data, _TOP_KEYS)
     title = c.string("", data, "title", required=True)

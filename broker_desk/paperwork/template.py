@@ -287,7 +287,7 @@ _NOTE_KEYS = {"text", "align", "valign", "size", "bold"}
 _CHECKLIST_KEYS = {"text", "checked", "when", "values"}
 
 
-class _Checker:
+class FileChecker:
     """Reads one template's TOML data, collecting every problem with its place."""
 
     def __init__(self, path: Path, source: str, data: dict):
@@ -433,7 +433,7 @@ class _Form:
 
 
 class _Compiler:
-    def __init__(self, checker: _Checker, name: str, path: Path):
+    def __init__(self, checker: FileChecker, name: str, path: Path):
         self.c = checker
         self.name = name
         self.path = path
@@ -1179,24 +1179,30 @@ def text_ops(fitted: text.Fitted, x, y, w, h, bold, align, valign, vertical=Fals
 
 # -- loading ----------------------------------------------------------------------------
 
-def load(path: Path, name: str | None = None, source: str | None = None) -> Template:
-    """Read and compile one template file; :class:`TemplateError` lists every fault."""
-    path = Path(path)
-    name = name or path.stem
+def read_toml(path: Path, source: str | None, error: type[Exception]) -> tuple[str, dict]:
+    """A declarative TOML file's text (read from ``path`` unless given) and data; a file that
+    cannot be read or parsed raises ``error(path, [problem])``, the problem at its line and column
+    (templates and reward policies alike)."""
     if source is None:
         try:
             source = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
-            raise TemplateError(path, [Problem("", "paperwork.tpl.unreadable", {"error": e})]) from None
+            raise error(path, [Problem("", "paperwork.tpl.unreadable", {"error": e})]) from None
     try:
-        data = tomllib.loads(source)
+        return source, tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
         message = str(e)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line, column = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        raise TemplateError(path, [Problem("", "paperwork.tpl.syntax", {"error": message}, line, column)]) from None
-    checker = _Checker(path, source, data)
+        raise error(path, [Problem("", "paperwork.tpl.syntax", {"error": message}, line, column)]) from None
+
+def load(path: Path, name: str | None = None, source: str | None = None) -> Template:
+    """Read and compile one template file; :class:`TemplateError` lists every fault."""
+    path = Path(path)
+    name = name or path.stem
+    source, data = read_toml(path, source, TemplateError)
+    checker = FileChecker(path, source, data)
     template = _Compiler(checker, name, path).compile()
     if checker.problems or template is None:
         raise TemplateError(path, checker.problems)
