@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import commission, i18n, payments
-from ..errors import BrokerDeskError, ValidationError
+from ..errors import BrokerDeskError
 from ..money import yuan_text
 from .inputs import CodeInput, DateInput, MoneyInput, TextInput
 from .models import code_text
-from .widgets import Dialog
+from .widgets import Dialog, attempt
 
 OVERDUE = "#c62828"
 
@@ -137,15 +137,9 @@ class RecordDialog(Dialog):
 
     def apply(self) -> None:
         values = {**self.fixed, **{name: widget.value() for name, _, widget in self.fields}}
-        try:
-            self.changes = self.ledger.add(self.entity, values)
-        except ValidationError as e:
-            self.error.setText("\n".join(p.message() for p in e.errors))
-            return
-        except BrokerDeskError as e:
-            self.error.setText(str(e))
-            return
-        self.accept()
+        ok, self.changes = attempt(self.error, lambda: self.ledger.add(self.entity, values))
+        if ok:
+            self.accept()
 
 
 class MoneyPanel(QWidget):

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from .. import i18n, registration
 from ..contracts import reg_no_problems
-from ..errors import BrokerDeskError, ValidationError
 from ..money import yuan_text
 from .inputs import DateInput, LongTextInput, MoneyInput, TextInput
 from .models import STATUS_COLOURS, code_label, days_text
+from .widgets import attempt
 
 i18n.register({
     "gui.reg.status": ("当前状态：", "Status: "),
@@ -138,19 +138,13 @@ class MoveDialog(QDialog):
         self.reg_no_message.setVisible(bool(problems))
 
     def apply(self) -> None:
-        try:
-            self.changes = self.ledger.move(
-                self.contract["id"], self.to, self.date.value(), self.note.value(),
-                reg_office=self.office.value() if self.office else None,
-                reg_no=self.reg_no.value() if self.reg_no else None,
-                approved_fen=self.approved.value() if self.approved else None, today=self.today)
-        except ValidationError as e:
-            self.error.setText("\n".join(p.message() for p in e.errors))
-            return
-        except BrokerDeskError as e:
-            self.error.setText(str(e))
-            return
-        self.accept()
+        ok, self.changes = attempt(self.error, lambda: self.ledger.move(
+            self.contract["id"], self.to, self.date.value(), self.note.value(),
+            reg_office=self.office.value() if self.office else None,
+            reg_no=self.reg_no.value() if self.reg_no else None,
+            approved_fen=self.approved.value() if self.approved else None, today=self.today))
+        if ok:
+            self.accept()
 
 
 class RegistrationPanel(QWidget):

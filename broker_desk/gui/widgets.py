@@ -207,6 +207,18 @@ class Dialog(QDialog):
         super().showEvent(event)
 
 
+def attempt(label: QLabel, action: Callable[[], object]) -> tuple[bool, object]:
+    """Run a dialog's ledger action: (True, its result), or (False, None) with the refusal in the
+    user's words in ``label`` (the dialog stays open to be corrected)."""
+    try:
+        return True, action()
+    except ValidationError as e:
+        label.setText("\n".join(p.message() for p in e.errors))
+    except BrokerDeskError as e:
+        label.setText(str(e))
+    return False, None
+
+
 def show_error(parent: QWidget | None, error: Exception, title: str | None = None) -> None:
     """A short message in the user's words, with the rest under "show details"."""
     box = QMessageBox(parent)
