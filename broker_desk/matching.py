@@ -84,7 +84,17 @@ class Reason:
                 args[key] = money.wan_text(args[key])
         if "region" in args:
             args["place"] = codes.region_name(args["region"]) or args["region"]
+        for key, table in (("field", "tech_field"), ("maturity", "maturity")):  # in the language (English)
+            if key in args and (item := _code_item(table, args[key])) is not None:
+                args[key] = item.label()
         return i18n.tr(f"match.reason.{self.code}", **args)
+
+
+def _code_item(table: str, value: str):
+    try:
+        return codes.tables().item(table, value)
+    except BrokerDeskError:  # a table the user's files no longer have
+        return None
 
 
 @dataclass(frozen=True)

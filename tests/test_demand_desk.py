@@ -86,3 +86,12 @@ def test_match_record_takes_an_unsaved_records_values_and_its_partys_region(ledg
     assert matching.match_record(ledger, "demand", saved) == matching.match_demand(ledger, desk["battery"])
     demands = matching.match_record(ledger, "achievement", ledger.get("achievement", desk["sodium"]))
     assert [m.id for m in demands] == [desk["battery"]]  # 电池回收工艺 is closed
+
+
+def test_match_reasons_name_the_field_and_maturity_in_the_language(ledger, desk):
+    i18n.set_language("en")
+    texts = [r.text for r in matching.match_demand(ledger, desk["battery"])[0].reasons]
+    assert "Same field: New energy and energy efficiency" in texts and "Maturity: Pilot" in texts
+    i18n.set_language("zh")
+    texts = [r.text for r in matching.match_demand(ledger, desk["battery"])[0].reasons]
+    assert "同一技术领域：新能源与高效节能" in texts and "成熟度：中试" in texts

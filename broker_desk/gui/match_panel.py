@@ -90,9 +90,13 @@ class MatchPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
                                        QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(column, mode)
+        header.resizeSection(1, header.fontMetrics().horizontalAdvance("国") * 12)
+        # wrapped text takes the lines the new widths need (once the resizing settles)
+        self._fit_rows = QTimer(self, singleShot=True, interval=50, timeout=self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._fit_rows.start())
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         open_action = QAction(self.table)
         open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -142,7 +146,11 @@ class MatchPanel(QWidget):
             start = QPushButton(i18n.tr("gui.match.start"))
             start.setToolTip(i18n.tr("gui.match.start_tip", this=entity_label(self.entity), other=other))
             start.clicked.connect(lambda _=False, id_=m.id: self.startEngagement.emit(id_))
-            self.table.setCellWidget(row, 3, start)
+            cell = QWidget()  # the button at its own height, in the middle of a taller row
+            box = QVBoxLayout(cell)
+            box.setContentsMargins(4, 2, 4, 2)
+            box.addWidget(start, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.table.setCellWidget(row, 3, cell)
         self.table.resizeRowsToContents()
         self.status.setText(i18n.tr("gui.match.count", count=len(matches), entity=other) if matches
                             else i18n.tr("gui.match.none", entity=other))
@@ -150,7 +158,7 @@ class MatchPanel(QWidget):
             self.table.setCurrentCell(0, 1)
 
     def start_button(self, row: int) -> QPushButton:
-        return self.table.cellWidget(row, 3)
+        return self.table.cellWidget(row, 3).findChild(QPushButton)
 
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.matches):
@@ -181,14 +189,16 @@ class MatchingEditor(RecordEditor):
         self.panel = MatchPanel(self.ledger, self.entity)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        split.addWidget(scrolled(form_area))
+        area = scrolled(form_area)  # never narrower than the form: the panel gives way
+        area.setMinimumWidth(form_area.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
+        split.addWidget(area)
         split.addWidget(self.panel)
-        split.setStretchFactor(0, 1)
+        split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         return split
 
     def default_size(self) -> QSize:
-        return QSize(1120, self._fitting_height())
+        return QSize(1240, self._fitting_height())
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
