@@ -1,4 +1,4 @@
-"""The main window: a navigation bar (工作台, the four lists, 排行榜 and 统计), menus and a
+"""The main window: a navigation bar (工作台, the lists, 排行榜 and 统计), menus and a
 toolbar, undo/redo through the core's change log, and the editors."""
 
 from __future__ import annotations
