@@ -14,7 +14,7 @@ from typing import Any
 
 from . import contracts, i18n
 from .errors import BrokerDeskError
-from .fields import Checker, entity_label, warnings_from_json, warnings_json
+from .fields import Checker, entity_label, field, warnings_from_json, warnings_json
 
 DEMAND_NEW, DEMAND_SIGNED, DEMAND_CLOSED = "征集中", "已签约", "已关闭"
 STAGES = ("初步接触", "需求确认", "方案报价", "商务洽谈", "已签约", "已终止")
@@ -33,6 +33,7 @@ i18n.register({
     "followup.no_broker": ("没有名为“{name}”的经纪人", "There is no broker named “{name}”"),
     "followup.broker_ambiguous": ("有 {count} 名经纪人叫“{name}”，请用记录ID", "{count} brokers are named “{name}”: use the record id"),
     "op.sign": ("对接项目“{name}”签约", "Engagement “{name}” signed"),
+    "engagement.draft_title": ("{demand}—{achievement}", "{demand} — {achievement}"),
     "delete.used_by": ("不能删除{entity}“{name}”：{count} 条{what}使用它（{names}）",
                        "Cannot delete {entity} “{name}”: {count} {what} records use it ({names})"),
 })
@@ -142,6 +143,36 @@ def contract_draft(ledger, engagement_id: int, today: dt.date | None = None) -> 
         or _CATEGORY.get((demand or {}).get("kind") or ""),
         "signed_on": (today or dt.date.today()).isoformat(),
         "engagement_id": engagement_id,
+    }
+    return {k: v for k, v in draft.items() if v not in (None, [], "")}
+
+
+def engagement_draft(ledger, demand_id: int | None, achievement_id: int | None,
+                     today: dt.date | None = None) -> dict[str, Any]:
+    """A new engagement's values prefilled from a match (发起对接): the demand and the achievement,
+    需求方 the demand's client, 供给方 the achievement's holder, the demand's broker in charge
+    (100%), 预计金额 the asking price (else the budget), 阶段 初步接触, 开始日期 ``today`` and a
+    项目名称 naming both. Either record may be missing (None)."""
+    demand = ledger.get("demand", demand_id) if demand_id is not None else None
+    achievement = ledger.get("achievement", achievement_id) if achievement_id is not None else None
+    for entity, id_, row in (("demand", demand_id, demand), ("achievement", achievement_id, achievement)):
+        if id_ is not None and row is None:
+            raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
+    demand, achievement = demand or {}, achievement or {}
+    names = [n for n in (demand.get("title"), achievement.get("title")) if n]
+    title = i18n.tr("engagement.draft_title", demand=names[0], achievement=names[1]) if len(names) == 2 \
+        else (names[0] if names else None)
+    limit = field("engagement", "title").max_len
+    draft: dict[str, Any] = {
+        "title": title[:limit] if title and limit else title,
+        "demand_id": demand_id,
+        "achievement_id": achievement_id,
+        "demand_client_id": demand.get("client_id"),
+        "supply_client_id": achievement.get("holder_id"),
+        "brokers": [(demand["broker_id"], "100")] if demand.get("broker_id") else [],
+        "stage": FIRST_STAGE,
+        "expected_fen": achievement.get("price_fen") or demand.get("budget_fen"),
+        "started_on": (today or dt.date.today()).isoformat(),
     }
     return {k: v for k, v in draft.items() if v not in (None, [], "")}
 

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from . import codes, i18n
 from .fields import field
@@ -178,6 +178,8 @@ def column(entity: str, key: str) -> Column:
 class Filters:
     """Filters of the contract list; each narrows it, None/False leaves it whole."""
 
+    entity: ClassVar[str] = "contract"
+
     category: str | None = None
     status: str | None = None
     year: int | None = None             # 签订年度: the year of signed_on
@@ -212,13 +214,46 @@ class Filters:
         return [t for t, _ in terms], [v for _, values in terms for v in values]
 
 
+@dataclass
+class DemandFilters:
+    """Filters of the demand list (技术需求): 状态, 技术领域, 需求方."""
+
+    entity: ClassVar[str] = "demand"
+    status: str | None = None
+    field: str | None = None
+    client_id: int | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+    def sql(self, ledger: Ledger, today: dt.date) -> tuple[list[str], list[Any]]:
+        """Conditions on ``demands d`` and their parameters."""
+        terms = [(f"d.{name} = ?", value) for name, value in
+                 (("status", self.status), ("field", self.field), ("client_id", self.client_id)) if value is not None]
+        return [t for t, _ in terms], [v for _, v in terms]
+
+
+def demand_facets(ledger: Ledger) -> dict[str, list]:
+    """What the demand list's filters can choose from: the statuses in their order, the fields
+    used, and the clients with a demand as (id, name), by name."""
+    conn = ledger.conn
+    order = codes.tables().names("demand_status")
+    used = [v for (v,) in conn.execute("SELECT DISTINCT status FROM demands WHERE status IS NOT NULL")]
+    return {
+        "statuses": order + sorted(set(used) - set(order)),
+        "fields": [v for (v,) in conn.execute("SELECT DISTINCT field FROM demands WHERE field IS NOT NULL ORDER BY 1")],
+        "clients": [(i, n) for i, n in conn.execute(
+            "SELECT id, name FROM clients WHERE id IN (SELECT client_id FROM demands) ORDER BY name, id")],
+    }
+
+
 def _alias(entity: str) -> str:
     if entity not in _FROM:
         raise ValueError(f"unknown entity {entity!r}; choose one of {', '.join(_FROM)}")
     return _FROM[entity][1]
 
 
-def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | None = None,
+def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | DemandFilters | None = None,
              sort_key: str | None = None, descending: bool = False, today: dt.date | None = None) -> list[int]:
     """Ids of the ``entity`` records matching ``text`` and ``filters``, in display order.
 
@@ -226,7 +261,8 @@ def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | Non
     (contracts newest signed first, clients and brokers by name, achievements
     newest first) and ``descending`` is not used. Ties are ordered by id, in the
     same direction, so descending is ascending reversed. ``filters`` apply to
-    contracts only; ``today`` (default: the calendar's) decides what is overdue.
+    their list only (:class:`Filters` contracts, :class:`DemandFilters` demands); ``today`` (default: the
+    calendar's) decides what is overdue.
     """
     match = match_sql(entity, text)
     if match is None:
@@ -281,7 +317,7 @@ def _ordered(ledger: Ledger, entity: str, filters: Filters | None, sort_key: str
     return cached[1], cached[2]
 
 
-def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | None = None,
+def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | DemandFilters | None = None,
                sort_key: str | None = None, descending: bool = False,
                today: dt.date | None = None) -> tuple[str, list[Any]]:
     """The SQL (selecting ``id``) and parameters :func:`list_ids` runs."""
@@ -293,8 +329,8 @@ def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | N
         where.append(f"+{alias}.id IN ({match[0]})")
         params += match[1]
     if filters is not None and filters.active():
-        if entity != "contract":
-            raise ValueError("filters apply to the contract list only")
+        if entity != filters.entity:
+            raise ValueError(f"these filters apply to the {filters.entity} list only")
         more, more_params = filters.sql(ledger, today or dt.date.today())
         where += more
         params += more_params

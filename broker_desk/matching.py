@@ -16,7 +16,8 @@ regions (same city, same province). Achievements 已下架/已转化 and demands
 已签约/已关闭 never appear. Each result says why it matched.
 
 Public functions: :func:`match_demand`, :func:`match_achievement`,
-:func:`match_values` (an unsaved editor's values), :func:`find_record` (a
+:func:`match_values` (an unsaved record's values), :func:`match_record` (an
+editor's values, the party's region looked up), :func:`find_record` (a
 record by 记录ID or name) and :func:`refresh_index` (after a large import).
 """
 
@@ -83,7 +84,17 @@ class Reason:
                 args[key] = money.wan_text(args[key])
         if "region" in args:
             args["place"] = codes.region_name(args["region"]) or args["region"]
+        for key, table in (("field", "tech_field"), ("maturity", "maturity")):  # in the language (English)
+            if key in args and (item := _code_item(table, args[key])) is not None:
+                args[key] = item.label()
         return i18n.tr(f"match.reason.{self.code}", **args)
+
+
+def _code_item(table: str, value: str):
+    try:
+        return codes.tables().item(table, value)
+    except BrokerDeskError:  # a table the user's files no longer have
+        return None
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,16 @@ def match_demand(ledger, demand_id: int, top: int = 10) -> list[Match]:
 def match_achievement(ledger, achievement_id: int, top: int = 10) -> list[Match]:
     """The demands that achievement ``achievement_id`` best answers, best first."""
     return match_values(ledger, _probe(ledger, "achievement", achievement_id), "demand", top)
+
+
+def match_record(ledger, kind: str, values: dict, top: int = 10) -> list[Match]:
+    """The best matches for a ``kind`` record (demand or achievement) as an editor holds it, saved
+    or not: ``values`` by the data dictionary's names; its party's region (the 需求方's or the
+    持有方's 行政区划代码) is looked up from the ledger."""
+    party = values.get("client_id" if kind == "demand" else "holder_id")
+    row = ledger.conn.execute("SELECT region FROM clients WHERE id = ?", [party]).fetchone() \
+        if isinstance(party, int) else None
+    return match_values(ledger, {**values, "region": row[0] if row else None}, OTHER[kind], top)
 
 
 def refresh_index(ledger) -> dict[str, str]:

@@ -58,7 +58,7 @@ i18n.register(FLAG_TEXTS)
 
 #: Fields edited elsewhere (the registration panel) or derived.
 NOT_IN_FORM = {"status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen", "brokers"}
-LONG_TEXT = {"note", "summary", "address", "inventors"}
+LONG_TEXT = {"note", "summary", "address", "inventors", "description"}
 
 
 def make_input(ledger, field: Field) -> QWidget:
@@ -132,7 +132,7 @@ class RecordEditor(QDialog):
         super().__init__(parent)
         self.ledger, self.entity, self.id = ledger, entity, id_
         self.record = ledger.get(entity, id_) if id_ is not None else None
-        name = (self.record or {}).get({"contract": "contract_no", "achievement": "title"}.get(entity, "name"), "")
+        name = ledger.display_name(entity, self.record) if self.record else ""
         self.setWindowTitle(clean_title(i18n.tr("gui.edit.edit", entity=entity_label(entity), name=name) if self.record
                                         else i18n.tr("gui.edit.new", entity=entity_label(entity))))
         self.inputs: dict[str, QWidget] = {}
@@ -145,7 +145,7 @@ class RecordEditor(QDialog):
         layout = QVBoxLayout(self)
         self.form_area = self.build()
         # a form taller than the screen scrolls (tabs scroll each page), the buttons stay in view
-        layout.addWidget(self.form_area if isinstance(self.form_area, QTabWidget) else scrolled(self.form_area), 1)
+        layout.addWidget(self.framed(self.form_area), 1)
         self.general = QLabel("")
         self.general.setObjectName("error")
         self.general.setWordWrap(True)
@@ -175,9 +175,16 @@ class RecordEditor(QDialog):
             widget.changed.connect(self._mark_dirty)
             widget.changed.connect(lambda n=name: self.touched.add(n))
         QApplication.instance().focusChanged.connect(self._focus_moved)
-        geometry.remember(self, f"editors/{entity}",
-                          QSize(720 if entity == "contract" else 560, self._fitting_height()))
+        geometry.remember(self, f"editors/{entity}", self.default_size())
         self.check()
+
+    def framed(self, form_area: QWidget) -> QWidget:
+        """What the form is shown in: tabs as they are, a form in a scroll area."""
+        return form_area if isinstance(form_area, QTabWidget) else scrolled(form_area)
+
+    def default_size(self) -> QSize:
+        """The editor's size the first time it opens (then as it was last closed)."""
+        return QSize(720 if self.entity == "contract" else 560, self._fitting_height())
 
     def _fitting_height(self) -> int:
         """Tall enough for the whole form where the screen allows, else the screen's height

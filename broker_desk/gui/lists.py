@@ -1,8 +1,10 @@
-"""The list screens (技术合同, 客户, 科技成果, 经纪人): a search box that filters as
+"""The list screens (技术合同, 客户, 科技成果, 技术需求, 经纪人): a search box that filters as
 you type, filters that make sense per list, a lazily fetched table whose
 column choice and widths are remembered, and a count of what is shown."""
 
 from __future__ import annotations
+
+import functools
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 from .. import codes, i18n, listing
 from .app import settings
 from .columns import ColumnFitter
-from .models import LedgerTableModel, code_label
+from .models import LedgerTableModel, code_label, code_text
 from .widgets import StatusDelegate, record_table, title_row
 
 i18n.register({
@@ -28,11 +30,15 @@ i18n.register({
     "gui.list.client": ("客户", "Clients"),
     "gui.list.achievement": ("科技成果", "Achievements"),
     "gui.list.broker": ("经纪人", "Brokers"),
+    "gui.list.demand": ("技术需求", "Demands"),
     "gui.search.contract": ("搜索合同编号、项目名称、登记编号、买卖方名称或信用代码（Ctrl+F）",
                             "Search contract no., title, registration no., parties or credit codes (Ctrl+F)"),
     "gui.search.client": ("搜索名称或统一社会信用代码（Ctrl+F）", "Search name or credit code (Ctrl+F)"),
     "gui.search.achievement": ("搜索成果名称、专利号或关键词（Ctrl+F）", "Search title, patent no. or keywords (Ctrl+F)"),
     "gui.search.broker": ("搜索姓名、证书编号或所属机构（Ctrl+F）", "Search name, certificate no. or institution (Ctrl+F)"),
+    "gui.search.demand": ("搜索需求名称、关键词或需求描述（Ctrl+F）", "Search title, keywords or description (Ctrl+F)"),
+    "gui.filter.all_fields": ("全部技术领域", "All fields"),
+    "gui.filter.all_clients": ("全部需求方", "All demand sides"),
     "gui.count": ("共 {count:,} 条", "{count:,} shown"),
     "gui.filter.all_categories": ("全部类别", "All categories"),
     "gui.filter.all_statuses": ("全部状态", "All statuses"),
@@ -75,6 +81,8 @@ class ListPage(QWidget):
         self.filter_widgets: dict[str, QWidget] = {}
         if entity == "contract":
             self._contract_filters(bar)
+        elif entity == "demand":
+            self._demand_filters(bar)
         layout.addLayout(bar)
         # a chosen set of contracts (a ranking row's, say): said above the table until cleared
         self.ids: tuple[int, ...] | None = None
@@ -127,19 +135,25 @@ class ListPage(QWidget):
         self.empty_hint.setVisible(empty and self.model.ledger.count(self.entity) == 0)
 
     # -- filters ----------------------------------------------------------------------
-    def _contract_filters(self, bar: QHBoxLayout) -> None:
-        def combo(name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
-            box = QComboBox()
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
-            box.addItem(all_text, None)
-            for text, data in items:
-                box.addItem(text, data)
-            box.currentIndexChanged.connect(self._query)
-            self.filter_widgets[name] = box
-            bar.addWidget(box, 1)
-            return box
+    def _combo(self, bar: QHBoxLayout, name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
+        box = QComboBox()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
+        box.addItem(all_text, None)
+        for text, data in items:
+            box.addItem(text, data)
+        box.currentIndexChanged.connect(self._query)
+        self.filter_widgets[name] = box
+        bar.addWidget(box, 1)
+        return box
 
+    def _clear_button(self, bar: QHBoxLayout) -> None:
+        clear = QPushButton(i18n.tr("gui.filter.clear"))
+        clear.clicked.connect(lambda: self.clear_filters())
+        bar.addWidget(clear)
+
+    def _contract_filters(self, bar: QHBoxLayout) -> None:
+        combo = functools.partial(self._combo, bar)
         facets = listing.facets(self.model.ledger)
         combo("category", i18n.tr("gui.filter.all_categories"),
               [(code_label("category", c), c) for c in codes.tables().names("contract_category")])
@@ -152,14 +166,39 @@ class ListPage(QWidget):
         overdue.toggled.connect(self._query)
         self.filter_widgets["overdue"] = overdue
         bar.addWidget(overdue)
-        clear = QPushButton(i18n.tr("gui.filter.clear"))
-        clear.clicked.connect(lambda: self.clear_filters())
-        bar.addWidget(clear)
+        self._clear_button(bar)
 
-    def filters(self) -> listing.Filters | None:
+    def _demand_filters(self, bar: QHBoxLayout) -> None:
+        for name, all_key in (("status", "gui.filter.all_statuses"), ("field", "gui.filter.all_fields"),
+                              ("client", "gui.filter.all_clients")):
+            self._combo(bar, name, i18n.tr(all_key), [])
+        self.filter_widgets["client"].setMinimumContentsLength(10)
+        self._demand_choices()
+        self._clear_button(bar)
+
+    def _demand_choices(self) -> None:
+        """The demand filters' choices as the ledger has them now (fields and clients come and go);
+        what is chosen stays chosen."""
+        facets = listing.demand_facets(self.model.ledger)
+        for name, items in (("status", [(code_text("demand_status", s), s) for s in facets["statuses"]]),
+                            ("field", [(code_text("tech_field", f), f) for f in facets["fields"]]),
+                            ("client", [(n, i) for i, n in facets["clients"]])):
+            box = self.filter_widgets[name]
+            chosen = box.currentData()
+            with QSignalBlocker(box):
+                while box.count() > 1:
+                    box.removeItem(1)
+                for text, data in items:
+                    box.addItem(text, data)
+                box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
+
+    def filters(self) -> listing.Filters | listing.DemandFilters | None:
+        w = self.filter_widgets
+        if self.entity == "demand":
+            return listing.DemandFilters(status=w["status"].currentData(), field=w["field"].currentData(),
+                                         client_id=w["client"].currentData())
         if self.entity != "contract":
             return None
-        w = self.filter_widgets
         return listing.Filters(category=w["category"].currentData(), status=w["status"].currentData(),
                                year=w["year"].currentData(), broker_id=w["broker"].currentData(),
                                overdue=w["overdue"].isChecked(), ids=self.ids)
@@ -215,6 +254,9 @@ class ListPage(QWidget):
 
     def refresh(self) -> None:
         current = self.selected_id()
+        if self.entity == "demand":
+            self._demand_choices()
+            self.model.filters = self.filters()  # a chosen client or field may be gone
         self.model.refresh()
         self._prepare_later()
         if current is not None:

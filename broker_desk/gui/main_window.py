@@ -1,4 +1,4 @@
-"""The main window: a navigation bar (工作台, the four lists, 排行榜 and 统计), menus and a
+"""The main window: a navigation bar (工作台, the lists, 排行榜 and 统计), menus and a
 toolbar, undo/redo through the core's change log, and the editors."""
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from .help import GuideDialog, ShortcutsDialog, about_text
 from .history import HistoryDialog
 from .home import HomePage
 from .lists import ListPage
+from .match_panel import MATCHING, MatchingEditor
 from .rankings_page import RankingsPage
 from .statistics_page import StatisticsPage
 from .titles import main_title
 from .widgets import show_error
 
-ENTITIES = ("contract", "client", "achievement", "broker")
+ENTITIES = ("contract", "client", "achievement", "demand", "broker")
 
 i18n.register({
     "gui.menu.file": ("文件(&F)", "&File"),
@@ -211,6 +212,10 @@ class MainWindow(QMainWindow):
     def editor(self, entity: str, id_: int | None = None, initial: dict | None = None) -> RecordEditor:
         if entity == "contract":
             editor = ContractEditor(self.ledger, id_, self, initial)
+        elif entity in MATCHING:
+            editor = MatchingEditor(self.ledger, entity, id_, self, initial)
+            editor.openRecord.connect(self.open_record)
+            editor.startEngagement.connect(lambda draft: self.editor("engagement", None, draft).exec())
         else:
             editor = RecordEditor(self.ledger, entity, id_, self, initial)
         editor.saved.connect(lambda saved_id, _changes, e=entity: self.after_change(e, saved_id))
@@ -243,7 +248,7 @@ class MainWindow(QMainWindow):
         if entity is None or (id_ := self.pages[entity].selected_id()) is None:
             return
         record = self.ledger.get(entity, id_)
-        name = record.get({"contract": "contract_no", "achievement": "title"}.get(entity, "name"))
+        name = self.ledger.display_name(entity, record)
         answer = QMessageBox.question(self, i18n.tr("gui.delete.title"),
                                       i18n.tr("gui.delete.confirm", entity=entity_label(entity), name=name))
         if answer != QMessageBox.StandardButton.Yes:

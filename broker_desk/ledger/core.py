@@ -362,7 +362,7 @@ class Ledger:
         """Validate and insert a record; :class:`ValidationError` lists every problem."""
         values = dict(values)
         out, warnings = self.check_record(entity, values, None)
-        with self.operation("op.add", entity=entity, name=self._name(entity, out)) as op:
+        with self.operation("op.add", entity=entity, name=self.display_name(entity, out)) as op:
             op.insert(entity, out)
         op.changes.warnings = warnings
         return op.changes
@@ -372,7 +372,7 @@ class Ledger:
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         out, warnings = self.check_record(entity, dict(values), current)
-        with self.operation("op.update", entity=entity, name=self._name(entity, {**current, **out})) as op:
+        with self.operation("op.update", entity=entity, name=self.display_name(entity, {**current, **out})) as op:
             op.update(entity, id_, out)
         op.changes.warnings = warnings
         return op.changes
@@ -392,7 +392,8 @@ class Ledger:
             op.delete(entity, id_)
         return op.changes
 
-    def _name(self, entity: str, row: dict) -> str:
+    def display_name(self, entity: str, row: dict) -> str:
+        """How the change log, the editors and the delete question name a record of ``entity``."""
         if entity in payments.ENTITIES:
             return payments.display_name(self, entity, row)
         return _display_name(entity, row)
