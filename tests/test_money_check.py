@@ -104,3 +104,16 @@ def test_check_in_english(ledger, deal):
     assert [p for p in check.run(ledger, TODAY).problems if p.startswith("Money")] == [
         "Money received (contract HT-0003): Money received totals 200,000.01 yuan, more than the contract amount "
         "200,000.00 yuan"]
+
+
+def test_check_command_counts_and_reports_money(ledger, deal, capsys):
+    from broker_desk.cli import main
+
+    ledger.add("receipt", {"contract_id": deal["contract"], "received_on": "2025-02-01", "amount_fen": 20_000_001})
+    path = str(ledger.path)
+    ledger.close()
+    assert main(["--db", path, "check"]) == 1
+    got = capsys.readouterr()
+    out = got.out + got.err
+    assert "付款：付款计划 0，到账记录 1，佣金发放 0" in out
+    assert "到账记录（合同 HT-0003）：到账合计 200,000.01 元超过合同成交额 200,000.00 元" in out
