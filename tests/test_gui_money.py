@@ -223,7 +223,13 @@ def test_payout_edited_from_the_commission_view_and_undone(demo_ledger, window, 
     line = next(head.child(i) for i in range(head.childCount())
                 if head.child(i).data(0, Qt.ItemDataRole.UserRole) == cid)
     before = line.text(9)
-    assert dialog.line_editor(head) is None  # a broker's line opens nothing
+    assert dialog.line_editor(head) is None  # a broker's line opens no contract: it folds and unfolds
+    assert head.isExpanded() and dialog.tree.rootIsDecorated()
+    dialog.tree.setCurrentItem(head)
+    dialog.open_line()
+    assert not head.isExpanded()
+    dialog.open_line()
+    assert head.isExpanded()
     editor = dialog.line_editor(line)
     qtbot.addWidget(editor)
     panel = editor.money_panel

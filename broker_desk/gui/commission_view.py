@@ -76,6 +76,8 @@ class CommissionDialog(Dialog):
         top.addWidget(self.pdf_button)
         layout.addLayout(top)
         self.tree: QTreeWidget = list_tree([i18n.tr(f"cx.{c}") for c in COLUMNS], {1}, right=tuple(range(2, 11)))
+        self.tree.setRootIsDecorated(True)  # a broker's contracts fold: its arrow shows they are there
+        self.tree.setExpandsOnDoubleClick(False)  # open_line folds a broker (Enter or a double-click)
         self.tree.setToolTip(i18n.tr("gui.cx.open_tip"))
         opens_rows(self.tree, lambda _row: self.open_line())
         layout.addWidget(self.tree, 1)
@@ -146,7 +148,11 @@ class CommissionDialog(Dialog):
         return editor
 
     def open_line(self) -> None:
-        editor = self.line_editor()
+        item = self.tree.currentItem()
+        if item is not None and item.parent() is None:  # a broker: its contracts fold or unfold
+            item.setExpanded(not item.isExpanded())
+            return
+        editor = self.line_editor(item)
         if editor is not None:
             editor.exec()
             editor.deleteLater()
