@@ -7,9 +7,10 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from . import i18n
+from . import i18n, payments
 from .contracts import reg_no_length
-from .fields import TABLES
+from .errors import ValidationError
+from .fields import ENTITY_FIELDS, TABLES, entity_label
 from .idnumbers import check_registration_number
 from .ledger import Ledger
 
@@ -37,10 +38,18 @@ i18n.register({
     "check.reg_no": ("合同 {contract_no}（卖方 {seller}）：{message}",
                      "Contract {contract_no} (seller {seller}): {message}"),
     "check.reg_no_more": ("另有 {count} 份合同的登记编号需要核对", "{count} more contracts have registration numbers to verify"),
+    "check.money_contract": ("{what}（合同 {contract_no}）：{message}", "{what} (contract {contract_no}): {message}"),
+    "check.money_record": ("{what}“{name}”：{message}", "{what} “{name}”: {message}"),
+    "check.money_more": ("另有 {count} 处付款计划、到账记录或佣金发放的问题", "{count} more problems in payment plans, "
+                         "money received or commission payouts"),
 })
 
 #: Contracts with a doubtful 登记编号 listed one by one, up to this many.
 REG_NO_LISTED = 20
+#: Problems of money records listed one by one, up to this many.
+MONEY_LISTED = 20
+#: The money rules about a contract's totals: said once per contract (not by each of its records).
+_MONEY_TOTALS = frozenset({"money.plan_over_amount", "money.received_over_amount", "money.payout_over_earned"})
 
 
 @dataclass
@@ -95,6 +104,7 @@ def run(ledger: Ledger, today: dt.date | None = None) -> Report:
         if count:
             report.problems.append(i18n.tr(key, count=count, examples=examples))
     report.problems.extend(_registration_numbers(ledger, today or dt.date.today()))
+    report.problems.extend(_money_records(ledger))
     rows = conn.execute("SELECT count(*) FROM contract_search").fetchone()[0]
     if rows != report.counts["contract"]:
         report.problems.append(i18n.tr("check.search_rows", rows=rows, contracts=report.counts["contract"]))
@@ -123,4 +133,42 @@ def _registration_numbers(ledger: Ledger, today: dt.date) -> list[str]:
              for no, seller, message in found[:REG_NO_LISTED]]
     if len(found) > REG_NO_LISTED:
         lines.append(i18n.tr("check.reg_no_more", count=len(found) - REG_NO_LISTED))
+    return lines
+
+
+def _money_records(ledger: Ledger) -> list[str]:
+    """Each money record (plan item, receipt, payout) checked by the rules the editors and the
+    import use (:meth:`Ledger.check_record`, with :mod:`payments`' rules): errors (an amount below
+    0, a reference to a missing contract, broker or plan item …) and warnings (a plan or the money
+    received above 成交额, a payout above what the broker earned), a contract's totals said once."""
+    found, seen = [], set()
+    for entity in payments.ENTITIES:
+        names = [f.name for f in ENTITY_FIELDS[entity]]
+        label = entity_label(entity)
+        what = label[:1].upper() + label[1:]  # a line begins with it (English)
+        cur = ledger.conn.execute(f"SELECT * FROM {TABLES[entity]} ORDER BY contract_id, id")
+        columns = [d[0] for d in cur.description]
+        for row in cur.fetchall():
+            current = dict(zip(columns, row, strict=True))
+            try:
+                problems = ledger.check_record(entity, {n: current[n] for n in names}, current)[1]
+            except ValidationError as e:
+                problems = e.problems
+            for p in problems:
+                message = p.message()
+                if p.code in _MONEY_TOTALS:
+                    key = (entity, current["contract_id"], message)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    no = ledger.conn.execute("SELECT contract_no FROM contracts WHERE id = ?",
+                                             [current["contract_id"]]).fetchone()
+                    found.append(i18n.tr("check.money_contract", what=what,
+                                         contract_no=no[0] if no else "?", message=message))
+                else:
+                    found.append(i18n.tr("check.money_record", what=what,
+                                         name=payments.display_name(ledger, entity, current), message=message))
+    lines = found[:MONEY_LISTED]
+    if len(found) > MONEY_LISTED:
+        lines.append(i18n.tr("check.money_more", count=len(found) - MONEY_LISTED))
     return lines

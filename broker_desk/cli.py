@@ -58,6 +58,8 @@ i18n.register({
                                 "  and {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.front_office": ("前台：技术需求 {demand}，对接项目 {engagement}，跟进记录 {followup}",
                                "Front office: {demand} demands, {engagement} engagements, {followup} follow-ups"),
+    "cli.check.money": ("付款：付款计划 {payment_plan}，到账记录 {receipt}，佣金发放 {commission_payout}",
+                        "Money: {payment_plan} plan items, {receipt} receipts, {commission_payout} commission payouts"),
     "cli.check.statuses": ("登记状态：{statuses}", "Registration status: {statuses}"),
     "cli.check.overdue": ("超过办理时限的已受理合同：{count}", "Accepted contracts past the office's time limit: {count}"),
     "cli.check.healthy": ("检查通过（{seconds:.2f} 秒）", "Healthy ({seconds:.2f} s)"),
@@ -298,6 +300,8 @@ def cmd_check(args) -> int:
     print(tr("cli.check.counts", **report.counts))
     if report.counts.get("demand") or report.counts.get("engagement"):
         print(tr("cli.check.front_office", **report.counts))
+    if report.counts.get("payment_plan") or report.counts.get("receipt") or report.counts.get("commission_payout"):
+        print(tr("cli.check.money", **report.counts))
     if report.statuses:
         print(tr("cli.check.statuses", statuses="，".join(f"{k} {v}" for k, v in report.statuses.items())))
     print(tr("cli.check.overdue", count=report.overdue))

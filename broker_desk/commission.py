@@ -126,21 +126,35 @@ class Statement:
     year_to: int
     mode: str
     lines: list[Line] = field(default_factory=list)
+    _totals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def period_text(self) -> str:
         return period_text(self.year_from, self.year_to)
 
     def total(self, name: str) -> int:
-        return sum(getattr(line, name) for line in self.lines)
+        """The lines' sum of ``name`` (worked out once while the lines stay as they are: a report
+        asks for each total several times)."""
+        key = (name, len(self.lines))
+        if key not in self._totals:
+            self._totals[key] = sum(getattr(line, name) for line in self.lines)
+        return self._totals[key]
 
 
+# The contracts that may have a line: signed in the period, or with money received or paid out by
+# its end, or earning without money (成交额 0; registered, when commission is earned on registration).
+# On any other contract nothing was earned or paid, so it has no line (statements() decides).
 _LINES = """
+    WITH ids AS (SELECT id FROM contracts WHERE signed_on BETWEEN :start AND :end
+                 UNION SELECT contract_id FROM receipts WHERE received_on <= :end
+                 UNION SELECT contract_id FROM commission_payouts WHERE paid_on <= :end
+                 UNION SELECT id FROM contracts WHERE amount_fen <= 0 {registered})
     SELECT cb.broker_id, c.id, c.contract_no, c.title, c.amount_fen, coalesce(c.commission_fen, 0), cb.share_bp,
            c.registered_on, c.signed_on
-    FROM contract_brokers cb JOIN contracts c ON c.id = cb.contract_id
+    FROM ids JOIN contracts c ON c.id = ids.id JOIN contract_brokers cb ON cb.contract_id = c.id
     WHERE c.signed_on <= :end {brokers}
     ORDER BY cb.broker_id, c.signed_on, c.id"""
+_REGISTERED = "UNION SELECT id FROM contracts WHERE registered_on <= :end"
 
 
 def statements(ledger, year_from: int, year_to: int | None = None,
@@ -165,7 +179,7 @@ def statements(ledger, year_from: int, year_to: int | None = None,
     out: dict[int, Statement] = {}
     seen = set()
     for bid, cid, no, title, amount, commission, share, registered_on, signed_on in conn.execute(
-            _LINES.format(brokers=only), args):
+            _LINES.format(brokers=only, registered=_REGISTERED if how == REGISTRATION else ""), args):
         seen.add((cid, bid))
         got_before, got_end = got.get(cid, (0, 0))
         paid_before, paid_end = paid.get((cid, bid), (0, 0))

@@ -20,14 +20,16 @@ def _overdue_contract(ledger) -> int:
     return payments.due_payments(ledger, DEMO_TODAY, overdue_only=True)[0].contract_id
 
 
-def _accept(monkeypatch, fill=None):
-    """Dialogs answer at once: ``fill(dialog)`` then OK."""
-    def exec_(dialog):
+def _accept(monkeypatch, fill=None, seen=None):
+    """Editors answer at once: ``fill(editor)`` then 保存 (``seen`` collects the editors)."""
+    def exec_(editor):
+        if seen is not None:
+            seen.append(editor)
         if fill:
-            fill(dialog)
-        dialog.apply()
-        return dialog.result() == QDialog.DialogCode.Accepted
-    monkeypatch.setattr("broker_desk.gui.money_panel.RecordDialog.exec", exec_)
+            fill(editor)
+        editor.save()
+        return editor.result() == QDialog.DialogCode.Accepted
+    monkeypatch.setattr("broker_desk.gui.money_panel.MoneyEditor.exec", exec_)
 
 
 def test_money_tab_shows_the_plan_overdue_in_red_and_takes_a_receipt(demo_ledger, window, qtbot, monkeypatch):
@@ -68,7 +70,7 @@ def test_money_tab_payout_and_warning(demo_ledger, window, qtbot, monkeypatch):
     assert panel.brokers.item(0, 0).text() == broker.name
     assert panel.brokers.item(0, 3).text() == yuan_text(broker.earned_fen)
     # paying a fen more than earned is saved, with the warning shown
-    _accept(monkeypatch, lambda d: d.fields[0][2].set_value(broker.earned_fen - broker.paid_fen + 1))
+    _accept(monkeypatch, lambda d: d.inputs["amount_fen"].set_value(broker.earned_fen - broker.paid_fen + 1))
     panel.brokers.cellWidget(0, 6).click()
     assert "超过其已挣得的" in panel.notice.text() and panel.notice.isVisibleTo(panel)
     assert commission.of_contract(demo_ledger, cid)[0].outstanding_fen == -1
@@ -119,3 +121,128 @@ def test_settings_choose_how_commission_is_earned(demo_ledger, window, qtbot):
     dialog.commission_mode.setCurrentIndex(dialog.commission_mode.findData("registration"))
     dialog.accept()
     assert demo_ledger.setting("commission.mode") == "registration" == commission.mode(demo_ledger)
+
+
+# -- editing the money records: double-click or Enter opens the record in its editor --------------
+def _contract_with(ledger, table: str) -> int:
+    return ledger.conn.execute(f"SELECT contract_id FROM {table} GROUP BY contract_id HAVING count(*) >= 2 "
+                               "ORDER BY contract_id LIMIT 1").fetchone()[0]
+
+
+def _row_of(table, id_) -> int:
+    from PySide6.QtCore import Qt
+
+    return next(r for r in range(table.rowCount()) if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == id_)
+
+
+def test_plan_item_amount_edited_by_double_click_and_undone(demo_ledger, window, qtbot, monkeypatch):
+    cid = _contract_with(demo_ledger, "payment_plans")
+    plan_id, seq, amount = demo_ledger.conn.execute(
+        "SELECT id, seq, amount_fen FROM payment_plans WHERE contract_id = ? AND amount_fen > 0 ORDER BY seq LIMIT 1",
+        [cid]).fetchone()
+    editor = ContractEditor(demo_ledger, cid, parent=window)
+    qtbot.addWidget(editor)
+    panel = editor.money_panel
+    seen = []
+    _accept(monkeypatch, lambda e: e.inputs["amount_fen"].set_value(amount - 12345), seen)
+    row = _row_of(panel.plan, plan_id)
+    panel.plan.doubleClicked.emit(panel.plan.model().index(row, 2))
+    # the editor came prefilled with the saved item, the contract not asked
+    assert seen[0].record["id"] == plan_id and "contract_id" not in seen[0].inputs
+    assert seen[0].inputs["seq"].value() == str(seq)
+    assert seen[0].windowTitle().startswith("付款计划：")
+    assert demo_ledger.get("payment_plan", plan_id)["amount_fen"] == amount - 12345
+    assert panel.plan.item(row, 3).text() == yuan_text(amount - 12345)
+    assert demo_ledger.undo_label().startswith("修改")
+    demo_ledger.undo()
+    assert demo_ledger.get("payment_plan", plan_id)["amount_fen"] == amount
+
+
+def test_receipt_date_and_amount_edited_by_enter_and_undone(demo_ledger, window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    cid = _contract_with(demo_ledger, "receipts")
+    rec = demo_ledger.conn.execute("SELECT id, received_on, amount_fen FROM receipts WHERE contract_id = ? "
+                                   "ORDER BY id LIMIT 1", [cid]).fetchone()
+    editor = ContractEditor(demo_ledger, cid, parent=window)
+    qtbot.addWidget(editor)
+    editor.show()
+    panel = editor.money_panel
+    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+
+    def fill(e):
+        assert e.inputs["received_on"].value() == rec[1] and e.inputs["amount_fen"].value() == rec[2]
+        e.inputs["received_on"].set_value("2026-03-02")
+        e.inputs["amount_fen"].set_value(100)
+    seen = []
+    _accept(monkeypatch, fill, seen)
+    row = _row_of(panel.receipts, rec[0])
+    panel.receipts.setCurrentCell(row, 0)
+    editor.activateWindow()  # keys reach a widget's shortcuts only in the active window
+    panel.receipts.setFocus()
+    qtbot.waitUntil(panel.receipts.hasFocus)
+    qtbot.keyClick(panel.receipts, Qt.Key.Key_Return)
+    assert len(seen) == 1  # Enter opened the receipt, and did not save and close the contract editor
+    assert editor.isVisible()
+    got = demo_ledger.get("receipt", rec[0])
+    assert (got["received_on"], got["amount_fen"]) == ("2026-03-02", 100)
+    assert any(panel.receipts.item(r, 0).text() == "2026-03-02" for r in range(panel.receipts.rowCount()))
+    demo_ledger.undo()
+    got = demo_ledger.get("receipt", rec[0])
+    assert (got["received_on"], got["amount_fen"]) == (rec[1], rec[2])
+
+
+def test_receipt_editor_says_what_is_wrong_and_keeps_the_record(demo_ledger, window, qtbot):
+    from broker_desk.gui.money_panel import MoneyEditor
+
+    rec = demo_ledger.conn.execute("SELECT id, contract_id, amount_fen FROM receipts ORDER BY id LIMIT 1").fetchone()
+    e = MoneyEditor(demo_ledger, "receipt", rec[0], window, fixed={"contract_id": rec[1]})
+    qtbot.addWidget(e)
+    e.inputs["received_on"].set_value(None)
+    assert not e.save()
+    assert e.messages["received_on"].text() == "✖ 到账日期为必填项"
+    assert demo_ledger.get("receipt", rec[0])["received_on"] is not None
+    # a receipt moved to another instalment of its contract (or to none)
+    plan = demo_ledger.conn.execute("SELECT id FROM payment_plans WHERE contract_id = ? ORDER BY seq",
+                                    [rec[1]]).fetchall()
+    assert e.inputs["plan_id"].count() == len(plan) + 1 and e.inputs["plan_id"].itemText(0) == "（未对应期次）"
+
+
+def test_payout_edited_from_the_commission_view_and_undone(demo_ledger, window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from broker_desk.gui.commission_view import CommissionDialog
+
+    pid, cid, bid, paid_on, amount = demo_ledger.conn.execute(
+        "SELECT id, contract_id, broker_id, paid_on, amount_fen FROM commission_payouts "
+        "WHERE paid_on LIKE ? ORDER BY id LIMIT 1", [f"{DEMO_TODAY.year}%"]).fetchone()
+    dialog = CommissionDialog(demo_ledger, window, today=DEMO_TODAY)
+    qtbot.addWidget(dialog)
+    dialog.broker.setCurrentIndex(dialog.broker.findData(bid))
+    head = dialog.tree.topLevelItem(0)
+    line = next(head.child(i) for i in range(head.childCount())
+                if head.child(i).data(0, Qt.ItemDataRole.UserRole) == cid)
+    before = line.text(9)
+    assert dialog.line_editor(head) is None  # a broker's line opens no contract: it folds and unfolds
+    assert head.isExpanded() and dialog.tree.rootIsDecorated()
+    dialog.tree.setCurrentItem(head)
+    dialog.open_line()
+    assert not head.isExpanded()
+    dialog.open_line()
+    assert head.isExpanded()
+    editor = dialog.line_editor(line)
+    qtbot.addWidget(editor)
+    panel = editor.money_panel
+    assert editor.tabs.currentIndex() == editor.tabs.count() - 1  # 付款与佣金
+    assert panel.lower.currentIndex() == 1
+    _accept(monkeypatch, lambda e: (e.inputs["amount_fen"].set_value(amount + 500),
+                                    e.inputs["note"].set_value("补发")))
+    panel.payouts.doubleClicked.emit(panel.payouts.model().index(_row_of(panel.payouts, pid), 1))
+    got = demo_ledger.get("commission_payout", pid)
+    assert (got["amount_fen"], got["note"], got["broker_id"], got["paid_on"]) == (amount + 500, "补发", bid, paid_on)
+    dialog.refresh()
+    line = next(dialog.tree.topLevelItem(0).child(i) for i in range(dialog.tree.topLevelItem(0).childCount())
+                if dialog.tree.topLevelItem(0).child(i).data(0, Qt.ItemDataRole.UserRole) == cid)
+    assert line.text(9) != before
+    demo_ledger.undo()
+    assert demo_ledger.get("commission_payout", pid)["amount_fen"] == amount

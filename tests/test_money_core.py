@@ -221,3 +221,22 @@ def test_the_latest_changes_name_a_money_record_by_its_contract(ledger, deal):
     op = ledger.recent_ops(1)[0]
     assert op["record"] == ("contract", deal["contract"])
     assert "到账" in op["label"] and "HT-" in op["label"]
+
+
+def test_statement_lists_older_contracts_only_where_something_is_owed(ledger, make, deal):
+    """A contract signed before the period has a line when money moved on it by the period's end,
+    when it earns without money (成交额 0) or, earned on registration, once registered; not else."""
+    a = deal["a"]
+    quiet = make.contract(amount_fen=1_000_000, commission_fen=100_000, brokers=[(a, 100)], signed_on="2024-03-01")
+    free = make.contract(amount_fen=0, commission_fen=50_000, brokers=[(a, 100)], signed_on="2024-04-01")
+    paid = make.contract(amount_fen=1_000_000, commission_fen=100_000, brokers=[(a, 100)], signed_on="2024-05-01")
+    ledger.add("receipt", {"contract_id": paid, "received_on": "2024-06-01", "amount_fen": 500_000})
+    (s,) = commission.statements(ledger, 2025, broker_ids=[a])
+    # deal (signed 2025-01-10) and, from 2024: 成交额 0 earns its 500.00; half arrived earns 500.00 of 1,000
+    assert [(ln.contract_id, ln.earned_period_fen, ln.earned_fen, ln.outstanding_fen) for ln in s.lines] == [
+        (free, 0, 50_000, 50_000), (paid, 0, 50_000, 50_000), (deal["contract"], 0, 0, 0)]
+    ledger.set_setting("commission.mode", "registration")
+    ledger.conn.execute("UPDATE contracts SET status = '已登记', registered_on = '2024-07-01' WHERE id = ?", [quiet])
+    (s,) = commission.statements(ledger, 2025, broker_ids=[a])
+    # on registration: the registered one owes its 1,000.00; the unregistered ones nothing (成交额 0 or not)
+    assert [(ln.contract_id, ln.outstanding_fen) for ln in s.lines] == [(quiet, 100_000), (deal["contract"], 0)]

@@ -25,7 +25,7 @@ from .. import commission, i18n
 from ..money import yuan_text
 from ..reports import commission as report  # its column names (cx.*) are the tree's
 from . import jobs
-from .widgets import Dialog, list_tree, show_error
+from .widgets import Dialog, list_tree, opens_rows, show_error
 
 i18n.register({
     "gui.cx.title": ("佣金对账单", "Commission statements"),
@@ -35,6 +35,9 @@ i18n.register({
     "gui.cx.export_xlsx": ("导出 Excel…", "Export to Excel…"),
     "gui.cx.export_pdf": ("导出 PDF…", "Export to PDF…"),
     "gui.cx.exporting": ("正在导出佣金对账单", "Exporting commission statements"),
+    "gui.cx.open_tip": ("双击或按回车打开合同的“付款与佣金”，在其中修改到账和佣金发放",
+                        "Double-click or press Enter to open the contract's payments and commission, "
+                        "where receipts and payouts are edited"),
     "gui.cx.written": ("已写出 {path}", "Written: {path}"),
     "gui.cx.totals": ("{brokers} 名经纪人，{lines} 行：本期挣得 {earned} 元，本期发放 {paid} 元，未发放 {open} 元（{mode}）",
                       "{brokers} brokers, {lines} lines: earned {earned}, paid {paid}, outstanding {open} ({mode})"),
@@ -49,7 +52,7 @@ class CommissionDialog(Dialog):
 
     def __init__(self, ledger, parent=None, today: dt.date | None = None):
         super().__init__(i18n.tr("gui.cx.title"), "commission", parent, QDialogButtonBox.StandardButton.Close)
-        self.ledger = ledger
+        self.ledger, self.today = ledger, today
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,6 +76,10 @@ class CommissionDialog(Dialog):
         top.addWidget(self.pdf_button)
         layout.addLayout(top)
         self.tree: QTreeWidget = list_tree([i18n.tr(f"cx.{c}") for c in COLUMNS], {1}, right=tuple(range(2, 11)))
+        self.tree.setRootIsDecorated(True)  # a broker's contracts fold: its arrow shows they are there
+        self.tree.setExpandsOnDoubleClick(False)  # open_line folds a broker (Enter or a double-click)
+        self.tree.setToolTip(i18n.tr("gui.cx.open_tip"))
+        opens_rows(self.tree, lambda _row: self.open_line())
         layout.addWidget(self.tree, 1)
         self.totals = QLabel("")
         self.totals.setWordWrap(True)
@@ -109,6 +116,7 @@ class CommissionDialog(Dialog):
                                          yuan_text(ln.outstanding_fen)])
                 for c in range(2, len(COLUMNS)):
                     child.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                child.setData(0, Qt.ItemDataRole.UserRole, ln.contract_id)
                 head.addChild(child)
             self.tree.addTopLevelItem(head)
             if len(self.statements) == 1 or len(st.lines) <= 20:
@@ -120,6 +128,35 @@ class CommissionDialog(Dialog):
             earned=yuan_text(total["earned_period_fen"]), paid=yuan_text(total["paid_period_fen"]),
             open=yuan_text(total["outstanding_fen"]),
             mode=i18n.tr(f"commission.mode.{commission.mode(self.ledger)}")))
+
+    def line_editor(self, item: QTreeWidgetItem | None = None):
+        """The contract editor of a statement line (the current one), on its 佣金 page: its
+        payouts are edited there; None for a broker's line."""
+        item = item or self.tree.currentItem()
+        contract_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if contract_id is None:
+            return None
+        opener = getattr(self.parentWidget(), "editor", None)  # the window's: it refreshes after a change
+        if opener is not None:
+            editor = opener("contract", contract_id)
+        else:
+            from .contract_editor import ContractEditor
+
+            editor = ContractEditor(self.ledger, contract_id, self)
+        editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+        editor.money_panel.lower.setCurrentIndex(1)
+        return editor
+
+    def open_line(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None and item.parent() is None:  # a broker: its contracts fold or unfold
+            item.setExpanded(not item.isExpanded())
+            return
+        editor = self.line_editor(item)
+        if editor is not None:
+            editor.exec()
+            editor.deleteLater()
+            self.refresh()
 
     def export(self, suffix: str, path: str | Path | None = None) -> Path | None:
         year, ids = self.selection()

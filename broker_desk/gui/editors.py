@@ -210,7 +210,7 @@ class RecordEditor(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setVerticalSpacing(2)  # each field keeps a line for its message below it
         for f in fields:
-            widget = make_input(self.ledger, f)
+            widget = self.make_input(f)
             self.inputs[f.name] = widget
             label = QLabel(("* " if f.required else "") + (f.zh if i18n.get_language() == "zh" else f.en))
             if f.required:
@@ -230,6 +230,10 @@ class RecordEditor(QDialog):
             column.addWidget(message)
             form.addRow(label, column)
         return form
+
+    def make_input(self, field: Field) -> QWidget:
+        """The input of ``field`` (an editor of its own kind of record may give another)."""
+        return make_input(self.ledger, field)
 
     def show_history(self) -> None:
         from .history import HistoryDialog

@@ -313,6 +313,10 @@ class RefInput(QComboBox):
         self.ledger, self.entity = ledger, entity
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # as wide as the form gives it, not as its longest name: sizing to the contents measures
+        # every one of thousands of names each time the editor is laid out
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
         self.reload()
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

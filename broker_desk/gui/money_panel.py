@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from .. import commission, i18n, payments
 from ..errors import BrokerDeskError
+from ..fields import entity_label
 from ..money import yuan_text
-from .inputs import CodeInput, DateInput, MoneyInput, TextInput
+from .editors import RecordEditor
 from .models import code_text
-from .widgets import Dialog, attempt
+from .widgets import opens_rows
 
 OVERDUE = "#c62828"
 
@@ -82,6 +83,8 @@ i18n.register({
     "gui.money.dialog.receipt": ("登记到账", "Record money received"),
     "gui.money.dialog.receipt_for": ("登记第 {seq} 期到账", "Money received for instalment {seq}"),
     "gui.money.dialog.payout": ("向{broker}发放佣金", "Pay commission to {broker}"),
+    "gui.money.plan_choice": ("第{seq}期 {due} {amount}", "No. {seq} {due} {amount}"),
+    "gui.money.open_tip": ("双击或按回车修改所选记录", "Double-click or press Enter to edit the record"),
     "gui.money.confirm_delete": ("删除所选的{what}？（可撤销）", "Delete the selected {what}? (can be undone)"),
 })
 
@@ -116,30 +119,54 @@ def _fit_rows(t: QTableWidget, rows: int, least: int, most: int) -> None:
                      + 2 * t.frameWidth() + 2)
 
 
-class RecordDialog(Dialog):
-    """Asks for a money record's fields and adds it (``ledger.add``); the core's refusal inline."""
+class PlanItemInput(QComboBox):
+    """A receipt's 期次: one of its contract's plan items, or none."""
 
-    def __init__(self, ledger, entity: str, title: str, fixed: dict, fields: list[tuple[str, str, QWidget]],
-                 parent: QWidget | None = None):
-        super().__init__(title, f"money_{entity}", parent)
-        self.ledger, self.entity, self.fixed, self.fields = ledger, entity, fixed, fields
-        form = QFormLayout(self.body)
-        for _, label, widget in fields:
-            form.addRow(label, widget)
-        self.error = QLabel("")
-        self.error.setStyleSheet(f"color: {OVERDUE};")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.apply)
-        self.changes = None
-        self.resize(420, 80 + 48 * len(fields))
+    changed = Signal()
 
-    def apply(self) -> None:
-        values = {**self.fixed, **{name: widget.value() for name, _, widget in self.fields}}
-        ok, self.changes = attempt(self.error, lambda: self.ledger.add(self.entity, values))
-        if ok:
-            self.accept()
+    def __init__(self, ledger, contract_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.addItem(i18n.tr("money.unassigned"), None)
+        for id_, seq, due, amount in ledger.conn.execute(
+                "SELECT id, seq, due_on, amount_fen FROM payment_plans WHERE contract_id = ? ORDER BY seq",
+                [contract_id]):
+            self.addItem(i18n.tr("gui.money.plan_choice", seq=seq, due=due or "",
+                                 amount="" if amount is None else yuan_text(amount)).strip(), id_)
+        self.currentIndexChanged.connect(self.changed)
+
+    def value(self) -> int | None:
+        return self.currentData()
+
+    def set_value(self, value) -> None:
+        self.setCurrentIndex(max(self.findData(value), 0) if value is not None else 0)
+
+
+class MoneyEditor(RecordEditor):
+    """A money record of one contract in the generic editor, new (``id_`` None) or saved: the
+    ``fixed`` fields (its contract, a payout's broker) are not asked, a receipt's 期次 is chosen
+    among the contract's plan items. ``changes`` holds what saving did."""
+
+    def __init__(self, ledger, entity: str, id_: int | None = None, parent: QWidget | None = None, *,
+                 fixed: dict, initial: dict | None = None, title: str | None = None):
+        self.fixed, self.changes = fixed, None
+        super().__init__(ledger, entity, id_, parent, initial)
+        if title is None and self.record is not None:
+            title = i18n.tr("gui.edit.edit", entity=entity_label(entity),
+                            name=payments.display_name(ledger, entity, self.record))
+        if title:
+            self.setWindowTitle(title)
+        self.saved.connect(lambda _id, changes: setattr(self, "changes", changes))
+
+    def fields(self, names: list[str] | None = None):
+        return [f for f in super().fields(names) if f.name not in self.fixed]
+
+    def make_input(self, field) -> QWidget:
+        if field.name == "plan_id":
+            return PlanItemInput(self.ledger, self.fixed["contract_id"])
+        return super().make_input(field)
+
+    def values(self) -> dict:
+        return {**super().values(), **self.fixed}
 
 
 class MoneyPanel(QWidget):
@@ -176,6 +203,7 @@ class MoneyPanel(QWidget):
         layout.addLayout(bar)
         self.plan = _table(["seq", "kind", "due", "amount", "condition", "received", "open", "state", "state"], 4)
         self.plan.horizontalHeaderItem(8).setText("")
+        self._opens(self.plan, "payment_plan")
         layout.addWidget(self.plan)
 
         # below the plan: the money received and the commission, a page each
@@ -192,6 +220,7 @@ class MoneyPanel(QWidget):
         bar.addWidget(self.delete_receipt_button)
         left.addLayout(bar)
         self.receipts = _table(["date", "money", "seq", "payer", "voucher", "note"], 5)
+        self._opens(self.receipts, "receipt")
         left.addWidget(self.receipts)
 
         self.brokers = _table(["broker", "share", "full", "earned", "paid", "outstanding", "state"], 0)
@@ -207,12 +236,17 @@ class MoneyPanel(QWidget):
         bar.addWidget(self.delete_payout_button)
         right.addLayout(bar)
         self.payouts = _table(["date", "broker", "money", "note"], 3)
+        self._opens(self.payouts, "commission_payout")
         right.addWidget(self.payouts, 1)
         self.lower.addTab(receipts_page, "")
         self.lower.addTab(commission_page, "")
         self.lower.setMinimumHeight(180)
         layout.addWidget(self.lower, 1)
         self.refresh()
+
+    def _opens(self, table: QTableWidget, entity: str) -> None:
+        table.setToolTip(i18n.tr("gui.money.open_tip"))
+        opens_rows(table, lambda row: self._edit_row(table, entity, row))
 
     # -- showing ------------------------------------------------------------------------------
     def day(self) -> dt.date:
@@ -316,11 +350,27 @@ class MoneyPanel(QWidget):
             self.notice.setVisible(True)
         self.changed.emit(changes)
 
-    def _run(self, dialog: RecordDialog) -> bool:
-        if dialog.exec() and dialog.changes is not None:
-            self._done(dialog.changes)
+    def _run(self, editor: MoneyEditor) -> bool:
+        self.last_dialog = editor
+        if editor.exec() and editor.changes is not None:
+            self._done(editor.changes)
             return True
         return False
+
+    def edit(self, entity: str, id_: int) -> bool:
+        """The saved record in its editor; saving changes it (one undoable action)."""
+        record = self.ledger.get(entity, id_)
+        if record is None:
+            return False
+        fixed = {"contract_id": self.contract_id}
+        if entity == "commission_payout":
+            fixed["broker_id"] = record["broker_id"]
+        return self._run(MoneyEditor(self.ledger, entity, id_, self, fixed=fixed))
+
+    def _edit_row(self, table: QTableWidget, entity: str, row: int) -> None:
+        item = table.item(row, 0) if row >= 0 else None
+        if item is not None:
+            self.edit(entity, item.data(Qt.ItemDataRole.UserRole))
 
     def apply_template(self) -> None:
         try:
@@ -332,39 +382,22 @@ class MoneyPanel(QWidget):
 
     def add_plan(self) -> bool:
         seq = max((p.seq for p in self.status.plan), default=0) + 1
-        kind, due, amount, condition = CodeInput("payment_kind"), DateInput(), MoneyInput(), TextInput()
-        fields = [("kind", i18n.tr("gui.money.col.kind"), kind), ("due_on", i18n.tr("gui.money.col.due"), due),
-                  ("amount_fen", i18n.tr("gui.money.col.amount"), amount),
-                  ("condition", i18n.tr("gui.money.col.condition"), condition)]
-        return self._run(RecordDialog(self.ledger, "payment_plan", i18n.tr("gui.money.dialog.plan", seq=seq),
-                                      {"contract_id": self.contract_id, "seq": seq}, fields, self))
+        return self._run(MoneyEditor(self.ledger, "payment_plan", None, self, fixed={"contract_id": self.contract_id},
+                                     initial={"seq": seq}, title=i18n.tr("gui.money.dialog.plan", seq=seq)))
 
     def receive(self, item: payments.PlanItem | None) -> bool:
         """Money received (against plan ``item``, its outstanding amount and today offered)."""
-        amount, day, payer, voucher = MoneyInput(), DateInput(), TextInput(), TextInput()
-        day.set_value(self.day().isoformat())
-        if item is not None and item.open_fen:
-            amount.set_value(item.open_fen)
-        fields = [("amount_fen", "* " + i18n.tr("gui.money.col.money"), amount),
-                  ("received_on", "* " + i18n.tr("gui.money.col.date"), day),
-                  ("payer", i18n.tr("gui.money.col.payer"), payer),
-                  ("voucher", i18n.tr("gui.money.col.voucher"), voucher)]
+        initial = {"received_on": self.day().isoformat(), "plan_id": item.id if item else None,
+                   "amount_fen": item.open_fen if item is not None and item.open_fen else None}
         title = i18n.tr("gui.money.dialog.receipt_for", seq=item.seq) if item else i18n.tr("gui.money.dialog.receipt")
-        fixed = {"contract_id": self.contract_id, "plan_id": item.id if item else None}
-        self.last_dialog = RecordDialog(self.ledger, "receipt", title, fixed, fields, self)
-        return self._run(self.last_dialog)
+        return self._run(MoneyEditor(self.ledger, "receipt", None, self, fixed={"contract_id": self.contract_id},
+                                     initial=initial, title=title))
 
     def pay(self, broker: commission.BrokerCommission) -> bool:
-        amount, day, note = MoneyInput(), DateInput(), TextInput()
-        amount.set_value(max(broker.outstanding_fen, 0))
-        day.set_value(self.day().isoformat())
-        fields = [("amount_fen", "* " + i18n.tr("gui.money.col.money"), amount),
-                  ("paid_on", "* " + i18n.tr("gui.money.col.date"), day),
-                  ("note", i18n.tr("gui.money.col.note"), note)]
-        self.last_dialog = RecordDialog(self.ledger, "commission_payout",
-                                        i18n.tr("gui.money.dialog.payout", broker=broker.name),
-                                        {"contract_id": self.contract_id, "broker_id": broker.broker_id}, fields, self)
-        return self._run(self.last_dialog)
+        initial = {"amount_fen": max(broker.outstanding_fen, 0), "paid_on": self.day().isoformat()}
+        return self._run(MoneyEditor(self.ledger, "commission_payout", None, self,
+                                     fixed={"contract_id": self.contract_id, "broker_id": broker.broker_id},
+                                     initial=initial, title=i18n.tr("gui.money.dialog.payout", broker=broker.name)))
 
     def _delete(self, table: QTableWidget, entity: str, confirm: bool = True) -> None:
         row = table.currentRow()

@@ -101,16 +101,22 @@ def record_table(model, open_row: Callable[[int], None]) -> QTableView:
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(30)
-    table.doubleClicked.connect(lambda index: open_row(index.row()))
     header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setStretchLastSection(False)
-    open_action = QAction(table)
+    opens_rows(table, open_row)
+    return table
+
+
+def opens_rows(view: QAbstractItemView, open_row: Callable[[int], None]) -> None:
+    """Enter or a double-click on ``view`` opens its current row (``open_row(row)``); Enter is
+    taken here, so in a dialog it does not also press the dialog's default button."""
+    view.doubleClicked.connect(lambda index: open_row(index.row()))
+    open_action = QAction(view)
     open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
     open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    open_action.triggered.connect(lambda: open_row(table.currentIndex().row()))
-    table.addAction(open_action)
-    return table
+    open_action.triggered.connect(lambda: open_row(view.currentIndex().row()))
+    view.addAction(open_action)
 
 
 def list_tree(headers: list[str], stretch: set[int], right: tuple[int, ...] = ()) -> QTreeWidget:

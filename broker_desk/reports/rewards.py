@@ -224,7 +224,7 @@ def _story(estimate: Estimate, steps: Steps) -> list:
         story.append(Paragraph(escape(tr("rwx.none")), styles["cell"]))
         return story
     columns = [(tr("rwx.rule_no"), 26, "center"), (tr("rwx.contract_no"), 86, "text"),
-               (tr("rwx.registered_on"), 54, "center"), (tr("rwx.name"), 62, "text"), (tr("rwx.result"), 64, "num")]
+               (tr("rwx.registered_on"), 54, "center"), (tr("rwx.name"), 80, "text"), (tr("rwx.result"), 58, "num")]
     columns.insert(4, (tr("rwx.calc"), width - sum(w for _, w, _ in columns), "text"))
     rows = []
     for line in estimate.lines:
