@@ -32,7 +32,14 @@ from ..errors import BrokerDeskError
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard
-from .report_view import PeriodPage, PeriodPicker, ReportExport, TextRowsModel
+from .report_view import (
+    PeriodPage,
+    PeriodPicker,
+    ReportExport,
+    TextRowsModel,
+    fit_columns,
+    totals_label,
+)
 from .widgets import record_table, show_error, title_row
 
 i18n.register({
@@ -222,13 +229,9 @@ class RankingsPage(PeriodPage):
 
         self.model = RankingModel(self)
         self.table = record_table(self.model, self.open_row)
-        header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(56)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("institution"), QHeaderView.ResizeMode.Stretch)
-        self.totals = QLabel("")
-        self.totals.setObjectName("totals")
-        self.totals.setWordWrap(True)
+        self.table.horizontalHeader().setMinimumSectionSize(56)
+        fit_columns(self.table, COLUMNS.index("institution"))
+        self.totals = totals_label()
         self.totals.setToolTip(i18n.tr("gui.rank.totals_tip"))
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -18,7 +18,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from .. import i18n, listing
 from . import files, jobs
@@ -175,6 +183,21 @@ class TextRowsModel(QAbstractTableModel):
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
+
+
+def fit_columns(table: QTableView, stretch: int) -> None:
+    """Each column as wide as its contents, but column ``stretch``, which takes the room left."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def totals_label() -> QLabel:
+    """The line under a report's table that gives its totals."""
+    label = QLabel("")
+    label.setObjectName("totals")
+    label.setWordWrap(True)
+    return label
 
 
 #: ``write(target, progress, cancelled)``: the path written, or None when cancelled.

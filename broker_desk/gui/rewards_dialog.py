@@ -14,9 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -27,7 +25,15 @@ from PySide6.QtWidgets import (
 from .. import i18n, policy, rewards
 from ..money import yuan_text
 from ..reports import rewards as report
-from .report_view import ReportExport, TextRowsModel, default_year, years_to_offer
+from . import files
+from .report_view import (
+    ReportExport,
+    TextRowsModel,
+    default_year,
+    fit_columns,
+    totals_label,
+    years_to_offer,
+)
 from .widgets import Dialog, record_table, show_error
 
 i18n.register({
@@ -134,13 +140,11 @@ class RewardsDialog(Dialog):
         self.summary = _Model(SUMMARY, summary_texts, self)
         self.summary_table = record_table(self.summary, lambda _row: None)  # a click filters (below)
         self.summary_table.clicked.connect(lambda index: self.filter_row(index.row()))
-        self._fit(self.summary_table, "cap_notes", SUMMARY)
+        fit_columns(self.summary_table, SUMMARY.index("cap_notes"))
         self.lines = _Model(LINES, line_texts, self)
         self.lines_table = record_table(self.lines, lambda _row: None)
-        self._fit(self.lines_table, "arithmetic", LINES)
-        self.totals = QLabel("")
-        self.totals.setObjectName("totals")
-        self.totals.setWordWrap(True)
+        fit_columns(self.lines_table, LINES.index("arithmetic"))
+        self.totals = totals_label()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.summary_table)
@@ -160,12 +164,6 @@ class RewardsDialog(Dialog):
         self.policy_box.currentIndexChanged.connect(lambda _i: self.compute())
         self.year_box.currentIndexChanged.connect(lambda _i: self.compute())
         self.compute()
-
-    @staticmethod
-    def _fit(table, stretch: str, columns: tuple[str, ...]) -> None:
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(columns.index(stretch), QHeaderView.ResizeMode.Stretch)
 
     # -- choices ------------------------------------------------------------------------------
     def _fill_policies(self) -> None:
@@ -204,8 +202,7 @@ class RewardsDialog(Dialog):
         self.year_box.setCurrentIndex(i)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, i18n.tr("gui.rw.choose_file"), str(policy.user_dir()),
-                                              "TOML (*.toml)")
+        path = files.open_file(self, i18n.tr("gui.rw.choose_file"), str(policy.user_dir()), "TOML (*.toml)")
         if path:
             try:
                 self.set_policy(path)
