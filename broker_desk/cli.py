@@ -463,6 +463,7 @@ i18n.register({
     "cli.forms.in_use_override": ("使用中（替代内置模板）", "in use (replaces the built-in)"),
     "cli.forms.overridden": ("未使用（已被用户模板替代）", "not used (replaced by your template)"),
     "cli.forms.broken": ("有误，不能使用：", "broken, cannot be used:"),
+    "cli.forms.none": ("（没有表格模板）", "(no templates)"),
     "cli.print.done": ("已生成“{form}”：{contracts} 份合同，{pages} 页（{seconds:.1f} 秒）→ {path}",
                        "Printed “{form}”: {contracts} contracts, {pages} pages ({seconds:.1f} s) → {path}"),
     "cli.print.blank": ("以下必填内容留空打印：", "printed with these required fields left blank:"),
@@ -471,24 +472,35 @@ i18n.register({
 })
 
 
-def cmd_forms(args) -> int:
-    from . import paperwork
-
-    print(tr("cli.forms.builtin_dir", path=paperwork.builtin_dir()))
-    print(tr("cli.forms.user_dir", path=paperwork.user_dir()))
-    for info in paperwork.list_forms():
-        source = tr(f"cli.forms.{info.source}")
+def print_files(prefix: str, builtin_dir: Path, user_dir: Path, infos: list, extra=None) -> None:
+    """What ``forms`` and ``policies`` say (``prefix``: their messages, ``cli.forms`` or
+    ``cli.policies``): the built-in and the user's folder, then a line a file — its name, 「title」
+    when another, what ``extra(info)`` adds, built-in or user, in use, replaced or broken, and a
+    user file's path — with each fault of a broken file under it."""
+    print(tr(f"{prefix}.builtin_dir", path=builtin_dir))
+    print(tr(f"{prefix}.user_dir", path=user_dir))
+    for info in infos:
         if info.error:
             state = tr("cli.forms.broken")
         elif not info.in_use:
-            state = tr("cli.forms.overridden")
+            state = tr(f"{prefix}.overridden")
         else:
-            state = tr("cli.forms.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
+            state = tr(f"{prefix}.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
         title = "" if info.title == info.name else f"「{info.title}」"
-        line = f"  {info.name}{title}  {tr(f'cli.forms.per.{info.per}')}  {source}  {state}"
+        line = "  ".join([f"  {info.name}{title}", *(extra(info) if extra else []), tr(f"cli.forms.{info.source}"),
+                          state])
         print(line + (f"  {info.path}" if info.source == "user" else ""))
         for error in (info.error or "").splitlines():
             print(f"      {error}")
+    if not infos:
+        print(f"  {tr(f'{prefix}.none')}")
+
+
+def cmd_forms(args) -> int:
+    from . import paperwork
+
+    print_files("cli.forms", paperwork.builtin_dir(), paperwork.user_dir(), paperwork.list_forms(),
+                lambda info: [tr(f"cli.forms.per.{info.per}")])
     return OK
 
 

@@ -38,24 +38,9 @@ def add_parsers(sub, common) -> None:
 
 def cmd_policies(args) -> int:
     from . import policy
+    from .cli import print_files
 
-    print(tr("cli.policies.builtin_dir", path=policy.builtin_dir()))
-    print(tr("cli.policies.user_dir", path=policy.user_dir()))
-    infos = policy.list_policies()
-    for info in infos:
-        if info.error:
-            state = tr("cli.forms.broken")
-        elif not info.in_use:
-            state = tr("cli.policies.overridden")
-        else:
-            state = tr("cli.policies.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
-        title = "" if info.title == info.name else f"「{info.title}」"
-        line = f"  {info.name}{title}  {tr(f'cli.forms.{info.source}')}  {state}"
-        print(line + (f"  {info.path}" if info.source == "user" else ""))
-        for error in (info.error or "").splitlines():
-            print(f"      {error}")
-    if not infos:
-        print(f"  {tr('cli.policies.none')}")
+    print_files("cli.policies", policy.builtin_dir(), policy.user_dir(), policy.list_policies())
     return 0
 
 

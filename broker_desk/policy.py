@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-from . import codes, i18n, paths
+from . import codes, i18n, paths, userfiles
 from .errors import BrokerDeskError
 from .paperwork.template import FileChecker, Problem, TemplateError, read_toml
 
@@ -45,7 +45,7 @@ i18n.register({
     "policy.unknown_category": ("“{value}”不是合同类别（可选：{choices}）", "“{value}” is not a contract category ({choices})"),
 })
 
-SUFFIX = ".toml"
+SUFFIX = userfiles.SUFFIX
 BENEFICIARIES = ("买方", "卖方", "经纪人", "经纪机构")
 BASES = ("合同成交额", "技术交易额", "核定技术交易额", "到账金额")
 _TOP_KEYS = {"title", "source", "year_from", "year_to", "rule"}
@@ -257,13 +257,6 @@ def user_dir() -> Path:
     return paths.policies_dir()
 
 
-def _files(folder: Path) -> dict[str, Path]:
-    if not folder.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() == SUFFIX and p.is_file()
-            and not p.name.startswith(".")}
-
-
 def _title(path: Path) -> str:
     """The title read straight from a file that does not check, as far as it goes."""
     try:
@@ -283,14 +276,9 @@ def _info(name: str, path: Path, source: str, in_use: bool, overrides: bool) -> 
 
 def list_policies() -> list[PolicyInfo]:
     """Every policy file, built-in and the user's; a user file with a built-in's name is the one in use."""
-    builtin, user = _files(builtin_dir()), _files(user_dir())
-    out = []
-    for name in sorted(set(builtin) | set(user)):
-        if name in builtin:
-            out.append(_info(name, builtin[name], "builtin", name not in user, False))
-        if name in user:
-            out.append(_info(name, user[name], "user", True, name in builtin))
-    return out
+    builtin, user = userfiles.files(builtin_dir()), userfiles.files(user_dir())
+    return [_info(e.name, e.path, e.source, e.in_use, e.overrides_builtin)
+            for e in userfiles.entries(builtin, user)]
 
 
 def find(policy: str | Path) -> Policy:
@@ -300,7 +288,7 @@ def find(policy: str | Path) -> Policy:
     candidate = Path(text).expanduser()
     if text.lower().endswith(SUFFIX) and candidate.is_file():
         return load(candidate, builtin=candidate.resolve().parent == builtin_dir().resolve())
-    builtin, user = _files(builtin_dir()), _files(user_dir())
+    builtin, user = userfiles.files(builtin_dir()), userfiles.files(user_dir())
     stem = text[:-len(SUFFIX)] if text.lower().endswith(SUFFIX) else text
     if stem in user:
         return load(user[stem])

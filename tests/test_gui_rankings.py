@@ -19,7 +19,8 @@ from PySide6.QtGui import QKeySequence  # noqa: E402
 from broker_desk import rankings, statistics  # noqa: E402
 from broker_desk.gui import jobs  # noqa: E402
 from broker_desk.gui.charts import Bar, BarChart, ColumnChart, nice_step  # noqa: E402
-from broker_desk.gui.rankings_page import COLUMNS, RankingsPage, default_year  # noqa: E402
+from broker_desk.gui.rankings_page import COLUMNS, RankingsPage  # noqa: E402
+from broker_desk.gui.report_view import default_year  # noqa: E402
 from broker_desk.gui.statistics_page import StatisticsPage  # noqa: E402
 from broker_desk.listing import Filters, list_ids  # noqa: E402
 from broker_desk.money import to_wan, wan_text  # noqa: E402

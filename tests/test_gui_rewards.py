@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("PySide6")
@@ -71,6 +73,28 @@ def test_export_from_the_dialog(dialog, tmp_path):
     rows = CalamineWorkbook.from_path(str(written)).get_sheet_by_name("汇总").to_python()
     assert ["合计", "", "", "", 486_000.0, ""] in rows
     assert dialog.export_pdf(tmp_path / "jx.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_dialog_exports_like_the_rankings_page(dialog, ledger, qtbot, tmp_path, monkeypatch):
+    """One export for both (gui/report_view): the folder written to is offered next time, on either
+    screen, and the message links to the file."""
+    from broker_desk.gui import files
+
+    folder = tmp_path / "报表"
+    folder.mkdir()
+    written = dialog.export_pdf(folder / "jx.pdf")
+    assert f'href="{written.resolve().as_uri()}"' in dialog.status.text()
+    asked = []
+    monkeypatch.setattr(files, "save_file", lambda _p, title, suggested, _f: asked.append((title, suggested)) or "")
+    assert dialog.export_xlsx() is None
+    page = RankingsPage(ledger, DEMO_TODAY)
+    qtbot.addWidget(page)
+    page.reload()
+    qtbot.waitUntil(lambda: page.ranking is not None)
+    assert page.export_xlsx() is None
+    assert [(t, str(Path(s).parent)) for t, s in asked] == [("导出 Excel…", str(folder))] * 2
+    assert Path(asked[0][1]).name == "2024年奖补测算-江西网上技术市场2020.xlsx"
+    assert Path(asked[1][1]).name == f"{page.ranking.title.replace(' ', '')}.xlsx"
 
 
 def test_a_broken_user_policy_is_listed_but_cannot_be_chosen(ledger, qtbot):

@@ -13,14 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSignalBlocker,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,11 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import i18n, listing, rankings
+from .. import i18n, rankings
 from ..errors import BrokerDeskError
 from ..money import to_wan, wan_text
-from . import files, jobs
+from . import jobs
 from .charts import Bar, BarChart, ChartCard
+from .report_view import (
+    PeriodPage,
+    PeriodPicker,
+    ReportExport,
+    TextRowsModel,
+    fit_columns,
+    totals_label,
+)
 from .widgets import record_table, show_error, title_row
 
 i18n.register({
@@ -46,9 +47,6 @@ i18n.register({
     "gui.rw.open_tip": ("按奖补政策文件测算某年买方、卖方、经纪人或机构可得的奖补，并导出 Excel 或 PDF",
                         "Estimate a year's rewards under a policy file and export them to Excel or PDF"),
     "gui.rankings": ("排行榜", "Rankings"),
-    "gui.period": ("期间", "Period"),
-    "gui.period.to": ("至", "to"),
-    "gui.period.year": ("{year} 年", "{year}"),
     "gui.rank.by.broker": ("按经纪人", "By broker"),
     "gui.rank.by.institution": ("按机构", "By institution"),
     "gui.rank.order": ("排名依据", "Ranked by"),
@@ -79,13 +77,8 @@ i18n.register({
     "gui.rank.chart_wan": ("前十名：{measure}（万元）", "Top ten: {measure} (10k yuan)"),
     "gui.rank.chart_note": ("点按一行或一条可查看计入的合同", "Click a row or a bar to see its contracts"),
     "gui.rank.empty": ("{period}没有登记的合同计入排行榜", "No registered contract counts in {period}"),
-    "gui.rank.export_xlsx": ("导出 Excel…", "Export to Excel…"),
-    "gui.rank.export_pdf": ("导出 PDF…", "Export to PDF…"),
     "gui.rank.exporting": ("正在导出排行榜…", "Exporting the ranking…"),
     "gui.rank.computing_export": ("正在计算排行榜与统计", "Computing the ranking and statistics"),
-    "gui.rank.exported": ("已导出到 {path}", "Exported to {path}"),
-    "gui.rank.export_cancelled": ("已取消导出，没有写入文件", "Export cancelled; no file was written"),
-    "gui.rank.open_file": ("打开", "Open"),
     "gui.rank.contracts_caption": ("排行榜 · {period} · {name}：{count} 份已登记合同",
                                    "Ranking · {period} · {name}: {count} registered contracts"),
 })
@@ -105,103 +98,21 @@ def row_texts(row: rankings.RankingRow) -> dict[str, str]:
             "clients": f"{row.clients:,}"}
 
 
-def years_to_offer(ledger, today: dt.date) -> list[int]:
-    """Every year from the first to the last with a registered contract, newest first (this year if none)."""
-    found = listing.registered_years(ledger)
-    if not found:
-        return [today.year]
-    return list(range(max(found), min(found) - 1, -1))
-
-
-def default_year(years: list[int], today: dt.date) -> int:
-    """The last complete year if it has registrations, else this year, else the latest offered."""
-    for year in (today.year - 1, today.year):
-        if year in years:
-            return year
-    return years[0] if years else today.year
-
-
-class PeriodPicker(QWidget):
-    """期间 [from] 至 [to]: whole years; the other end follows so that from ≤ to."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        self.from_box = QComboBox()
-        self.to_box = QComboBox()
-        layout.addWidget(QLabel(i18n.tr("gui.period")))
-        layout.addWidget(self.from_box)
-        layout.addWidget(QLabel(i18n.tr("gui.period.to")))
-        layout.addWidget(self.to_box)
-        self.from_box.currentIndexChanged.connect(lambda _i: self._follow(self.from_box))
-        self.to_box.currentIndexChanged.connect(lambda _i: self._follow(self.to_box))
-
-    def set_years(self, years: list[int], default: int) -> None:
-        """Offer ``years``; keep the chosen period if still offered, else choose ``default``."""
-        current = self.period() if self.offered() else (default, default)
-        if current[0] not in years or current[1] not in years:
-            current = (default, default)
-        for box, year in ((self.from_box, current[0]), (self.to_box, current[1])):
-            with QSignalBlocker(box):
-                box.clear()
-                for y in years:
-                    box.addItem(i18n.tr("gui.period.year", year=y), y)
-                box.setCurrentIndex(box.findData(year))
-
-    def set_period(self, year_from: int, year_to: int | None = None) -> None:
-        year_to = year_from if year_to is None else year_to
-        for box, year in ((self.from_box, year_from), (self.to_box, year_to)):
-            with QSignalBlocker(box):
-                box.setCurrentIndex(box.findData(year))
-        self.changed.emit()
-
-    def period(self) -> tuple[int, int]:
-        return self.from_box.currentData(), self.to_box.currentData()
-
-    def offered(self) -> bool:
-        """Whether the years to choose from have been filled in."""
-        return self.from_box.count() > 0
-
-    def _follow(self, moved: QComboBox) -> None:
-        year_from, year_to = self.period()
-        if year_from is not None and year_to is not None and year_from > year_to:
-            other = self.to_box if moved is self.from_box else self.from_box
-            with QSignalBlocker(other):
-                other.setCurrentIndex(other.findData(year_from if moved is self.from_box else year_to))
-        self.changed.emit()
-
-
-class RankingModel(QAbstractTableModel):
+class RankingModel(TextRowsModel):
     """The rows of a :class:`rankings.Ranking`, read-only."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(COLUMNS, row_texts, parent)
         self.ranking: rankings.Ranking | None = None
-        self._texts: list[dict[str, str]] = []
 
     def set_ranking(self, ranking: rankings.Ranking | None) -> None:
-        self.beginResetModel()
         self.ranking = ranking
-        self._texts = [row_texts(r) for r in ranking.rows] if ranking else []
-        self.endResetModel()
+        self.set_rows(list(ranking.rows) if ranking else [])
 
     def row_at(self, row: int) -> rankings.RankingRow | None:
         if self.ranking is None or not 0 <= row < len(self.ranking.rows):
             return None
         return self.ranking.rows[row]
-
-    def text(self, row: int, key: str) -> str:
-        return self._texts[row][key]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._texts)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def _first_column(self) -> str | None:
         return MEASURE_COLUMN.get(self.ranking.first_measure) if self.ranking else None
@@ -224,17 +135,17 @@ class RankingModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._texts):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         key = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][key]
+            return self.text(index.row(), key)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if key == "rank":
                 return int(Qt.AlignmentFlag.AlignCenter)
             if key not in ("name", "institution"):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        rank = self.ranking.rows[index.row()].rank
+        rank = self.rows[index.row()].rank
         if role == Qt.ItemDataRole.FontRole and (key == self._first_column() or (key == "rank" and rank <= 3)):
             font = QFont()
             font.setBold(True)
@@ -244,44 +155,8 @@ class RankingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and key == self._first_column():
             return QBrush(QColor(47, 111, 222, 14))  # the measure ranked by, faintly tinted
         if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "institution"):
-            return self._texts[index.row()][key]
+            return self.text(index.row(), key)
         return None
-
-
-class PeriodPage(QWidget):
-    """A page computed for a period of years picked in ``self.period`` (a :class:`PeriodPicker`):
-    after a change in the ledger it computes again now if shown, else when next shown.
-    Subclasses build ``self.period`` and give ``reload()``, which clears ``_stale``."""
-
-    def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ledger = ledger
-        self.today = today
-        self._stale = True
-
-    def _today(self) -> dt.date:
-        return self.today or dt.date.today()
-
-    def _fill_years(self) -> None:
-        years = years_to_offer(self.ledger, self._today())
-        with QSignalBlocker(self.period):
-            self.period.set_years(years, default_year(years, self._today()))
-
-    def refresh(self) -> None:
-        """After a change in the ledger: again now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self._update()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._update()
-
-    def _update(self) -> None:
-        """The years on offer and the page's figures, as the ledger is now (not before the page is seen)."""
-        self._fill_years()
-        self.reload()
 
 
 class RankingsPage(PeriodPage):
@@ -294,7 +169,9 @@ class RankingsPage(PeriodPage):
     def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
         super().__init__(ledger, today, parent)
         self.ranking: rankings.Ranking | None = None
-        self.last_export: Path | None = None
+        self.exporter = ReportExport(self, i18n.tr("gui.rank.exporting"))
+        self.xlsx_button, self.pdf_button = self.exporter.xlsx_button, self.exporter.pdf_button
+        self.status = self.exporter.status
         self.background = jobs.Background(ledger, self)
         self.background.done.connect(self._show)
         self.background.failed.connect(self._failed)
@@ -335,9 +212,7 @@ class RankingsPage(PeriodPage):
         self.order_box.currentIndexChanged.connect(self._order_chosen)
         bar.addWidget(self.order_box)
         bar.addStretch(1)
-        self.xlsx_button = QPushButton(i18n.tr("gui.rank.export_xlsx"))
         self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
-        self.pdf_button = QPushButton(i18n.tr("gui.rank.export_pdf"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
         bar.addWidget(self.xlsx_button)
         bar.addWidget(self.pdf_button)
@@ -354,13 +229,9 @@ class RankingsPage(PeriodPage):
 
         self.model = RankingModel(self)
         self.table = record_table(self.model, self.open_row)
-        header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(56)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("institution"), QHeaderView.ResizeMode.Stretch)
-        self.totals = QLabel("")
-        self.totals.setObjectName("totals")
-        self.totals.setWordWrap(True)
+        self.table.horizontalHeader().setMinimumSectionSize(56)
+        fit_columns(self.table, COLUMNS.index("institution"))
+        self.totals = totals_label()
         self.totals.setToolTip(i18n.tr("gui.rank.totals_tip"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -392,10 +263,6 @@ class RankingsPage(PeriodPage):
         layout.addWidget(self.splitter, 1)
 
         status = QHBoxLayout()
-        self.status = QLabel("")
-        self.status.setObjectName("muted")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.status.setOpenExternalLinks(True)
         status.addWidget(self.status, 1)
         layout.addLayout(status)
 
@@ -499,8 +366,7 @@ class RankingsPage(PeriodPage):
                                   i18n.tr("gui.rank.chart_note") if ranking.rows else "")
         self.chart.empty_text = i18n.tr("gui.rank.empty", period=ranking.period_text)
         self.chart.set_bars([top_bar(row, measure) for row in ranking.top(10)])
-        for button in (self.xlsx_button, self.pdf_button):
-            button.setEnabled(bool(ranking.rows))
+        self.exporter.set_enabled(bool(ranking.rows))
         self._fit_splitter()
         self.computed.emit()
 
@@ -528,29 +394,20 @@ class RankingsPage(PeriodPage):
     # -- export ---------------------------------------------------------------------------------
     def export_xlsx(self, path: str | Path | None = None) -> Path | None:
         """The ranking, its contributing contracts and the period's statistics as a workbook."""
-        return self._export(path, ".xlsx", "Excel (*.xlsx)")
+        return self._export(path, ".xlsx")
 
     def export_pdf(self, path: str | Path | None = None) -> Path | None:
         """The ranking as a PDF for publishing."""
-        return self._export(path, ".pdf", "PDF (*.pdf)")
+        return self._export(path, ".pdf")
 
-    def _export(self, path: str | Path | None, suffix: str, file_filter: str) -> Path | None:
+    def _export(self, path: str | Path | None, suffix: str) -> Path | None:
         if self.ranking is None:
             return None
-        title = i18n.tr("gui.rank.export_xlsx" if suffix == ".xlsx" else "gui.rank.export_pdf")
-        if path is None:
-            suggested = str(Path(self._folder()) / f"{self.ranking.title.replace(' ', '')}{suffix}")
-            path = files.save_file(self, title, suggested, file_filter)
-            if not path:
-                return None
-        target = Path(path)
-        if target.suffix.lower() != suffix:
-            target = target.with_name(target.name + suffix)
         r = self.ranking
         year_from, year_to, by, order, today = r.year_from, r.year_to, r.by, r.order, self.today
         ledger_path = self.ledger.path
 
-        def work(progress, cancelled):
+        def write(target, progress, cancelled):
             from .. import statistics
             from ..ledger import Ledger
             from ..reports import rankings as rankings_report
@@ -563,34 +420,7 @@ class RankingsPage(PeriodPage):
                     return rankings_report.write_xlsx(led, ranking, stats, target, progress, cancelled)
                 return rankings_report.write_pdf(led, ranking, target, progress=progress, cancelled=cancelled)
 
-        try:
-            written = jobs.run_job(self, i18n.tr("gui.rank.exporting"), work)
-        except jobs.Cancelled:
-            self._say(i18n.tr("gui.rank.export_cancelled"))
-            return None
-        except Exception as e:  # noqa: BLE001 - said to the user
-            show_error(self, e, title)
-            return None
-        if written is None:
-            self._say(i18n.tr("gui.rank.export_cancelled"))
-            return None
-        self.last_export = Path(written)
-        from .app import settings
-
-        settings().setValue("rankings/folder", str(self.last_export.parent))
-        url = self.last_export.resolve().as_uri()
-        self._say(f'{i18n.tr("gui.rank.exported", path=self.last_export)}　'
-                  f'<a href="{url}">{i18n.tr("gui.rank.open_file")}</a>')
-        return self.last_export
-
-    def _folder(self) -> str:
-        from .app import settings
-
-        folder = settings().value("rankings/folder")
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
-
-    def _say(self, text: str) -> None:
-        self.status.setText(text)
+        return self.exporter.run(suffix, path, f"{r.title.replace(' ', '')}{suffix}", write)
 
 
 def top_bar(row: rankings.RankingRow, measure: str) -> Bar:

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -27,8 +25,15 @@ from PySide6.QtWidgets import (
 from .. import i18n, policy, rewards
 from ..money import yuan_text
 from ..reports import rewards as report
-from . import jobs
-from .rankings_page import default_year, years_to_offer
+from . import files
+from .report_view import (
+    ReportExport,
+    TextRowsModel,
+    default_year,
+    fit_columns,
+    totals_label,
+    years_to_offer,
+)
 from .widgets import Dialog, record_table, show_error
 
 i18n.register({
@@ -38,11 +43,7 @@ i18n.register({
     "gui.rw.other_file": ("其他文件…", "Other file…"),
     "gui.rw.broken": ("{title}（有误，不能使用）", "{title} (broken, cannot be used)"),
     "gui.rw.choose_file": ("选择奖补政策文件", "Choose a policy file"),
-    "gui.rw.export_xlsx": ("导出 Excel…", "Export to Excel…"),
-    "gui.rw.export_pdf": ("导出 PDF…", "Export to PDF…"),
     "gui.rw.exporting": ("正在导出奖补测算", "Exporting the estimate"),
-    "gui.rw.exported": ("已导出：{path}", "Exported: {path}"),
-    "gui.rw.cancelled": ("导出已取消", "Export cancelled"),
     "gui.rw.totals": ("合计 {total} 元：{beneficiaries} 个受益方，{lines} 行计算", "Total {total} yuan: {beneficiaries} "
                       "beneficiaries, {lines} lines"),
     "gui.rw.filtered": ("（只显示“{name}”的 {count} 行；再点一次取消）", "(only the {count} lines of “{name}”; click again for all)"),
@@ -71,30 +72,8 @@ def line_texts(line: rewards.Line) -> dict[str, str]:
             "caps": line.caps(), "result": yuan_text(line.result_fen)}
 
 
-class _Model(QAbstractTableModel):
+class _Model(TextRowsModel):
     """Rows of an estimate (totals or lines), their texts made when first painted."""
-
-    def __init__(self, columns: tuple[str, ...], texts, parent=None):
-        super().__init__(parent)
-        self.columns, self.texts = columns, texts
-        self.rows: list = []
-        self._cache: dict[int, dict[str, str]] = {}
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows, self._cache = rows, {}
-        self.endResetModel()
-
-    def text(self, row: int, key: str) -> str:
-        if row not in self._cache:
-            self._cache[row] = self.texts(self.rows[row])
-        return self._cache[row][key]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -122,7 +101,9 @@ class RewardsDialog(Dialog):
         self.ledger = ledger
         self.today = today or dt.date.today()
         self.estimate: rewards.Estimate | None = None
-        self.last_export: Path | None = None
+        self.exporter = ReportExport(self, i18n.tr("gui.rw.exporting"))
+        self.xlsx_button, self.pdf_button = self.exporter.xlsx_button, self.exporter.pdf_button
+        self.status = self.exporter.status
         self._filter: tuple | None = None
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -144,9 +125,7 @@ class RewardsDialog(Dialog):
         self.year_box.setCurrentIndex(max(0, self.year_box.findData(default_year(years, self.today))))
         bar.addWidget(self.year_box)
         bar.addSpacing(10)
-        self.xlsx_button = QPushButton(i18n.tr("gui.rw.export_xlsx"))
         self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
-        self.pdf_button = QPushButton(i18n.tr("gui.rw.export_pdf"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
         bar.addWidget(self.xlsx_button)
         bar.addWidget(self.pdf_button)
@@ -161,13 +140,11 @@ class RewardsDialog(Dialog):
         self.summary = _Model(SUMMARY, summary_texts, self)
         self.summary_table = record_table(self.summary, lambda _row: None)  # a click filters (below)
         self.summary_table.clicked.connect(lambda index: self.filter_row(index.row()))
-        self._fit(self.summary_table, "cap_notes", SUMMARY)
+        fit_columns(self.summary_table, SUMMARY.index("cap_notes"))
         self.lines = _Model(LINES, line_texts, self)
         self.lines_table = record_table(self.lines, lambda _row: None)
-        self._fit(self.lines_table, "arithmetic", LINES)
-        self.totals = QLabel("")
-        self.totals.setObjectName("totals")
-        self.totals.setWordWrap(True)
+        fit_columns(self.lines_table, LINES.index("arithmetic"))
+        self.totals = totals_label()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.summary_table)
@@ -180,8 +157,6 @@ class RewardsDialog(Dialog):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
-        self.status = QLabel("")
-        self.status.setObjectName("muted")
         layout.addWidget(self.status)
         self.resize(1180, 660)
 
@@ -189,12 +164,6 @@ class RewardsDialog(Dialog):
         self.policy_box.currentIndexChanged.connect(lambda _i: self.compute())
         self.year_box.currentIndexChanged.connect(lambda _i: self.compute())
         self.compute()
-
-    @staticmethod
-    def _fit(table, stretch: str, columns: tuple[str, ...]) -> None:
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(columns.index(stretch), QHeaderView.ResizeMode.Stretch)
 
     # -- choices ------------------------------------------------------------------------------
     def _fill_policies(self) -> None:
@@ -233,8 +202,7 @@ class RewardsDialog(Dialog):
         self.year_box.setCurrentIndex(i)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, i18n.tr("gui.rw.choose_file"), str(policy.user_dir()),
-                                              "TOML (*.toml)")
+        path = files.open_file(self, i18n.tr("gui.rw.choose_file"), str(policy.user_dir()), "TOML (*.toml)")
         if path:
             try:
                 self.set_policy(path)
@@ -245,8 +213,7 @@ class RewardsDialog(Dialog):
     def compute(self) -> None:
         self.estimate, self._filter = None, None
         path, year = self.policy_box.currentData(), self.year_box.currentData()
-        self.xlsx_button.setEnabled(False)
-        self.pdf_button.setEnabled(False)
+        self.exporter.set_enabled(False)
         if not path or year is None:
             self.info.setText(i18n.tr("gui.rw.no_policy"))
             self.summary.set_rows([])
@@ -270,8 +237,7 @@ class RewardsDialog(Dialog):
         self.summary.set_rows(e.totals)
         self.lines.set_rows(e.lines)
         self._say_totals()
-        self.xlsx_button.setEnabled(True)
-        self.pdf_button.setEnabled(True)
+        self.exporter.set_enabled(True)
 
     def filter_row(self, row: int) -> None:
         """Show only the arithmetic of the beneficiary on ``row`` of the totals (again: all)."""
@@ -294,45 +260,20 @@ class RewardsDialog(Dialog):
 
     # -- export ---------------------------------------------------------------------------------
     def export_xlsx(self, path: str | Path | None = None) -> Path | None:
-        return self._export(path, ".xlsx", "Excel (*.xlsx)")
+        return self._export(path, ".xlsx")
 
     def export_pdf(self, path: str | Path | None = None) -> Path | None:
-        return self._export(path, ".pdf", "PDF (*.pdf)")
+        return self._export(path, ".pdf")
 
-    def _export(self, path: str | Path | None, suffix: str, file_filter: str) -> Path | None:
+    def _export(self, path: str | Path | None, suffix: str) -> Path | None:
         if self.estimate is None:
             return None
-        title = i18n.tr("gui.rw.export_xlsx" if suffix == ".xlsx" else "gui.rw.export_pdf")
-        if path is None:
-            from .app import settings
-
-            folder = settings().value("rankings/folder")
-            folder = folder if folder and Path(folder).is_dir() else str(Path.home())
-            suggested = str(Path(folder) / rewards.estimate_file_name(self.estimate, suffix))
-            path, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
-            if not path:
-                return None
-        target = Path(path)
-        if target.suffix.lower() != suffix:
-            target = target.with_name(target.name + suffix)
         estimate = self.estimate
 
-        def work(progress, cancelled):
+        def write(target, progress, cancelled):
             return report.write(estimate, target, progress, cancelled)
 
-        try:
-            written = jobs.run_job(self, i18n.tr("gui.rw.exporting"), work)
-        except jobs.Cancelled:
-            written = None
-        except Exception as e:  # noqa: BLE001 - said to the user
-            show_error(self, e, title)
-            return None
-        if written is None:
-            self.status.setText(i18n.tr("gui.rw.cancelled"))
-            return None
-        self.last_export = Path(written)
-        self.status.setText(i18n.tr("gui.rw.exported", path=self.last_export))
-        return self.last_export
+        return self.exporter.run(suffix, path, rewards.estimate_file_name(estimate, suffix), write)
 
 
 def _html(text: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .. import codes, i18n, paths
+from .. import codes, i18n, paths, userfiles
 from ..errors import BrokerDeskError
 from .template import Template, TemplateError, load
 
@@ -22,7 +22,7 @@ i18n.register({
 
 #: The built-in forms in the order they are listed.
 BUILTIN_ORDER = ("技术合同登记表", "技术合同认定登记申请表", "技术性收入核定表", "技术经纪服务确认书", "登记合同汇总表")
-SUFFIX = ".toml"
+SUFFIX = userfiles.SUFFIX
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,6 @@ def builtin_dir() -> Path:
 
 def user_dir() -> Path:
     return paths.forms_dir()
-
-
-def _files(folder: Path) -> dict[str, Path]:
-    if not folder.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() == SUFFIX and p.is_file()
-            and not p.name.startswith(".")}
 
 
 _cache: dict[Path, tuple[tuple, Template | TemplateError]] = {}
@@ -114,14 +107,9 @@ def _info(name: str, path: Path, source: str, in_use: bool, overrides: bool) -> 
 
 def list_forms() -> list[FormInfo]:
     """Every template, built-in and the user's; a user file with a built-in's name is the one in use."""
-    builtin, user = _files(builtin_dir()), _files(user_dir())
-    out = []
-    for name in sorted(set(builtin) | set(user), key=_sort_key):
-        if name in builtin:
-            out.append(_info(name, builtin[name], "builtin", name not in user, False))
-        if name in user:
-            out.append(_info(name, user[name], "user", True, name in builtin))
-    return out
+    builtin, user = userfiles.files(builtin_dir()), userfiles.files(user_dir())
+    return [_info(e.name, e.path, e.source, e.in_use, e.overrides_builtin)
+            for e in userfiles.entries(builtin, user, key=_sort_key)]
 
 
 def find(form: str) -> Template:
@@ -130,7 +118,7 @@ def find(form: str) -> Template:
     candidate = Path(form).expanduser()
     if form.lower().endswith(SUFFIX) and candidate.is_file():
         return load_file(candidate)
-    builtin, user = _files(builtin_dir()), _files(user_dir())
+    builtin, user = userfiles.files(builtin_dir()), userfiles.files(user_dir())
     stem = form[:-len(SUFFIX)] if form.lower().endswith(SUFFIX) else form
     path = user.get(stem) or builtin.get(stem)
     if path is None:

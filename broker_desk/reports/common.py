@@ -8,7 +8,8 @@ Excel side (xlsxwriter, through :func:`broker_desk.workbook.writing.atomic_workb
   before its unit), data rows, a totals row (``total=True``); column widths fitted as it goes;
 - :func:`title_block` + :func:`apply_widths` — a title and info lines over the table, written
   once the widths are known so that a long line wraps inside its merged cells;
-- :func:`page_setup` (A4, fitted to the width, "第 N 页 共 M 页" footer), :func:`bar_chart`.
+- :func:`page_setup` (A4, fitted to the width, "第 N 页 共 M 页" footer), :func:`bar_chart`;
+- :func:`write_workbook` — a report's workbook, its properties and sheets, all-or-nothing.
 
 Column kinds: ``text``, ``money`` (a value in 元 or 万元 — pass :func:`yuan` or
 :func:`wan_value` of the fen —, shown ``#,##0.00``), ``count`` (integer, ``#,##0``), ``date``
@@ -29,30 +30,35 @@ PDF side (reportlab, every font embedded — see :mod:`broker_desk.pdffonts`):
   :func:`count_cell` (``1,234``); :func:`percent_cell` (``2.5%``).
 
 :class:`Steps` reports progress and raises :class:`Cancelled` when ``cancelled()`` says so;
-writers catch it and return None (nothing is written then).
+writers catch it and return None (nothing is written then). :func:`check_target` and
+:func:`write_either` take a report's file name: .xlsx or .pdf.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import __version__, i18n, outfiles, pdffonts
+from ..errors import BrokerDeskError
 from ..i18n import tr
 from ..money import wan_text, yuan_text
-from ..workbook.writing import HEADER_FILL, MAX_WIDTH, Cancelled, text_width
+from ..workbook.writing import HEADER_FILL, MAX_WIDTH, Cancelled, atomic_workbook, text_width
 
 __all__ = [
-    "CHART_BLUE", "CHECK_EVERY", "COUNT", "Cancelled", "Formats", "MARGIN", "MONEY", "ProgressFn", "Steps",
-    "TOTAL_FILL", "Table", "apply_widths", "bar_chart", "build_pdf", "count_cell", "fit", "header_markup",
-    "nice_step", "numbered_canvas", "page_setup", "pdf_styles", "pdf_table", "percent_cell", "pixels",
-    "shown_width", "title_block", "wan", "wan_value", "when", "wrapped_header", "yuan", "yuan_cell",
+    "CHART_BLUE", "CHECK_EVERY", "COUNT", "EXTENSIONS", "Cancelled", "Formats", "MARGIN", "MONEY", "ProgressFn",
+    "Steps", "TOTAL_FILL", "Table", "apply_widths", "bar_chart", "build_pdf", "check_target", "count_cell", "fit",
+    "header_markup", "iso_day", "nice_step", "numbered_canvas", "page_setup", "pdf_styles", "pdf_table",
+    "percent_cell", "pixels", "shown_width", "title_block", "wan", "wan_value", "when", "wrapped_header",
+    "write_either", "write_workbook", "yuan", "yuan_cell",
 ]
 
 i18n.register({
+    "rx.bad_extension": ("“{path}”不是 .xlsx 或 .pdf 文件名", "“{path}” is not an .xlsx or .pdf file name"),
     "rx.total": ("合计", "Total"),
     "rx.generated_source": ("生成时间：{when}　数据来源：{path}", "Generated {when} from {path}"),
     "rx.rank": ("名次", "Rank"),
@@ -84,6 +90,24 @@ CHART_BLUE = "#2F6DB5"
 CHECK_EVERY = 1000
 #: The PDF page margin in points (15 mm).
 MARGIN = 42
+#: What a report may be written as.
+EXTENSIONS = (".xlsx", ".pdf")
+
+
+def check_target(path: str | Path, overwrite: bool = False) -> Path:
+    """``path`` as a Path if a report may be written there (.xlsx or .pdf); else a BrokerDeskError."""
+    return outfiles.check_target(path, EXTENSIONS, "rx.bad_extension", overwrite)
+
+
+def write_either(path: str | Path, xlsx: Callable[[Path], Path | None],
+                 pdf: Callable[[Path], Path | None]) -> Path | None:
+    """``xlsx(path)`` or ``pdf(path)``, by the file's extension (another: a BrokerDeskError)."""
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        return pdf(path)
+    if path.suffix.lower() == ".xlsx":
+        return xlsx(path)
+    raise BrokerDeskError("rx.bad_extension", path=path)
 
 
 class Steps:
@@ -111,6 +135,13 @@ class Steps:
 
 
 # -- values ---------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)
+def iso_day(text: str) -> dt.date:
+    """A ledger's ``YYYY-MM-DD`` as a date for a ``date`` cell (once per distinct day: a column
+    repeats its days)."""
+    return dt.date.fromisoformat(text)
+
 
 def when(moment: dt.datetime) -> str:
     """A moment as the reports show it: 2024-06-30 14:05."""
@@ -250,6 +281,23 @@ class Table:
             else:
                 ws.write_string(r, col, str(value), f)
             self._fit(c, shown_width(value, kind) + 2)
+
+
+def write_workbook(path: str | Path, steps: Steps, properties: dict, sheets: Callable[[object, Formats], None],
+                   in_memory: bool = False) -> Path | None:
+    """A report's workbook at ``path``, all-or-nothing: ``properties`` (title, subject …; made by
+    BrokerDesk) and what ``sheets(wb, fmt)`` writes, progress and cancelling through ``steps``.
+    Returns the path, or None when cancelled (nothing is written then)."""
+    path = Path(path)
+    try:
+        with atomic_workbook(path, in_memory=in_memory) as wb:
+            wb.set_properties({**properties, "creator": "BrokerDesk", "author": "BrokerDesk"})
+            sheets(wb, Formats(wb))
+            steps.step(tr("rx.progress.saving"))
+    except Cancelled:
+        return None
+    steps.finish()
+    return path
 
 
 def page_setup(ws, header_row: int | None = None, landscape: bool = True) -> None:

@@ -21,17 +21,14 @@ export leaves no file behind and an existing target untouched.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .. import i18n, outfiles, pdffonts, rankings
-from ..errors import BrokerDeskError
+from .. import i18n, pdffonts, rankings
 from ..i18n import tr
 from ..money import to_wan
 from ..rankings import ATTRIBUTE, Ranking, all_contributions, measure_label, period_bounds
-from ..workbook.writing import atomic_workbook
 from .common import (
     CHART_BLUE,
     CHECK_EVERY,
@@ -45,6 +42,8 @@ from .common import (
     apply_widths,
     bar_chart,
     build_pdf,
+    check_target,
+    iso_day,
     nice_step,
     page_setup,
     page_width,
@@ -55,12 +54,13 @@ from .common import (
     wan,
     wan_value,
     when,
+    write_either,
+    write_workbook,
     yuan,
 )
 from .stats import duration_sheet, group_sheet, parties_sheet, statistics_story
 
 i18n.register({
-    "rx.bad_extension": ("“{path}”不是 .xlsx 或 .pdf 文件名", "“{path}” is not an .xlsx or .pdf file name"),
     "rx.sheet.broker": ("经纪人排行榜", "Broker ranking"),
     "rx.sheet.institution": ("机构排行榜", "Institution ranking"),
     "rx.sheet.contributions": ("计入明细", "Contributing contracts"),
@@ -101,13 +101,9 @@ i18n.register({
     "rx.amounts": ("金额", "amounts"),
 })
 
-EXTENSIONS = (".xlsx", ".pdf")
 TOP = 10
 
-
-def check_target(path: str | Path, overwrite: bool = False) -> Path:
-    """``path`` as a Path if a ranking may be written there (.xlsx or .pdf); else a BrokerDeskError."""
-    return outfiles.check_target(path, EXTENSIONS, "rx.bad_extension", overwrite)
+__all__ = ["TOP", "check_target", "write", "write_pdf", "write_xlsx"]
 
 
 # -- Excel ----------------------------------------------------------------------------------------
@@ -205,14 +201,12 @@ def _contributions_sheet(wb, fmt: Formats, ledger, ranking: Ranking, steps: Step
     table.header(top)
     groups = all_contributions(ledger, ranking)
     r = top
-    dates: dict[str, dt.date] = {}
     for row in ranking.rows:
         for item in groups.get(row.key, []):
             r += 1
             bp = item["share_bp"]
-            day = dates.get(item["registered_on"]) or dates.setdefault(
-                item["registered_on"], dt.date.fromisoformat(item["registered_on"]))
-            table.row(r, [row.rank, row.name, item["contract_no"], item["reg_no"], item["title"], day,
+            table.row(r, [row.rank, row.name, item["contract_no"], item["reg_no"], item["title"],
+                          iso_day(item["registered_on"]),
                           item["buyer"], item["seller"], item["brokers"], bp / 10_000,
                           yuan(item["amount_fen"]), yuan(item["approved_fen"]), yuan(item["commission_fen"]),
                           bp * item["amount_fen"] / 1_000_000, bp * item["approved_fen"] / 1_000_000,
@@ -238,34 +232,28 @@ def write_xlsx(ledger, ranking: Ranking, statistics, path: str | Path, progress:
     Returns the path, or None when ``cancelled()`` said stop (nothing is written then).
     An existing file at ``path`` is replaced (callers ask first, see :func:`check_target`).
     """
-    path = Path(path)
     steps = Steps(3 + (6 if statistics is not None else 0), progress, cancelled)
-    try:
-        with atomic_workbook(path) as wb:
-            wb.set_properties({"title": ranking.title, "creator": "BrokerDesk", "author": "BrokerDesk"})
-            fmt = Formats(wb)
-            steps.step(tr("rx.progress.sheet", sheet=tr(f"rx.sheet.{ranking.by}")))
-            _ranking_sheet(wb, fmt, ranking)
-            _chart_sheet(wb, fmt, ranking)
-            steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.contributions")))
-            _contributions_sheet(wb, fmt, ledger, ranking, steps)
-            if statistics is not None:
-                for key, header, groups, kind, rows in (
-                        ("category", tr("rx.category"), statistics.by_category, "column", None),
-                        ("field", tr("rx.field"), statistics.by_field, "bar", None),
-                        ("province", tr("rx.province"), statistics.by_province, "bar", 15),
-                        ("month", tr("rx.month"), statistics.by_month, "column", None)):
-                    steps.step(tr("rx.progress.sheet", sheet=tr(f"rx.sheet.{key}")))
-                    group_sheet(wb, fmt, statistics, key, header, groups, kind, rows)
-                steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.parties")))
-                parties_sheet(wb, fmt, statistics)
-                steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.duration")))
-                duration_sheet(wb, fmt, ledger, statistics)
-            steps.step(tr("rx.progress.saving"))
-    except Cancelled:
-        return None
-    steps.finish()
-    return path
+
+    def sheets(wb, fmt: Formats) -> None:
+        steps.step(tr("rx.progress.sheet", sheet=tr(f"rx.sheet.{ranking.by}")))
+        _ranking_sheet(wb, fmt, ranking)
+        _chart_sheet(wb, fmt, ranking)
+        steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.contributions")))
+        _contributions_sheet(wb, fmt, ledger, ranking, steps)
+        if statistics is not None:
+            for key, header, groups, kind, rows in (
+                    ("category", tr("rx.category"), statistics.by_category, "column", None),
+                    ("field", tr("rx.field"), statistics.by_field, "bar", None),
+                    ("province", tr("rx.province"), statistics.by_province, "bar", 15),
+                    ("month", tr("rx.month"), statistics.by_month, "column", None)):
+                steps.step(tr("rx.progress.sheet", sheet=tr(f"rx.sheet.{key}")))
+                group_sheet(wb, fmt, statistics, key, header, groups, kind, rows)
+            steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.parties")))
+            parties_sheet(wb, fmt, statistics)
+            steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.duration")))
+            duration_sheet(wb, fmt, ledger, statistics)
+
+    return write_workbook(path, steps, {"title": ranking.title}, sheets)
 
 # -- PDF -------------------------------------------------------------------------------------------
 
@@ -395,9 +383,5 @@ def write_pdf(ledger, ranking: Ranking, path: str | Path, statistics=None, progr
 def write(ledger, ranking: Ranking, statistics, path: str | Path, progress: ProgressFn | None = None,
           cancelled: Callable[[], bool] | None = None) -> Path | None:
     """:func:`write_xlsx` or :func:`write_pdf`, by the file's extension."""
-    path = Path(path)
-    if path.suffix.lower() == ".pdf":
-        return write_pdf(ledger, ranking, path, statistics, progress, cancelled)
-    if path.suffix.lower() == ".xlsx":
-        return write_xlsx(ledger, ranking, statistics, path, progress, cancelled)
-    raise BrokerDeskError("rx.bad_extension", path=path)
+    return write_either(path, lambda p: write_xlsx(ledger, ranking, statistics, p, progress, cancelled),
+                        lambda p: write_pdf(ledger, ranking, p, statistics, progress, cancelled))

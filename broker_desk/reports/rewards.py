@@ -14,38 +14,38 @@ Both are written all-or-nothing; ``cancelled()`` returning True stops them (None
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .. import i18n, outfiles
-from ..errors import BrokerDeskError
+from .. import i18n
 from ..i18n import tr
+from ..outfiles import ProgressFn
 from ..rewards import Estimate, rule_text, span_text
-from ..workbook.writing import atomic_workbook
+from ..workbook.writing import Cancelled
 from .common import (
     CHECK_EVERY,
-    Cancelled,
     Formats,
-    ProgressFn,
     Steps,
     Table,
     apply_widths,
     build_pdf,
+    check_target,
     count_cell,
+    iso_day,
     page_setup,
     page_width,
     pdf_styles,
     pdf_table,
     title_block,
     when,
+    write_either,
+    write_workbook,
     yuan,
     yuan_cell,
 )
 
 i18n.register({
-    "rwx.bad_extension": ("“{path}”不是 .xlsx 或 .pdf 文件名", "“{path}” is not an .xlsx or .pdf file name"),
     "rwx.title": ("{year} 年奖补测算：{policy}", "Reward estimate {year}: {policy}"),
     "rwx.heading": ("{year} 年奖补测算", "Reward estimate {year}"),
     "rwx.sheet.summary": ("汇总", "Summary"),
@@ -84,14 +84,6 @@ i18n.register({
     "rwx.total": ("合计", "Total"),
     "rwx.calc": ("计算", "Arithmetic"),
 })
-
-EXTENSIONS = (".xlsx", ".pdf")
-
-
-def check_target(path: str | Path, overwrite: bool = False) -> Path:
-    """``path`` as a Path if an estimate may be written there (.xlsx or .pdf); else a BrokerDeskError."""
-    return outfiles.check_target(path, EXTENSIONS, "rwx.bad_extension", overwrite)
-
 
 def title(estimate: Estimate) -> str:
     return tr("rwx.title", year=estimate.year, policy=estimate.policy.title)
@@ -154,11 +146,8 @@ def _lines_sheet(wb, fmt: Formats, estimate: Estimate, steps: Steps) -> None:
     table = Table(ws, fmt, columns, widths)
     table.header(top)
     r = top
-    dates: dict[str, dt.date] = {}
     for r, line in enumerate(estimate.lines, top + 1):
-        day = dates.get(line.registered_on) or dates.setdefault(line.registered_on,
-                                                                dt.date.fromisoformat(line.registered_on))
-        table.row(r, [line.rule.number, line.contract_no, line.title, day, line.category,
+        table.row(r, [line.rule.number, line.contract_no, line.title, iso_day(line.registered_on), line.category,
                       tr(f"rw.beneficiary.{line.rule.beneficiary}"), line.beneficiary_name,
                       yuan(line.contract_base_fen), _share(line), yuan(line.base_fen), line.arithmetic(),
                       yuan(line.computed_fen), line.caps(), yuan(line.result_fen)])
@@ -177,22 +166,15 @@ def _lines_sheet(wb, fmt: Formats, estimate: Estimate, steps: Steps) -> None:
 def write_xlsx(estimate: Estimate, path: str | Path, progress: ProgressFn | None = None,
                cancelled: Callable[[], bool] | None = None) -> Path | None:
     """Write ``estimate`` as an Excel workbook at ``path``; None when cancelled (nothing written)."""
-    path = Path(path)
     steps = Steps(3, progress, cancelled)
-    try:
-        with atomic_workbook(path) as wb:
-            wb.set_properties({"title": title(estimate), "subject": estimate.policy.source_text,
-                               "creator": "BrokerDesk", "author": "BrokerDesk"})
-            fmt = Formats(wb)
-            steps.step(tr("rx.progress.sheet", sheet=tr("rwx.sheet.summary")))
-            _summary_sheet(wb, fmt, estimate)
-            steps.step(tr("rx.progress.sheet", sheet=tr("rwx.sheet.lines")))
-            _lines_sheet(wb, fmt, estimate, steps)
-            steps.step(tr("rx.progress.saving"))
-    except Cancelled:
-        return None
-    steps.finish()
-    return path
+
+    def sheets(wb, fmt: Formats) -> None:
+        steps.step(tr("rx.progress.sheet", sheet=tr("rwx.sheet.summary")))
+        _summary_sheet(wb, fmt, estimate)
+        steps.step(tr("rx.progress.sheet", sheet=tr("rwx.sheet.lines")))
+        _lines_sheet(wb, fmt, estimate, steps)
+
+    return write_workbook(path, steps, {"title": title(estimate), "subject": estimate.policy.source_text}, sheets)
 
 
 # -- PDF -------------------------------------------------------------------------------------------
@@ -254,12 +236,8 @@ def write_pdf(estimate: Estimate, path: str | Path, progress: ProgressFn | None 
 def write(estimate: Estimate, path: str | Path, progress: ProgressFn | None = None,
           cancelled: Callable[[], bool] | None = None) -> Path | None:
     """:func:`write_xlsx` or :func:`write_pdf`, by the file's extension."""
-    path = Path(path)
-    if path.suffix.lower() == ".pdf":
-        return write_pdf(estimate, path, progress, cancelled)
-    if path.suffix.lower() == ".xlsx":
-        return write_xlsx(estimate, path, progress, cancelled)
-    raise BrokerDeskError("rwx.bad_extension", path=path)
+    return write_either(path, lambda p: write_xlsx(estimate, p, progress, cancelled),
+                        lambda p: write_pdf(estimate, p, progress, cancelled))
 
 
 __all__ = ["check_target", "info_lines", "title", "write", "write_pdf", "write_xlsx"]
