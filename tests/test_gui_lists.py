@@ -1,7 +1,7 @@
 """The contract list's bar and columns (issue 15 leftovers): filter drop-downs that read in full in
 either language at 1024 px, and a column dragged to a new place that stays there while the list is
 searched, rebuilt and opened again; the home page filled when first shown when the window opens on
-another page."""
+another page, and its tables one under the other in the 1280 px window it first opens in."""
 
 from __future__ import annotations
 
@@ -164,3 +164,20 @@ def test_home_is_filled_when_first_shown_if_the_window_opens_on_another_page(dem
     demo_ledger.update("contract", 7, {"note": "最近修改"})
     window.refresh_all()
     assert "修改技术合同" in home.recent.topLevelItem(0).text(2)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_home_tables_stack_in_the_window_as_first_opened(demo_ledger, qtbot, language):
+    from broker_desk.gui.home import HomePage
+
+    i18n.set_language(language)
+    page = HomePage(demo_ledger, today=DEMO_TODAY)
+    qtbot.addWidget(page)
+    page.resize(1280 - 176, 700)  # the window opens at 1280 px where the screen has room
+    page.show()
+    qtbot.wait(20)
+    assert page.grid.columns == 1
+    assert page.accepted.header().sectionSize(1) >= 200  # titles read, not cut to a character
+    page.resize(1366 - 176, 700)  # maximised on a 1366 px screen: side by side
+    qtbot.wait(20)
+    assert page.grid.columns == 2

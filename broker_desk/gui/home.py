@@ -154,8 +154,10 @@ class HomePage(QWidget):
             column.addWidget(label)
             column.addWidget(tree)
             boxes.append(box)
-        # two tables side by side when each has room for its names, else one under the other
-        self.grid = Reflow(boxes, [(1100, 2), (0, 1)])
+        # two tables side by side when each has room for its names, else one under the other: a
+        # maximised 1366 px window (1190 px here) has two, the 1280 px window one opens at (1104) one,
+        # whose names were cut to a character beside the English dates and "21 days overdue"
+        self.grid = Reflow(boxes, [(1150, 2), (0, 1)])
         layout.addWidget(self.grid, 1)
         layout.addStretch(0)  # takes the room the tables leave when there are none (an empty ledger)
         self.layout_ = layout
