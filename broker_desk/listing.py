@@ -409,7 +409,7 @@ def _years(ledger: Ledger, column: str) -> list[int]:
     leading with the column per year (its latest date before the last year found), not a pass
     over every contract (≈ 0.1 ms against ≈ 10 ms on 100,000 contracts)."""
     years: list[int] = []
-    latest = ledger.conn.execute(f"SELECT max({column}) FROM contracts").fetchone()[0]
+    latest = ledger.conn.execute(f"SELECT max({column}) FROM contracts WHERE {column} IS NOT NULL").fetchone()[0]
     while latest is not None:
         year = ledger.conn.execute("SELECT CAST(substr(?, 1, 4) AS INTEGER)", [latest]).fetchone()[0]
         if year not in years:
