@@ -36,6 +36,11 @@ class Summary:
     recent: list[dict] = field(default_factory=list)
 
 
+#: This year's registered business: read from the contracts_registered index alone (schema 0007).
+YEAR_FIGURES = ("SELECT count(*), coalesce(sum(amount_fen), 0), coalesce(sum(tech_fen), 0), "
+                "coalesce(sum(approved_fen), 0) FROM contracts "
+                "WHERE status = ? AND registered_on >= ? AND registered_on < ?")
+
 _CASES = """
     SELECT c.id, c.contract_no, c.title, s.name, c.status,
            coalesce(c.clock_from, (SELECT max(on_date) FROM registration_events e WHERE e.contract_id = c.id)),
@@ -48,10 +53,7 @@ _CASES = """
 def summary(ledger, today: dt.date | None = None, limit: int = 200) -> Summary:
     today = today or dt.date.today()
     out = Summary(year=today.year)
-    row = ledger.conn.execute(
-        "SELECT count(*), coalesce(sum(amount_fen), 0), coalesce(sum(tech_fen), 0), coalesce(sum(approved_fen), 0) "
-        "FROM contracts WHERE status = ? AND registered_on >= ? AND registered_on < ?",
-        [REGISTERED, f"{today.year}-01-01", f"{today.year + 1}-01-01"]).fetchone()
+    row = ledger.conn.execute(YEAR_FIGURES, [REGISTERED, f"{today.year}-01-01", f"{today.year + 1}-01-01"]).fetchone()
     out.registered, out.amount_fen, out.tech_fen, out.approved_fen = row
     rule = ledger.deadlines()
     for status, target in ((READY, out.ready), (ACCEPTED, out.accepted), (CORRECTION, out.correction)):

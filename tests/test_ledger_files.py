@@ -28,7 +28,7 @@ def test_new_ledger_runs_every_migration(tmp_path):
         assert led.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         applied = [r[0] for r in led.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert applied == ["0001_initial", "0002_listing_indexes", "0003_deduction_items", "0004_expert_review",
-                           "0005_front_office", "0006_money"]
+                           "0005_front_office", "0006_money", "0007_registered_figures_index"]
         assert len(led.meta("ledger_uid")) == 36
 
 

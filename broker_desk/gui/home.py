@@ -104,10 +104,11 @@ class HomePage(QWidget):
     openRecord = Signal(str, int)
     showOverdue = Signal()
 
-    def __init__(self, ledger, parent: QWidget | None = None):
+    def __init__(self, ledger, parent: QWidget | None = None, today: dt.date | None = None, load: bool = True):
         super().__init__(parent)
         self.ledger = ledger
-        self.today: dt.date | None = None
+        self.today = today
+        self._stale = True  # not filled from the ledger yet: filled when first shown
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -153,12 +154,15 @@ class HomePage(QWidget):
             column.addWidget(label)
             column.addWidget(tree)
             boxes.append(box)
-        # two tables side by side when each has room for its names, else one under the other
-        self.grid = Reflow(boxes, [(1100, 2), (0, 1)])
+        # two tables side by side when each has room for its names, else one under the other: a
+        # maximised 1366 px window (1190 px here) has two, the 1280 px window one opens at (1104) one,
+        # whose names were cut to a character beside the English dates and "21 days overdue"
+        self.grid = Reflow(boxes, [(1150, 2), (0, 1)])
         layout.addWidget(self.grid, 1)
         layout.addStretch(0)  # takes the room the tables leave when there are none (an empty ledger)
         self.layout_ = layout
-        self.refresh()
+        if load:  # else when first shown (a window opening on another page paints that one sooner)
+            self.refresh()
 
     def resizeEvent(self, event) -> None:
         self.grid.arrange(self.width())
@@ -178,7 +182,13 @@ class HomePage(QWidget):
         elif data:  # a change: the record it was about
             self.openRecord.emit(data[0], data[1])
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        self._stale = False
         empty = self.ledger.count("contract") == 0 and self.ledger.count("client") == 0
         self.first_steps.setVisible(empty)
         self.grid.setVisible(not empty)  # no empty tables: the first steps say what to do

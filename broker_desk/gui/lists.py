@@ -8,6 +8,7 @@ import functools
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +25,7 @@ from .. import codes, i18n, listing
 from .app import settings
 from .columns import ColumnFitter
 from .models import LedgerTableModel, code_label, code_text
-from .widgets import StatusDelegate, record_table, title_row
+from .widgets import FilterBox, StatusDelegate, record_table, title_row
 
 i18n.register({
     "gui.list.contract": ("技术合同", "Contracts"),
@@ -71,19 +73,27 @@ class ListPage(QWidget):
         top, _, self.count = title_row(i18n.tr(f"gui.list.{entity}"))
         layout.addLayout(top)
 
-        bar = QHBoxLayout()
+        # the search box and the filters in one row, or the filters in a row of their own under
+        # it when the page is too narrow for both (English at 1024 px)
+        self.bar = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.search = QLineEdit()
         self.search.setPlaceholderText(i18n.tr(f"gui.search.{entity}"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._query)
         self.search.setMinimumWidth(180)
-        bar.addWidget(self.search, 3)
+        self.bar.addWidget(self.search, 1)
         self.filter_widgets: dict[str, QWidget] = {}
-        if entity == "contract":
-            self._contract_filters(bar)
-        elif entity == "demand":
-            self._demand_filters(bar)
-        layout.addLayout(bar)
+        self.filter_row: QWidget | None = None
+        if entity in ("contract", "demand"):
+            self.filter_row = QWidget()
+            self.filter_row.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+            self.filter_row.setMinimumWidth(1)  # the row never holds the page wide: it moves instead
+            row = QHBoxLayout(self.filter_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            (self._contract_filters if entity == "contract" else self._demand_filters)(row)
+            row.addStretch(1)  # a row of its own: the filters keep to the left
+            self.bar.addWidget(self.filter_row)
+        layout.addLayout(self.bar)
         # a chosen set of contracts (a ranking row's, say): said above the table until cleared
         self.ids: tuple[int, ...] | None = None
         self.ids_bar = QWidget()
@@ -136,15 +146,13 @@ class ListPage(QWidget):
 
     # -- filters ----------------------------------------------------------------------
     def _combo(self, bar: QHBoxLayout, name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
-        box = QComboBox()
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
+        box = FilterBox()
         box.addItem(all_text, None)
         for text, data in items:
             box.addItem(text, data)
         box.currentIndexChanged.connect(self._query)
         self.filter_widgets[name] = box
-        bar.addWidget(box, 1)
+        bar.addWidget(box)
         return box
 
     def _clear_button(self, bar: QHBoxLayout) -> None:
@@ -154,14 +162,14 @@ class ListPage(QWidget):
 
     def _contract_filters(self, bar: QHBoxLayout) -> None:
         combo = functools.partial(self._combo, bar)
-        facets = listing.facets(self.model.ledger)
+        ledger = self.model.ledger
         combo("category", i18n.tr("gui.filter.all_categories"),
               [(code_label("category", c), c) for c in codes.tables().names("contract_category")])
         combo("status", i18n.tr("gui.filter.all_statuses"),
               [(code_label("status", s), s) for s in codes.tables().names("registration_status")])
         combo("year", i18n.tr("gui.filter.all_years"),
-              [(i18n.tr("gui.filter.year", year=y), y) for y in facets["years"]])
-        combo("broker", i18n.tr("gui.filter.all_brokers"), [(n, i) for i, n in facets["brokers"]])
+              [(i18n.tr("gui.filter.year", year=y), y) for y in listing.signed_years(ledger)])
+        combo("broker", i18n.tr("gui.filter.all_brokers"), [(n, i) for i, n in listing.broker_choices(ledger)])
         overdue = QCheckBox(i18n.tr("gui.filter.overdue"))
         overdue.toggled.connect(self._query)
         self.filter_widgets["overdue"] = overdue
@@ -172,7 +180,6 @@ class ListPage(QWidget):
         for name, all_key in (("status", "gui.filter.all_statuses"), ("field", "gui.filter.all_fields"),
                               ("client", "gui.filter.all_clients")):
             self._combo(bar, name, i18n.tr(all_key), [])
-        self.filter_widgets["client"].setMinimumContentsLength(10)
         self._demand_choices()
         self._clear_button(bar)
 
@@ -236,6 +243,22 @@ class ListPage(QWidget):
     def _query(self, *_args) -> None:
         self.model.set_query(self.search.text(), self.filters() or listing.Filters())
         self._prepare_later()
+        self._place_filters()  # a filter's choice may be wider than the one before
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_filters()
+
+    def _place_filters(self) -> None:
+        """The filters beside the search box when both fit at their least, else under it."""
+        if self.filter_row is None:
+            return
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        need = self.search.minimumWidth() + self.bar.spacing() + self.filter_row.sizeHint().width()
+        way = QBoxLayout.Direction.TopToBottom if need > room else QBoxLayout.Direction.LeftToRight
+        if self.bar.direction() != way:
+            self.bar.setDirection(way)
 
     def _prepare_later(self) -> None:
         """While the user is idle, get the next search keystroke ready (see listing.prepare)."""

