@@ -100,3 +100,8 @@ def engagement_totals(conn, first: str, last: str) -> tuple[int, int]:
     return conn.execute(f"WITH e AS ({_ENGAGEMENTS}) SELECT count(*), coalesce(sum(signed), 0) FROM e WHERE "
                         "EXISTS (SELECT 1 FROM engagement_brokers x WHERE x.engagement_id = e.id)",
                         [first, last]).fetchone()
+
+
+def rate_text(rate: float | None) -> str:
+    """签约率 as a person reads it: ``66.7%``; ``—`` without engagements."""
+    return "—" if rate is None else f"{rate:.1%}"

@@ -1,7 +1,8 @@
 """统计: the technology-market statistics of a year or a span of years, as the
 core computes them (:mod:`broker_desk.statistics`) — cards with the totals, how
 long registration took and the overdue cases; charts by 合同类别, by 技术领域,
-by the buyer's province (top ten) and by month; the top buyers and sellers.
+by the buyer's province (top ten) and by month; the top buyers and sellers; the front
+office's funnel 需求 → 对接 → 签约 (:mod:`.funnel_section`).
 
 Computed off the GUI thread (:class:`jobs.Background`)."""
 
@@ -26,9 +27,10 @@ from .. import i18n, payments, statistics
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
+from .funnel_section import FunnelSection
 from .models import code_text
 from .rankings_page import PeriodPage, PeriodPicker
-from .widgets import Card, Reflow, list_tree, show_error, title_row
+from .widgets import Card, Reflow, fit_tree_height, list_tree, show_error, title_row
 
 i18n.register({
     "gui.statistics": ("统计", "Statistics"),
@@ -195,6 +197,9 @@ class StatisticsPage(PeriodPage):
             box.addWidget(tree)
             parties.addLayout(box)
         layout.addLayout(parties)
+
+        self.funnel = FunnelSection()  # the front office's 需求 → 对接 → 签约 of the same period
+        layout.addWidget(self.funnel)
         layout.addStretch(1)
 
     def resizeEvent(self, event) -> None:
@@ -240,6 +245,8 @@ class StatisticsPage(PeriodPage):
         self.cards["overdue"].value.setStyleSheet("color: #c62828;" if o.count else "")
         self._draw_charts()
         self._show_money(stats.year_to)
+        if stats.funnel is not None:
+            self.funnel.show_funnel(stats.funnel)
         for key in ("top_buyers", "top_sellers"):
             tree = self.parties[key]
             tree.clear()
@@ -250,9 +257,7 @@ class StatisticsPage(PeriodPage):
                     item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setTextAlignment(0, Qt.AlignmentFlag.AlignCenter)
                 tree.addTopLevelItem(item)
-            rows = max(tree.topLevelItemCount(), 3)  # tall enough for the ten, no scrolling
-            row_height = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
-            tree.setFixedHeight(tree.header().sizeHint().height() + rows * row_height + 2 * tree.frameWidth() + 2)
+            fit_tree_height(tree)  # tall enough for the ten, no scrolling
         self.computed.emit()
 
     def _show_money(self, year: int) -> None:
