@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import i18n, payments, statistics
+from ..funnel import years as funnel_years
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
 from .funnel_section import FunnelSection
 from .models import code_text
-from .rankings_page import PeriodPage, PeriodPicker
+from .rankings_page import PeriodPage, PeriodPicker, default_year, years_to_offer
 from .widgets import Card, Reflow, fit_tree_height, list_tree, show_error, title_row
 
 i18n.register({
@@ -211,6 +212,13 @@ class StatisticsPage(PeriodPage):
                          right=(2, 3))
 
     # -- computing ------------------------------------------------------------------------------
+    def _fill_years(self) -> None:
+        """The years with registrations and those with demands or engagements (the funnel's)."""
+        found = set(years_to_offer(self.ledger, self._today())) | set(funnel_years(self.ledger.conn))
+        years = list(range(max(found), min(found) - 1, -1))
+        with QSignalBlocker(self.period):
+            self.period.set_years(years, default_year(years, self._today()))
+
     def reload(self) -> None:
         self._stale = False
         if not self.period.offered():
