@@ -46,6 +46,7 @@ def test_the_section_shows_the_periods_funnel(front, qtbot):
     page = stats_page(front, qtbot)
     f = page.funnel
     assert page.statistics.year_from == 2026
+    assert f.title.text() == "2026 年对接漏斗：需求 → 对接 → 签约"
     assert [(b.label, b.value, b.text) for b in f.chart.bars()] == [
         ("技术需求", 4.0, "4"), ("对接项目", 3.0, "3"), ("已签约", 2.0, "2")]
     assert (f.cards["rate"].value.text(), f.cards["rate"].detail.text()) == ("66.7%", "签约 2 / 对接 3")
@@ -63,6 +64,10 @@ def test_the_table_sorts_by_any_column_by_value(front, qtbot):
     f = stats_page(front, qtbot).funnel
     table = f.table
     table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    assert [r[0] for r in f.rows()] == ["张三", "李四", "王五"]
+    table.sortByColumn(3, Qt.SortOrder.DescendingOrder)     # 签约 2, 1, 0
+    assert [r[0] for r in f.rows()] == ["张三", "李四", "王五"]
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)     # 需求 2, then 1 and 1 in the name order
     assert [r[0] for r in f.rows()] == ["张三", "李四", "王五"]
     table.sortByColumn(4, Qt.SortOrder.AscendingOrder)      # 签约率: no engagement (—) last
     assert [r[0] for r in f.rows()] == ["李四", "张三", "王五"]
@@ -87,6 +92,7 @@ def test_the_section_follows_the_period_picker(front, qtbot):
     assert [b.value for b in f.chart.bars()] == [1.0, 1.0, 0.0]
     assert f.cards["rate"].value.text() == "0.0%" and f.cards["amount"].value.text() == "0.00"
     assert f.rows() == [["李四", "1", "1", "0", "0.0%", "0.00"]]
+    assert f.title.text().startswith("2025 年对接漏斗")
     page.period.set_period(2025, 2026)
     assert [b.value for b in f.chart.bars()] == [5.0, 4.0, 2.0]
     assert [r[:4] for r in f.rows()] == [["李四", "2", "3", "1"], ["王五", "1", "0", "0"], ["张三", "2", "2", "2"]]
@@ -103,7 +109,7 @@ def test_the_section_in_english_fits_at_1024(front, qtbot):
     i18n.set_language("en")
     page = stats_page(front, qtbot, 1024 - 176, 620)
     f = page.funnel
-    assert f.findChild(type(f.empty), "sectionTitle").text() == "Front office funnel: demands → engagements → signed"
+    assert f.title.text() == "Front office funnel, 2026: demands → engagements → signed"
     assert [b.label for b in f.chart.bars()] == ["Demands", "Engagements", "Signed"]
     assert f.cards["rate"].detail.text() == "2 of 3 signed"
     assert [f.table.headerItem().text(c) for c in range(6)] == [

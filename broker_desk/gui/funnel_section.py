@@ -14,7 +14,8 @@ from .charts import Bar, BarChart, ChartCard
 from .widgets import Card, fit_tree_height, list_tree
 
 i18n.register({
-    "gui.funnel.title": ("对接漏斗：需求 → 对接 → 签约", "Front office funnel: demands → engagements → signed"),
+    "gui.funnel.heading": ("对接漏斗", "Front office funnel"),
+    "gui.funnel.title": ("{period}对接漏斗：需求 → 对接 → 签约", "Front office funnel, {period}: demands → engagements → signed"),
     "gui.funnel.note": ("需求按发布日期、对接按开始日期计入本期；签约为其中已签约的对接项目",
                         "Demands count by publication date, engagements by start date; "
                         "signed: those engagements signed so far"),
@@ -44,10 +45,13 @@ class _Row(QTreeWidgetItem):
     """A broker's row: each column sorts by its value (the name column by the core's name order)."""
 
     def __lt__(self, other: QTreeWidgetItem) -> bool:
-        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
+        tree = self.treeWidget()
+        column = tree.sortColumn() if tree else 0
         mine, theirs = self.data(column, Qt.ItemDataRole.UserRole), other.data(column, Qt.ItemDataRole.UserRole)
-        if mine == theirs:
-            return self.data(0, Qt.ItemDataRole.UserRole) < other.data(0, Qt.ItemDataRole.UserRole)
+        if mine == theirs:  # equal figures keep the name order, whichever way the column sorts
+            before = self.data(0, Qt.ItemDataRole.UserRole) < other.data(0, Qt.ItemDataRole.UserRole)
+            descending = tree is not None and tree.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+            return before != descending
         return (mine is None, mine) < (theirs is None, theirs)  # no rate (no engagement) last
 
 
@@ -60,7 +64,7 @@ class FunnelSection(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        title = QLabel(i18n.tr("gui.funnel.title"))
+        self.title = title = QLabel(i18n.tr("gui.funnel.heading"))
         title.setObjectName("sectionTitle")
         note = QLabel(i18n.tr("gui.funnel.note"))
         note.setObjectName("muted")
@@ -68,18 +72,14 @@ class FunnelSection(QWidget):
         layout.addWidget(title)
         layout.addWidget(note)
 
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the three steps, then the two figures beside them, one height
         top.setSpacing(12)
         self.chart = BarChart(max_label_share=0.3)
         self.chart_card = ChartCard(i18n.tr("gui.funnel.chart"), self.chart)
-        top.addWidget(self.chart_card, 3)
-        cards = QVBoxLayout()
-        cards.setSpacing(12)
+        top.addWidget(self.chart_card, 2)
         self.cards = {key: Card(i18n.tr(f"gui.funnel.card.{key}")) for key in ("rate", "amount")}
         for card in self.cards.values():
-            cards.addWidget(card)
-        cards.addStretch(1)
-        top.addLayout(cards, 2)
+            top.addWidget(card, 1)
         layout.addLayout(top)
 
         self.table = list_tree([i18n.tr(f"gui.funnel.col.{c}") for c in COLUMNS], {0}, right=tuple(range(1, 6)))
@@ -92,8 +92,10 @@ class FunnelSection(QWidget):
         self.empty.hide()
         layout.addWidget(self.empty)
 
-    def show_funnel(self, funnel: Funnel) -> None:
+    def show_funnel(self, funnel: Funnel, period: str) -> None:
+        """Show ``funnel``; ``period`` (e.g. "2025 年") names its years in the title."""
         self.funnel = funnel
+        self.title.setText(i18n.tr("gui.funnel.title", period=period))
         t = funnel.totals
         counts = {"demands": t.demands, "engagements": t.engagements, "signed": t.signed}
         self.chart.set_bars([Bar(i18n.tr(f"gui.funnel.step.{step}"), float(counts[step]), f"{counts[step]:,}")

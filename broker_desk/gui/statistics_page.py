@@ -254,7 +254,7 @@ class StatisticsPage(PeriodPage):
         self._draw_charts()
         self._show_money(stats.year_to)
         if stats.funnel is not None:
-            self.funnel.show_funnel(stats.funnel)
+            self.funnel.show_funnel(stats.funnel, stats.period_text)
         for key in ("top_buyers", "top_sellers"):
             tree = self.parties[key]
             tree.clear()
