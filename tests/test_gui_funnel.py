@@ -139,3 +139,25 @@ def test_the_settings_dialog_turns_the_rankings_extra_columns_on_and_off(front, 
     again.front_office.setChecked(False)
     again.accept()
     assert not rankings.compute(front, 2026).front_office
+
+
+def test_a_double_click_on_a_broker_opens_the_broker(window, demo_ledger, qtbot, monkeypatch):
+    opened = []
+
+    class Editor:
+        def __init__(self, entity, id_):
+            opened.append((entity, id_))
+
+        def exec(self):
+            return 0
+
+    monkeypatch.setattr(window, "editor", Editor)
+    window.nav.setCurrentRow(window.stack.indexOf(window.statistics))
+    table = window.statistics.funnel.table
+    assert table.topLevelItemCount() > 1
+    item = table.topLevelItem(1)
+    rect = table.visualItemRect(item)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # Qt 6 wants a press first
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    name = demo_ledger.conn.execute("SELECT name FROM brokers WHERE id = ?", [opened[0][1]]).fetchone()[0]
+    assert opened == [("broker", opened[0][1])] and name == item.text(0)

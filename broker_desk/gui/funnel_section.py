@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from .. import i18n
@@ -39,6 +39,7 @@ i18n.register({
 
 COLUMNS = ("broker", "demands", "engagements", "signed", "rate", "amount")
 STEPS = ("demands", "engagements", "signed")
+BROKER_ID = Qt.ItemDataRole.UserRole + 1  # a row's broker (UserRole holds each column's sort key)
 
 
 class _Row(QTreeWidgetItem):
@@ -56,7 +57,10 @@ class _Row(QTreeWidgetItem):
 
 
 class FunnelSection(QWidget):
-    """The funnel of :class:`~broker_desk.funnel.Funnel`; :meth:`show_funnel` fills it."""
+    """The funnel of :class:`~broker_desk.funnel.Funnel`; :meth:`show_funnel` fills it.
+    ``openBroker(id)``: a broker's row was double-clicked (or Enter pressed on it)."""
+
+    openBroker = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -86,6 +90,7 @@ class FunnelSection(QWidget):
         self.table.headerItem().setToolTip(5, i18n.tr("gui.funnel.col.amount_tip"))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.itemActivated.connect(lambda item, _col: self.openBroker.emit(item.data(0, BROKER_ID)))
         layout.addWidget(self.table)
         self.empty = QLabel(i18n.tr("gui.funnel.empty"))
         self.empty.setObjectName("muted")
@@ -122,7 +127,7 @@ class FunnelSection(QWidget):
             item.setData(col, Qt.ItemDataRole.UserRole, key)
             if col:
                 item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setData(0, Qt.ItemDataRole.UserRole + 1, row.key)  # the broker's id
+        item.setData(0, BROKER_ID, row.key)
         item.setToolTip(0, row.name)
         return item
 

@@ -105,9 +105,11 @@ def month_label(month: str, span: bool) -> str:
 
 
 class StatisticsPage(PeriodPage):
-    """The 统计 page. ``openContracts(ids, caption)`` asks for the overdue cases in the contract list."""
+    """The 统计 page. ``openContracts(ids, caption)`` asks for the overdue cases in the contract list;
+    ``openRecord("broker", id)`` for a broker of the funnel's table."""
 
     openContracts = Signal(list, str)
+    openRecord = Signal(str, int)  # a broker of the funnel's table
     computed = Signal()
 
     def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
@@ -200,6 +202,7 @@ class StatisticsPage(PeriodPage):
         layout.addLayout(parties)
 
         self.funnel = FunnelSection()  # the front office's 需求 → 对接 → 签约 of the same period
+        self.funnel.openBroker.connect(lambda broker_id: self.openRecord.emit("broker", broker_id))
         layout.addWidget(self.funnel)
         layout.addStretch(1)
 
