@@ -144,7 +144,7 @@ class SettingsDialog(Dialog):
         backups.addWidget(self.backup_dir, 1)
         backups.addWidget(browse)
         form.addRow(i18n.tr("gui.settings.backups"), backups)
-        self.resize(600, 460)
+        self.resize(600, 490)
 
     def _limit_mode_changed(self) -> None:
         fixed = self.limit_mode.currentData() == "fixed"
