@@ -83,6 +83,11 @@ i18n.register({
     "cli.rankings.to_year": ("截止年份（统计 --year 至该年，含两端）", "the last year of a span (from --year, both included)"),
     "cli.rankings.by": ("按经纪人（broker，默认）或所属机构（institution）排名", "rank brokers (default) or their institutions"),
     "cli.rankings.out": ("要写入的 .xlsx 或 .pdf 文件", "the .xlsx or .pdf file to write"),
+    "cli.rankings.front_office": ("排行榜另列对接项目数和签约率（不影响排序；默认按账本设置）；--no-front-office 不列",
+                                  "also show engagements and signing rate (the order is unchanged; default: the "
+                                  "ledger's setting); --no-front-office leaves them out"),
+    "cli.rankings.statistics": ("PDF 也附上统计（含对接漏斗）；.xlsx 总是含统计",
+                                "add the statistics (with the front office funnel) to a PDF; an .xlsx always has them"),
     "cli.payments": ("列出本月应收和已逾期的付款（付款计划中未到账的各期）", "list payments due this month and overdue"),
     "cli.payments.overdue": ("只列已逾期的", "only those overdue"),
     "cli.payments.year": ("只列约定日期在该年的", "only those due in that year"),
@@ -153,6 +158,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to-year", type=int, default=None, help=tr("cli.rankings.to_year"))
     p.add_argument("--by", choices=("broker", "institution"), default="broker", help=tr("cli.rankings.by"))
     p.add_argument("--out", type=Path, required=True, help=tr("cli.rankings.out"))
+    p.add_argument("--front-office", action=argparse.BooleanOptionalAction, default=None,
+                   help=tr("cli.rankings.front_office"))
+    p.add_argument("--statistics", action="store_true", help=tr("cli.rankings.statistics"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
     p = sub.add_parser("payments", parents=[common], help=tr("cli.payments"), description=tr("cli.payments"))
     p.add_argument("--overdue", action="store_true", help=tr("cli.payments.overdue"))
@@ -373,11 +381,12 @@ def cmd_rankings(args) -> int:
     start = time.perf_counter()
     progress = _progress_printer()
     with _open(args, create=False) as ledger:
-        ranking = rankings.compute(ledger, args.year, args.to_year, by=args.by)
-        if path.suffix.lower() == ".pdf":
-            rankings_report.write_pdf(ledger, ranking, path, progress=progress)
+        ranking = rankings.compute(ledger, args.year, args.to_year, by=args.by, front_office=args.front_office)
+        pdf = path.suffix.lower() == ".pdf"
+        stats = statistics.compute(ledger, args.year, args.to_year) if args.statistics or not pdf else None
+        if pdf:
+            rankings_report.write_pdf(ledger, ranking, path, stats, progress=progress)
         else:
-            stats = statistics.compute(ledger, args.year, args.to_year)
             rankings_report.write_xlsx(ledger, ranking, stats, path, progress=progress)
     progress(None, "")
     print(tr("cli.rankings.done", title=ranking.title, rows=len(ranking.rows), contracts=ranking.totals.contracts,

@@ -100,3 +100,15 @@ def engagement_totals(conn, first: str, last: str) -> tuple[int, int]:
     return conn.execute(f"WITH e AS ({_ENGAGEMENTS}) SELECT count(*), coalesce(sum(signed), 0) FROM e WHERE "
                         "EXISTS (SELECT 1 FROM engagement_brokers x WHERE x.engagement_id = e.id)",
                         [first, last]).fetchone()
+
+
+def rate_text(rate: float | None) -> str:
+    """签约率 as a person reads it: ``66.7%``; ``—`` without engagements."""
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def years(conn) -> list[int]:
+    """The years with a demand or an engagement (by the days they count on), newest first."""
+    sql = (f"SELECT DISTINCT CAST(substr(day, 1, 4) AS INTEGER) FROM (SELECT {_DEMAND_DAY} AS day FROM demands d "
+           f"UNION SELECT {_ENGAGEMENT_DAY} FROM engagements e) WHERE day IS NOT NULL ORDER BY 1 DESC")
+    return [y for (y,) in conn.execute(sql)]

@@ -20,7 +20,9 @@ contracts a ranking looks at, with or without a broker):
   For a past day the state is rebuilt from the registration history: a contract
   was waiting on that day when its last move up to then was to 已受理, and its
   clock ran from that move (corrected papers restart it). A contract with no
-  history at all counts by its current state.
+  history at all counts by its current state;
+* the front office's funnel 需求 → 对接 → 签约 of the same days, in all and per broker
+  (:mod:`broker_desk.funnel`: demands and engagements count by their own dates).
 
 Money is integer fen throughout; every sum is done by SQLite over integers.
 """
@@ -34,6 +36,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import codes, i18n
+from .funnel import Funnel
+from .funnel import compute as compute_funnel
 from .i18n import tr
 from .rankings import _REGISTERED, period_bounds, period_text
 from .registration import ACCEPTED, REGISTERED, WITHDRAWN
@@ -89,6 +93,7 @@ class Statistics:
     overdue_as_of: dt.date
     generated_at: dt.datetime
     ledger_path: str
+    funnel: Funnel | None = None   # 需求 → 对接 → 签约 of the same years
 
     @property
     def period_text(self) -> str:
@@ -252,6 +257,7 @@ def compute(ledger, year_from: int, year_to: int | None = None, today: dt.date |
         duration = _duration(conn)
         as_of = min(dt.date(year_to, 12, 31), today)
         ids = ledger.overdue(today) if as_of == today else overdue_on(ledger, as_of)
+        front = compute_funnel(ledger, year_from, year_to, first=first, last=last)
     finally:
         conn.execute(f"DROP TABLE IF EXISTS {_SOURCE}")
         conn.execute("RELEASE statistics")
@@ -261,4 +267,4 @@ def compute(ledger, year_from: int, year_to: int | None = None, today: dt.date |
         top_buyers=top_buyers, top_sellers=top_sellers, duration=duration,
         overdue=Overdue(len(ids), ids), overdue_as_of=as_of,
         generated_at=dt.datetime.now().astimezone().replace(microsecond=0),
-        ledger_path=str(Path(ledger.path).resolve()))
+        ledger_path=str(Path(ledger.path).resolve()), funnel=front)

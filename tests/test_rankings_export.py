@@ -85,7 +85,7 @@ def test_xlsx_ranking_sheet_read_back(hand, tmp_path):
     assert path == tmp_path / "r.xlsx"
     book = sheets(path)
     assert list(book) == ["经纪人排行榜", "前十名", "计入明细", "按合同类别", "按技术领域", "按买方地区", "按月份",
-                          "主要买方卖方", "登记时长与超期"]
+                          "主要买方卖方", "登记时长与超期", "对接漏斗"]
     rows = book["经纪人排行榜"]
     assert rows[0][0] == "2024 年技术经纪人排行榜"
     block = [r[0] for r in rows[1:7]]

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(i18n.tr(key))
             self.stack.addWidget(page)
         self.rankings.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.statistics.openRecord.connect(self.open_record)  # a broker of the 对接漏斗 table
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.currentRowChanged.connect(lambda _r: self._update_actions())
         self._actions()

@@ -44,6 +44,9 @@ i18n.register({
     "gui.settings.calendar": ("工作日日历…", "Working-day calendar…"),
     "gui.settings.number_length": ("登记编号位数", "Registration number length"),
     "gui.settings.commission_mode": ("经纪人佣金计提", "Brokers' commission earned"),
+    "gui.settings.rankings": ("排行榜", "Rankings"),
+    "gui.settings.front_office": ("导出时另列对接项目数和签约率（不影响排序）",
+                                  "Exports also show engagements and signing rate (the order is unchanged)"),
     "gui.settings.number_16": ("16 位（现行编号）", "16 digits (current numbering)"),
     "gui.settings.number_14": ("14 位（旧编号）", "14 digits (old numbering)"),
     "gui.settings.backups": ("备份位置", "Backup folder"),
@@ -130,6 +133,9 @@ class SettingsDialog(Dialog):
         numbers.addWidget(self.commission_mode)
         numbers.addStretch(1)
         form.addRow(i18n.tr("gui.settings.number_length"), numbers)
+        self.front_office = QCheckBox(i18n.tr("gui.settings.front_office"))  # rankings.front_office
+        self.front_office.setChecked(bool(ledger.setting("rankings.front_office")))
+        form.addRow(i18n.tr("gui.settings.rankings"), self.front_office)
         backups = QHBoxLayout()
         self.backup_dir = QLineEdit(settings().value("backup_dir", "") or "")
         self.backup_dir.setPlaceholderText(i18n.tr("gui.settings.backups_default"))
@@ -138,7 +144,7 @@ class SettingsDialog(Dialog):
         backups.addWidget(self.backup_dir, 1)
         backups.addWidget(browse)
         form.addRow(i18n.tr("gui.settings.backups"), backups)
-        self.resize(600, 460)
+        self.resize(600, 490)
 
     def _limit_mode_changed(self) -> None:
         fixed = self.limit_mode.currentData() == "fixed"
@@ -165,6 +171,7 @@ class SettingsDialog(Dialog):
         self.ledger.set_setting("registration.limit_working", self.working.isChecked())
         self.ledger.set_setting("registration.number_length", self.number_length.currentData())
         self.ledger.set_setting("commission.mode", self.commission_mode.currentData())
+        self.ledger.set_setting("rankings.front_office", self.front_office.isChecked())
         settings().setValue("language", self.language.currentData())
         settings().setValue("backup_dir", self.backup_dir.text().strip())
         super().accept()

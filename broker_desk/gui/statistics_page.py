@@ -1,7 +1,8 @@
 """统计: the technology-market statistics of a year or a span of years, as the
 core computes them (:mod:`broker_desk.statistics`) — cards with the totals, how
 long registration took and the overdue cases; charts by 合同类别, by 技术领域,
-by the buyer's province (top ten) and by month; the top buyers and sellers.
+by the buyer's province (top ten) and by month; the top buyers and sellers; the front
+office's funnel 需求 → 对接 → 签约 (:mod:`.funnel_section`).
 
 Computed off the GUI thread (:class:`jobs.Background`)."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from .. import i18n, payments, statistics
+from ..funnel import years as funnel_years
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard, ColumnChart
+from .funnel_section import FunnelSection
 from .models import code_text
-from .rankings_page import PeriodPage, PeriodPicker
-from .widgets import Card, Reflow, list_tree, show_error, title_row
+from .report_view import PeriodPage, PeriodPicker, default_year, years_to_offer
+from .widgets import Card, Reflow, fit_tree_height, list_tree, show_error, title_row
 
 i18n.register({
     "gui.statistics": ("统计", "Statistics"),
@@ -102,9 +105,11 @@ def month_label(month: str, span: bool) -> str:
 
 
 class StatisticsPage(PeriodPage):
-    """The 统计 page. ``openContracts(ids, caption)`` asks for the overdue cases in the contract list."""
+    """The 统计 page. ``openContracts(ids, caption)`` asks for the overdue cases in the contract list;
+    ``openRecord("broker", id)`` for a broker of the funnel's table."""
 
     openContracts = Signal(list, str)
+    openRecord = Signal(str, int)  # a broker of the funnel's table
     computed = Signal()
 
     def __init__(self, ledger, today: dt.date | None = None, parent: QWidget | None = None):
@@ -195,6 +200,10 @@ class StatisticsPage(PeriodPage):
             box.addWidget(tree)
             parties.addLayout(box)
         layout.addLayout(parties)
+
+        self.funnel = FunnelSection()  # the front office's 需求 → 对接 → 签约 of the same period
+        self.funnel.openBroker.connect(lambda broker_id: self.openRecord.emit("broker", broker_id))
+        layout.addWidget(self.funnel)
         layout.addStretch(1)
 
     def resizeEvent(self, event) -> None:
@@ -206,6 +215,13 @@ class StatisticsPage(PeriodPage):
                          right=(2, 3))
 
     # -- computing ------------------------------------------------------------------------------
+    def _fill_years(self) -> None:
+        """The years with registrations and those with demands or engagements (the funnel's)."""
+        found = set(years_to_offer(self.ledger, self._today())) | set(funnel_years(self.ledger.conn))
+        years = list(range(max(found), min(found) - 1, -1))
+        with QSignalBlocker(self.period):
+            self.period.set_years(years, default_year(years, self._today()))
+
     def reload(self) -> None:
         self._stale = False
         if not self.period.offered():
@@ -240,6 +256,8 @@ class StatisticsPage(PeriodPage):
         self.cards["overdue"].value.setStyleSheet("color: #c62828;" if o.count else "")
         self._draw_charts()
         self._show_money(stats.year_to)
+        if stats.funnel is not None:
+            self.funnel.show_funnel(stats.funnel, stats.period_text)
         for key in ("top_buyers", "top_sellers"):
             tree = self.parties[key]
             tree.clear()
@@ -250,9 +268,7 @@ class StatisticsPage(PeriodPage):
                     item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setTextAlignment(0, Qt.AlignmentFlag.AlignCenter)
                 tree.addTopLevelItem(item)
-            rows = max(tree.topLevelItemCount(), 3)  # tall enough for the ten, no scrolling
-            row_height = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
-            tree.setFixedHeight(tree.header().sizeHint().height() + rows * row_height + 2 * tree.frameWidth() + 2)
+            fit_tree_height(tree)  # tall enough for the ten, no scrolling
         self.computed.emit()
 
     def _show_money(self, year: int) -> None:

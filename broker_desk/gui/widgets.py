@@ -141,6 +141,15 @@ def list_tree(headers: list[str], stretch: set[int], right: tuple[int, ...] = ()
     return tree
 
 
+def fit_tree_height(tree: QTreeWidget, least: int = 3, most: int | None = None) -> None:
+    """Make a :func:`list_tree` exactly as tall as its rows (at least ``least``, at most ``most``,
+    beyond which it scrolls): a short list in a scrolling page leaves no empty rows below it."""
+    count = tree.topLevelItemCount()
+    rows = max(count, least) if most is None else min(max(count, least), most)
+    row_height = tree.sizeHintForRow(0) if count else tree.fontMetrics().height() + 6
+    tree.setFixedHeight(tree.header().sizeHint().height() + rows * row_height + 2 * tree.frameWidth() + 2)
+
+
 def title_row(title: str) -> tuple[QHBoxLayout, QLabel, QLabel]:
     """A page's top row: its title on the left and, pushed to the right, a muted status text
     (a count, "computing…"); returns the row (to add more to its right) and both labels."""

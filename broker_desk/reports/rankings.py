@@ -7,7 +7,8 @@ integers, a totals row; a bar chart of the top ten), a sheet with every row's
 contributing contracts (each with its share, full and share-weighted amounts, and
 a subtotal per row equal to the ranking's figure, so anyone can check a figure),
 and, given statistics, one sheet each for 合同类别, 技术领域, 买方地区, 月份,
-主要买卖方 and 登记时长与超期, with charts where they help.
+主要买卖方 and 登记时长与超期, with charts where they help, and 对接漏斗 (the front
+office's funnel of the same period).
 
 PDF (:func:`write_pdf`): A4 portrait; title, period, rule, the top-ten bar chart,
 the table in 万元 with its header repeated on every page and "第 N 页 共 M 页" at
@@ -26,6 +27,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import i18n, pdffonts, rankings
+from ..funnel import rate_text
 from ..i18n import tr
 from ..money import to_wan
 from ..rankings import ATTRIBUTE, Ranking, all_contributions, measure_label, period_bounds
@@ -58,6 +60,7 @@ from .common import (
     write_workbook,
     yuan,
 )
+from .funnel import funnel_sheet
 from .stats import duration_sheet, group_sheet, parties_sheet, statistics_story
 
 i18n.register({
@@ -232,7 +235,8 @@ def write_xlsx(ledger, ranking: Ranking, statistics, path: str | Path, progress:
     Returns the path, or None when ``cancelled()`` said stop (nothing is written then).
     An existing file at ``path`` is replaced (callers ask first, see :func:`check_target`).
     """
-    steps = Steps(3 + (6 if statistics is not None else 0), progress, cancelled)
+    funnel = statistics.funnel if statistics is not None else None
+    steps = Steps(3 + (6 if statistics is not None else 0) + (funnel is not None), progress, cancelled)
 
     def sheets(wb, fmt: Formats) -> None:
         steps.step(tr("rx.progress.sheet", sheet=tr(f"rx.sheet.{ranking.by}")))
@@ -252,6 +256,9 @@ def write_xlsx(ledger, ranking: Ranking, statistics, path: str | Path, progress:
             parties_sheet(wb, fmt, statistics)
             steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.duration")))
             duration_sheet(wb, fmt, ledger, statistics)
+        if funnel is not None:
+            steps.step(tr("rx.progress.sheet", sheet=tr("rx.sheet.funnel")))
+            funnel_sheet(wb, fmt, statistics, funnel)
 
     return write_workbook(path, steps, {"title": ranking.title}, sheets)
 
@@ -323,9 +330,16 @@ def _top_chart(ranking: Ranking, width: float):
 
 def _ranking_table(ranking: Ranking, styles, width: float, steps: Steps):
     broker = ranking.by == "broker"
-    numbers = [(tr("rx.contracts"), 51, "num"), (tr("rx.amount_wan"), 68, "num"),
-               (tr("rx.approved_wan"), 70, "num"), (tr("rx.commission_wan"), 60, "num"),
-               (tr("rx.clients"), 51, "num")]
+    extra = ranking.front_office  # 对接项目数 and 签约率: the other columns give up some room
+    numbers = [(tr("rx.contracts"), 44 if extra else 51, "num"), (tr("rx.amount_wan"), 62 if extra else 68, "num"),
+               (tr("rx.approved_wan"), 64 if extra else 70, "num"), (tr("rx.commission_wan"), 56 if extra else 60, "num"),
+               (tr("rx.clients"), 44 if extra else 51, "num")]
+    if extra:
+        numbers += [(tr("rx.engagements"), 46, "num"), (tr("rx.signing_rate"), 46, "num")]
+
+    def front(row) -> list[str]:
+        return [f"{row.engagements:,}", rate_text(row.signing_rate)] if extra else []
+
     fixed = 30 + sum(w for _, w, _ in numbers)
     if broker:
         name_width = 50
@@ -336,10 +350,10 @@ def _ranking_table(ranking: Ranking, styles, width: float, steps: Steps):
     rows = []
     for r in ranking.rows:
         rows.append([str(r.rank), r.name, *([r.institution] if broker else []), f"{r.contracts:,}",
-                     wan(r.amount_fen), wan(r.approved_fen), wan(r.commission_fen), f"{r.clients:,}"])
+                     wan(r.amount_fen), wan(r.approved_fen), wan(r.commission_fen), f"{r.clients:,}", *front(r)])
     t = ranking.totals
     total = [tr("rx.total"), "", *([""] if broker else []), f"{t.contracts:,}", wan(t.amount_fen),
-             wan(t.approved_fen), wan(t.commission_fen), f"{t.clients:,}"]
+             wan(t.approved_fen), wan(t.commission_fen), f"{t.clients:,}", *front(t)]
     return pdf_table(columns, rows, styles, total, steps)
 
 def write_pdf(ledger, ranking: Ranking, path: str | Path, statistics=None, progress: ProgressFn | None = None,

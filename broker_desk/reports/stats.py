@@ -1,6 +1,7 @@
 """The statistics part of the rankings report (issue 6): one Excel sheet each for 合同类别,
 技术领域, 买方地区, 月份, 主要买卖方 and 登记时长与超期 (with charts where they help), and the
-same tables in the PDF. Written by :mod:`broker_desk.reports.rankings`."""
+same tables in the PDF, followed by the front office's funnel (:mod:`.funnel`). Written by
+:mod:`broker_desk.reports.rankings`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from .common import (
     wan_value,
     when,
 )
+from .funnel import funnel_story
 
 i18n.register({
     "rx.sheet.category": ("按合同类别", "By category"),
@@ -186,6 +188,8 @@ def statistics_story(ledger, statistics, styles, width: float) -> list:
     story.append(Spacer(1, 6))
     story.append(Paragraph(tr("rx.overdue", day=statistics.overdue_as_of.isoformat(),
                               count=statistics.overdue.count), styles["h2"]))
+    if statistics.funnel is not None:
+        story += funnel_story(statistics, statistics.funnel, styles, width)
     return story
 
 
