@@ -11,55 +11,27 @@ Goal (issue 6): each computation <= 0.5 s on 2 cores.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from demo_bench import ROUNDS, TODAY, arguments, ledger_file, registered_in, timed
 
-from broker_desk import demo, rankings  # noqa: E402
-from broker_desk import statistics as market  # noqa: E402
-from broker_desk.ledger import Ledger  # noqa: E402
-from broker_desk.reports import rankings as rankings_report  # noqa: E402
-
-TODAY = dt.date(2026, 6, 15)
-ROUNDS = 5
-
-
-def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
+from broker_desk import rankings
+from broker_desk import statistics as market
+from broker_desk.ledger import Ledger
+from broker_desk.reports import rankings as rankings_report
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ledger", type=Path, help="use this ledger instead of building one")
-    parser.add_argument("--contracts", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path, help="build the ledger here and keep it")
-    parser.add_argument("--year", type=int, default=TODAY.year - 1)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0]).parse_args()
     folder = tempfile.TemporaryDirectory()
     out = Path(folder.name)
-    if args.ledger:
-        path = args.ledger
-    else:
-        path = args.keep or out / "bench.brokerdesk"
-        if path.exists():
-            sys.exit(f"{path} exists; choose a new file or pass it with --ledger")
-        with Ledger.open(path) as ledger:
-            _, seconds = timed(demo.generate, ledger, args.contracts, seed=1, today=TODAY)
-        print(f"demo build: {args.contracts:,} contracts in {seconds:.1f} s")
+    path = ledger_file(args, out)
 
     with Ledger.open(path, create=False) as ledger:
         total = ledger.count("contract")
-        registered = ledger.conn.execute(
-            "SELECT count(*) FROM contracts WHERE status = '已登记' AND registered_on BETWEEN ? AND ?",
-            [f"{args.year}-01-01", f"{args.year}-12-31"]).fetchone()[0]
+        registered = registered_in(ledger, args.year)
         print(f"ledger: {total:,} contracts; {registered:,} registered in {args.year}; "
               f"{ledger.count('broker'):,} brokers")
         jobs = {

@@ -16,10 +16,17 @@ import time
 from pathlib import Path
 
 from . import __version__, cli_rewards, codes, i18n, paths, xcb
+from .cli_common import (
+    OK,
+    PROBLEMS,
+    UNUSABLE,
+    ledger_path,
+    open_ledger,
+    print_files,
+    progress_printer,
+)
 from .errors import BrokerDeskError, ValidationError
 from .i18n import tr
-
-OK, PROBLEMS, UNUSABLE = 0, 1, 2
 
 i18n.register({
     "cli.description": ("技术经纪人工作台：技术合同、客户、科技成果与认定登记台账",
@@ -76,7 +83,6 @@ i18n.register({
     "cli.match.achievement": ("科技成果的记录ID或名称", "the achievement's record ID or name"),
     "cli.match.top": ("最多列出几个结果（默认 10）", "how many results at most (default 10)"),
     "cli.match.none": ("没有找到匹配的记录", "Nothing matches"),
-    "cli.warning": ("注意：{message}", "warning: {message}"),
     "cli.rankings": ("把某年（或几年）的经纪人或机构排行榜写成 .xlsx（含统计）或 .pdf",
                      "write a year's (or years') broker or institution ranking as .xlsx (with statistics) or .pdf"),
     "cli.rankings.year": ("登记年份（登记日期在该年的已登记合同）", "the year of registration"),
@@ -112,7 +118,6 @@ i18n.register({
     "cli.import.dry_run_done": ("检查完成，未写入（{file}，{errors} 个错误）：", "Checked, nothing written ({file}, {errors} errors):"),
     "cli.import.refused": ("{file} 有 {errors} 处错误，未写入任何数据（可用 --skip-invalid 只导入无误的行）：",
                            "{file} has {errors} errors; nothing was written (--skip-invalid imports the good rows):"),
-    "cli.network": ("账本位于网络或云同步文件夹中，多人同时写入可能损坏数据", "The ledger is on a network or cloud-synced folder; writes from several places can damage it"),
 })
 
 
@@ -233,20 +238,6 @@ def _utf8_console() -> None:
             pass
 
 
-def _db(args) -> Path:
-    return getattr(args, "db", None) or paths.default_ledger()
-
-
-def _open(args, create: bool = True):
-    from .ledger import Ledger
-    from .ledger.files import on_network_or_synced_folder
-
-    ledger = Ledger.open(_db(args), create=create)
-    if on_network_or_synced_folder(ledger.path):
-        print(tr("cli.warning", message=tr("cli.network")), file=sys.stderr)
-    return ledger
-
-
 def _window(args, parser: argparse.ArgumentParser) -> int:
     """No command: open the window, or say what the commands are where there is no screen or no Qt."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
@@ -278,8 +269,8 @@ def cmd_demo(args) -> int:
     from . import demo
 
     start = time.perf_counter()
-    progress = _progress_printer()
-    with _open(args) as ledger:
+    progress = progress_printer()
+    with open_ledger(args) as ledger:
         counts = demo.generate(ledger, args.contracts, seed=args.seed, today=args.today, progress=progress)
     progress(None, "")
     print(tr("cli.demo.done", seconds=time.perf_counter() - start, path=ledger.path, **counts))
@@ -287,21 +278,10 @@ def cmd_demo(args) -> int:
     return OK
 
 
-def _progress_printer():
-    """Progress on stderr when it is a terminal (a line that rewrites itself)."""
-    if not sys.stderr.isatty():
-        return lambda fraction, message: None
-
-    def show(fraction, message):
-        sys.stderr.write("\r\033[K" if fraction is None else f"\r{fraction:4.0%} {message}")
-        sys.stderr.flush()
-    return show
-
-
 def cmd_check(args) -> int:
     from .check import run
 
-    with _open(args, create=False) as ledger:
+    with open_ledger(args, create=False) as ledger:
         report = run(ledger)
     print(tr("cli.check.title", path=report.path))
     print(tr("cli.check.schema", version=report.schema_version, mode=report.journal_mode))
@@ -327,7 +307,7 @@ def cmd_check(args) -> int:
 def cmd_backup(args) -> int:
     from . import backup
 
-    with _open(args, create=False) as ledger:
+    with open_ledger(args, create=False) as ledger:
         target = backup.copy(ledger, args.to) if args.to else backup.automatic(ledger, "manual")
     print(tr("cli.backup.done", path=target))
     return OK
@@ -336,7 +316,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from . import backup
 
-    safety, ledger = backup.restore(_db(args), args.file)
+    safety, ledger = backup.restore(ledger_path(args), args.file)
     ledger.close()
     if safety:
         print(tr("cli.restore.safety", path=safety))
@@ -361,8 +341,8 @@ def cmd_export(args) -> int:
 
     path = check_target(args.file, overwrite=args.force)
     start = time.perf_counter()
-    progress = _progress_printer()
-    with _open(args, create=False) as ledger:
+    progress = progress_printer()
+    with open_ledger(args, create=False) as ledger:
         written = export_workbook(ledger, path, year=args.year, progress=progress)
     progress(None, "")
     counts = {sheet.entity: written[sheet.name] for sheet in SHEETS}
@@ -379,8 +359,8 @@ def cmd_rankings(args) -> int:
     rankings.period_bounds(args.year, args.to_year)  # a bad period is refused before anything is opened
     path = rankings_report.check_target(args.out, overwrite=args.force)
     start = time.perf_counter()
-    progress = _progress_printer()
-    with _open(args, create=False) as ledger:
+    progress = progress_printer()
+    with open_ledger(args, create=False) as ledger:
         ranking = rankings.compute(ledger, args.year, args.to_year, by=args.by, front_office=args.front_office)
         pdf = path.suffix.lower() == ".pdf"
         stats = statistics.compute(ledger, args.year, args.to_year) if args.statistics or not pdf else None
@@ -399,7 +379,7 @@ def cmd_payments(args) -> int:
     from . import payments
     from .money import yuan_text
 
-    with _open(args, create=False) as ledger:
+    with open_ledger(args, create=False) as ledger:
         due = payments.due_payments(ledger, overdue_only=args.overdue, year=args.year)
     for d in due:
         late = tr("cli.payments.late", days=d.days_late) if d.days_late > 0 else tr("cli.payments.due")
@@ -418,8 +398,8 @@ def cmd_commission(args) -> int:
     commission.period_bounds(args.year, args.to_year)
     path = outfiles.check_target(args.out, (".xlsx", ".pdf"), "rx.bad_extension", args.force)
     start = time.perf_counter()
-    progress = _progress_printer()
-    with _open(args, create=False) as ledger:
+    progress = progress_printer()
+    with open_ledger(args, create=False) as ledger:
         ids = [commission.find_broker(ledger, args.broker)] if args.broker else None
         statements = commission.statements(ledger, args.year, args.to_year, ids)
         report.write(ledger, statements, path, progress=progress)
@@ -434,8 +414,8 @@ def cmd_import(args) -> int:
     from .workbook.importer import import_workbook
 
     start = time.perf_counter()
-    progress = _progress_printer()
-    with _open(args) as ledger:
+    progress = progress_printer()
+    with open_ledger(args) as ledger:
         result = import_workbook(ledger, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                                  progress=progress)
     progress(None, "")
@@ -466,12 +446,8 @@ i18n.register({
     "cli.forms.user_dir": ("用户模板：{path}（同名文件优先于内置模板）", "Your templates: {path} (a file there wins over a built-in of the same name)"),
     "cli.forms.per.contract": ("按合同", "per contract"),
     "cli.forms.per.period": ("按期间", "per period"),
-    "cli.forms.builtin": ("内置", "built-in"),
-    "cli.forms.user": ("用户", "user"),
-    "cli.forms.in_use": ("使用中", "in use"),
     "cli.forms.in_use_override": ("使用中（替代内置模板）", "in use (replaces the built-in)"),
     "cli.forms.overridden": ("未使用（已被用户模板替代）", "not used (replaced by your template)"),
-    "cli.forms.broken": ("有误，不能使用：", "broken, cannot be used:"),
     "cli.forms.none": ("（没有表格模板）", "(no templates)"),
     "cli.print.done": ("已生成“{form}”：{contracts} 份合同，{pages} 页（{seconds:.1f} 秒）→ {path}",
                        "Printed “{form}”: {contracts} contracts, {pages} pages ({seconds:.1f} s) → {path}"),
@@ -479,30 +455,6 @@ i18n.register({
     "cli.print.hint_blank": ("可补全数据后重试，或加 --allow-blank 留空打印（由人工填写）",
                              "complete the data and try again, or add --allow-blank to print those boxes blank"),
 })
-
-
-def print_files(prefix: str, builtin_dir: Path, user_dir: Path, infos: list, extra=None) -> None:
-    """What ``forms`` and ``policies`` say (``prefix``: their messages, ``cli.forms`` or
-    ``cli.policies``): the built-in and the user's folder, then a line a file — its name, 「title」
-    when another, what ``extra(info)`` adds, built-in or user, in use, replaced or broken, and a
-    user file's path — with each fault of a broken file under it."""
-    print(tr(f"{prefix}.builtin_dir", path=builtin_dir))
-    print(tr(f"{prefix}.user_dir", path=user_dir))
-    for info in infos:
-        if info.error:
-            state = tr("cli.forms.broken")
-        elif not info.in_use:
-            state = tr(f"{prefix}.overridden")
-        else:
-            state = tr(f"{prefix}.in_use_override" if info.overrides_builtin else "cli.forms.in_use")
-        title = "" if info.title == info.name else f"「{info.title}」"
-        line = "  ".join([f"  {info.name}{title}", *(extra(info) if extra else []), tr(f"cli.forms.{info.source}"),
-                          state])
-        print(line + (f"  {info.path}" if info.source == "user" else ""))
-        for error in (info.error or "").splitlines():
-            print(f"      {error}")
-    if not infos:
-        print(f"  {tr(f'{prefix}.none')}")
 
 
 def cmd_forms(args) -> int:
@@ -520,12 +472,12 @@ def cmd_print(args) -> int:
 
     path = paperwork.check_target(args.out, overwrite=args.force)
     start = time.perf_counter()
-    progress = _progress_printer()
+    progress = progress_printer()
     try:
         template = paperwork.find_form(args.form)
         if template.per == "period" and not args.registered:
             raise BrokerDeskError("paperwork.need_period", form=template.title)
-        with _open(args, create=False) as ledger:
+        with open_ledger(args, create=False) as ledger:
             ids = [paperwork.find_contract(ledger, key) for key in args.contract] if args.contract else None
             result = paperwork.render(ledger, args.form, path, contract_ids=ids, period=args.registered,
                                       allow_blank=args.allow_blank, progress=progress)
@@ -562,7 +514,7 @@ def cmd_match(args) -> int:
     from . import matching
 
     kind = "demand" if args.demand is not None else "achievement"
-    with _open(args, create=False) as ledger:
+    with open_ledger(args, create=False) as ledger:
         record = matching.find_record(ledger, kind, args.demand if kind == "demand" else args.achievement)
         find = matching.match_demand if kind == "demand" else matching.match_achievement
         results = find(ledger, record["id"], top=max(args.top, 1))
@@ -599,7 +551,7 @@ def cmd_followups(args) -> int:
     from . import frontoffice
 
     day = args.due_by or dt.date.today()
-    with _open(args, create=False) as ledger:
+    with open_ledger(args, create=False) as ledger:
         broker = frontoffice.broker_id(ledger, args.broker) if args.broker else None
         due = frontoffice.due_followups(ledger, day, broker)
     if not due:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from . import i18n
+from .cli_common import UNUSABLE, open_ledger, print_files, progress_printer
 from .i18n import tr
 
 i18n.register({
@@ -38,7 +39,6 @@ def add_parsers(sub, common) -> None:
 
 def cmd_policies(args) -> int:
     from . import policy
-    from .cli import print_files
 
     print_files("cli.policies", policy.builtin_dir(), policy.user_dir(), policy.list_policies())
     return 0
@@ -47,7 +47,6 @@ def cmd_policies(args) -> int:
 def cmd_rewards(args) -> int:
     """0: written; 2: an unusable policy (each fault with its place), an unknown one, or a year outside it."""
     from . import policy, rewards
-    from .cli import UNUSABLE, _open, _progress_printer
     from .money import yuan_text
     from .reports import rewards as report
 
@@ -60,8 +59,8 @@ def cmd_rewards(args) -> int:
         return UNUSABLE
     rewards.check_year(chosen, args.year)
     start = time.perf_counter()
-    progress = _progress_printer()
-    with _open(args, create=False) as ledger:
+    progress = progress_printer()
+    with open_ledger(args, create=False) as ledger:
         estimate = rewards.estimate(ledger, chosen, args.year)
         report.write(estimate, path, progress=progress)
     progress(None, "")

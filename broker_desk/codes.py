@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .errors import BrokerDeskError
 from .i18n import get_language, register
+from .paths import resource_files
 
 register({
     "codes.unknown_table": ("没有名为“{name}”的代码表", "There is no code table named “{name}”"),
@@ -38,14 +38,6 @@ register({
 })
 
 CHINA = "142"  # the customs country code of China; other 3-digit codes are foreign countries
-
-
-def _resources():
-    """The package's resources (installed, or the source tree's while developing)."""
-    try:
-        return resources.files("broker_desk.resources")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "resources"
 
 
 @dataclass(frozen=True)
@@ -207,7 +199,7 @@ class CodeTables:
 def load_tables(user_dir: Path | None = None) -> CodeTables:
     """The built-in tables, extended by the ``*.json`` files in ``user_dir`` if it exists."""
     result = CodeTables()
-    builtin = sorted((f for f in _resources().joinpath("codes").iterdir() if f.name.endswith(".json")),
+    builtin = sorted((f for f in resource_files().joinpath("codes").iterdir() if f.name.endswith(".json")),
                      key=lambda f: f.name)
     for file in builtin:
         result.add(json.loads(file.read_text(encoding="utf-8")), file.name[:-5])
@@ -243,7 +235,7 @@ def _tables(user_dir: Path | None) -> CodeTables:
 @lru_cache(maxsize=1)
 def regions() -> dict[str, dict]:
     """code -> {"name", "province", "level" (1–3), "obsolete", "until"?, "placeholder"?}."""
-    text = _resources().joinpath("regions.json").read_text(encoding="utf-8")
+    text = resource_files().joinpath("regions.json").read_text(encoding="utf-8")
     return json.loads(text)["regions"]
 
 

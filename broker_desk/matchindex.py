@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from importlib import metadata
 
 from . import codes
+from .paths import resource_files
 
 #: The records that are indexed, and their tables.
 TABLES = {"achievement": "achievements", "demand": "demands"}
@@ -54,7 +55,7 @@ COLUMNS = ("title", "keywords", "body", "tags")
 @functools.lru_cache(maxsize=1)
 def matching_data() -> dict:
     """The weights and word lists of matching (``resources/matching.json``): one place to tune."""
-    return json.loads(codes._resources().joinpath("matching.json").read_text(encoding="utf-8"))
+    return json.loads(resource_files().joinpath("matching.json").read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ portable use (a USB stick with the program and its ledger side by side):
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -17,6 +18,15 @@ import platformdirs
 APP_NAME = "BrokerDesk"
 APP_AUTHOR = "BrokerDesk"
 LEDGER_FILE = "ledger.brokerdesk"
+
+
+def resource_files():
+    """The program's own files (code tables, fonts, the guide, icons …): the installed package's
+    resources, or the source tree's while developing."""
+    try:
+        return resources.files("broker_desk.resources")
+    except ModuleNotFoundError:  # pragma: no cover - a source tree without the package mapping
+        return Path(__file__).resolve().parent.parent / "resources"
 
 
 def _home() -> Path | None:

@@ -25,8 +25,8 @@ from functools import lru_cache
 from typing import Any
 
 from . import codes, i18n
-from .codes import _resources
 from .fields import Checker
+from .paths import resource_files
 
 i18n.register({
     "money.seq_invalid": ("{label}应为正整数（如 1 或“第1期”），收到“{value}”",
@@ -162,7 +162,7 @@ def delete_children(op, conn, entity: str, id_: int) -> None:
 @lru_cache(maxsize=1)
 def templates() -> dict[str, list[dict]]:
     """The plan shape of each payment method (支付方式 name → items)."""
-    data = json.loads((_resources() / "plan_templates.json").read_text(encoding="utf-8"))
+    data = json.loads((resource_files() / "plan_templates.json").read_text(encoding="utf-8"))
     return data["templates"]
 
 

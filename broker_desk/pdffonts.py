@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 REGULAR = "NotoSansSC"
@@ -20,11 +19,9 @@ _FILES = {REGULAR: "NotoSansSC-Regular.ttf", BOLD: "NotoSansSC-Bold.ttf"}
 
 
 def font_file(name: str) -> Path:
-    try:
-        folder = resources.files("broker_desk.resources") / "fonts"
-    except ModuleNotFoundError:  # pragma: no cover - a source tree without the package mapping
-        folder = Path(__file__).resolve().parents[1] / "resources" / "fonts"
-    return Path(str(folder / _FILES[name]))
+    from .paths import resource_files
+
+    return Path(str(resource_files() / "fonts" / _FILES[name]))
 
 
 @cache

@@ -197,7 +197,7 @@ def weighted(numerator: int) -> int:
 
 #: The registered contracts of a period (?1 first day, ?2 last day). ``+status`` keeps SQLite
 #: on the contracts_registered index instead of contracts_status (most contracts are registered).
-_REGISTERED = (f"SELECT id, buyer_id, seller_id, amount_fen, coalesce(approved_fen, tech_fen) AS approved_fen, "
+REGISTERED_SQL = (f"SELECT id, buyer_id, seller_id, amount_fen, coalesce(approved_fen, tech_fen) AS approved_fen, "
                f"coalesce(commission_fen, 0) AS commission_fen FROM contracts "
                f"WHERE registered_on BETWEEN ?1 AND ?2 AND +status = '{REGISTERED}'")
 _GROUP = {"broker": "cb.broker_id",
@@ -214,14 +214,14 @@ def _exact(column: str) -> str:
 def _aggregate(conn, by: str, first: str, last: str) -> dict:
     group = _GROUP[by]
     counted = "count(*)" if by == "broker" else "count(DISTINCT r.id)"
-    sql = (f"WITH r AS ({_REGISTERED}) SELECT {group} AS g, {counted}, {_exact('amount_fen')}, "
+    sql = (f"WITH r AS ({REGISTERED_SQL}) SELECT {group} AS g, {counted}, {_exact('amount_fen')}, "
            f"{_exact('approved_fen')}, {_exact('commission_fen')} "
            f"FROM r JOIN contract_brokers cb ON cb.contract_id = r.id{_JOIN[by]} GROUP BY g")
     figures = {}
     for g, contracts, a1, a2, p1, p2, c1, c2 in conn.execute(sql, [first, last]):
         figures[g] = [contracts, weighted(a1 * SHARE_SCALE + a2), weighted(p1 * SHARE_SCALE + p2),
                       weighted(c1 * SHARE_SCALE + c2), 0]
-    clients = (f"WITH r AS ({_REGISTERED}), p AS ("
+    clients = (f"WITH r AS ({REGISTERED_SQL}), p AS ("
                f"SELECT {group} AS g, r.buyer_id AS party FROM r JOIN contract_brokers cb ON cb.contract_id = r.id"
                f"{_JOIN[by]} UNION ALL "
                f"SELECT {group} AS g, r.seller_id FROM r JOIN contract_brokers cb ON cb.contract_id = r.id"
@@ -234,10 +234,10 @@ def _aggregate(conn, by: str, first: str, last: str) -> dict:
 def _totals(conn, first: str, last: str, by: str) -> RankingRow:
     with_broker = "EXISTS (SELECT 1 FROM contract_brokers cb WHERE cb.contract_id = r.id)"
     n, amount, approved, commission = conn.execute(
-        f"WITH r AS ({_REGISTERED}) SELECT count(*), coalesce(sum(amount_fen), 0), coalesce(sum(approved_fen), 0), "
+        f"WITH r AS ({REGISTERED_SQL}) SELECT count(*), coalesce(sum(amount_fen), 0), coalesce(sum(approved_fen), 0), "
         f"coalesce(sum(commission_fen), 0) FROM r WHERE {with_broker}", [first, last]).fetchone()
     clients = conn.execute(
-        f"WITH r AS ({_REGISTERED}) SELECT count(*) FROM (SELECT buyer_id FROM r WHERE {with_broker} "
+        f"WITH r AS ({REGISTERED_SQL}) SELECT count(*) FROM (SELECT buyer_id FROM r WHERE {with_broker} "
         f"UNION SELECT seller_id FROM r WHERE {with_broker})", [first, last]).fetchone()[0]
     return RankingRow(0, "", tr("rank.total"), "", n, amount, approved, commission, clients)
 
@@ -325,7 +325,7 @@ def _contribution_rows(ledger, by: str, first: str, last: str, key=_ALL) -> Orde
     group = _GROUP[by]
     where = "" if key is _ALL else f" WHERE {group} = ?3"
     params = [first, last] if key is _ALL else [first, last, key]
-    sql = (f"WITH r AS ({_REGISTERED}) SELECT {group} AS g, r.id, c.contract_no, c.reg_no, c.title, "
+    sql = (f"WITH r AS ({REGISTERED_SQL}) SELECT {group} AS g, r.id, c.contract_no, c.reg_no, c.title, "
            f"c.registered_on, cb.share_bp, r.amount_fen, r.approved_fen, r.commission_fen, "
            f"buyer.name, seller.name FROM r JOIN contract_brokers cb ON cb.contract_id = r.id{_JOIN[by]} "
            f"JOIN contracts c ON c.id = r.id "
@@ -357,7 +357,7 @@ def _contribution_rows(ledger, by: str, first: str, last: str, key=_ALL) -> Orde
 def _brokers_text(ledger, first: str, last: str, ids: list[int] | None) -> dict[int, str]:
     """contract id -> all its brokers with their shares, ``张三(60%)；李四(40%)`` (the contract's order)."""
     where = "" if ids is None else f" WHERE r.id IN ({','.join(str(int(i)) for i in ids)})"
-    sql = (f"WITH r AS ({_REGISTERED}) SELECT r.id, b.name, cb.share_bp FROM r "
+    sql = (f"WITH r AS ({REGISTERED_SQL}) SELECT r.id, b.name, cb.share_bp FROM r "
            f"JOIN contract_brokers cb ON cb.contract_id = r.id JOIN brokers b ON b.id = cb.broker_id{where} "
            f"ORDER BY r.id, cb.rowid")
     parts: dict[int, list[str]] = {}
@@ -397,7 +397,7 @@ def contract_ids(ledger, year_from: int, year_to: int | None, by: str, key) -> l
     """The ids of the contracts behind one row (登记日期 order): for "open that broker's contracts"."""
     _check_by(by)
     _, _, first, last = period_bounds(year_from, year_to)
-    sql = (f"WITH r AS ({_REGISTERED}) SELECT DISTINCT r.id, c.registered_on FROM r "
+    sql = (f"WITH r AS ({REGISTERED_SQL}) SELECT DISTINCT r.id, c.registered_on FROM r "
            f"JOIN contract_brokers cb ON cb.contract_id = r.id{_JOIN[by]} JOIN contracts c ON c.id = r.id "
            f"WHERE {_GROUP[by]} = ?3 ORDER BY c.registered_on, r.id")
     return [cid for cid, _ in ledger.conn.execute(sql, [first, last, key])]

@@ -39,7 +39,7 @@ from . import codes, i18n
 from .funnel import Funnel
 from .funnel import compute as compute_funnel
 from .i18n import tr
-from .rankings import _REGISTERED, period_bounds, period_text
+from .rankings import REGISTERED_SQL, period_bounds, period_text
 from .registration import ACCEPTED, REGISTERED, WITHDRAWN
 
 i18n.register({
@@ -108,7 +108,7 @@ _SOURCE = "temp.broker_desk_statistics"
 
 def _registered(columns: str) -> str:
     """The registered contracts of the period (?1, ?2) with extra contract ``columns``."""
-    return _REGISTERED.replace("SELECT id,", f"SELECT id, {columns},", 1)
+    return REGISTERED_SQL.replace("SELECT id,", f"SELECT id, {columns},", 1)
 
 
 def _collect(conn, first: str, last: str) -> None:

@@ -110,6 +110,9 @@ def test_commission_view_and_export(window, demo_ledger, qtbot, tmp_path):
     assert head.text(10) == yuan_text(statements[0].total("outstanding_fen"))
     out = dialog.export(".xlsx", tmp_path / "s.xlsx")
     assert CalamineWorkbook.from_path(str(out)).sheet_names == ["汇总", statements[0].broker]
+    out = dialog.export(".pdf", tmp_path / "s")  # the suffix is added; the shared export line says where
+    assert out == tmp_path / "s.pdf" and out.read_bytes().startswith(b"%PDF")
+    assert "已导出到" in dialog.exporter.status.text() and str(out) in dialog.exporter.status.text()
 
 
 def test_settings_choose_how_commission_is_earned(demo_ledger, window, qtbot):

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 import zipfile
 
 import pytest
-from python_calamine import CalamineWorkbook
+from pdftools import fonts, pdf_text
 from rankings_ledger import BROKERS_2024, INSTITUTIONS_2024, TODAY, TOTALS_2024, build
+from report_tools import ledger_file, sheets, table_after
 
 from broker_desk import rankings, statistics
 from broker_desk.cli import main
-from broker_desk.ledger import Ledger
 from broker_desk.money import wan_text
 from broker_desk.reports import rankings as rankings_report
 
@@ -25,51 +23,6 @@ from broker_desk.reports import rankings as rankings_report
 def hand(ledger):
     build(ledger)
     return ledger
-
-
-def sheets(path) -> dict[str, list[list]]:
-    wb = CalamineWorkbook.from_path(str(path))
-    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
-
-
-def table_after(rows: list[list], first_header: str) -> tuple[list, list[list]]:
-    """The header row that starts with ``first_header`` and the rows under it, up to a blank one."""
-    start = next(i for i, row in enumerate(rows) if row and row[0] == first_header)
-    body = []
-    for row in rows[start + 1:]:
-        if not any(v not in ("", None) for v in row):
-            break
-        body.append(row)
-    return rows[start], body
-
-
-def pdf_text(path) -> str:
-    if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        return "\n\f".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def pdf_fonts(path) -> list[tuple[str, str]]:
-    """(font name, embedded yes/no) per font of the PDF, as pdffonts (or pypdf) sees them."""
-    if shutil.which("pdffonts"):
-        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-        return [(line.split()[0], line.split()[-5]) for line in out.splitlines()[2:] if line.strip()]
-    import pypdf
-
-    fonts = []
-    for page in pypdf.PdfReader(str(path)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor") or {}
-            if "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor") or {}
-            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            fonts.append((str(font["/BaseFont"]).lstrip("/"), "yes" if embedded else "no"))
-    return fonts
 
 
 def yuan(fen: int) -> float:
@@ -229,9 +182,9 @@ def test_pdf_text_has_every_rank_and_figure(hand, tmp_path):
     assert f"合计 {n} {wan(a)} {wan(p)} {wan(c)} {k}" in lines
     assert "前十名：核定技术交易额（万元）" in lines
     assert "第1页共1页" in text.replace(" ", "")  # pdftotext drops the spaces between hanzi and digits
-    fonts = pdf_fonts(path)
-    assert fonts and all(emb == "yes" for _, emb in fonts), fonts
-    assert all("NotoSansSC" in name for name, _ in fonts), fonts
+    found = fonts(path)
+    assert found and all(f.embedded for f in found), found
+    assert all("NotoSansSC" in f.name for f in found), found
 
 
 def test_pdf_pages_repeat_the_header_and_count_pages(demo_ledger, tmp_path):
@@ -257,7 +210,7 @@ def test_pdf_pages_repeat_the_header_and_count_pages(demo_ledger, tmp_path):
     stats_start = next(i for i, p in enumerate(pages) if "2025 年技术合同登记统计" in p)
     assert stats_start > pages.index(last)  # the statistics start on a page of their own
     assert "登记用时" in pages[-1] and "超过办理时限的已受理合同：" in pages[-1]
-    assert all(emb == "yes" for _, emb in pdf_fonts(path))
+    assert all(f.embedded for f in fonts(path))
 
 
 def test_pdf_institutions_and_empty_ranking(hand, tmp_path):
@@ -288,10 +241,7 @@ def test_pdf_cancelled_leaves_nothing(hand, tmp_path):
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "hand.brokerdesk"
-    with Ledger.open(path) as led:
-        build(led)
-    return str(path)
+    return ledger_file(tmp_path, build)
 
 
 def test_cli_rankings_xlsx_and_pdf(db, tmp_path, capsys):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from pdftools import fonts, pdf_text, squeeze
-from python_calamine import CalamineWorkbook
+from report_tools import ledger_file, sheets, table_after
 from rewards_ledger import build
 from test_pdf_metadata import MOMENT, info
 
@@ -19,20 +19,7 @@ from broker_desk.reports import rewards as report
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "hand.brokerdesk"
-    with Ledger.open(path) as led:
-        build(led)
-    return str(path)
-
-
-def sheets(path) -> dict[str, list[list]]:
-    wb = CalamineWorkbook.from_path(str(path))
-    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
-
-
-def table_after(rows: list[list], first_header: str) -> tuple[list, list[list]]:
-    i = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
-    return rows[i], rows[i + 1:]
+    return ledger_file(tmp_path, build)
 
 
 def test_cli_rewards_xlsx_read_back(db, tmp_path, capsys):

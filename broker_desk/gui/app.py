@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
@@ -30,11 +29,13 @@ def settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
 
 
+def translations_loaded() -> int:
+    """How many Qt translations are installed (a bundle that lacks them shows stock buttons in English)."""
+    return len(_translators)
+
+
 def _resources(name: str):
-    try:
-        return resources.files("broker_desk.resources") / name
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "resources" / name
+    return paths.resource_files() / name
 
 
 def load_fonts() -> str | None:

@@ -11,10 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -24,21 +22,18 @@ from PySide6.QtWidgets import (
 from .. import commission, i18n
 from ..money import yuan_text
 from ..reports import commission as report  # its column names (cx.*) are the tree's
-from . import jobs
-from .widgets import Dialog, list_tree, opens_rows, show_error
+from .report_view import ReportExport
+from .widgets import Dialog, list_tree, opens_rows
 
 i18n.register({
     "gui.cx.title": ("佣金对账单", "Commission statements"),
     "gui.cx.broker": ("经纪人", "Broker"),
     "gui.cx.all": ("全部经纪人", "All brokers"),
     "gui.cx.year": ("年份", "Year"),
-    "gui.cx.export_xlsx": ("导出 Excel…", "Export to Excel…"),
-    "gui.cx.export_pdf": ("导出 PDF…", "Export to PDF…"),
     "gui.cx.exporting": ("正在导出佣金对账单", "Exporting commission statements"),
     "gui.cx.open_tip": ("双击或按回车打开合同的“付款与佣金”，在其中修改到账和佣金发放",
                         "Double-click or press Enter to open the contract's payments and commission, "
                         "where receipts and payouts are edited"),
-    "gui.cx.written": ("已写出 {path}", "Written: {path}"),
     "gui.cx.totals": ("{brokers} 名经纪人，{lines} 行：本期挣得 {earned} 元，本期发放 {paid} 元，未发放 {open} 元（{mode}）",
                       "{brokers} brokers, {lines} lines: earned {earned}, paid {paid}, outstanding {open} ({mode})"),
 })
@@ -68,8 +63,8 @@ class CommissionDialog(Dialog):
         self.year.setRange(1990, 2100)
         self.year.setValue((today or dt.date.today()).year)
         top.addWidget(self.year)
-        self.xlsx_button = QPushButton(i18n.tr("gui.cx.export_xlsx"))
-        self.pdf_button = QPushButton(i18n.tr("gui.cx.export_pdf"))
+        self.exporter = ReportExport(self, i18n.tr("gui.cx.exporting"))
+        self.xlsx_button, self.pdf_button = self.exporter.xlsx_button, self.exporter.pdf_button
         self.xlsx_button.clicked.connect(lambda: self.export(".xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export(".pdf"))
         top.addWidget(self.xlsx_button)
@@ -84,6 +79,7 @@ class CommissionDialog(Dialog):
         self.totals = QLabel("")
         self.totals.setWordWrap(True)
         layout.addWidget(self.totals)
+        layout.addWidget(self.exporter.status)
         self.broker.currentIndexChanged.connect(lambda _i: self.refresh())
         self.year.valueChanged.connect(lambda _v: self.refresh())
         self.resize(1200, 620)
@@ -159,31 +155,15 @@ class CommissionDialog(Dialog):
             self.refresh()
 
     def export(self, suffix: str, path: str | Path | None = None) -> Path | None:
+        """The statements of the chosen broker(s) and year as ``suffix`` (.xlsx or .pdf) at ``path``
+        (asked for when None): the file written, or None."""
         year, ids = self.selection()
-        if path is None:
-            name = f"{i18n.tr('gui.cx.title')}{year}{suffix}"
-            path, _ = QFileDialog.getSaveFileName(self, i18n.tr("gui.cx.title"), str(Path.home() / name),
-                                                  "Excel (*.xlsx)" if suffix == ".xlsx" else "PDF (*.pdf)")
-            if not path:
-                return None
-        target = Path(path)
-        if target.suffix.lower() != suffix:
-            target = target.with_name(target.name + suffix)
         ledger_path = self.ledger.path
 
-        def work(progress, cancelled):
+        def write(target, progress, cancelled):
             from ..ledger import Ledger
 
             with Ledger.open(ledger_path, create=False) as led:
                 return report.write(led, commission.statements(led, year, None, ids), target, progress, cancelled)
 
-        try:
-            written = jobs.run_job(self, i18n.tr("gui.cx.exporting"), work)
-        except jobs.Cancelled:
-            return None
-        except Exception as e:  # noqa: BLE001 - said to the user
-            show_error(self, e, i18n.tr("gui.cx.title"))
-            return None
-        if written is not None:
-            self.totals.setText(self.totals.text() + "\n" + i18n.tr("gui.cx.written", path=written))
-        return written
+        return self.exporter.run(suffix, path, f"{i18n.tr('gui.cx.title')}{year}{suffix}", write)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import platform
 import re
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 import PySide6
@@ -16,7 +15,7 @@ from PySide6.QtCore import QSize, qVersion
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from .. import __version__, i18n
+from .. import __version__, i18n, paths
 from .widgets import Dialog, list_tree
 
 i18n.register({
@@ -52,10 +51,7 @@ i18n.register({
 def guide_file(language: str | None = None) -> Path:
     """The guide in ``language`` (the current one by default); Chinese when there is none in it."""
     language = language or i18n.get_language()
-    try:
-        folder = resources.files("broker_desk.resources") / "guide"
-    except ModuleNotFoundError:  # pragma: no cover - a source tree without the package mapping
-        folder = Path(__file__).resolve().parents[2] / "resources" / "guide"
+    folder = paths.resource_files() / "guide"
     path = Path(str(folder / f"guide.{language}.md"))
     return path if path.is_file() else Path(str(folder / "guide.zh.md"))
 

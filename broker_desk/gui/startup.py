@@ -413,7 +413,7 @@ class _FirstPaint(QObject):
             age = process_age()
             # the Qt translations loaded tell a bundle that lacks them (its stock buttons in English)
             print((f"window painted {age:.3f} s after the process started" if age is not None
-                   else "window painted") + f"; Qt translations loaded: {len(app_module._translators)}", flush=True)
+                   else "window painted") + f"; Qt translations loaded: {app_module.translations_loaded()}", flush=True)
             if self.quit_on_paint:  # not in a nested loop (a progress dialog's), which quit would end
                 QTimer.singleShot(0, self.app.quit)
         return False

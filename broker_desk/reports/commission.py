@@ -25,14 +25,12 @@ from xml.sax.saxutils import escape
 
 from .. import i18n
 from ..commission import Statement
-from ..errors import BrokerDeskError
 from ..i18n import tr
-from ..outfiles import ProgressFn
 from ..rankings import period_bounds
-from ..workbook.writing import MAX_WIDTH, atomic_workbook
 from .common import (
     Cancelled,
     Formats,
+    ProgressFn,
     Steps,
     Table,
     apply_widths,
@@ -41,9 +39,10 @@ from .common import (
     pdf_styles,
     pdf_table,
     percent_cell,
-    shown_width,
     title_block,
     when,
+    write_either,
+    write_workbook,
     yuan,
     yuan_cell,
 )
@@ -61,7 +60,6 @@ i18n.register({
                          "share)"),
     "cx.basis.registration": ("计提方式：登记后计提（合同登记后挣得份额全额）",
                               "Earned on registration (the full share once the contract is registered)"),
-    "cx.generated": ("生成时间：{when}　数据来源：{path}", "Generated {when} from {path}"),
     "cx.contract_no": ("合同编号", "Contract no."),
     "cx.project": ("项目名称", "Project"),
     "cx.amount": ("成交额（元）", "Amount (yuan)"),
@@ -77,7 +75,6 @@ i18n.register({
     "cx.broker": ("经纪人", "Broker"),
     "cx.institution": ("所属机构", "Institution"),
     "cx.contracts": ("合同数", "Contracts"),
-    "cx.total": ("合计", "Total"),
     "cx.none": ("本期没有佣金记录。", "No commission in this period."),
 })
 
@@ -95,7 +92,7 @@ def info_lines(ledger, statement: Statement) -> list[str]:
     _, _, first, last = period_bounds(statement.year_from, statement.year_to)
     return [tr("cx.broker_line", broker=statement.broker, institution=statement.institution or "—"),
             tr("cx.period", first=first, last=last), tr(f"cx.basis.{statement.mode}"),
-            tr("cx.generated", when=when(dt.datetime.now()), path=ledger.path)]
+            tr("rx.generated_source", when=when(dt.datetime.now()), path=ledger.path)]
 
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -113,37 +110,29 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 #: Up to this many brokers, a sheet each; beyond, one 明细 sheet (a sheet per broker of hundreds
 #: of brokers is neither quick to write nor easy to use).
 SHEET_PER_BROKER = 30
-#: Rows looked at to fit the column widths.
-WIDTH_SAMPLE = 300
 
 
 def write_xlsx(ledger, statements: list[Statement], path: str | Path, progress: ProgressFn | None = None,
                cancelled: Callable[[], bool] | None = None) -> Path | None:
     """Write the statements as one workbook (see the module); the path, or None when cancelled."""
-    path = Path(path)
     apart = len(statements) <= SHEET_PER_BROKER
     steps = Steps((len(statements) if apart else 1) + 2, progress, cancelled)
-    try:
-        with atomic_workbook(path, in_memory=True) as wb:
-            wb.set_properties({"title": tr("cx.title"), "creator": "BrokerDesk", "author": "BrokerDesk"})
-            fmt = Formats(wb)
-            taken = {tr("cx.summary").lower(), tr("cx.details").lower()}
-            steps.step(tr("rx.progress.sheet", sheet=tr("cx.summary")))
-            _summary_sheet(wb, fmt, ledger, statements)
-            if apart:
-                for st in statements:
-                    steps.step(tr("rx.progress.sheet", sheet=st.broker))
-                    _lines_sheet(wb, fmt, [st], _sheet_name(st.broker, taken),
-                                 tr("cx.title_of", broker=st.broker), info_lines(ledger, st), steps)
-            else:
-                steps.step(tr("rx.progress.sheet", sheet=tr("cx.details")))
-                _lines_sheet(wb, fmt, statements, tr("cx.details"), tr("cx.title"),
-                             info_lines(ledger, statements[0])[1:], steps)
-            steps.step(tr("rx.progress.saving"))
-    except Cancelled:
-        return None
-    steps.finish()
-    return path
+
+    def sheets(wb, fmt: Formats) -> None:
+        taken = {tr("cx.summary").lower(), tr("cx.details").lower()}
+        steps.step(tr("rx.progress.sheet", sheet=tr("cx.summary")))
+        _summary_sheet(wb, fmt, ledger, statements)
+        if apart:
+            for st in statements:
+                steps.step(tr("rx.progress.sheet", sheet=st.broker))
+                _lines_sheet(wb, fmt, [st], _sheet_name(st.broker, taken),
+                             tr("cx.title_of", broker=st.broker), info_lines(ledger, st), steps)
+        else:
+            steps.step(tr("rx.progress.sheet", sheet=tr("cx.details")))
+            _lines_sheet(wb, fmt, statements, tr("cx.details"), tr("cx.title"),
+                         info_lines(ledger, statements[0])[1:], steps)
+
+    return write_workbook(path, steps, {"title": tr("cx.title")}, sheets, in_memory=True)
 
 
 def _summary_sheet(wb, fmt: Formats, ledger, statements: list[Statement]) -> None:
@@ -161,7 +150,7 @@ def _summary_sheet(wb, fmt: Formats, ledger, statements: list[Statement]) -> Non
         r += 1
         table.row(r, [st.broker, st.institution, len(st.lines), *(yuan(st.total(n)) for n in _SUMS)])
     r += 1
-    table.row(r, [tr("cx.total"), "", sum(len(s.lines) for s in statements),
+    table.row(r, [tr("rx.total"), "", sum(len(s.lines) for s in statements),
                   *(yuan(sum(s.total(n) for s in statements)) for n in _SUMS)], total=True)
     apply_widths(ws, widths)
 
@@ -175,8 +164,7 @@ def _line_values(line) -> list:
 def _lines_sheet(wb, fmt: Formats, statements: list[Statement], name: str, title: str, info: list[str],
                  steps: Steps) -> None:
     """The contracts of one broker (or, with a 经纪人 column first, of several, each followed by its
-    subtotal), a totals row last. The lines are written straight to the sheet in the formats of
-    :class:`Formats` (tens of thousands of rows); header, subtotals and totals through :class:`Table`."""
+    subtotal), a totals row last (the lines, tens of thousands of them, through :meth:`Table.rows`)."""
     ws = wb.add_worksheet(name)
     several = len(statements) > 1
     columns = ([(tr("cx.broker"), "text")] if several else []) + _columns()
@@ -186,41 +174,15 @@ def _lines_sheet(wb, fmt: Formats, statements: list[Statement], name: str, title
     table.header(r)
     ws.freeze_panes(r + 1, 1 if several else 0)
     page_setup(ws, r)
-    kinds = [kind for _, kind in columns]
-    cells = [fmt.cell[kind] for kind in kinds]
-    numbers = [i for i, kind in enumerate(kinds) if kind != "text"]
-    texts = [i for i, kind in enumerate(kinds) if kind == "text"]
-    write_number = getattr(ws, "_write_number", ws.write_number)  # without the A1-notation decorator
-    write_string = getattr(ws, "_write_string", ws.write_string)
-    write_blank = getattr(ws, "_write_blank", ws.write_blank)
-    sample: list[list] = []
-    count = 0
     for st in statements:
-        for line in st.lines:
-            r += 1
-            values = ([st.broker] if several else []) + _line_values(line)
-            for c in numbers:
-                write_number(r, c, values[c], cells[c])
-            for c in texts:
-                if values[c]:
-                    write_string(r, c, values[c], cells[c])
-                else:
-                    write_blank(r, c, None, cells[c])
-            if len(sample) < WIDTH_SAMPLE:
-                sample.append(values)
-            count += 1
-            if count % 2000 == 0:
-                steps.check()
+        r = table.rows(r, (([st.broker] if several else []) + _line_values(line) for line in st.lines), steps)
         if several:
             r += 1
             table.row(r, [st.broker, tr("cx.subtotal"), "", "", "", "", "", yuan(st.total("full_fen")),
                           *(yuan(st.total(n)) for n in _SUMS)], total=True)
-    for c, kind in enumerate(kinds):  # widths from the first rows, as the canonical export fits them
-        for values in sample:
-            widths[c] = min(MAX_WIDTH, max(widths.get(c, 0), shown_width(values[c], kind) + 2))
     r += 1
     totals = [sum(s.total(n) for s in statements) for n in ("full_fen", *_SUMS)]
-    table.row(r, [tr("cx.total")] + [""] * (len(columns) - 7) + [yuan(v) for v in totals], total=True)
+    table.row(r, [tr("rx.total")] + [""] * (len(columns) - 7) + [yuan(v) for v in totals], total=True)
     apply_widths(ws, widths)
 
 
@@ -251,7 +213,7 @@ def write_pdf(ledger, statements: list[Statement], path: str | Path, progress: P
             rows = [[ln.contract_no, ln.title, yuan_cell(ln.amount_fen), percent_cell(ln.share_bp / 10000),
                      yuan_cell(ln.commission_fen), yuan_cell(ln.earned_period_fen), yuan_cell(ln.paid_period_fen),
                      yuan_cell(ln.outstanding_fen)] for ln in st.lines]
-            total = [tr("cx.total"), "", "", "", "", yuan_cell(st.total("earned_period_fen")),
+            total = [tr("rx.total"), "", "", "", "", yuan_cell(st.total("earned_period_fen")),
                      yuan_cell(st.total("paid_period_fen")), yuan_cell(st.total("outstanding_fen"))]
             story.append(pdf_table(columns, rows, styles, total, steps))
         if not statements:
@@ -266,9 +228,5 @@ def write_pdf(ledger, statements: list[Statement], path: str | Path, progress: P
 def write(ledger, statements: list[Statement], path: str | Path, progress: ProgressFn | None = None,
           cancelled: Callable[[], bool] | None = None) -> Path | None:
     """:func:`write_xlsx` or :func:`write_pdf`, by the file's extension."""
-    path = Path(path)
-    if path.suffix.lower() == ".pdf":
-        return write_pdf(ledger, statements, path, progress, cancelled)
-    if path.suffix.lower() == ".xlsx":
-        return write_xlsx(ledger, statements, path, progress, cancelled)
-    raise BrokerDeskError("rx.bad_extension", path=path)
+    return write_either(path, lambda p: write_xlsx(ledger, statements, p, progress, cancelled),
+                        lambda p: write_pdf(ledger, statements, p, progress, cancelled))
