@@ -185,12 +185,17 @@ class Filters:
     broker_id: int | None = None
     overdue: bool = False               # only 已受理 past the office's time limit (as Ledger.overdue)
     ids: tuple[int, ...] | None = None  # only these contracts (a ranking row's, say); () matches none
+    stage: str | None = None            # engagements only: 阶段 (their broker_id: one of their brokers)
 
     def active(self) -> bool:
         return any(v not in (None, False) for v in vars(self).values())
 
-    def sql(self, ledger: Ledger, today: dt.date) -> tuple[list[str], list[Any]]:
-        """Conditions on ``contracts c`` and their parameters."""
+    def sql(self, ledger: Ledger, today: dt.date, entity: str = "contract") -> tuple[list[str], list[Any]]:
+        """Conditions on ``contracts c`` (or ``engagements e``: stage and broker) and their parameters."""
+        if entity == "engagement":
+            terms = [("+e.stage = ?", self.stage), ("e.id IN (SELECT engagement_id FROM engagement_brokers "
+                                                   "WHERE broker_id = ?)", self.broker_id)]
+            return [t for t, v in terms if v is not None], [v for _, v in terms if v is not None]
         def year(y: int) -> list[str]:
             return [f"{int(y):04d}-01-01", f"{int(y) + 1:04d}-01-01"]
 
@@ -293,9 +298,9 @@ def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | N
         where.append(f"+{alias}.id IN ({match[0]})")
         params += match[1]
     if filters is not None and filters.active():
-        if entity != "contract":
-            raise ValueError("filters apply to the contract list only")
-        more, more_params = filters.sql(ledger, today or dt.date.today())
+        if entity not in ("contract", "engagement"):
+            raise ValueError("filters apply to the contract and engagement lists only")
+        more, more_params = filters.sql(ledger, today or dt.date.today(), entity)
         where += more
         params += more_params
     if sort_key is None:

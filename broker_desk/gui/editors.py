@@ -176,7 +176,7 @@ class RecordEditor(QDialog):
             widget.changed.connect(lambda n=name: self.touched.add(n))
         QApplication.instance().focusChanged.connect(self._focus_moved)
         geometry.remember(self, f"editors/{entity}",
-                          QSize(720 if entity == "contract" else 560, self._fitting_height()))
+                          QSize({"contract": 720, "engagement": 1120}.get(entity, 560), self._fitting_height()))
         self.check()
 
     def _fitting_height(self) -> int:
@@ -294,11 +294,7 @@ class RecordEditor(QDialog):
         self.insist = True  # 保存 pressed: every missing field is said now
         values = self.values()
         try:
-            if self.id is None:
-                changes = self.ledger.add(self.entity, values)
-                self.id = changes.id
-            else:
-                changes = self.ledger.update(self.entity, self.id, values)
+            changes = self.write(values)
         except ValidationError as e:
             self.show_problems(e.problems)
             return False
@@ -310,6 +306,14 @@ class RecordEditor(QDialog):
         self.saved.emit(self.id, changes)
         self.after_save(changes)
         return True
+
+    def write(self, values: dict):
+        """Save ``values`` through the core (a subclass may save them another way); the Changes."""
+        if self.id is None:
+            changes = self.ledger.add(self.entity, values)
+            self.id = changes.id
+            return changes
+        return self.ledger.update(self.entity, self.id, values)
 
     def after_save(self, changes) -> None:
         self.accept()

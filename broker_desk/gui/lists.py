@@ -73,8 +73,7 @@ class ListPage(QWidget):
         self.search.setMinimumWidth(180)
         bar.addWidget(self.search, 3)
         self.filter_widgets: dict[str, QWidget] = {}
-        if entity == "contract":
-            self._contract_filters(bar)
+        self.add_filters(bar)
         layout.addLayout(bar)
         # a chosen set of contracts (a ranking row's, say): said above the table until cleared
         self.ids: tuple[int, ...] | None = None
@@ -127,18 +126,27 @@ class ListPage(QWidget):
         self.empty_hint.setVisible(empty and self.model.ledger.count(self.entity) == 0)
 
     # -- filters ----------------------------------------------------------------------
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        """The filters beside the search box (a list page of its own adds its own)."""
+        if self.entity == "contract":
+            self._contract_filters(bar)
+
+    def filter_combo(self, bar: QHBoxLayout, name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
+        """A drop-down filter: ``all_text`` (no filter) first, then ``items`` as (text, value)."""
+        box = QComboBox()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
+        box.addItem(all_text, None)
+        for text, data in items:
+            box.addItem(text, data)
+        box.currentIndexChanged.connect(self._query)
+        self.filter_widgets[name] = box
+        bar.addWidget(box, 1)
+        return box
+
     def _contract_filters(self, bar: QHBoxLayout) -> None:
         def combo(name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
-            box = QComboBox()
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(6)  # narrow windows: the filters give way to the search box
-            box.addItem(all_text, None)
-            for text, data in items:
-                box.addItem(text, data)
-            box.currentIndexChanged.connect(self._query)
-            self.filter_widgets[name] = box
-            bar.addWidget(box, 1)
-            return box
+            return self.filter_combo(bar, name, all_text, items)
 
         facets = listing.facets(self.model.ledger)
         combo("category", i18n.tr("gui.filter.all_categories"),
