@@ -315,20 +315,18 @@ class Board(QWidget):
 
     # -- selection -------------------------------------------------------------------
     def current_view(self) -> StageView | None:
-        focused = self.focusWidget()
-        for view in self.views.values():
-            if view is focused:
-                return view
-        for view in self.views.values():
-            if view.currentIndex().isValid() and view.selectionModel().hasSelection():
-                return view
-        return None
+        """The column whose card is selected (the focused column first)."""
+        chosen = [v for v in self.views.values() if v.currentIndex().isValid() and v.selectionModel().hasSelection()]
+        focused = [v for v in chosen if v.hasFocus()]
+        return (focused or chosen or [None])[0]
 
     def selected_id(self) -> int | None:
         view = self.current_view()
         return view.currentIndex().data(Qt.ItemDataRole.UserRole) if view is not None else None
 
     def select(self, id_: int) -> bool:
+        """Select ``id_``'s card (the keyboard focus follows it when the board had it)."""
+        had_focus = any(v.hasFocus() for v in self.views.values())
         for view in self.views.values():
             view.clearSelection()
         for stage, model in self.models.items():
@@ -337,6 +335,8 @@ class Board(QWidget):
                 view = self.views[stage]
                 view.setCurrentIndex(model.index(row))
                 view.scrollTo(model.index(row))
+                if had_focus:
+                    view.setFocus()
                 return True
         return False
 
