@@ -192,7 +192,7 @@ def test_an_empty_ledger_shows_an_empty_ranking(ledger, qtbot):
 # === a row's contracts ==========================================================================
 
 def test_enter_on_a_broker_row_shows_that_brokers_contracts(window, demo_ledger, qtbot):
-    window.nav.setCurrentRow(5)
+    window.nav.setCurrentRow(window.stack.indexOf(window.rankings))
     page = window.rankings
     assert window.stack.currentWidget() is page
     row = 2
@@ -214,7 +214,7 @@ def test_enter_on_a_broker_row_shows_that_brokers_contracts(window, demo_ledger,
 
 
 def test_a_double_click_or_a_bar_opens_an_institutions_contracts(window, demo_ledger, qtbot):
-    window.nav.setCurrentRow(5)
+    window.nav.setCurrentRow(window.stack.indexOf(window.rankings))
     page = window.rankings
     page.set_by("institution")
     item = page.model.row_at(1)
@@ -224,7 +224,7 @@ def test_a_double_click_or_a_bar_opens_an_institutions_contracts(window, demo_le
     want = rankings.contract_ids(demo_ledger, YEAR, YEAR, "institution", item.key)
     assert window.nav.currentRow() == 1
     assert sorted(window.pages["contract"].model.ids()) == sorted(want) and len(want) == item.contracts
-    window.nav.setCurrentRow(5)
+    window.nav.setCurrentRow(window.stack.indexOf(window.rankings))
     first = page.model.row_at(0)
     hit = page.chart._hit_rects()[0]
     qtbot.mouseClick(page.chart, Qt.MouseButton.LeftButton, pos=hit.center().toPoint())
@@ -233,7 +233,9 @@ def test_a_double_click_or_a_bar_opens_an_institutions_contracts(window, demo_le
 
 
 def test_the_pages_have_their_place_and_shortcut_after_the_lists(window):
-    for key, row, page in (("Ctrl+6", 5, window.rankings), ("Ctrl+7", 6, window.statistics)):
+    lists = 1 + len(window.pages)  # 工作台, then the lists
+    for key, row, page in ((f"Ctrl+{lists + 1}", lists, window.rankings), (f"Ctrl+{lists + 2}", lists + 1,
+                                                                          window.statistics)):
         action = next(a for a in window.actions() if QKeySequence(key) in a.shortcuts())
         window.nav.setCurrentRow(0)
         action.trigger()
@@ -328,7 +330,7 @@ def test_statistics_for_a_span_of_years(stats_page, demo_ledger):
 
 
 def test_the_overdue_card_opens_the_overdue_cases(window, demo_ledger, qtbot):
-    window.nav.setCurrentRow(6)
+    window.nav.setCurrentRow(window.stack.indexOf(window.statistics))
     stats = window.statistics
     stats.period.set_period(DEMO_TODAY.year)  # not over yet: overdue as of today
     want = demo_ledger.overdue(DEMO_TODAY)
@@ -339,7 +341,7 @@ def test_the_overdue_card_opens_the_overdue_cases(window, demo_ledger, qtbot):
 
 
 def test_a_change_in_the_ledger_is_shown_when_the_page_is_next_shown(window, demo_ledger):
-    window.nav.setCurrentRow(5)
+    window.nav.setCurrentRow(window.stack.indexOf(window.rankings))
     page = window.rankings
     top = page.model.row_at(0)
     window.nav.setCurrentRow(0)
@@ -347,7 +349,7 @@ def test_a_change_in_the_ledger_is_shown_when_the_page_is_next_shown(window, dem
     demo_ledger.update("broker", top.key, {"name": broker["name"] + "甲"})
     window.refresh_all()
     assert page.model.text(0, "name") == top.name  # not recomputed while hidden
-    window.nav.setCurrentRow(5)
+    window.nav.setCurrentRow(window.stack.indexOf(window.rankings))
     assert page.model.text(0, "name") == top.name + "甲"
 
 
