@@ -199,7 +199,7 @@ def test_a_followup_added_with_ctrl_j_joins_the_timeline_and_the_ledger(window, 
     qtbot.addWidget(editor)
     editor.show()
     assert "Ctrl+J" in editor.add_button.toolTip()
-    assert editor.timeline.topLevelItemCount() == len(before)
+    assert editor.timeline.count() == len(before)
     editor.activateWindow()  # keys reach a window's shortcuts only in the active window
     editor.inputs["title"].setFocus()
     qtbot.waitUntil(editor.isActiveWindow)
@@ -210,10 +210,9 @@ def test_a_followup_added_with_ctrl_j_joins_the_timeline_and_the_ledger(window, 
     assert (new["on_date"], new["channel"], new["content"], new["next_step"], new["next_on"], new["done"]) == (
         "2026-06-15", "走访", "上门演示样机，对方认可性能指标", "发送报价单", "2026-06-22", 0)
     assert new["broker_id"] == demo_ledger.get("engagement", eid)["brokers"][0][0]
-    items = [editor.timeline.topLevelItem(i) for i in range(editor.timeline.topLevelItemCount())]
-    assert len(items) == len(after)
-    assert [items[-1].text(c) for c in range(6)] == ["2026-06-15", "走访", new["broker"], "上门演示样机，对方认可性能指标",
-                                                      "发送报价单", "2026-06-22"]
+    assert editor.timeline.count() == len(after)
+    assert editor.timeline.item(len(after) - 1).text().split("\n") == [
+        f"2026-06-15 · 走访 · {new['broker']}", "上门演示样机，对方认可性能指标", "下一步：发送报价单　2026-06-22"]
     assert editor.timeline_title.text() == f"跟进记录（{len(after)}）"
 
 
@@ -231,3 +230,18 @@ def test_home_lists_the_followups_due_today_and_overdue(window, demo_ledger, qtb
     monkeypatch.setattr(window, "open_record", lambda entity, id_: opened.append((entity, id_)))
     tree.itemActivated.emit(tree.topLevelItem(0), 0)  # a double-click (or Enter) opens the engagement
     assert opened == [("engagement", due[0].engagement_id)]
+
+
+def test_a_new_engagement_starts_at_the_first_stage_today_and_is_saved_before_it_can_be_signed(window, demo_ledger,
+                                                                                              qtbot):
+    demand = demo_ledger.conn.execute("SELECT id, client_id FROM demands WHERE status = '征集中' LIMIT 1").fetchone()
+    editor = window.editor("engagement", None, {"demand_id": demand[0], "title": "新的对接"})  # as 发起对接 opens it
+    qtbot.addWidget(editor)
+    assert (editor.inputs["stage"].value(), editor.inputs["started_on"].value()) == ("初步接触", DEMO_TODAY.isoformat())
+    assert not editor.sign_button.isEnabled() and not editor.add_button.isEnabled()
+    assert editor.timeline_hint.isVisibleTo(editor)
+    assert editor.save()
+    row = demo_ledger.get("engagement", editor.id)
+    assert (row["title"], row["stage"], row["demand_client_id"]) == ("新的对接", "初步接触", demand[1])
+    assert demo_ledger.get("demand", demand[0])["status"] == "对接中"
+    assert editor.id in window.pages["engagement"].board.models["初步接触"].ids()

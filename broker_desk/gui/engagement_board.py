@@ -56,9 +56,9 @@ i18n.register({
     "gui.board.end_title": ("终止对接项目", "End the engagement"),
     "gui.board.end_reason": ("“{name}”的终止原因：", "Why did “{name}” end?"),
     "gui.board.moved": ("“{name}”已移到“{stage}”（Ctrl+Z 撤销）", "“{name}” moved to “{stage}” (Ctrl+Z undoes it)"),
-    "gui.board.no_next": ("下次跟进：无", "Next follow-up: none"),
-    "gui.board.next_on": ("下次跟进 {date}", "Next follow-up {date}"),
-    "gui.board.overdue": ("逾期 {days} 天：{date}", "{days} days overdue: {date}"),
+    "gui.board.no_next": ("未约下次跟进", "No follow-up set"),
+    "gui.board.next_on": ("下次 {date}", "Next {date}"),
+    "gui.board.overdue": ("逾期{days}天 {date}", "{days}d late {date}"),
     "gui.board.contract": ("合同 {contract}", "Contract {contract}"),
 })
 
@@ -163,7 +163,7 @@ class CardDelegate(QStyledItemDelegate):
     """Paints an engagement as a card: title, client or demand, achievement, brokers, and the
     next follow-up (red once overdue)."""
 
-    LINES = 5
+    LINES = 6  # the title may take two
 
     def __init__(self, board: Board):
         super().__init__(board)
@@ -186,31 +186,34 @@ class CardDelegate(QStyledItemDelegate):
         text = rect.adjusted(8, 6, -8, -6)
         width = text.width()
 
-        def draw(i: int, value: str, colour: str = "#4a5568", bold: bool = False) -> None:
+        def draw(i: int, value: str, colour: str = "#4a5568", bold: bool = False, lines: int = 1) -> None:
             font = option.font
             font.setBold(bold)
             painter.setFont(font)
             painter.setPen(QColor(colour))
-            elided = QFontMetrics(font).elidedText(value, Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QRect(text.x(), text.y() + i * line, width, line),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
+            fm = QFontMetrics(font)
+            room = width * lines - (fm.horizontalAdvance("国") * (lines - 1))  # a wrapped line ends short
+            elided = fm.elidedText(value, Qt.TextElideMode.ElideRight, room)
+            painter.drawText(QRect(text.x(), text.y() + i * line, width, line * lines),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWrapAnywhere),
+                             elided)
 
-        draw(0, row.get("title") or "…", "#1a202c", bold=True)
-        draw(1, row.get("demand_client") or row.get("demand") or "")
-        draw(2, row.get("achievement") or row.get("supply_client") or "")
-        draw(3, row.get("brokers") or "")
+        draw(0, row.get("title") or "…", "#1a202c", bold=True, lines=2)
+        draw(2, row.get("demand_client") or row.get("demand") or "")
+        draw(3, row.get("achievement") or row.get("supply_client") or "")
+        draw(4, row.get("brokers") or "")
         next_on = row.get("next_on")
         late = self.board.days_late(next_on)
         if row.get("contract_no"):
-            draw(4, i18n.tr("gui.board.contract", contract=row["contract_no"]), "#1d6b35")
+            draw(5, i18n.tr("gui.board.contract", contract=row["contract_no"]), "#1d6b35")
         elif row.get("stage") == frontoffice.ENDED:
-            draw(4, "")
+            pass
         elif next_on and late > 0:
-            draw(4, i18n.tr("gui.board.overdue", date=next_on, days=late), "#c62828")
+            draw(5, i18n.tr("gui.board.overdue", date=next_on[5:], days=late), "#c62828")  # a recent date: no year
         elif next_on:
-            draw(4, i18n.tr("gui.board.next_on", date=next_on))
+            draw(5, i18n.tr("gui.board.next_on", date=next_on))
         elif row:
-            draw(4, i18n.tr("gui.board.no_next"), "#9aa4b2")
+            draw(5, i18n.tr("gui.board.no_next"), "#9aa4b2")
         painter.restore()
 
 

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,9 +29,10 @@ from ..fields import ENTITY_FIELDS, entity_label
 from .contract_editor import BrokersTable, ContractEditor
 from .editors import FieldMessage, RecordEditor, make_input
 from .geometry import scrolled
+from .inputs import LongTextInput
 from .models import code_text
 from .titles import clean_title
-from .widgets import Dialog, attempt, list_tree, show_error
+from .widgets import Dialog, attempt, show_error
 
 i18n.register({
     "gui.engagement.brokers": ("技术经纪人及份额", "Brokers and their shares"),
@@ -43,12 +45,7 @@ i18n.register({
                                 "A new contract from this engagement's parties, achievement, brokers and amount; "
                                 "saving it signs the engagement"),
     "gui.engagement.open_contract": ("打开合同 {contract}", "Open contract {contract}"),
-    "gui.engagement.col.date": ("日期", "Date"),
-    "gui.engagement.col.channel": ("方式", "Channel"),
-    "gui.engagement.col.broker": ("经纪人", "Broker"),
-    "gui.engagement.col.content": ("内容", "What was said"),
-    "gui.engagement.col.next": ("下一步", "Next step"),
-    "gui.engagement.col.next_on": ("下次跟进", "Next on"),
+    "gui.engagement.next_line": ("下一步：{step}　{on}", "Next: {step}  {on}"),
     "gui.engagement.done": ("（已完成）", " (done)"),
     "gui.followup.title": ("添加跟进：{name}", "Add a follow-up: {name}"),
 })
@@ -70,9 +67,9 @@ class FollowupDialog(Dialog):
         fields = {f.name: f for f in ENTITY_FIELDS["followup"]}
         for name in FOLLOWUP_FIELDS:
             f = fields[name]
-            widget = make_input(ledger, f)
+            widget = LongTextInput() if name == "content" else make_input(ledger, f)
             if name == "content":
-                widget.setMaximumHeight(110)
+                widget.setMaximumHeight(120)
             self.inputs[name] = widget
             form.addRow(("* " if f.required else "") + (f.zh if i18n.get_language() == "zh" else f.en), widget)
         self.inputs["on_date"].set_value((today or dt.date.today()).isoformat())
@@ -138,7 +135,11 @@ class EngagementEditor(RecordEditor):
     def __init__(self, ledger, id_: int | None = None, parent: QWidget | None = None, initial: dict | None = None):
         self.today = getattr(parent, "today", None)
         self._keep_open = False
+        if id_ is None:  # a new engagement starts at the first stage, today
+            initial = {"stage": frontoffice.FIRST_STAGE, "started_on": (self.today or dt.date.today()).isoformat(),
+                       **(initial or {})}
         super().__init__(ledger, "engagement", id_, parent, initial)
+        self.dirty = False  # the defaults above are not the user's edits
         if self.record is not None:  # an engagement is named by its 项目名称
             self.setWindowTitle(clean_title(i18n.tr("gui.edit.edit", entity=entity_label("engagement"),
                                                     name=self.record["title"])))
@@ -178,10 +179,10 @@ class EngagementEditor(RecordEditor):
         self.add_button.clicked.connect(self.add_followup)
         top.addWidget(self.add_button)
         side.addLayout(top)
-        self.timeline = list_tree([i18n.tr(f"gui.engagement.col.{c}") for c in
-                                   ("date", "channel", "broker", "content", "next", "next_on")], {3, 4})
+        self.timeline = QListWidget()  # one entry per contact, oldest first: who and how, what, what next
         self.timeline.setWordWrap(True)
-        self.timeline.setUniformRowHeights(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setSpacing(2)
         side.addWidget(self.timeline, 1)
         self.timeline_hint = QLabel(i18n.tr("gui.engagement.save_first"))
         self.timeline_hint.setObjectName("muted")
@@ -201,19 +202,28 @@ class EngagementEditor(RecordEditor):
         self.timeline.clear()
         today = (self.today or dt.date.today()).isoformat()
         for r in rows:
-            next_text = (r["next_step"] or "") + (i18n.tr("gui.engagement.done") if r["done"] and r["next_step"] else "")
-            item = QTreeWidgetItem([r["on_date"], code_text("followup_channel", r["channel"]) if r["channel"] else "",
-                                    r["broker"] or "", r["content"], next_text, r["next_on"] or ""])
-            item.setData(0, Qt.ItemDataRole.UserRole, r["id"])
-            item.setToolTip(3, r["content"])
-            if r["next_on"] and not r["done"] and r["next_on"] < today:
-                item.setForeground(5, QBrush(QColor("#c62828")))
-            self.timeline.addTopLevelItem(item)
+            self.timeline.addItem(self._entry(r, today))
         if rows:
-            self.timeline.scrollToItem(self.timeline.topLevelItem(len(rows) - 1))
+            self.timeline.scrollToBottom()
         saved = self.id is not None
         self.add_button.setEnabled(saved)
         self.timeline_hint.setVisible(not saved)
+
+    @staticmethod
+    def _entry(r: dict, today: str) -> QListWidgetItem:
+        """A follow-up on the timeline: 日期 · 方式 · 经纪人, what was said, and the next step (red
+        while it is due and not done)."""
+        head = " · ".join(x for x in (r["on_date"], code_text("followup_channel", r["channel"]) if r["channel"] else "",
+                                       r["broker"] or "") if x)
+        lines = [head, r["content"]]
+        if r["next_step"] or r["next_on"]:
+            step = i18n.tr("gui.engagement.next_line", step=r["next_step"] or "", on=r["next_on"] or "").strip()
+            lines.append(step + (i18n.tr("gui.engagement.done") if r["done"] else ""))
+        item = QListWidgetItem("\n".join(lines))
+        item.setData(Qt.ItemDataRole.UserRole, r["id"])
+        if r["next_on"] and not r["done"] and r["next_on"] < today:
+            item.setForeground(QBrush(QColor("#c62828")))
+        return item
 
     def add_followup(self) -> None:
         """添加跟进 (Ctrl+J): the small follow-up form; saved, it joins the timeline."""
