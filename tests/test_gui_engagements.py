@@ -99,6 +99,18 @@ def test_a_refused_move_says_why_and_the_card_stays(window, page, demo_ledger, q
         "已终止", "客户预算取消")
 
 
+def test_a_double_click_opens_the_card_once(window, page, qtbot, monkeypatch):
+    opened = []
+    monkeypatch.setattr(window, "open_record", lambda entity, id_: opened.append((entity, id_)))
+    view, model = page.board.views["方案报价"], page.board.models["方案报价"]
+    at = view.visualRect(model.index(1)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)  # Qt 6 wants a press first
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert opened == [("engagement", model.ids()[1])]
+    view.activated.emit(QModelIndex())  # an index gone with a refresh opens nothing
+    assert len(opened) == 1
+
+
 def test_keys_move_the_current_card_and_a_move_to_signed_starts_signing(window, page, demo_ledger, qtbot,
                                                                         monkeypatch):
     board = page.board

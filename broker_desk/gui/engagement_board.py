@@ -48,6 +48,7 @@ from .models import code_text
 from .widgets import show_error
 
 i18n.register({
+    "gui.board.column": ("{stage}（{count:,}）", "{stage} ({count:,})"),
     "gui.board.more": ("另有 {count:,} 项未显示，请搜索或筛选", "{count:,} more not shown: search or filter"),
     "gui.board.move_to": ("移到“{stage}”", "Move to “{stage}”"),
     "gui.board.open": ("打开", "Open"),
@@ -272,13 +273,14 @@ class Board(QWidget):
             model = StageModel(ledger, stage, self)
             model.dropped.connect(self._dropped)
             view = StageView(model, self.delegate)
-            view.doubleClicked.connect(lambda index: self.openRequested.emit(index.data(Qt.ItemDataRole.UserRole)))
             view.customContextMenuRequested.connect(lambda pos, v=view: self._menu(v, pos))
-            view.activated.connect(lambda index: self.openRequested.emit(index.data(Qt.ItemDataRole.UserRole)))
+            view.activated.connect(self._open)  # Enter, and a double-click (or the platform's click): once
+            view.pressed.connect(lambda _index, v=view: self._only(v))
             column = QVBoxLayout()
             column.setSpacing(4)
             header = QLabel(code_text("engagement_stage", stage))
             header.setObjectName("sectionTitle")
+            header.setWordWrap(True)
             more = QLabel("")
             more.setObjectName("muted")
             more.setWordWrap(True)
@@ -301,7 +303,8 @@ class Board(QWidget):
         for stage, model in self.models.items():
             model.today = self.today
             model.refresh(text, broker_id)
-            self.headers[stage].setText(f"{code_text('engagement_stage', stage)}（{model.total:,}）")
+            self.headers[stage].setText(i18n.tr("gui.board.column", stage=code_text("engagement_stage", stage),
+                                                count=model.total))
             hidden = model.total - len(model.ids())
             self.more[stage].setVisible(hidden > 0)
             self.more[stage].setText(i18n.tr("gui.board.more", count=hidden) if hidden > 0 else "")
@@ -342,6 +345,17 @@ class Board(QWidget):
                     view.setFocus()
                 return True
         return False
+
+    def _open(self, index) -> None:
+        id_ = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+        if id_ is not None:
+            self.openRequested.emit(id_)
+
+    def _only(self, chosen: StageView) -> None:
+        """One card selected on the board: choosing one in a column clears the others."""
+        for view in self.views.values():
+            if view is not chosen:
+                view.clearSelection()
 
     def stage_of(self, id_: int) -> str | None:
         row = self.ledger.conn.execute("SELECT stage FROM engagements WHERE id = ?", [id_]).fetchone()
