@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import contracts, i18n
+from . import codes, contracts, i18n
 from .errors import BrokerDeskError
 from .fields import Checker, entity_label, field, warnings_from_json, warnings_json
 
 DEMAND_NEW, DEMAND_SIGNED, DEMAND_CLOSED = "征集中", "已签约", "已关闭"
+#: The demand_status codes a demand moves to when an engagement starts on it and when one is
+#: signed (the code table's stable codes; their names are read from it, see demand_status).
+DEMAND_ENGAGED_CODE, DEMAND_SIGNED_CODE = "3", "4"
 STAGES = ("初步接触", "需求确认", "方案报价", "商务洽谈", "已签约", "已终止")
 FIRST_STAGE, SIGNED, ENDED = STAGES[0], STAGES[4], STAGES[5]
 
@@ -27,6 +30,9 @@ i18n.register({
                             "The stage is “signed” but no technology contract is linked to this engagement"),
     "engagement.sign_ended": ("对接项目“{name}”已终止，不能签约", "Engagement “{name}” has ended and cannot be signed"),
     "engagement.already_signed": ("对接项目“{name}”已关联合同 {contract}", "Engagement “{name}” is already linked to contract {contract}"),
+    "engagement.leave_signed": ("对接项目已关联合同 {contract}，阶段须保持“已签约”（要改阶段，先解除合同的关联）",
+                                "The engagement is linked to contract {contract}: its stage stays “signed” "
+                                "(unlink the contract first)"),
     "engagement.contract_taken": ("合同 {contract} 已关联另一个对接项目“{other}”",
                                   "Contract {contract} is already linked to another engagement “{other}”"),
     "followup.next_before": ("下次跟进日期 {next} 早于本次日期 {date}", "The next follow-up {next} is before this one's date {date}"),
@@ -64,6 +70,10 @@ def check_engagement(ck: Checker, ledger) -> None:
     if ck.get("demand_client_id") and ck.get("demand_client_id") == ck.get("supply_client_id"):
         ck.error("supply_client_id", "engagement.same_party")
     stage = ck.get("stage")
+    if ck.current and ck.given("stage") and stage != SIGNED and ck.current.get("stage") == SIGNED:
+        linked = signed_contract(ledger, ck.current.get("id"))
+        if linked:
+            ck.error("stage", "engagement.leave_signed", contract=linked[1])
     if stage == ENDED and not ck.get("end_reason"):
         ck.error("end_reason", "engagement.end_reason")
     # (an import says it at its end: the contracts that name engagements come after them)
@@ -209,10 +219,32 @@ def sign(ledger, engagement_id: int, contract: dict | None = None, *, contract_i
             contract_id = op.insert("contract", out)
         op.update("engagement", engagement_id, {"stage": SIGNED, "warnings": warnings_json(kept)})
         if eng["demand_id"]:
-            op.update("demand", eng["demand_id"], {"status": DEMAND_SIGNED})
+            op.update("demand", eng["demand_id"], {"status": demand_status(DEMAND_SIGNED_CODE)})
     op.changes.id = contract_id
     op.changes.warnings = warnings
     return op.changes
+
+
+def demand_status(code: str) -> str:
+    """The name of a demand_status code (``DEMAND_ENGAGED_CODE``: 对接中, ``DEMAND_SIGNED_CODE``: 已签约)."""
+    for item in codes.tables().items("demand_status"):
+        if item.code == code:
+            return item.name
+    raise KeyError(code)
+
+
+def engage_demand(op, ledger, engagement: dict) -> None:
+    """Inside the operation that saves an engagement: its demand, while still in a status before
+    对接中 (征集中, 已发布), moves to 对接中 — an engagement has started on it. An engagement
+    already signed or ended leaves its demand as it is."""
+    demand_id = engagement.get("demand_id")
+    if not demand_id or engagement.get("stage") in (SIGNED, ENDED):
+        return
+    row = ledger.conn.execute("SELECT status FROM demands WHERE id = ?", [demand_id]).fetchone()
+    engaged = demand_status(DEMAND_ENGAGED_CODE)
+    order = codes.tables().names("demand_status")
+    if row and row[0] in order and order.index(row[0]) < order.index(engaged):
+        op.update("demand", demand_id, {"status": engaged})
 
 
 def _engagement(ledger, engagement_id: int) -> dict:

@@ -235,6 +235,28 @@ class DemandFilters:
         return [t for t, _ in terms], [v for _, v in terms]
 
 
+@dataclass
+class EngagementFilters:
+    """Filters of the engagement list (对接项目): 阶段, and a broker among the engagement's brokers."""
+
+    entity: ClassVar[str] = "engagement"
+    stage: str | None = None
+    broker_id: int | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+    def sql(self, ledger: Ledger, today: dt.date) -> tuple[list[str], list[Any]]:
+        """Conditions on ``engagements e`` and their parameters."""
+        terms = [("+e.stage = ?", self.stage),
+                 ("e.id IN (SELECT engagement_id FROM engagement_brokers WHERE broker_id = ?)", self.broker_id)]
+        return [t for t, v in terms if v is not None], [v for _, v in terms if v is not None]
+
+
+#: A list's filters: each list has its own kind.
+AnyFilters = Filters | DemandFilters | EngagementFilters
+
+
 def demand_facets(ledger: Ledger) -> dict[str, list]:
     """What the demand list's filters can choose from: the statuses in their order, the fields
     used, and the clients with a demand as (id, name), by name."""
@@ -255,7 +277,7 @@ def _alias(entity: str) -> str:
     return _FROM[entity][1]
 
 
-def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | DemandFilters | None = None,
+def list_ids(ledger: Ledger, entity: str, text: str = "", filters: AnyFilters | None = None,
              sort_key: str | None = None, descending: bool = False, today: dt.date | None = None) -> list[int]:
     """Ids of the ``entity`` records matching ``text`` and ``filters``, in display order.
 
@@ -263,7 +285,7 @@ def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | Dem
     (contracts newest signed first, clients and brokers by name, achievements
     newest first) and ``descending`` is not used. Ties are ordered by id, in the
     same direction, so descending is ascending reversed. ``filters`` apply to
-    their list only (:class:`Filters` contracts, :class:`DemandFilters` demands); ``today`` (default: the
+    their list only (:class:`Filters` contracts, :class:`DemandFilters` demands, :class:`EngagementFilters` engagements); ``today`` (default: the
     calendar's) decides what is overdue.
     """
     match = match_sql(entity, text)
@@ -288,13 +310,13 @@ def list_ids(ledger: Ledger, entity: str, text: str = "", filters: Filters | Dem
     return [i for i in order if i in matched]
 
 
-def prepare(ledger: Ledger, entity: str, filters: Filters | None = None, sort_key: str | None = None,
+def prepare(ledger: Ledger, entity: str, filters: AnyFilters | None = None, sort_key: str | None = None,
             descending: bool = False, today: dt.date | None = None) -> None:
     """Get the next search ready while the user is idle (see :func:`_ordered`)."""
     _ordered(ledger, entity, filters, sort_key, descending, today)
 
 
-def _ordered(ledger: Ledger, entity: str, filters: Filters | None, sort_key: str | None, descending: bool,
+def _ordered(ledger: Ledger, entity: str, filters: AnyFilters | None, sort_key: str | None, descending: bool,
              today: dt.date | None, texts: bool = True) -> tuple[list[int], list[str] | None]:
     """The list's order without a search text, and (with ``texts``) for contracts their search
     texts in that order.
@@ -321,7 +343,7 @@ def _ordered(ledger: Ledger, entity: str, filters: Filters | None, sort_key: str
     return cached[1], cached[2]
 
 
-def list_query(ledger: Ledger, entity: str, text: str = "", filters: Filters | DemandFilters | None = None,
+def list_query(ledger: Ledger, entity: str, text: str = "", filters: AnyFilters | None = None,
                sort_key: str | None = None, descending: bool = False,
                today: dt.date | None = None) -> tuple[str, list[Any]]:
     """The SQL (selecting ``id``) and parameters :func:`list_ids` runs."""

@@ -211,7 +211,7 @@ def test_signing_makes_a_prefilled_contract_and_links_it_in_one_undoable_action(
     ledger.undo()
     assert ledger.count("contract") == 0
     assert ledger.get("engagement", eid)["stage"] == "商务洽谈"
-    assert ledger.get("demand", office["demand"])["status"] == "征集中"
+    assert ledger.get("demand", office["demand"])["status"] == "对接中"  # as the engagement left it
 
 
 def test_signing_can_link_an_existing_contract(ledger, make, office):
@@ -412,7 +412,7 @@ def test_lists_and_search_of_demands_and_engagements(ledger, office):
         "brokers": "张三(60%)；李四(40%)", "stage": "方案报价", "expected_fen": 1_000_000, "next_on": "2026-10-05",
         "contract_no": None}
     d = fetch_rows(ledger, "demand", [office["demand"]])[office["demand"]]
-    assert (d["title"], d["broker"], d["engagements"], d["status"]) == ("电机能效提升", "张三", 1, "征集中")
+    assert (d["title"], d["broker"], d["engagements"], d["status"]) == ("电机能效提升", "张三", 1, "对接中")
     assert list_ids(ledger, "demand", "能效") == [office["demand"]]
     assert ledger.search("engagement", "电机项目") == [eid]
     assert ledger.search("followup", "会议") == [2]
@@ -464,3 +464,52 @@ def test_recording_a_followup_takes_up_the_next_steps_due_and_the_timeline(ledge
     assert ledger.undo_label() == "新建跟进记录“2026-11-10”"
     ledger.undo()
     assert dict(ledger.conn.execute("SELECT id, done FROM followups")) == {first: 0, later: 0, elsewhere: 0}
+
+
+# -- an engagement moves its demand on (issue 17, the window's task) ---------------------------
+
+def test_an_engagement_moves_its_demand_to_in_matchmaking_in_the_same_undoable_action(ledger, office, make):
+    assert frontoffice.demand_status(frontoffice.DEMAND_ENGAGED_CODE) == "对接中"
+    assert frontoffice.demand_status(frontoffice.DEMAND_SIGNED_CODE) == "已签约"
+    ops_before = ledger.conn.execute("SELECT count(*) FROM ops").fetchone()[0]
+    ledger.add("engagement", {"title": "电机项目对接", "demand_id": office["demand"]})
+    assert ledger.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == ops_before + 1
+    assert ledger.get("demand", office["demand"])["status"] == "对接中"
+    uid = ledger.get("demand", office["demand"])["uid"]
+    assert [(r["field"], r["old"], r["new"]) for r in ledger.history("demand", uid)
+            if r["field"] == "status"] == [("status", "征集中", "对接中")]
+    ledger.undo()  # one undo takes back the engagement and the demand's move
+    assert ledger.count("engagement") == 0
+    assert ledger.get("demand", office["demand"])["status"] == "征集中"
+    ledger.redo()
+    assert ledger.get("demand", office["demand"])["status"] == "对接中"
+    # a published demand moves too; a closed one, or an ended engagement, leaves it as it is
+    published = ledger.add("demand", {"title": "已发布的需求", "client_id": office["buyer"], "status": "已发布"}).id
+    closed = ledger.add("demand", {"title": "已关闭的需求", "client_id": office["buyer"], "status": "已关闭"}).id
+    fresh = ledger.add("demand", {"title": "新需求", "client_id": office["buyer"]}).id
+    ledger.add("engagement", {"title": "对接二", "demand_id": published})
+    ledger.add("engagement", {"title": "对接三", "demand_id": closed})
+    ended = ledger.add("engagement", {"title": "对接四", "stage": "已终止", "end_reason": "对方放弃", "demand_id": fresh}).id
+    assert [ledger.get("demand", d)["status"] for d in (published, closed, fresh)] == ["对接中", "已关闭", "征集中"]
+    # saving an engagement later on (a demand named afterwards) moves it then
+    later = ledger.add("engagement", {"title": "对接五"}).id
+    ledger.update("engagement", later, {"demand_id": fresh})
+    assert ledger.get("demand", fresh)["status"] == "对接中"
+    ledger.undo()
+    assert ledger.get("demand", fresh)["status"] == "征集中"
+    assert ledger.get("engagement", ended)["stage"] == "已终止"
+
+
+def test_a_signed_engagement_keeps_its_stage_while_a_contract_is_linked(ledger, office):
+    eid = ledger.add("engagement", {"title": "电机控制技术许可", "demand_id": office["demand"],
+                                    "achievement_id": office["ach"], "stage": "商务洽谈"}).id
+    changes = frontoffice.sign(ledger, eid, {"contract_no": "XK-9", "subtype": "专利实施许可", "amount_fen": 100_000},
+                               today=dt.date(2026, 11, 20))
+    assert ledger.get("demand", office["demand"])["status"] == "已签约"
+    with pytest.raises(ValidationError) as e:
+        ledger.update("engagement", eid, {"stage": "商务洽谈"})
+    assert _problems(e) == [("engagement.stage", "engagement.leave_signed")]
+    assert str(e.value).endswith("对接项目已关联合同 XK-9，阶段须保持“已签约”（要改阶段，先解除合同的关联）")
+    ledger.update("engagement", eid, {"note": "已签约，待付款"})  # other edits are fine
+    assert ledger.get("demand", office["demand"])["status"] == "已签约"  # and leave the demand signed
+    assert ledger.get("contract", changes.id)["engagement_id"] == eid

@@ -234,7 +234,7 @@ def test_a_double_click_or_a_bar_opens_an_institutions_contracts(window, demo_le
 
 
 def test_the_pages_have_their_place_and_shortcut_after_the_lists(window):
-    for key, row, page in (("Ctrl+7", 6, window.rankings), ("Ctrl+8", 7, window.statistics)):
+    for key, row, page in (("Ctrl+8", 7, window.rankings), ("Ctrl+9", 8, window.statistics)):
         action = next(a for a in window.actions() if QKeySequence(key) in a.shortcuts())
         window.nav.setCurrentRow(0)
         action.trigger()

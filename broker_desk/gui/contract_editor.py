@@ -163,9 +163,11 @@ class BrokersTable(QWidget):
         return pairs
 
     def set_value(self, pairs) -> None:
+        """(broker id, share): the share as the ledger keeps it (a number, hundredths of a percent)
+        or as a person gives it (text, percent: a draft's values, as the core takes them)."""
         self.table.setRowCount(0)
-        for broker_id, bp in pairs or ():
-            self.add_row(broker_id, f"{Decimal(bp) / 100:g}")
+        for broker_id, share in pairs or ():
+            self.add_row(broker_id, share.strip() if isinstance(share, str) else f"{Decimal(share) / 100:g}")
         self._changed()
 
 

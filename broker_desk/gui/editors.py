@@ -184,7 +184,7 @@ class RecordEditor(QDialog):
 
     def default_size(self) -> QSize:
         """The editor's size the first time it opens (then as it was last closed)."""
-        return QSize(720 if self.entity == "contract" else 560, self._fitting_height())
+        return QSize({"contract": 720, "engagement": 1120}.get(self.entity, 560), self._fitting_height())
 
     def _fitting_height(self) -> int:
         """Tall enough for the whole form where the screen allows, else the screen's height
@@ -305,11 +305,7 @@ class RecordEditor(QDialog):
         self.insist = True  # 保存 pressed: every missing field is said now
         values = self.values()
         try:
-            if self.id is None:
-                changes = self.ledger.add(self.entity, values)
-                self.id = changes.id
-            else:
-                changes = self.ledger.update(self.entity, self.id, values)
+            changes = self.write(values)
         except ValidationError as e:
             self.show_problems(e.problems)
             return False
@@ -321,6 +317,14 @@ class RecordEditor(QDialog):
         self.saved.emit(self.id, changes)
         self.after_save(changes)
         return True
+
+    def write(self, values: dict):
+        """Save ``values`` through the core (a subclass may save them another way); the Changes."""
+        if self.id is None:
+            changes = self.ledger.add(self.entity, values)
+            self.id = changes.id
+            return changes
+        return self.ledger.update(self.entity, self.id, values)
 
     def after_save(self, changes) -> None:
         self.accept()

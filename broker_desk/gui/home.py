@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import dashboard, i18n, payments
+from .. import dashboard, frontoffice, i18n, payments
 from ..money import wan_text, yuan_text
 from .models import days_text
 from .widgets import Card, Reflow, list_tree
@@ -55,6 +55,11 @@ i18n.register({
     "gui.home.col.open": ("未到账（元）", "Outstanding"),
     "gui.home.col.late": ("逾期", "Overdue"),
     "gui.home.due_month": ("本月到期", "due this month"),
+    "gui.home.followups": ("今日及逾期跟进（{count}，逾期 {late}）", "Follow-ups due today and overdue ({count}, {late} overdue)"),
+    "gui.home.col.next_on": ("跟进日期", "Due"),
+    "gui.home.col.engagement": ("对接项目", "Engagement"),
+    "gui.home.col.step": ("下一步", "Next step"),
+    "gui.home.col.broker": ("经纪人", "Broker"),
     "gui.home.first.title": ("账本还是空的，从这里开始", "The ledger is empty: start here"),
     "gui.home.first.text": ("先建立客户（合同的买方和卖方），再在“技术合同”中按 Ctrl+N 登记合同；"
                             "已有 Excel 台账的，可以直接导入。想先看看程序能做什么，可以打开示例账本"
@@ -102,6 +107,7 @@ class FirstSteps(QFrame):
 class HomePage(QWidget):
     openContract = Signal(int)
     openRecord = Signal(str, int)
+    openEngagement = Signal(int)
     showOverdue = Signal()
 
     def __init__(self, ledger, parent: QWidget | None = None, today: dt.date | None = None, load: bool = True):
@@ -141,9 +147,11 @@ class HomePage(QWidget):
         self.correction = self._cases(["contract", "title", "seller", "since"])
         self.recent = self._cases(["when", "who", "what"])
         self.payments = self._cases(["contract", "buyer", "seq", "pay_due", "open", "late"])
+        self.followups = self._cases(["next_on", "engagement", "step", "broker", "late"])
         self.titles = {}
         boxes = []
-        for key, tree in (("accepted", self.accepted), ("payments", self.payments), ("ready", self.ready),
+        for key, tree in (("accepted", self.accepted), ("payments", self.payments), ("followups", self.followups),
+                          ("ready", self.ready),
                           ("correction", self.correction), ("recent", self.recent)):
             box = QWidget()
             column = QVBoxLayout(box)
@@ -170,14 +178,17 @@ class HomePage(QWidget):
 
     def _cases(self, columns: list[str]) -> QTreeWidget:
         tree = list_tree([i18n.tr(f"gui.home.col.{c}") for c in columns],
-                         {i for i, c in enumerate(columns) if c in ("title", "what", "seller", "buyer")})
+                         {i for i, c in enumerate(columns) if c in ("title", "what", "seller", "buyer", "engagement",
+                                                                    "step")})
         tree.setMinimumHeight(220)
         tree.itemActivated.connect(self._activated)  # Enter, and a double-click (or the platform's click)
         return tree
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         data = item.data(0, Qt.ItemDataRole.UserRole)
-        if isinstance(data, int):
+        if item.treeWidget() is self.followups:
+            self.openEngagement.emit(data)
+        elif isinstance(data, int):
             self.openContract.emit(data)
         elif data:  # a change: the record it was about
             self.openRecord.emit(data[0], data[1])
@@ -220,6 +231,7 @@ class HomePage(QWidget):
                         item.setForeground(i, QBrush(QColor("#c62828")))
                 tree.addTopLevelItem(item)
         self._fill_payments()
+        self.fill_followups()
         self.titles["recent"].setText(i18n.tr("gui.home.recent"))
         self.recent.clear()
         for op in s.recent:
@@ -245,6 +257,24 @@ class HomePage(QWidget):
                 for i in range(6):
                     item.setForeground(i, QBrush(QColor("#c62828")))
             self.payments.addTopLevelItem(item)
+
+
+    def fill_followups(self, limit: int = 200) -> None:
+        """Follow-ups due today and overdue (frontoffice.due_followups: one query), overdue in red;
+        a row opens its engagement."""
+        due = frontoffice.due_followups(self.ledger, self.today)
+        late = sum(1 for d in due if d.days_late > 0)
+        self.titles["followups"].setText(i18n.tr("gui.home.followups", count=len(due), late=late))
+        self.followups.clear()
+        for d in due[:limit]:
+            item = QTreeWidgetItem([d.next_on, d.engagement, d.next_step or d.content, d.broker or "",
+                                    days_text(-d.days_late)])
+            item.setData(0, Qt.ItemDataRole.UserRole, d.engagement_id)
+            item.setToolTip(2, d.content)
+            if d.days_late > 0:
+                for i in range(5):
+                    item.setForeground(i, QBrush(QColor("#c62828")))
+            self.followups.addTopLevelItem(item)
 
 
 def local_time(ts: str) -> str | None:

@@ -83,16 +83,19 @@ class ListPage(QWidget):
         self.search.setMinimumWidth(180)
         self.bar.addWidget(self.search, 1)
         self.filter_widgets: dict[str, QWidget] = {}
-        self.filter_row: QWidget | None = None
-        if entity in ("contract", "demand"):
-            self.filter_row = QWidget()
-            self.filter_row.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-            self.filter_row.setMinimumWidth(1)  # the row never holds the page wide: it moves instead
-            row = QHBoxLayout(self.filter_row)
-            row.setContentsMargins(0, 0, 0, 0)
-            (self._contract_filters if entity == "contract" else self._demand_filters)(row)
+        # the filters (a list page of its own adds its own), in a row that can move under the search box
+        self.filter_row: QWidget | None = QWidget()
+        self.filter_row.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.filter_row.setMinimumWidth(1)  # the row never holds the page wide: it moves instead
+        row = QHBoxLayout(self.filter_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.add_filters(row)
+        if row.count():
             row.addStretch(1)  # a row of its own: the filters keep to the left
             self.bar.addWidget(self.filter_row)
+        else:
+            self.filter_row.deleteLater()
+            self.filter_row = None
         layout.addLayout(self.bar)
         # a chosen set of contracts (a ranking row's, say): said above the table until cleared
         self.ids: tuple[int, ...] | None = None
@@ -145,7 +148,15 @@ class ListPage(QWidget):
         self.empty_hint.setVisible(empty and self.model.ledger.count(self.entity) == 0)
 
     # -- filters ----------------------------------------------------------------------
-    def _combo(self, bar: QHBoxLayout, name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        """The filters beside the search box (a list page of its own adds its own)."""
+        if self.entity == "contract":
+            self._contract_filters(bar)
+        elif self.entity == "demand":
+            self._demand_filters(bar)
+
+    def filter_combo(self, bar: QHBoxLayout, name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
+        """A drop-down filter: ``all_text`` (no filter) first, then ``items`` as (text, value)."""
         box = FilterBox()
         box.addItem(all_text, None)
         for text, data in items:
@@ -161,7 +172,7 @@ class ListPage(QWidget):
         bar.addWidget(clear)
 
     def _contract_filters(self, bar: QHBoxLayout) -> None:
-        combo = functools.partial(self._combo, bar)
+        combo = functools.partial(self.filter_combo, bar)
         ledger = self.model.ledger
         combo("category", i18n.tr("gui.filter.all_categories"),
               [(code_label("category", c), c) for c in codes.tables().names("contract_category")])
@@ -179,7 +190,7 @@ class ListPage(QWidget):
     def _demand_filters(self, bar: QHBoxLayout) -> None:
         for name, all_key in (("status", "gui.filter.all_statuses"), ("field", "gui.filter.all_fields"),
                               ("client", "gui.filter.all_clients")):
-            self._combo(bar, name, i18n.tr(all_key), [])
+            self.filter_combo(bar, name, i18n.tr(all_key), [])
         self._demand_choices()
         self._clear_button(bar)
 
@@ -199,7 +210,7 @@ class ListPage(QWidget):
                     box.addItem(text, data)
                 box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
 
-    def filters(self) -> listing.Filters | listing.DemandFilters | None:
+    def filters(self) -> listing.AnyFilters | None:
         w = self.filter_widgets
         if self.entity == "demand":
             return listing.DemandFilters(status=w["status"].currentData(), field=w["field"].currentData(),

@@ -24,6 +24,7 @@ from ..errors import BrokerDeskError
 from ..fields import entity_label
 from . import files, geometry
 from .app import settings
+from .engagements_page import EngagementsPage
 from .help import GuideDialog, ShortcutsDialog, about_text
 from .history import HistoryDialog
 from .home import HomePage
@@ -36,7 +37,9 @@ from .widgets import show_error
 if TYPE_CHECKING:
     from .editors import RecordEditor
 
-ENTITIES = ("contract", "client", "achievement", "demand", "broker")
+ENTITIES = ("contract", "client", "achievement", "demand", "engagement", "broker")
+#: Lists with a page of their own (the others are plain ListPages).
+PAGES = {"engagement": EngagementsPage}
 
 i18n.register({
     "gui.menu.file": ("文件(&F)", "&File"),
@@ -108,15 +111,21 @@ class MainWindow(QMainWindow):
         self.home = HomePage(ledger, today=today, load=start == 0)  # else filled when first shown
         self.home.openContract.connect(lambda id_: self.open_record("contract", id_))
         self.home.openRecord.connect(self.open_record)
+        self.home.openEngagement.connect(lambda id_: self.open_record("engagement", id_))
         self.home.showOverdue.connect(self.show_overdue)
         self.home.first_steps.chosen.connect(self.first_step)
         self.pages: dict[str, ListPage] = {}
         self.nav.addItem(i18n.tr("gui.home"))
         self.stack.addWidget(self.home)
         for entity in ENTITIES:
-            page = ListPage(ledger, entity)
+            page = PAGES.get(entity, ListPage)(ledger, entity)
             page.model.today = today
             page.openRequested.connect(lambda id_, e=entity: self.open_record(e, id_))
+            if isinstance(page, EngagementsPage):
+                page.refresh()  # the board's cards say what is overdue as of ``today``
+                page.changed.connect(lambda _c: self.refresh_all())
+                page.signRequested.connect(self.sign_engagement)
+                page.followupRequested.connect(self.add_followup)
             self.pages[entity] = page
             self.nav.addItem(i18n.tr(f"gui.list.{entity}"))
             self.stack.addWidget(page)
@@ -182,6 +191,8 @@ class MainWindow(QMainWindow):
         self.print_action = self._action("gui.action.print", self.print_selected, QKeySequence.StandardKey.Print)
         self.batch_print_action = self._action("gui.action.batch_print", self.batch_print, QKeySequence("Ctrl+Shift+P"))
         self.commission_action = self._action("gui.action.commission", self.commission_statements)
+        for page in self.pages.values():
+            self.named_actions += getattr(page, "named_actions", [])  # 对接项目's Ctrl+→/←, Ctrl+J
         contracts = self.pages["contract"].table
         contracts.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         contracts.model().modelReset.connect(self._update_actions)
@@ -214,6 +225,7 @@ class MainWindow(QMainWindow):
         # the editors are loaded with the first one opened, not before the window is painted
         from .contract_editor import ContractEditor
         from .editors import RecordEditor
+        from .engagement_editor import EngagementEditor
         from .match_panel import MATCHING, MatchingEditor
 
         if entity == "contract":
@@ -222,6 +234,8 @@ class MainWindow(QMainWindow):
             editor = MatchingEditor(self.ledger, entity, id_, self, initial)
             editor.openRecord.connect(self.open_record)
             editor.startEngagement.connect(lambda draft: self.editor("engagement", None, draft).exec())
+        elif entity == "engagement":
+            editor = EngagementEditor(self.ledger, id_, self, initial)
         else:
             editor = RecordEditor(self.ledger, entity, id_, self, initial)
         editor.saved.connect(lambda saved_id, _changes, e=entity: self.after_change(e, saved_id))
@@ -229,6 +243,21 @@ class MainWindow(QMainWindow):
 
     def open_record(self, entity: str, id_: int) -> None:
         self.editor(entity, id_).exec()
+
+    def sign_engagement(self, id_: int) -> None:
+        """签约 from the board (a card moved to 已签约): the new contract prefilled from it."""
+        from .engagement_editor import sign_engagement
+
+        sign_engagement(self, self.ledger, id_, self.today, on_saved=lambda *_: self.after_change("engagement", id_))
+
+    def add_followup(self, id_: int) -> None:
+        """添加跟进 (Ctrl+J) on the engagement selected in the 对接项目 page."""
+        from .engagement_editor import FollowupDialog
+
+        dialog = FollowupDialog(self.ledger, id_, self, self.today)
+        dialog.exec()
+        if dialog.changes is not None:
+            self.after_change("engagement", id_)
 
     def first_step(self, step: str) -> None:
         """A first step in an empty ledger: a new client, an import, or the sample ledger."""

@@ -95,7 +95,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.entity = entity
         self.columns = listing.COLUMNS[entity]
         self.text = ""
-        self.filters: listing.Filters | None = None
+        self.filters: listing.AnyFilters | None = None
         self.sort_key: str | None = None
         self.descending = False
         self.today: dt.date | None = None
@@ -104,7 +104,7 @@ class LedgerTableModel(QAbstractTableModel):
         self._failed: set[int] = set()
 
     # -- query -----------------------------------------------------------------------
-    def set_query(self, text: str | None = None, filters: listing.Filters | None = None) -> None:
+    def set_query(self, text: str | None = None, filters: listing.AnyFilters | None = None) -> None:
         if text is not None:
             self.text = text
         if filters is not None:

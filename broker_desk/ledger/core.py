@@ -364,6 +364,8 @@ class Ledger:
         out, warnings = self.check_record(entity, values, None)
         with self.operation("op.add", entity=entity, name=self.display_name(entity, out)) as op:
             op.insert(entity, out)
+            if entity == "engagement":
+                frontoffice.engage_demand(op, self, out)
         op.changes.warnings = warnings
         return op.changes
 
@@ -374,6 +376,8 @@ class Ledger:
         out, warnings = self.check_record(entity, dict(values), current)
         with self.operation("op.update", entity=entity, name=self.display_name(entity, {**current, **out})) as op:
             op.update(entity, id_, out)
+            if entity == "engagement":
+                frontoffice.engage_demand(op, self, {**current, **out})
         op.changes.warnings = warnings
         return op.changes
 
