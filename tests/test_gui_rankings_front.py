@@ -124,3 +124,23 @@ def test_the_columns_in_english(front, qtbot):
     assert p.front_office_box.isChecked() and p.front_office_box.text() == "Show engagements and signing rate"
     assert headers(p)[-2:] == ["Engagements", "Signing rate"]
     assert "4 engagements · signing rate 50.0%" in p.totals.text()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_at_1024_the_extra_columns_fit_without_scrolling_sideways(front, qtbot, language):
+    i18n.set_language(language)
+    front.set_setting("rankings.front_office", True)
+    p = RankingsPage(front, today=TODAY)
+    qtbot.addWidget(p)
+    p.resize(1024 - 176, 700 - 90)  # the page in a 1024×700 window (beside the navigation)
+    p.show()
+    p.period.set_period(2026)
+    qtbot.wait(20)
+    header = p.table.horizontalHeader()
+    assert header.count() == 10 and not p.table.horizontalScrollBar().isVisible()
+    assert header.length() <= p.table.viewport().width()
+    institution = header.sectionSize(2)
+    assert institution >= 56 and header.sectionSize(1) >= header.sectionSizeHint(1)  # names never cut
+    assert "\n" in headers(p)[5]  # the units on a second line make the room
+    for picker in (p.period.from_box, p.period.to_box, *p.by_buttons.values(), p.order_box):
+        assert picker.width() >= picker.sizeHint().width()  # the export buttons moved beside the title

@@ -147,7 +147,11 @@ class RankingModel(TextRowsModel):
             if key == "name":
                 return i18n.tr(f"gui.rank.col.name.{self.ranking.by if self.ranking else 'broker'}")
             title = i18n.tr(f"gui.rank.col.{key}")
-            return f"{title} ▼" if key == self._first_column() else title
+            if key == self._first_column():
+                title = f"{title} ▼"
+            if len(self.columns) > len(COLUMNS):  # room for the extra columns: 成交额 / （万元）
+                title = title.replace("（", "\n（", 1).replace(" (", "\n(", 1)
+            return title
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if key in ("name", "institution"):
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -203,6 +207,9 @@ class RankingsPage(PeriodPage):
         layout.setContentsMargins(16, 12, 16, 10)
         layout.setSpacing(8)
         top, self.title, self.count = title_row(i18n.tr("gui.rankings"))
+        self.title.setWordWrap(True)  # beside the export buttons a long title may take two lines
+        top.setStretch(1, 0)  # the title takes the room left, not the spacer after it
+        top.setStretchFactor(self.title, 1)
         layout.addLayout(top)
 
         bar = QHBoxLayout()
@@ -234,15 +241,17 @@ class RankingsPage(PeriodPage):
         self.order_box.currentIndexChanged.connect(self._order_chosen)
         bar.addWidget(self.order_box)
         bar.addStretch(1)
+        layout.addLayout(bar)
+        # the buttons beside the title: at 1024 px the pickers keep the width they need
         self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        bar.addWidget(self.xlsx_button)
-        bar.addWidget(self.pdf_button)
+        top.addSpacing(12)
+        top.addWidget(self.xlsx_button)
+        top.addWidget(self.pdf_button)
         self.rewards_button = QPushButton(i18n.tr("gui.rw.open"))
         self.rewards_button.setToolTip(i18n.tr("gui.rw.open_tip"))
         self.rewards_button.clicked.connect(lambda: self.open_rewards())
-        bar.addWidget(self.rewards_button)
-        layout.addLayout(bar)
+        top.addWidget(self.rewards_button)
 
         self.rule = QLabel("")
         self.rule.setObjectName("muted")
