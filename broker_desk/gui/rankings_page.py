@@ -1,7 +1,9 @@
 """排行榜: the ranking of brokers (or of their institutions) for a year or a span
 of years, as the core computes it (:mod:`broker_desk.rankings`): the period and
 grouping pickers, the measure ranked first (the ledger's ``rankings.order``
-setting, which a manager may change here), the table with its totals, the top
+setting, which a manager may change here), 对接项目数 and 签约率 as two more columns
+when the ledger's ``rankings.front_office`` setting says so (a checkbox here and in
+设置; the order never changes with it), the table with its totals, the top
 ten as a bar chart, and the export to Excel or PDF. A row (or a bar) opens its
 contracts in the contract list.
 
@@ -17,6 +19,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, Q
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n, rankings
 from ..errors import BrokerDeskError
+from ..funnel import rate_text
 from ..money import to_wan, wan_text
 from . import jobs
 from .charts import Bar, BarChart, ChartCard
@@ -66,6 +70,19 @@ i18n.register({
     "gui.rank.col.approved": ("核定技术交易额（万元）", "Approved (10k yuan)"),
     "gui.rank.col.commission": ("佣金（万元）", "Commission (10k yuan)"),
     "gui.rank.col.clients": ("服务客户数", "Clients"),
+    "gui.rank.col.engagements": ("对接项目数", "Engagements"),
+    "gui.rank.col.signing_rate": ("签约率", "Signing rate"),
+    "gui.rank.front_office": ("显示对接项目数和签约率", "Show engagements and signing rate"),
+    "gui.rank.front_office_tip": ("另列本期间的对接项目数和签约率（签约 / 对接），不影响排序；保存在账本中，"
+                                  "与“设置”中的同一选项一致，导出的排行榜也随之",
+                                  "Two more columns: the period's engagements and signing rate (signed / "
+                                  "engagements); the order is unchanged. Saved in the ledger, the same option "
+                                  "as in Settings; exports follow it"),
+    "gui.rank.front_office_saved": ("排行榜{shown}对接项目数和签约率", "Rankings: engagements and signing rate {shown}"),
+    "gui.rank.front_office_on": ("另列", "shown"),
+    "gui.rank.front_office_off": ("不再列出", "hidden"),
+    "gui.rank.totals_front": ("　对接项目 {engagements} 个　签约率 {rate}",
+                              " · {engagements} engagements · signing rate {rate}"),
     "gui.rank.totals": ("合计：登记合同 {contracts} 份　成交额 {amount} 万元　核定技术交易额 {approved} 万元　"
                         "佣金 {commission} 万元　服务客户 {clients} 家",
                         "Total: {contracts} contracts · turnover {amount} (10k yuan) · approved {approved} "
@@ -84,6 +101,8 @@ i18n.register({
 })
 
 COLUMNS = ("rank", "name", "institution", "contracts", "amount", "approved", "commission", "clients")
+#: The columns a ranking with the front office's figures adds (``Ranking.front_office``).
+FRONT_COLUMNS = ("engagements", "signing_rate")
 #: The table column that holds each measure.
 MEASURE_COLUMN = {"approved": "approved", "amount": "amount", "commission": "commission",
                   "contracts": "contracts", "clients": "clients"}
@@ -95,7 +114,9 @@ def row_texts(row: rankings.RankingRow) -> dict[str, str]:
     return {"rank": str(row.rank), "name": row.name, "institution": row.institution,
             "contracts": f"{row.contracts:,}", "amount": wan_text(row.amount_fen),
             "approved": wan_text(row.approved_fen), "commission": wan_text(row.commission_fen),
-            "clients": f"{row.clients:,}"}
+            "clients": f"{row.clients:,}",
+            "engagements": "" if row.engagements is None else f"{row.engagements:,}",
+            "signing_rate": "" if row.engagements is None else rate_text(row.signing_rate)}
 
 
 class RankingModel(TextRowsModel):
@@ -107,7 +128,8 @@ class RankingModel(TextRowsModel):
 
     def set_ranking(self, ranking: rankings.Ranking | None) -> None:
         self.ranking = ranking
-        self.set_rows(list(ranking.rows) if ranking else [])
+        front = ranking is not None and ranking.front_office
+        self.set_rows(list(ranking.rows) if ranking else [], COLUMNS + FRONT_COLUMNS if front else COLUMNS)
 
     def row_at(self, row: int) -> rankings.RankingRow | None:
         if self.ranking is None or not 0 <= row < len(self.ranking.rows):
@@ -120,12 +142,16 @@ class RankingModel(TextRowsModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
-        key = COLUMNS[section]
+        key = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "name":
                 return i18n.tr(f"gui.rank.col.name.{self.ranking.by if self.ranking else 'broker'}")
             title = i18n.tr(f"gui.rank.col.{key}")
-            return f"{title} ▼" if key == self._first_column() else title
+            if key == self._first_column():
+                title = f"{title} ▼"
+            if len(self.columns) > len(COLUMNS):  # room for the extra columns: 成交额 / （万元）
+                title = title.replace("（", "\n（", 1).replace(" (", "\n(", 1)
+            return title
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if key in ("name", "institution"):
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -137,7 +163,7 @@ class RankingModel(TextRowsModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        key = COLUMNS[index.column()]
+        key = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(index.row(), key)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -181,6 +207,9 @@ class RankingsPage(PeriodPage):
         layout.setContentsMargins(16, 12, 16, 10)
         layout.setSpacing(8)
         top, self.title, self.count = title_row(i18n.tr("gui.rankings"))
+        self.title.setWordWrap(True)  # beside the export buttons a long title may take two lines
+        top.setStretch(1, 0)  # the title takes the room left, not the spacer after it
+        top.setStretchFactor(self.title, 1)
         layout.addLayout(top)
 
         bar = QHBoxLayout()
@@ -212,20 +241,28 @@ class RankingsPage(PeriodPage):
         self.order_box.currentIndexChanged.connect(self._order_chosen)
         bar.addWidget(self.order_box)
         bar.addStretch(1)
+        layout.addLayout(bar)
+        # the buttons beside the title: at 1024 px the pickers keep the width they need
         self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        bar.addWidget(self.xlsx_button)
-        bar.addWidget(self.pdf_button)
+        top.addSpacing(12)
+        top.addWidget(self.xlsx_button)
+        top.addWidget(self.pdf_button)
         self.rewards_button = QPushButton(i18n.tr("gui.rw.open"))
         self.rewards_button.setToolTip(i18n.tr("gui.rw.open_tip"))
         self.rewards_button.clicked.connect(lambda: self.open_rewards())
-        bar.addWidget(self.rewards_button)
-        layout.addLayout(bar)
+        top.addWidget(self.rewards_button)
 
         self.rule = QLabel("")
         self.rule.setObjectName("muted")
         self.rule.setWordWrap(True)
-        layout.addWidget(self.rule)
+        self.front_office_box = QCheckBox(i18n.tr("gui.rank.front_office"))  # rankings.front_office
+        self.front_office_box.setToolTip(i18n.tr("gui.rank.front_office_tip"))
+        self.front_office_box.toggled.connect(self._front_office_chosen)
+        rule_row = QHBoxLayout()
+        rule_row.addWidget(self.rule, 1)
+        rule_row.addWidget(self.front_office_box)
+        layout.addLayout(rule_row)
 
         self.model = RankingModel(self)
         self.table = record_table(self.model, self.open_row)
@@ -267,6 +304,7 @@ class RankingsPage(PeriodPage):
         layout.addLayout(status)
 
         self._show_order()
+        self._show_front_office()
 
     # -- choices ----------------------------------------------------------------------------
     def by(self) -> str:
@@ -287,6 +325,22 @@ class RankingsPage(PeriodPage):
         with QSignalBlocker(self.order_box):
             self.order_box.setCurrentIndex(self.order_box.findData(first))
 
+    def front_office(self) -> bool:
+        """Whether the ranking shows 对接项目数 and 签约率 (the ledger's setting)."""
+        return bool(self.ledger.setting("rankings.front_office"))
+
+    def _show_front_office(self) -> None:
+        with QSignalBlocker(self.front_office_box):
+            self.front_office_box.setChecked(self.front_office())
+
+    def _front_office_chosen(self, on: bool) -> None:
+        if on == self.front_office():
+            return
+        self.ledger.set_setting("rankings.front_office", on)
+        self.message.emit(i18n.tr("gui.rank.front_office_saved",
+                                  shown=i18n.tr(f"gui.rank.front_office_{'on' if on else 'off'}")))
+        self.reload()
+
     def set_first_measure(self, measure: str) -> None:
         """Rank by ``measure`` first, then by the rest of the current rule; saved in the ledger."""
         self.order_box.setCurrentIndex(self.order_box.findData(measure))
@@ -304,6 +358,7 @@ class RankingsPage(PeriodPage):
     # -- computing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self._show_order()
+        self._show_front_office()
         super().refresh()
 
     WIDE = 1240  # px: from this page width the chart stands beside the table
@@ -333,8 +388,8 @@ class RankingsPage(PeriodPage):
         if not self.period.offered():
             self._fill_years()
         year_from, year_to = self.period.period()
-        by, order = self.by(), self.order()
-        self.background.run(lambda ledger: rankings.compute(ledger, year_from, year_to, by, order))
+        by, order, front = self.by(), self.order(), self.front_office()
+        self.background.run(lambda ledger: rankings.compute(ledger, year_from, year_to, by, order, front))
 
     def _busy(self, busy: bool) -> None:
         if busy:
@@ -358,7 +413,9 @@ class RankingsPage(PeriodPage):
         t = ranking.totals
         self.totals.setText(i18n.tr("gui.rank.totals", contracts=f"{t.contracts:,}", amount=wan_text(t.amount_fen),
                                     approved=wan_text(t.approved_fen), commission=wan_text(t.commission_fen),
-                                    clients=f"{t.clients:,}"))
+                                    clients=f"{t.clients:,}")
+                            + (i18n.tr("gui.rank.totals_front", engagements=f"{t.engagements:,}",
+                                       rate=rate_text(t.signing_rate)) if ranking.front_office else ""))
         measure = ranking.first_measure
         label = rankings.measure_label(measure, ranking.by)
         title_key = "gui.rank.chart_wan" if measure in rankings.MONEY else "gui.rank.chart"
@@ -405,6 +462,7 @@ class RankingsPage(PeriodPage):
             return None
         r = self.ranking
         year_from, year_to, by, order, today = r.year_from, r.year_to, r.by, r.order, self.today
+        front = r.front_office  # the columns shown, whatever the setting says by now
         ledger_path = self.ledger.path
 
         def write(target, progress, cancelled):
@@ -414,7 +472,7 @@ class RankingsPage(PeriodPage):
 
             with Ledger.open(ledger_path, create=False) as led:
                 progress(0.0, i18n.tr("gui.rank.computing_export"))
-                ranking = rankings.compute(led, year_from, year_to, by, order)
+                ranking = rankings.compute(led, year_from, year_to, by, order, front)
                 if suffix == ".xlsx":
                     stats = statistics.compute(led, year_from, year_to, today=today)
                     return rankings_report.write_xlsx(led, ranking, stats, target, progress, cancelled)

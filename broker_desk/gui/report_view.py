@@ -168,9 +168,12 @@ class TextRowsModel(QAbstractTableModel):
         self.rows: list = []
         self._cache: dict[int, dict[str, str]] = {}
 
-    def set_rows(self, rows: list) -> None:
+    def set_rows(self, rows: list, columns: tuple[str, ...] | None = None) -> None:
+        """Show ``rows`` (in ``columns`` from now on, when given: a report may add some)."""
         self.beginResetModel()
         self.rows, self._cache = rows, {}
+        if columns is not None:
+            self.columns = columns
         self.endResetModel()
 
     def text(self, row: int, key: str) -> str:
