@@ -15,8 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.packaging
-
 
 @pytest.fixture
 def wanted(request):
@@ -24,6 +22,7 @@ def wanted(request):
         pytest.skip("builds the standalone app (about a minute): runs in CI, or with -m packaging")
 
 
+@pytest.mark.packaging
 def test_the_built_app_passes_the_smoke_test(wanted, tmp_path):
     dist = tmp_path / "dist"
     build = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--dist", str(dist),
@@ -41,3 +40,14 @@ def test_the_built_app_passes_the_smoke_test(wanted, tmp_path):
                            capture_output=True, text=True, timeout=900)
     assert smoke.returncode == 0, smoke.stdout + smoke.stderr
     assert "smoke test passed" in smoke.stdout
+
+
+def test_every_package_of_the_source_is_listed_for_the_wheel():
+    """A package left out of pyproject's list works in the editable install and the tests, and
+    is missing from an installed wheel: the list must name every folder with an __init__.py."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "broker_desk").rglob("__init__.py")}
+    assert found - listed == set()
