@@ -15,14 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, cli_rewards, codes, i18n, paths, xcb
+from . import __version__, cli_front, cli_money, cli_paperwork, cli_rewards, codes, i18n, paths, xcb
 from .cli_common import (
     OK,
     PROBLEMS,
     UNUSABLE,
     ledger_path,
     open_ledger,
-    print_files,
     progress_printer,
 )
 from .errors import BrokerDeskError, ValidationError
@@ -48,8 +47,6 @@ i18n.register({
     "cli.export": ("把账本（或某一年的合同）导出为标准工作簿", "export the ledger (or one year's contracts) as the canonical workbook"),
     "cli.export.file": ("要写入的 .xlsx 文件", "the .xlsx file to write"),
     "cli.export.year": ("只导出该年签订的合同，以及它们涉及的客户、成果和经纪人", "only the contracts signed in that year and the clients, achievements and brokers they refer to"),
-    "cli.force": ("文件已存在时覆盖它", "overwrite the file if it exists"),
-    "cli.error": ("错误：{message}", "error: {message}"),
     "cli.bad_args": ("参数有误：{message}", "bad arguments: {message}"),
     "cli.no_display": ("没有可用的显示器，无法打开窗口。", "There is no display to open the window on."),
     "cli.no_qt": ("无法加载图形界面（{reason}）。", "The window cannot be loaded ({reason})."),
@@ -77,12 +74,6 @@ i18n.register({
     "cli.template.done": ("已写出导入模板 → {path}", "Import template written → {path}"),
     "cli.export.done": ("已导出：经纪人 {broker}，客户 {client}，科技成果 {achievement}，技术合同 {contract}，登记进度 {registration_event}（{seconds:.1f} 秒）→ {path}",
                         "Exported {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps ({seconds:.1f} s) → {path}"),
-    "cli.match": ("为技术需求找最合适的科技成果，或为科技成果找技术需求：每行一个结果（名次、分数、名称、持有方或需求方、匹配理由）",
-                  "the achievements that best answer a demand, or the demands an achievement answers: one a line (rank, score, name, holder or demand side, why)"),
-    "cli.match.demand": ("技术需求的记录ID或名称", "the demand's record ID or name"),
-    "cli.match.achievement": ("科技成果的记录ID或名称", "the achievement's record ID or name"),
-    "cli.match.top": ("最多列出几个结果（默认 10）", "how many results at most (default 10)"),
-    "cli.match.none": ("没有找到匹配的记录", "Nothing matches"),
     "cli.rankings": ("把某年（或几年）的经纪人或机构排行榜写成 .xlsx（含统计）或 .pdf",
                      "write a year's (or years') broker or institution ranking as .xlsx (with statistics) or .pdf"),
     "cli.rankings.year": ("登记年份（登记日期在该年的已登记合同）", "the year of registration"),
@@ -94,18 +85,6 @@ i18n.register({
                                   "ledger's setting); --no-front-office leaves them out"),
     "cli.rankings.statistics": ("PDF 也附上统计（含对接漏斗）；.xlsx 总是含统计",
                                 "add the statistics (with the front office funnel) to a PDF; an .xlsx always has them"),
-    "cli.payments": ("列出本月应收和已逾期的付款（付款计划中未到账的各期）", "list payments due this month and overdue"),
-    "cli.payments.overdue": ("只列已逾期的", "only those overdue"),
-    "cli.payments.year": ("只列约定日期在该年的", "only those due in that year"),
-    "cli.payments.late": ("逾期 {days} 天", "{days} days overdue"),
-    "cli.payments.due": ("本月到期", "due this month"),
-    "cli.payments.done": ("共 {count} 笔未到账，合计 {total} 元，其中逾期 {late} 笔",
-                          "{count} payments outstanding, {total} yuan in all, {late} overdue"),
-    "cli.commission": ("把某年（或几年）的佣金对账单写成 .xlsx 或 .pdf", "write commission statements of a year to .xlsx or .pdf"),
-    "cli.commission.year": ("对账年份", "the year of the statement"),
-    "cli.commission.broker": ("只写该经纪人的（姓名）", "only this broker's (name)"),
-    "cli.commission.done": ("已写出佣金对账单：经纪人 {brokers} 名，合同 {lines} 行（{seconds:.1f} 秒）→ {path}",
-                            "Commission statements written: {brokers} brokers, {lines} lines ({seconds:.1f} s) → {path}"),
     "cli.rankings.done": ("已写出“{title}”：{rows} 行，计入合同 {contracts} 份（{seconds:.1f} 秒）→ {path}",
                           "Wrote “{title}”: {rows} rows, {contracts} contracts ({seconds:.1f} s) → {path}"),
     "cli.import": ("导入工作簿（.xlsx/.xls/.ods）：默认全部无误才写入", "import a workbook (.xlsx/.xls/.ods): by default all rows or none"),
@@ -167,30 +146,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=tr("cli.rankings.front_office"))
     p.add_argument("--statistics", action="store_true", help=tr("cli.rankings.statistics"))
     p.add_argument("--force", action="store_true", help=tr("cli.force"))
-    p = sub.add_parser("payments", parents=[common], help=tr("cli.payments"), description=tr("cli.payments"))
-    p.add_argument("--overdue", action="store_true", help=tr("cli.payments.overdue"))
-    p.add_argument("--year", type=int, default=None, help=tr("cli.payments.year"))
-    p = sub.add_parser("commission", parents=[common], help=tr("cli.commission"), description=tr("cli.commission"))
-    p.add_argument("--year", type=int, required=True, help=tr("cli.commission.year"))
-    p.add_argument("--to-year", type=int, default=None, help=tr("cli.rankings.to_year"))
-    p.add_argument("--broker", default=None, metavar="NAME", help=tr("cli.commission.broker"))
-    p.add_argument("--out", type=Path, required=True, help=tr("cli.rankings.out"))
-    p.add_argument("--force", action="store_true", help=tr("cli.force"))
-    sub.add_parser("forms", parents=[common], help=tr("cli.forms"), description=tr("cli.forms"))
-    p = sub.add_parser("print", parents=[common], help=tr("cli.print"), description=tr("cli.print"))
-    p.add_argument("form", help=tr("cli.print.form"))
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--contract", action="append", metavar="KEY", help=tr("cli.print.contract"))
-    which.add_argument("--registered", metavar="Y[-MM]", help=tr("cli.print.registered"))
-    p.add_argument("--out", type=Path, required=True, help=tr("cli.print.out"))
-    p.add_argument("--allow-blank", action="store_true", help=tr("cli.print.allow_blank"))
-    p.add_argument("--force", action="store_true", help=tr("cli.force"))
-    p = sub.add_parser("match", parents=[common], help=tr("cli.match"), description=tr("cli.match"))
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--demand", metavar="KEY", help=tr("cli.match.demand"))
-    which.add_argument("--achievement", metavar="KEY", help=tr("cli.match.achievement"))
-    p.add_argument("--top", type=int, default=10, help=tr("cli.match.top"))
-    _add_followups_parser(sub, common)
+    cli_money.add_parsers(sub, common)
+    cli_paperwork.add_parsers(sub, common)
+    cli_front.add_parsers(sub, common)
     cli_rewards.add_parsers(sub, common)
     return parser
 
@@ -374,41 +332,6 @@ def cmd_rankings(args) -> int:
     return OK
 
 
-def cmd_payments(args) -> int:
-    """Payments due this month and overdue (or only overdue), oldest first."""
-    from . import payments
-    from .money import yuan_text
-
-    with open_ledger(args, create=False) as ledger:
-        due = payments.due_payments(ledger, overdue_only=args.overdue, year=args.year)
-    for d in due:
-        late = tr("cli.payments.late", days=d.days_late) if d.days_late > 0 else tr("cli.payments.due")
-        print(f"{d.due_on}  {d.contract_no}  {tr('money.name.plan', contract='', seq=d.seq).strip()}  "
-              f"{d.kind or ''}  {yuan_text(d.open_fen)}  {late}  {d.buyer}")
-    print(tr("cli.payments.done", count=len(due), total=yuan_text(sum(d.open_fen for d in due)),
-             late=sum(1 for d in due if d.days_late > 0)))
-    return OK
-
-
-def cmd_commission(args) -> int:
-    """佣金对账单 of a period for every broker (or one) to .xlsx or .pdf."""
-    from . import commission, outfiles
-    from .reports import commission as report
-
-    commission.period_bounds(args.year, args.to_year)
-    path = outfiles.check_target(args.out, (".xlsx", ".pdf"), "rx.bad_extension", args.force)
-    start = time.perf_counter()
-    progress = progress_printer()
-    with open_ledger(args, create=False) as ledger:
-        ids = [commission.find_broker(ledger, args.broker)] if args.broker else None
-        statements = commission.statements(ledger, args.year, args.to_year, ids)
-        report.write(ledger, statements, path, progress=progress)
-    progress(None, "")
-    print(tr("cli.commission.done", brokers=len(statements), lines=sum(len(s.lines) for s in statements),
-             seconds=time.perf_counter() - start, path=path))
-    return OK
-
-
 def cmd_import(args) -> int:
     """0: every row taken; 1: rows rejected (nothing written unless --skip-invalid); 2: unusable file."""
     from .workbook.importer import import_workbook
@@ -432,144 +355,11 @@ def cmd_import(args) -> int:
     return PROBLEMS if result.errors else OK
 
 
-i18n.register({
-    "cli.forms": ("列出表格模板：内置的和用户自己的，标明正在使用哪一个", "list the paperwork templates, built-in and your own, marking the one in use"),
-    "cli.print": ("按模板打印登记材料（PDF）：一份合同，或某年/某月登记的全部合同",
-                  "print registration paperwork (PDF) from a template: one contract, or every contract registered in a year or month"),
-    "cli.print.form": ("表格名称（见 broker-desk forms），或一个 .toml 模板文件", "the form's name (see broker-desk forms), or a .toml template file"),
-    "cli.print.contract": ("合同的记录ID、登记编号或合同编号（可重复，合成一个 PDF）",
-                           "the contract's record id, registration no. or contract no. (repeat it for one PDF of several)"),
-    "cli.print.registered": ("登记年份或年月（2025 或 2025-03）：该期间登记的全部合同", "a year or month of registration (2025 or 2025-03): every contract registered then"),
-    "cli.print.out": ("要写入的 .pdf 文件", "the .pdf file to write"),
-    "cli.print.allow_blank": ("缺少必填内容时仍打印，相应的框留空（供手工填写）", "print even when required data is missing, leaving those boxes blank to fill in by hand"),
-    "cli.forms.builtin_dir": ("内置模板：{path}", "Built-in templates: {path}"),
-    "cli.forms.user_dir": ("用户模板：{path}（同名文件优先于内置模板）", "Your templates: {path} (a file there wins over a built-in of the same name)"),
-    "cli.forms.per.contract": ("按合同", "per contract"),
-    "cli.forms.per.period": ("按期间", "per period"),
-    "cli.forms.in_use_override": ("使用中（替代内置模板）", "in use (replaces the built-in)"),
-    "cli.forms.overridden": ("未使用（已被用户模板替代）", "not used (replaced by your template)"),
-    "cli.forms.none": ("（没有表格模板）", "(no templates)"),
-    "cli.print.done": ("已生成“{form}”：{contracts} 份合同，{pages} 页（{seconds:.1f} 秒）→ {path}",
-                       "Printed “{form}”: {contracts} contracts, {pages} pages ({seconds:.1f} s) → {path}"),
-    "cli.print.blank": ("以下必填内容留空打印：", "printed with these required fields left blank:"),
-    "cli.print.hint_blank": ("可补全数据后重试，或加 --allow-blank 留空打印（由人工填写）",
-                             "complete the data and try again, or add --allow-blank to print those boxes blank"),
-})
-
-
-def cmd_forms(args) -> int:
-    from . import paperwork
-
-    print_files("cli.forms", paperwork.builtin_dir(), paperwork.user_dir(), paperwork.list_forms(),
-                lambda info: [tr(f"cli.forms.per.{info.per}")])
-    return OK
-
-
-def cmd_print(args) -> int:
-    """0: printed; 1: required data missing (or a value too long for its box); 2: unusable template,
-    unknown form, contract or period."""
-    from . import paperwork
-
-    path = paperwork.check_target(args.out, overwrite=args.force)
-    start = time.perf_counter()
-    progress = progress_printer()
-    try:
-        template = paperwork.find_form(args.form)
-        if template.per == "period" and not args.registered:
-            raise BrokerDeskError("paperwork.need_period", form=template.title)
-        with open_ledger(args, create=False) as ledger:
-            ids = [paperwork.find_contract(ledger, key) for key in args.contract] if args.contract else None
-            result = paperwork.render(ledger, args.form, path, contract_ids=ids, period=args.registered,
-                                      allow_blank=args.allow_blank, progress=progress)
-            blank = paperwork.MissingData(template.title, result.missing, paperwork.contract_names(
-                ledger, list(result.missing))).lines()
-    except paperwork.TemplateError as e:
-        progress(None, "")
-        for line in e.lines():
-            print(tr("cli.error", message=line), file=sys.stderr)
-        return UNUSABLE
-    except paperwork.MissingData as e:
-        progress(None, "")
-        print(tr("cli.error", message=tr("paperwork.missing", form=e.form, count=len(e.missing))), file=sys.stderr)
-        for line in e.lines():
-            print(f"  {line}", file=sys.stderr)
-        print(tr("cli.print.hint_blank"), file=sys.stderr)
-        return PROBLEMS
-    except paperwork.TextOverflow as e:
-        progress(None, "")
-        print(tr("cli.error", message=str(e)), file=sys.stderr)
-        return PROBLEMS
-    progress(None, "")
-    if blank:
-        print(tr("cli.warning", message=tr("cli.print.blank")), file=sys.stderr)
-        for line in blank:
-            print(f"  {line}", file=sys.stderr)
-    print(tr("cli.print.done", form=template.title, contracts=result.contracts, pages=result.pages,
-             seconds=time.perf_counter() - start, path=path))
-    return OK
-
-
-def cmd_match(args) -> int:
-    """0: the best matches, one a line; 2: no such record (or a name several records share)."""
-    from . import matching
-
-    kind = "demand" if args.demand is not None else "achievement"
-    with open_ledger(args, create=False) as ledger:
-        record = matching.find_record(ledger, kind, args.demand if kind == "demand" else args.achievement)
-        find = matching.match_demand if kind == "demand" else matching.match_achievement
-        results = find(ledger, record["id"], top=max(args.top, 1))
-    if not results:
-        print(tr("cli.match.none"))
-    for rank, m in enumerate(results, 1):
-        print(f"{rank}\t{m.score:.1f}\t{m.name}\t{m.party}\t{m.why}")
-    return OK
-
-
-i18n.register({
-    "cli.followups": ("列出到期未完成的跟进（下一步），最早的在前", "list the undone next steps that are due, oldest first"),
-    "cli.followups.broker": ("只列该经纪人（姓名或记录ID）的跟进", "only this broker's follow-ups (name or record id)"),
-    "cli.followups.due_by": ("截至哪一天到期（YYYY-MM-DD，默认今天）", "due on or before this day (YYYY-MM-DD, default today)"),
-    "cli.followups.title": ("截至 {day} 到期的跟进：{count} 条", "Follow-ups due by {day}: {count}"),
-    "cli.followups.none": ("截至 {day} 没有到期的跟进", "No follow-ups due by {day}"),
-    "cli.followups.late": ("逾期 {days} 天", "{days} days late"),
-    "cli.followups.today": ("今天到期", "due today"),
-    "cli.followups.line": ("  {on}  {late}  {engagement}（{stage}）  {broker}  {step}",
-                           "  {on}  {late}  {engagement} ({stage})  {broker}  {step}"),
-})
-
-
-def _add_followups_parser(sub, common) -> None:
-    p = sub.add_parser("followups", parents=[common], help=tr("cli.followups"), description=tr("cli.followups"))
-    p.add_argument("--broker", metavar="NAME", default=None, help=tr("cli.followups.broker"))
-    p.add_argument("--due-by", metavar="YYYY-MM-DD", type=dt.date.fromisoformat, default=None,
-                   help=tr("cli.followups.due_by"))
-
-
-def cmd_followups(args) -> int:
-    """The broker's to-do list: one line per due next step (date, how late, engagement and stage,
-    broker, next step)."""
-    from . import frontoffice
-
-    day = args.due_by or dt.date.today()
-    with open_ledger(args, create=False) as ledger:
-        broker = frontoffice.broker_id(ledger, args.broker) if args.broker else None
-        due = frontoffice.due_followups(ledger, day, broker)
-    if not due:
-        print(tr("cli.followups.none", day=day.isoformat()))
-        return OK
-    print(tr("cli.followups.title", day=day.isoformat(), count=len(due)))
-    for d in due:
-        late = tr("cli.followups.late", days=d.days_late) if d.days_late else tr("cli.followups.today")
-        stage = d.stage if i18n.get_language() == "zh" else codes.tables().english("engagement_stage", d.stage)
-        print(tr("cli.followups.line", on=d.next_on, late=late, engagement=d.engagement, stage=stage,
-                 broker=d.broker or "-", step=d.next_step or d.content))
-    return OK
-
-
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "template": cmd_template, "import": cmd_import, "export": cmd_export, "rankings": cmd_rankings,
-            "forms": cmd_forms, "print": cmd_print, "match": cmd_match, "followups": cmd_followups,
-            "payments": cmd_payments, "commission": cmd_commission,
+            "forms": cli_paperwork.cmd_forms, "print": cli_paperwork.cmd_print, "match": cli_front.cmd_match,
+            "followups": cli_front.cmd_followups, "payments": cli_money.cmd_payments,
+            "commission": cli_money.cmd_commission,
             "policies": cli_rewards.cmd_policies, "rewards": cli_rewards.cmd_rewards}
 
 if __name__ == "__main__":

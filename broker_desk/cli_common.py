@@ -1,4 +1,4 @@
-"""What the command-line modules (:mod:`broker_desk.cli`, :mod:`broker_desk.cli_rewards`) share:
+"""What the command-line modules (:mod:`broker_desk.cli` and its ``cli_*`` command modules) share:
 the exit statuses, opening the ledger named by ``--db`` (with a warning when it lies on a network
 or synced folder), progress on a terminal, and the listing of a kind of user file (``forms``,
 ``policies``)."""
@@ -15,7 +15,9 @@ from .i18n import tr
 OK, PROBLEMS, UNUSABLE = 0, 1, 2
 
 i18n.register({
+    "cli.error": ("错误：{message}", "error: {message}"),
     "cli.warning": ("注意：{message}", "warning: {message}"),
+    "cli.force": ("文件已存在时覆盖它", "overwrite the file if it exists"),
     "cli.network": ("账本位于网络或云同步文件夹中，多人同时写入可能损坏数据", "The ledger is on a network or cloud-synced folder; writes from several places can damage it"),
     "cli.forms.builtin": ("内置", "built-in"),
     "cli.forms.user": ("用户", "user"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .frontoffice import SIGNED
-from .rankings import SHARE_SCALE, period_bounds, weighted
+from .ranking_base import SHARE_SCALE, name_key, period_bounds, weighted
 
 #: The day a demand or an engagement counts on: its own date, else the day it was entered.
 _DEMAND_DAY = "coalesce(d.published_on, substr(d.created_at, 1, 10))"
@@ -79,8 +79,6 @@ def compute(ledger, year_from: int, year_to: int | None = None, *, first: str | 
             "FROM e JOIN engagement_brokers x ON x.engagement_id = e.id GROUP BY x.broker_id", days):
         r = row(broker_id)
         r.engagements, r.signed, r.signed_fen = n, s, weighted(a1 * SHARE_SCALE + a2)
-    from .rankings import name_key
-
     return Funnel(first, last, totals, sorted(rows.values(), key=lambda r: (name_key(r.name), r.key)))
 
 

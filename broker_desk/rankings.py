@@ -41,6 +41,7 @@ from pathlib import Path
 from . import i18n
 from .errors import BrokerDeskError
 from .i18n import tr
+from .ranking_base import SHARE_SCALE, name_key, period_bounds, period_text, weighted
 from .registration import REGISTERED
 
 i18n.register({
@@ -60,16 +61,11 @@ i18n.register({
     "rank.total": ("合计", "Total"),
     "rank.by.broker": ("技术经纪人", "technology brokers"),
     "rank.by.institution": ("技术经纪人所属机构", "brokers' institutions"),
-    "rank.period.one": ("{year} 年", "{year}"),
-    "rank.period.span": ("{year_from}—{year_to} 年", "{year_from}–{year_to}"),
     "rank.title": ("{period}{by}排行榜", "Ranking of {by}, {period}"),
     "rank.bad_order": ("排行榜排序规则有误：“{value}”（可用：{allowed}；姓名只能放在最后）",
                        "The ranking order is not valid: “{value}” (allowed: {allowed}; the name comes last)"),
     "rank.bad_by": ("排行榜只能按经纪人（broker）或所属机构（institution）分组，不能按“{value}”",
                     "Rankings group by broker or institution, not by “{value}”"),
-    "rank.bad_year": ("年份 {year} 不在 1900 到 9999 之间", "The year {year} is not between 1900 and 9999"),
-    "rank.bad_period": ("截止年份 {year_to} 早于起始年份 {year_from}",
-                        "The last year {year_to} is before the first year {year_from}"),
 })
 
 BY = ("broker", "institution")
@@ -82,7 +78,6 @@ DEFAULT_ORDER = ["approved", "contracts", "name"]
 #: The RankingRow attribute each numeric measure reads.
 ATTRIBUTE = {"approved": "approved_fen", "amount": "amount_fen", "commission": "commission_fen",
              "contracts": "contracts", "clients": "clients"}
-SHARE_SCALE = 10_000  # share_bp of a whole contract
 
 
 @dataclass
@@ -137,24 +132,6 @@ class Ranking:
         return self.rows[:n]
 
 
-def period_text(year_from: int, year_to: int | None = None) -> str:
-    year_to = year_from if year_to is None else year_to
-    if year_from == year_to:
-        return tr("rank.period.one", year=year_from)
-    return tr("rank.period.span", year_from=year_from, year_to=year_to)
-
-
-def period_bounds(year_from: int, year_to: int | None = None) -> tuple[int, int, str, str]:
-    """``(year_from, year_to, first day, last day)`` of a checked period (ISO dates)."""
-    year_to = year_from if year_to is None else year_to
-    for year in (year_from, year_to):
-        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
-            raise BrokerDeskError("rank.bad_year", year=year)
-    if year_to < year_from:
-        raise BrokerDeskError("rank.bad_period", year_from=year_from, year_to=year_to)
-    return year_from, year_to, f"{year_from:04d}-01-01", f"{year_to:04d}-12-31"
-
-
 def check_order(order) -> list[str]:
     """The order as a list of measure keys, with ``name`` last; a BrokerDeskError if it is not valid."""
     allowed = "、".join(MEASURES)
@@ -181,16 +158,6 @@ def rule_text(order: list[str], by: str = "broker") -> str:
     if not numeric:
         return tr("rank.rule.none", name=name)
     return tr("rank.rule", measures=tr("rank.sep").join(measure_label(m, by) for m in numeric), name=name)
-
-
-def name_key(name: str) -> bytes:
-    """Sort key approximating pinyin order without ICU (see the module's documentation)."""
-    return (name or "").strip().encode("gb18030", errors="replace")
-
-
-def weighted(numerator: int) -> int:
-    """``Σ share_bp × fen`` as whole fen: divided by 10,000 once, rounded half up."""
-    return (numerator + SHARE_SCALE // 2) // SHARE_SCALE
 
 
 # -- SQL ------------------------------------------------------------------------------------

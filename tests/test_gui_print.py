@@ -21,10 +21,11 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit  #
 
 from broker_desk import paperwork, paths  # noqa: E402
 from broker_desk.gui import jobs  # noqa: E402
-from broker_desk.gui import print_preview as pp  # noqa: E402
 from broker_desk.gui.batch_print import BatchPrintDialog  # noqa: E402
 from broker_desk.gui.contract_editor import ContractEditor  # noqa: E402
-from broker_desk.gui.print_preview import PdfPages, PreviewDialog  # noqa: E402
+from broker_desk.gui.page_view import PageView  # noqa: E402
+from broker_desk.gui.pdf_pages import PdfPages, print_pages  # noqa: E402
+from broker_desk.gui.print_preview import PreviewDialog  # noqa: E402
 
 A4 = (595.28, 841.89)
 
@@ -130,7 +131,7 @@ def test_preview_shows_the_pages_the_core_renders(preview, demo_ledger, register
     assert image.width() == pytest.approx(preview.view.page_rect(0).width() * preview.devicePixelRatioF(), abs=2)
     assert 0.005 < ink(image) < 0.5
     shot = preview.view.viewport().grab().toImage()
-    assert shot.pixelColor(5, 5) == pp.PageView.DESK  # the grey desk around the page
+    assert shot.pixelColor(5, 5) == PageView.DESK  # the grey desk around the page
 
 
 def test_switching_form_renders_it(preview, demo_ledger, registered, second_form, qtbot):
@@ -449,7 +450,7 @@ def test_pdf_pages_become_images_of_the_right_size(tmp_path):
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(target))
-    assert pp.print_pages(pages, printer) == 2
+    assert print_pages(pages, printer) == 2
     (w0, h0), (w1, h1) = pdf_pages(str(target))
     assert w0 < h0 and w1 > h1
     assert Path(target).stat().st_size > 0

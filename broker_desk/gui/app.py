@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .. import codes, i18n, paths
+from . import geometry
+from .prefs import APPLICATION, ORGANIZATION, settings  # noqa: F401 - the window imports settings() from here
 
-ORGANIZATION = "BrokerDesk"
-APPLICATION = "BrokerDesk"
 FONT_FILES = ("NotoSansSC-Regular.ttf", "NotoSansSC-Bold.ttf")
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)  # resources/icons/broker-desk-N.png (tools/make_icon.py)
 
 _translators: list[QTranslator] = []
-
-
-def settings() -> QSettings:
-    """Window state and preferences (geometry, columns, recent ledgers, language)."""
-    home = os.environ.get("BROKER_DESK_HOME")
-    if home:
-        return QSettings(str(Path(home) / "window.ini"), QSettings.Format.IniFormat)
-    return QSettings(ORGANIZATION, APPLICATION)
 
 
 def translations_loaded() -> int:
@@ -202,8 +193,6 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     load_fonts()
     install_translations(app, i18n.get_language())
     apply_style(app)
-    from . import geometry
-
     geometry.guard(app)  # every window opens within the screen
     codes.set_user_dir(paths.code_tables_dir())
     return app

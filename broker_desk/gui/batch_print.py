@@ -28,7 +28,7 @@ from .. import i18n
 from ..errors import BrokerDeskError
 from . import files, jobs
 from .app import settings
-from .print_preview import safe_filename
+from .print_actions import safe_filename
 from .widgets import Dialog
 
 i18n.register({

@@ -10,6 +10,8 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QMainWindow, QScrollArea, QWidget
 
+from .prefs import settings
+
 #: What the window manager adds around a window not yet shown (title bar, borders), a guess
 #: used until the real frame is known.
 FRAME_GUESS = QSize(10, 38)
@@ -53,8 +55,6 @@ def fit(window: QWidget) -> None:
 def restore(window: QWidget, key: str, default: QSize) -> None:
     """Size ``window`` as it was when last closed (``default`` the first time), within the
     screen; a main window that was maximised is maximised again."""
-    from .app import settings
-
     store = settings()
     saved = store.value(f"{key}/geometry")
     if not (isinstance(saved, QByteArray | bytes) and window.restoreGeometry(saved)):
@@ -66,8 +66,6 @@ def restore(window: QWidget, key: str, default: QSize) -> None:
 
 
 def save(window: QWidget, key: str) -> None:
-    from .app import settings
-
     store = settings()
     store.setValue(f"{key}/geometry", window.saveGeometry())
     if isinstance(window, QMainWindow):
