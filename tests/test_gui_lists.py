@@ -144,8 +144,8 @@ def test_a_dragged_column_keeps_its_place(demo_ledger, qtbot):
 
 def test_home_is_filled_when_first_shown_if_the_window_opens_on_another_page(demo_ledger, qtbot):
     from broker_desk import dashboard
-    from broker_desk.gui.app import settings
     from broker_desk.gui.main_window import MainWindow
+    from broker_desk.gui.prefs import settings
 
     settings().setValue("main/page", 1)  # the contract list was in front when the window last closed
     window = MainWindow(demo_ledger, today=DEMO_TODAY)

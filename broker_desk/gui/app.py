@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from .. import codes, i18n, paths
 from . import geometry
-from .prefs import APPLICATION, ORGANIZATION, settings  # noqa: F401 - the window imports settings() from here
+from .prefs import APPLICATION, ORGANIZATION
 
 FONT_FILES = ("NotoSansSC-Regular.ttf", "NotoSansSC-Bold.ttf")
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)  # resources/icons/broker-desk-N.png (tools/make_icon.py)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError
 from . import files, jobs
-from .app import settings
+from .prefs import settings
 from .print_actions import safe_filename
 from .widgets import Dialog
 

@@ -9,10 +9,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from .. import i18n, listing
-from .app import settings
 from .engagement_board import Board, stages
 from .lists import ListPage
 from .models import code_text
+from .prefs import settings
 
 i18n.register({
     "gui.list.engagement": ("对接项目", "Engagements"),

@@ -33,9 +33,9 @@ from ..workbook import importer, reader
 from ..workbook.cells import CellError, parse_text
 from ..workbook.schema import SHEETS_BY_NAME
 from . import geometry
-from .app import settings
 from .geometry import scrolled
 from .jobs import run_job
+from .prefs import settings
 from .widgets import show_error
 
 i18n.register({

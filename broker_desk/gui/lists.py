@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from .. import codes, i18n, listing
-from .app import settings
 from .columns import ColumnFitter
 from .models import LedgerTableModel, code_label, code_text
+from .prefs import settings
 from .widgets import FilterBox, StatusDelegate, record_table, title_row
 
 i18n.register({

@@ -23,12 +23,12 @@ from .. import i18n
 from ..errors import BrokerDeskError
 from ..fields import entity_label
 from . import files, geometry
-from .app import settings
 from .engagements_page import EngagementsPage
 from .help import GuideDialog, ShortcutsDialog, about_text
 from .history import HistoryDialog
 from .home import HomePage
 from .lists import ListPage
+from .prefs import settings
 from .rankings_page import RankingsPage
 from .statistics_page import StatisticsPage
 from .titles import main_title

@@ -1,6 +1,6 @@
 """Where the window keeps its state and preferences (a QSettings store), below every other
-window module so that any of them (geometry.py among them) can read it without an import cycle.
-The rest of the window imports :func:`settings` from :mod:`.app`, which re-exports it."""
+window module so that any of them (app.py and geometry.py among them) can read it without an
+import cycle."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QGuiApplication
 from .. import i18n
 from ..errors import BrokerDeskError
 from . import files
-from .app import settings
 from .pdf_pages import PdfPages, print_pages
+from .prefs import settings
 from .widgets import show_error
 
 i18n.register({

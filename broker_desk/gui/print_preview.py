@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import BrokerDeskError
 from . import jobs
-from .app import settings
 from .page_view import FIT_PAGE, FIT_WIDTH, ZOOMS, PageView
 from .pdf_pages import PdfPages
+from .prefs import settings
 from .print_actions import PrintActions
 from .widgets import Dialog
 

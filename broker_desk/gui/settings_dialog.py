@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import commission, i18n
 from . import files
-from .app import settings
+from .prefs import settings
 from .widgets import Dialog
 
 i18n.register({

@@ -28,10 +28,11 @@ from ..ledger.files import on_network_or_synced_folder
 from ..ledger.schema import SCHEMA_VERSION
 from . import app as app_module
 from . import files
-from .app import create_app, settings
+from .app import create_app
 from .instance import InstanceGuard
 from .jobs import run_job
 from .main_window import MainWindow
+from .prefs import settings
 from .titles import clean_title
 from .widgets import show_error
 
