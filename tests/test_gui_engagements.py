@@ -257,3 +257,27 @@ def test_a_new_engagement_starts_at_the_first_stage_today_and_is_saved_before_it
     assert (row["title"], row["stage"], row["demand_client_id"]) == ("新的对接", "初步接触", demand[1])
     assert demo_ledger.get("demand", demand[0])["status"] == "对接中"
     assert editor.id in window.pages["engagement"].board.models["初步接触"].ids()
+
+
+def test_a_share_given_to_no_broker_is_said_on_save_in_the_engagement_editor_as_in_the_contract_editor(
+        window, demo_ledger, qtbot):
+    eid = _ids(demo_ledger, "SELECT e.id FROM engagements e WHERE "
+               "(SELECT count(*) FROM engagement_brokers b WHERE b.engagement_id = e.id) = 1 ORDER BY e.id LIMIT 1")[0]
+    before = demo_ledger.get("engagement", eid)["brokers"]
+    for editor in (window.editor("engagement", eid), window.editor("contract", 5)):
+        qtbot.addWidget(editor)
+        editor.show()
+        if editor.entity == "contract":
+            editor.tabs.setCurrentIndex(0)
+        editor.brokers.set_value([(before[0][0], 6000)])
+        editor.brokers.add_row()  # a second row: the 40% left, no broker chosen yet
+        editor.check()
+        assert editor.messages["brokers"].text() == ""  # not "shares total 60%" while the row is new
+        saved = editor.save()
+        editor.dirty = False  # closed at the end without asking
+        assert saved is False
+        assert editor.messages["brokers"].text() == "✖ 第 2 行尚未选择经纪人"
+        assert editor.isVisible()
+        if editor.entity == "contract":
+            assert editor.tabs.currentIndex() == 1  # the brokers' tab is shown
+    assert demo_ledger.get("engagement", eid)["brokers"] == before
