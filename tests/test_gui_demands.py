@@ -228,3 +228,16 @@ def test_the_editor_opens_before_matching_is_done(window, qtbot, water, monkeypa
     qtbot.waitUntil(lambda: len(calls) == 1)
     assert editor.panel.status.text() == "正在匹配…"
     QApplication.processEvents()
+
+
+def test_a_party_longer_than_its_box_shows_its_name_not_the_end_of_its_credit_code(demo_ledger, qtbot):
+    from broker_desk.gui.inputs import RefInput
+
+    box = RefInput(demo_ledger, "client")
+    qtbot.addWidget(box)
+    box.resize(120, box.sizeHint().height())
+    box.show()
+    client = demo_ledger.conn.execute("SELECT id, name FROM clients WHERE credit_code IS NOT NULL LIMIT 1").fetchone()
+    box.set_value(client[0])
+    assert box.currentText().startswith(client[1])
+    assert box.lineEdit().cursorPosition() == 0  # the text is shown from its start
