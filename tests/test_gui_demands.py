@@ -194,6 +194,11 @@ def test_start_engagement_opens_it_prefilled_and_saving_links_demand_and_achieve
     assert row["started_on"] == window.today.isoformat()
     if "brokers" in values:  # the engagement's own editor (i17-engage) edits its brokers
         assert row["brokers"] == [(water["broker"], 10000)]
+    # the demand moved to 对接中, and its editor, still open, says so: saving it keeps it there
+    assert led.get("demand", water["demand"])["status"] == "对接中"
+    assert editor.inputs["status"].value() == "对接中" and not editor.dirty
+    assert editor.save()
+    assert led.get("demand", water["demand"])["status"] == "对接中"
 
 
 def test_a_new_demand_is_matched_before_and_after_it_is_saved(window, qtbot, water):
