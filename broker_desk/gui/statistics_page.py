@@ -135,6 +135,7 @@ class StatisticsPage(PeriodPage):
         top, self.title, self.busy = title_row(i18n.tr("gui.statistics"))
         self.title.setWordWrap(True)  # a long title takes two lines rather than widening the page
         self.title.setMinimumWidth(160)
+        top.setStretchFactor(self.title, 1)  # the room the row has is the title's before it wraps
         top.addSpacing(12)
         self.period = PeriodPicker()
         self.period.changed.connect(self.reload)
