@@ -420,3 +420,15 @@ def test_ranking_units_agree_on_screen_in_excel_and_in_the_pdf(demo_ledger, qtbo
     commission = [str(h).replace("\n", "") for h in header].index("佣金（万元）")
     assert top[commission] == pytest.approx(first.commission_fen / 1e6)
     assert wan_text(first.commission_fen) in pdf.replace(",", "")
+
+
+def test_the_shortcuts_list_is_as_tall_as_its_rows_where_the_screen_allows(window, qtbot):
+    from broker_desk.gui import geometry
+    from broker_desk.gui.help import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window.named_actions, window)
+    qtbot.addWidget(dialog)
+    tree = dialog.tree
+    need = tree.header().sizeHint().height() + tree.topLevelItemCount() * tree.sizeHintForRow(0)
+    room = geometry.available(window).height() - 60
+    assert dialog.height() >= min(need + 60, room)  # every row shown, or all the screen's height
