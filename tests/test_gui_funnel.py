@@ -162,10 +162,3 @@ def test_a_double_click_on_a_broker_opens_the_broker(window, demo_ledger, qtbot,
     name = demo_ledger.conn.execute("SELECT name FROM brokers WHERE id = ?", [opened[0][1]]).fetchone()[0]
     assert opened == [("broker", opened[0][1])] and name == item.text(0)
 
-
-def test_the_page_title_is_on_one_line_where_the_row_has_room(front, qtbot):
-    page = stats_page(front, qtbot, width=1280 - 176)
-    title = page.title
-    assert title.text() == "2026 年技术合同登记统计"
-    assert title.width() >= title.fontMetrics().horizontalAdvance(title.text())
-    assert title.height() < 2 * title.fontMetrics().height()

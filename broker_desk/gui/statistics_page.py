@@ -135,7 +135,6 @@ class StatisticsPage(PeriodPage):
         top, self.title, self.busy = title_row(i18n.tr("gui.statistics"))
         self.title.setWordWrap(True)  # a long title takes two lines rather than widening the page
         self.title.setMinimumWidth(160)
-        top.setStretchFactor(self.title, 1)  # the room the row has is the title's before it wraps
         top.addSpacing(12)
         self.period = PeriodPicker()
         self.period.changed.connect(self.reload)
@@ -242,6 +241,8 @@ class StatisticsPage(PeriodPage):
         self.statistics = stats
         self.busy.setText("")
         self.title.setText(i18n.tr("gui.stats.title", period=stats.period_text))
+        # on one line where that is not too wide (the row's other widgets take the room it leaves)
+        self.title.setMinimumWidth(max(160, min(self.title.fontMetrics().horizontalAdvance(self.title.text()) + 8, 360)))
         t = stats.totals
         self.cards["contracts"].set(f"{t.contracts:,}")
         self.cards["amount"].set(wan_text(t.amount_fen))
