@@ -281,3 +281,19 @@ def test_a_share_given_to_no_broker_is_said_on_save_in_the_engagement_editor_as_
         if editor.entity == "contract":
             assert editor.tabs.currentIndex() == 1  # the brokers' tab is shown
     assert demo_ledger.get("engagement", eid)["brokers"] == before
+
+
+def test_the_columns_cards_start_on_one_line_when_a_stage_name_takes_two(window, page, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from broker_desk import i18n
+
+    i18n.set_language("en")
+    window.resize(1280, 730)
+    board = page.board
+    board.refresh()
+    headers = board.headers.values()
+    qtbot.waitUntil(lambda: max(h.height() for h in headers) >= 2 * min(h.fontMetrics().height() for h in headers))
+    qtbot.wait(20)
+    tops = {stage: view.mapTo(board, QPoint(0, 0)).y() for stage, view in board.views.items()}
+    assert len(set(tops.values())) == 1, tops
