@@ -269,6 +269,7 @@ def test_a_share_given_to_no_broker_is_said_on_save_in_the_engagement_editor_as_
         editor.show()
         if editor.entity == "contract":
             editor.tabs.setCurrentIndex(0)
+        editor.resize(editor.width(), 420)  # the brokers' table below the fold
         editor.brokers.set_value([(before[0][0], 6000)])
         editor.brokers.add_row()  # a second row: the 40% left, no broker chosen yet
         editor.check()
@@ -278,6 +279,7 @@ def test_a_share_given_to_no_broker_is_said_on_save_in_the_engagement_editor_as_
         assert saved is False
         assert editor.messages["brokers"].text() == "✖ 第 2 行尚未选择经纪人"
         assert editor.isVisible()
+        qtbot.waitUntil(lambda e=editor: not e.messages["brokers"].visibleRegion().isEmpty())  # scrolled into view
         if editor.entity == "contract":
             assert editor.tabs.currentIndex() == 1  # the brokers' tab is shown
     assert demo_ledger.get("engagement", eid)["brokers"] == before

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QTabWidget,
@@ -292,12 +293,17 @@ class RecordEditor(QDialog):
         return said() if said is not None else ""
 
     def reveal(self, widget: QWidget) -> None:
-        """Bring ``widget`` into view: the tab it is on made current."""
+        """Bring ``widget`` into view: the tab it is on made current, its scroll area scrolled to it."""
         child, parent = widget, widget.parentWidget()
+        area = None
         while parent is not None and parent is not self:
             if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
                 parent.parentWidget().setCurrentWidget(child)
+            if area is None and isinstance(parent, QScrollArea):
+                area = parent
             child, parent = parent, parent.parentWidget()
+        if area is not None:  # once the message just shown has its height
+            QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, 8))
 
     def show_problems(self, problems) -> None:
         by_field: dict[str, list] = {}
@@ -323,7 +329,7 @@ class RecordEditor(QDialog):
             said = self.unfinished(name)
             if said:  # something typed that saving would drop (a share given to no broker): said, not dropped
                 self.messages[name].show_message(said)
-                self.reveal(self.inputs[name])
+                self.reveal(self.messages[name])
                 return False
         values = self.values()
         try:
