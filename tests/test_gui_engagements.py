@@ -299,3 +299,20 @@ def test_the_columns_cards_start_on_one_line_when_a_stage_name_takes_two(window,
     qtbot.wait(20)
     tops = {stage: view.mapTo(board, QPoint(0, 0)).y() for stage, view in board.views.items()}
     assert len(set(tops.values())) == 1, tops
+
+
+def test_the_engagement_editor_opens_tall_enough_for_its_brokers_where_the_screen_allows(window, demo_ledger, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from broker_desk.gui import geometry
+
+    eid = _ids(demo_ledger, "SELECT id FROM engagements ORDER BY id LIMIT 1")[0]
+    editor = window.editor("engagement", eid)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.wait(20)
+    area = editor.brokers.parentWidget()
+    while not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    room = geometry.available(window).height() - 60
+    assert area.verticalScrollBar().maximum() == 0 or editor.height() >= room - 1  # all of it, or all the screen
