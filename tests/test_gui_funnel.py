@@ -161,4 +161,3 @@ def test_a_double_click_on_a_broker_opens_the_broker(window, demo_ledger, qtbot,
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     name = demo_ledger.conn.execute("SELECT name FROM brokers WHERE id = ?", [opened[0][1]]).fetchone()[0]
     assert opened == [("broker", opened[0][1])] and name == item.text(0)
-
