@@ -194,6 +194,11 @@ def test_start_engagement_opens_it_prefilled_and_saving_links_demand_and_achieve
     assert row["started_on"] == window.today.isoformat()
     if "brokers" in values:  # the engagement's own editor (i17-engage) edits its brokers
         assert row["brokers"] == [(water["broker"], 10000)]
+    # the demand moved to 对接中, and its editor, still open, says so: saving it keeps it there
+    assert led.get("demand", water["demand"])["status"] == "对接中"
+    assert editor.inputs["status"].value() == "对接中" and not editor.dirty
+    assert editor.save()
+    assert led.get("demand", water["demand"])["status"] == "对接中"
 
 
 def test_a_new_demand_is_matched_before_and_after_it_is_saved(window, qtbot, water):
@@ -228,3 +233,16 @@ def test_the_editor_opens_before_matching_is_done(window, qtbot, water, monkeypa
     qtbot.waitUntil(lambda: len(calls) == 1)
     assert editor.panel.status.text() == "正在匹配…"
     QApplication.processEvents()
+
+
+def test_a_party_longer_than_its_box_shows_its_name_not_the_end_of_its_credit_code(demo_ledger, qtbot):
+    from broker_desk.gui.inputs import RefInput
+
+    box = RefInput(demo_ledger, "client")
+    qtbot.addWidget(box)
+    box.resize(120, box.sizeHint().height())
+    box.show()
+    client = demo_ledger.conn.execute("SELECT id, name FROM clients WHERE credit_code IS NOT NULL LIMIT 1").fetchone()
+    box.set_value(client[0])
+    assert box.currentText().startswith(client[1])
+    assert box.lineEdit().cursorPosition() == 0  # the text is shown from its start

@@ -257,3 +257,62 @@ def test_a_new_engagement_starts_at_the_first_stage_today_and_is_saved_before_it
     assert (row["title"], row["stage"], row["demand_client_id"]) == ("新的对接", "初步接触", demand[1])
     assert demo_ledger.get("demand", demand[0])["status"] == "对接中"
     assert editor.id in window.pages["engagement"].board.models["初步接触"].ids()
+
+
+def test_a_share_given_to_no_broker_is_said_on_save_in_the_engagement_editor_as_in_the_contract_editor(
+        window, demo_ledger, qtbot):
+    eid = _ids(demo_ledger, "SELECT e.id FROM engagements e WHERE "
+               "(SELECT count(*) FROM engagement_brokers b WHERE b.engagement_id = e.id) = 1 ORDER BY e.id LIMIT 1")[0]
+    before = demo_ledger.get("engagement", eid)["brokers"]
+    for editor in (window.editor("engagement", eid), window.editor("contract", 5)):
+        qtbot.addWidget(editor)
+        editor.show()
+        if editor.entity == "contract":
+            editor.tabs.setCurrentIndex(0)
+        editor.resize(editor.width(), 420)  # the brokers' table below the fold
+        editor.brokers.set_value([(before[0][0], 6000)])
+        editor.brokers.add_row()  # a second row: the 40% left, no broker chosen yet
+        editor.check()
+        assert editor.messages["brokers"].text() == ""  # not "shares total 60%" while the row is new
+        saved = editor.save()
+        editor.dirty = False  # closed at the end without asking
+        assert saved is False
+        assert editor.messages["brokers"].text() == "✖ 第 2 行尚未选择经纪人"
+        assert editor.isVisible()
+        qtbot.waitUntil(lambda e=editor: not e.messages["brokers"].visibleRegion().isEmpty())  # scrolled into view
+        if editor.entity == "contract":
+            assert editor.tabs.currentIndex() == 1  # the brokers' tab is shown
+    assert demo_ledger.get("engagement", eid)["brokers"] == before
+
+
+def test_the_columns_cards_start_on_one_line_when_a_stage_name_takes_two(window, page, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from broker_desk import i18n
+
+    i18n.set_language("en")
+    window.resize(1280, 730)
+    board = page.board
+    board.refresh()
+    headers = board.headers.values()
+    qtbot.waitUntil(lambda: max(h.height() for h in headers) >= 2 * min(h.fontMetrics().height() for h in headers))
+    qtbot.wait(20)
+    tops = {stage: view.mapTo(board, QPoint(0, 0)).y() for stage, view in board.views.items()}
+    assert len(set(tops.values())) == 1, tops
+
+
+def test_the_engagement_editor_opens_tall_enough_for_its_brokers_where_the_screen_allows(window, demo_ledger, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from broker_desk.gui import geometry
+
+    eid = _ids(demo_ledger, "SELECT id FROM engagements ORDER BY id LIMIT 1")[0]
+    editor = window.editor("engagement", eid)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.wait(20)
+    area = editor.brokers.parentWidget()
+    while not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    room = geometry.available(window).height() - 60
+    assert area.verticalScrollBar().maximum() == 0 or editor.height() >= room - 1  # all of it, or all the screen

@@ -420,3 +420,25 @@ def test_ranking_units_agree_on_screen_in_excel_and_in_the_pdf(demo_ledger, qtbo
     commission = [str(h).replace("\n", "") for h in header].index("佣金（万元）")
     assert top[commission] == pytest.approx(first.commission_fen / 1e6)
     assert wan_text(first.commission_fen) in pdf.replace(",", "")
+
+
+def test_the_shortcuts_list_is_as_tall_as_its_rows_where_the_screen_allows(window, qtbot):
+    from broker_desk.gui import geometry
+    from broker_desk.gui.help import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window.named_actions, window)
+    qtbot.addWidget(dialog)
+    tree = dialog.tree
+    need = tree.header().sizeHint().height() + tree.topLevelItemCount() * tree.sizeHintForRow(0)
+    room = geometry.available(window).height() - 60
+    assert dialog.height() >= min(need + 60, room)  # every row shown, or all the screen's height
+
+
+def test_the_statistics_title_is_on_one_line_in_a_small_window(window, qtbot):
+    window.resize(1014, 662)  # a 1024×700 screen
+    window.nav.setCurrentRow(window.stack.indexOf(window.statistics))
+    title = window.statistics.title
+    qtbot.waitUntil(lambda: "技术合同登记统计" in title.text())
+    qtbot.wait(20)
+    assert title.width() >= title.fontMetrics().horizontalAdvance(title.text())
+    assert title.height() < 2 * title.fontMetrics().height()

@@ -178,3 +178,21 @@ def test_a_version_1_ledger_upgrades_with_a_backup_first(tmp_path, _isolated_hom
     assert saved.execute("PRAGMA user_version").fetchone()[0] == 1
     assert saved.execute("SELECT count(*) FROM contracts").fetchone()[0] == 30
     saved.close()
+
+
+def test_looking_at_an_open_ledger_keeps_its_locks_so_another_program_leaves_its_log_alone(tmp_path):
+    """A worker thread opens the ledger the window has open (files.inspect first): another program
+    (the CLI) closing its own connection afterwards must still see the window's, and leave the
+    write-ahead log in place (it once removed it: the window's next read was a disk I/O error)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "open.brokerdesk"
+    with Ledger.open(path) as led:
+        led.conn.execute("INSERT INTO meta (key, value) VALUES ('probe', '1')")  # a write: the log is there
+        assert ledger_files.inspect(path) == (ledger_files.LEDGER, SCHEMA_VERSION)
+        Ledger.open(path, create=False).close()  # as a worker's reader does
+        other = f"import sqlite3; c = sqlite3.connect({str(path)!r}); c.execute('SELECT 1 FROM meta').fetchall(); c.close()"
+        subprocess.run([sys.executable, "-c", other], check=True)
+        assert (tmp_path / "open.brokerdesk-wal").exists() and (tmp_path / "open.brokerdesk-shm").exists()
+        assert led.conn.execute("SELECT count(*) FROM meta").fetchone()[0] > 0

@@ -470,7 +470,7 @@ def test_money_must_be_whole_fen(ledger, base, amount):
     with pytest.raises(ValidationError) as info:
         ledger.add("contract", {**base, "amount_fen": amount})
     assert codes_of(info.value) == [("contract.amount_fen", "field.not_amount")]
-    assert "合同成交额应为以分计的整数金额" in str(info.value)
+    assert f"合同成交额“{amount}”无法识别为金额" in str(info.value)
     assert ledger.count("contract") == 0
 
 

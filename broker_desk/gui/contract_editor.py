@@ -152,6 +152,12 @@ class BrokersTable(QWidget):
         return [r + 1 for r in range(self.table.rowCount()) if self.table.cellWidget(r, 0).value() is None
                 and self.table.cellWidget(r, 1).text().strip() not in ("", "0")]
 
+    def unfinished(self) -> str:
+        """What saving would lose, said ("" when nothing): a share given to no broker. Every
+        editor with brokers (contract, engagement) asks it on save (RecordEditor.save)."""
+        rows = self.unchosen()
+        return i18n.tr("gui.contract.broker_unchosen", rows=("、" if i18n.get_language() == "zh" else ", ").join(map(str, rows))) if rows else ""
+
     def value(self) -> list:
         """(broker id, share) of each row with a broker chosen: a row still being filled in
         (no broker yet) is no broker of the contract, only its share counts in the total shown."""
@@ -261,20 +267,6 @@ class ContractEditor(RecordEditor):
         dialog = PreviewDialog(self.ledger, self.id, parent, today=getattr(self.parentWidget(), "today", None))
         dialog.exec()
         dialog.deleteLater()
-
-    def quiet(self, problem) -> bool:
-        """The shares' sum is not said while a broker row is still being filled in."""
-        return super().quiet(problem) or (problem.field.rsplit(".", 1)[-1] == "brokers"
-                                          and bool(self.brokers.unchosen()))
-
-    def save(self) -> bool:
-        rows = self.brokers.unchosen()
-        if rows:  # a share given to no one: said, not dropped
-            self.messages["brokers"].show_message(i18n.tr("gui.contract.broker_unchosen",
-                                                          rows="、".join(map(str, rows))))
-            self.tabs.setCurrentIndex(1)
-            return False
-        return super().save()
 
     def _moved(self, changes) -> None:
         self.record = self.ledger.get("contract", self.id)

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -279,9 +281,29 @@ class RecordEditor(QDialog):
         return problems
 
     def quiet(self, problem) -> bool:
-        """A field not filled in yet that the user has not come to: not said yet."""
-        return (problem.code == "field.required" and not self.insist
-                and problem.field.rsplit(".", 1)[-1] not in self.touched)
+        """A field not filled in yet that the user has not come to, or one whose input is still
+        being filled in (a broker row with a share but no broker: no "shares total 60%" yet): not said yet."""
+        name = problem.field.rsplit(".", 1)[-1]
+        return ((problem.code == "field.required" and not self.insist and name not in self.touched)
+                or bool(self.unfinished(name)))
+
+    def unfinished(self, name: str) -> str:
+        """What saving would drop from input ``name``, said by the input ("" when nothing)."""
+        said = getattr(self.inputs.get(name), "unfinished", None)
+        return said() if said is not None else ""
+
+    def reveal(self, widget: QWidget) -> None:
+        """Bring ``widget`` into view: the tab it is on made current, its scroll area scrolled to it."""
+        child, parent = widget, widget.parentWidget()
+        area = None
+        while parent is not None and parent is not self:
+            if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+                parent.parentWidget().setCurrentWidget(child)
+            if area is None and isinstance(parent, QScrollArea):
+                area = parent
+            child, parent = parent, parent.parentWidget()
+        if area is not None:  # once the message just shown has its height
+            QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, 8))
 
     def show_problems(self, problems) -> None:
         by_field: dict[str, list] = {}
@@ -303,6 +325,12 @@ class RecordEditor(QDialog):
 
     def save(self) -> bool:
         self.insist = True  # 保存 pressed: every missing field is said now
+        for name in self.inputs:
+            said = self.unfinished(name)
+            if said:  # something typed that saving would drop (a share given to no broker): said, not dropped
+                self.messages[name].show_message(said)
+                self.reveal(self.messages[name])
+                return False
         values = self.values()
         try:
             changes = self.write(values)

@@ -281,6 +281,7 @@ class Board(QWidget):
             header = QLabel(code_text("engagement_stage", stage))
             header.setObjectName("sectionTitle")
             header.setWordWrap(True)
+            header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
             more = QLabel("")
             more.setObjectName("muted")
             more.setWordWrap(True)
@@ -310,6 +311,18 @@ class Board(QWidget):
             self.more[stage].setText(i18n.tr("gui.board.more", count=hidden) if hidden > 0 else "")
         if current is not None:
             self.select(current)
+        QTimer.singleShot(0, self._even_headers)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._even_headers)
+
+    def _even_headers(self) -> None:
+        """Every column's header as tall as the tallest (a stage name on two lines, "Proposal and
+        quote (12)"), so that the columns' cards start on one line."""
+        tallest = max((h.heightForWidth(h.width()) for h in self.headers.values()), default=0)
+        for header in self.headers.values():
+            header.setMinimumHeight(tallest)
 
     def days_late(self, next_on: str | None) -> int:
         if not next_on:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from .. import frontoffice, i18n
 from ..errors import BrokerDeskError
 from ..fields import ENTITY_FIELDS, entity_label
+from . import geometry
 from .contract_editor import BrokersTable, ContractEditor
 from .editors import FieldMessage, RecordEditor, make_input
 from .geometry import scrolled
@@ -151,8 +152,15 @@ class EngagementEditor(RecordEditor):
         self._update_sign()
         self.fill_timeline()
 
+    def default_size(self) -> QSize:
+        """Tall enough for the form on the left, brokers included, where the screen allows (the
+        splitter's own hint is that of a scroll area, a few lines short of it)."""
+        size = super().default_size()
+        room = geometry.available(self.parentWidget() or self).height() - 60
+        return QSize(size.width(), max(size.height(), min(self.left_form.sizeHint().height() + 110, room)))
+
     def build(self) -> QWidget:
-        left = QWidget()
+        left = self.left_form = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(self.form(self.fields()))

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from .. import __version__, i18n, paths
+from . import geometry
 from .widgets import Dialog, list_tree
 
 i18n.register({
@@ -96,7 +97,10 @@ class ShortcutsDialog(Dialog):
         for text, keys in shortcut_rows(actions):
             self.tree.addTopLevelItem(QTreeWidgetItem([text, keys]))
         layout.addWidget(self.tree)
-        self.resize(QSize(480, 520))
+        # tall enough for every row where the screen allows (the window title bar and the button below)
+        rows = self.tree.topLevelItemCount() * max(self.tree.sizeHintForRow(0), 1)
+        want = self.tree.header().sizeHint().height() + rows + 2 * self.tree.frameWidth() + 90
+        self.resize(QSize(480, max(360, min(want, geometry.available(parent).height() - 60))))
 
 
 def shortcut_rows(actions) -> list[tuple[str, str]]:

@@ -323,6 +323,8 @@ class RefInput(QComboBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompleter(completer)
         self.currentIndexChanged.connect(self.changed)
+        # a name longer than the box shows its start (the name), not its end (the credit code)
+        self.currentIndexChanged.connect(lambda _i: self.lineEdit().setCursorPosition(0))
         self.lineEdit().editingFinished.connect(self._match_text)
 
     def reload(self) -> None:

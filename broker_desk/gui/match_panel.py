@@ -224,3 +224,15 @@ class MatchingEditor(RecordEditor):
         demand, achievement = (self.id, other_id) if self.entity == "demand" else (other_id, self.id)
         self.startEngagement.emit(frontoffice.engagement_draft(
             self.ledger, demand, achievement, getattr(self.parentWidget(), "today", None)))
+        self.reload_saved()  # the engagement saved moved the demand to 对接中
+
+    def reload_saved(self) -> None:
+        """The record as the ledger now has it, shown while nothing is being edited (saving the
+        form as it was would put back what the core changed meanwhile, e.g. 状态 对接中)."""
+        if self.id is None or self.dirty:
+            return
+        touched = set(self.touched)
+        self.record = self.ledger.get(self.entity, self.id)
+        self.load(self.record)
+        self.dirty = False
+        self.touched = touched

@@ -241,6 +241,8 @@ class StatisticsPage(PeriodPage):
         self.statistics = stats
         self.busy.setText("")
         self.title.setText(i18n.tr("gui.stats.title", period=stats.period_text))
+        # on one line where that is not too wide (the row's other widgets take the room it leaves)
+        self.title.setMinimumWidth(max(160, min(self.title.fontMetrics().horizontalAdvance(self.title.text()) + 8, 240)))
         t = stats.totals
         self.cards["contracts"].set(f"{t.contracts:,}")
         self.cards["amount"].set(wan_text(t.amount_fen))

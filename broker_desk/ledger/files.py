@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -12,8 +13,6 @@ from pathlib import Path
 from .. import i18n
 from ..errors import BrokerDeskError
 from .schema import APPLICATION_ID, SCHEMA_VERSION
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 i18n.register({
     "ledger.missing": ("找不到账本文件：{path}", "No ledger file at {path}"),
@@ -43,15 +42,18 @@ def inspect(path: Path) -> tuple[str, int]:
         return MISSING, 0
     if path.is_dir():
         raise BrokerDeskError("ledger.is_dir", path=path)
+    # The file is not opened here other than through SQLite: closing a file of our own would drop
+    # every lock this process holds on it (POSIX locks are per process), so a ledger open in this
+    # program (a worker's reader opens it again) would look unused to another program (the CLI),
+    # which would then take its write-ahead log away from under it (disk I/O error, lost writes).
     try:
-        with open(path, "rb") as f:
-            header = f.read(len(SQLITE_HEADER))
+        size = path.stat().st_size
     except OSError as e:
         raise BrokerDeskError("ledger.unreadable", path=path, reason=e.strerror or e) from None
-    if not header:
+    if not size:
         return EMPTY, 0
-    if header != SQLITE_HEADER:
-        raise BrokerDeskError("ledger.not_sqlite", path=path)
+    if not os.access(path, os.R_OK):
+        raise BrokerDeskError("ledger.unreadable", path=path, reason=os.strerror(errno.EACCES))
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
