@@ -51,5 +51,10 @@ def tr(key: str, /, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def join(items) -> str:
+    """Items listed in the language: 、 between Chinese items, a comma between English ones."""
+    return ("、" if _language == "zh" else ", ").join(str(i) for i in items)
+
+
 def known(key: str) -> bool:
     return key in _messages

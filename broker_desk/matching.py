@@ -78,7 +78,7 @@ class Reason:
     def text(self) -> str:
         args = dict(self.args)
         if "words" in args:
-            args["words"] = "、".join(args["words"])
+            args["words"] = i18n.join(args["words"])
         for key in ("price", "budget"):
             if key in args:
                 args[key] = money.wan_text(args[key])

@@ -95,3 +95,13 @@ def test_match_reasons_name_the_field_and_maturity_in_the_language(ledger, desk)
     i18n.set_language("zh")
     texts = [r.text for r in matching.match_demand(ledger, desk["battery"])[0].reasons]
     assert "同一技术领域：新能源与高效节能" in texts and "成熟度：中试" in texts
+
+
+def test_match_reasons_list_the_shared_words_as_the_language_does():
+    reason = matching.Reason("words", 1.0, {"words": ["钠离子", "电池"]})
+    assert reason.text.endswith("钠离子、电池")
+    i18n.set_language("en")
+    try:
+        assert reason.text.endswith("钠离子, 电池")
+    finally:
+        i18n.set_language("zh")
