@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from .. import i18n, listing
 from . import files, jobs
+from .prefs import settings
 from .widgets import show_error
 
 i18n.register({
@@ -229,8 +230,6 @@ class ReportExport:
     @staticmethod
     def folder() -> str:
         """The folder of the last export (the home folder at first)."""
-        from .app import settings
-
         folder = settings().value(FOLDER_SETTING)
         return folder if folder and Path(folder).is_dir() else str(Path.home())
 
@@ -258,8 +257,6 @@ class ReportExport:
             self.status.setText(i18n.tr("gui.report.cancelled"))
             return None
         self.last = Path(written)
-        from .app import settings
-
         settings().setValue(FOLDER_SETTING, str(self.last.parent))
         url = self.last.resolve().as_uri()
         self.status.setText(f'{i18n.tr("gui.report.exported", path=self.last)}　'
