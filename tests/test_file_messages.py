@@ -13,7 +13,7 @@ import xlsxwriter
 from broker_desk import i18n
 from broker_desk.cli import main
 from broker_desk.errors import BrokerDeskError
-from broker_desk.workbook import reader
+from broker_desk.workbook import opening
 from broker_desk.workbook.importer import import_workbook
 
 DATA = Path(__file__).parent / "data" / "workbooks"
@@ -77,7 +77,7 @@ def test_files_that_cannot_be_read(ledger, tmp_path, monkeypatch):
     def locked(path, mode="r", *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "open", locked, raising=False)
+    monkeypatch.setattr(opening, "open", locked, raising=False)
     assert refused(ledger, DATA / "lo_clients.xlsx") == (
         "无法打开文件“lo_clients.xlsx”（Permission denied），请确认有读取权限且文件未被其他程序独占")
 

@@ -21,7 +21,8 @@ from workbooks import write_xlsx
 from broker_desk import codes, i18n
 from broker_desk.errors import BrokerDeskError
 from broker_desk.idnumbers import check_credit_code
-from broker_desk.workbook import reader
+from broker_desk.workbook import opening
+from broker_desk.workbook import rows as sheet_rows
 from broker_desk.workbook.cells import CellError, is_blank, parse_date, parse_money, parse_text
 from broker_desk.workbook.reader import RawSheet, column_letter, read_workbook
 from broker_desk.workbook.schema import ACHIEVEMENTS, BROKERS, CLIENTS, CONTRACTS, HISTORY
@@ -519,25 +520,25 @@ def test_reading_is_close_to_calamine_speed(tmp_path):
 
 
 @pytest.mark.parametrize(("cells", "kind"), [
-    ([], reader.BLANK),
-    (["", None, " ", "\u3000", "\u00a0", "\u200b"], reader.BLANK),
-    (["", 0], reader.DATA),
-    ([False], reader.DATA),
-    (["合计", 100], reader.TOTAL),
-    ([None, "合 计：", 100], reader.TOTAL),
-    ([1, "小计（3 项）"], reader.TOTAL),
-    (["", "", "\u3000总\u3000计"], reader.TOTAL),
-    (["HT-1", "项目", "合计"], reader.TOTAL),                 # the third text cell
-    (["HT-1", "项目", "技术开发", "合计"], reader.DATA),      # the fourth is not looked at
-    ([1, 2.5, "HT-1", "合计"], reader.TOTAL),                # numbers do not count
-    (["合计(万元)"], reader.TOTAL),
-    (["小计3项"], reader.TOTAL),
-    (["总计算平台开发"], reader.DATA),                       # a title that starts with the word
-    (["合计划"], reader.DATA),
-    (["综合计算"], reader.DATA),
+    ([], sheet_rows.BLANK),
+    (["", None, " ", "\u3000", "\u00a0", "\u200b"], sheet_rows.BLANK),
+    (["", 0], sheet_rows.DATA),
+    ([False], sheet_rows.DATA),
+    (["合计", 100], sheet_rows.TOTAL),
+    ([None, "合 计：", 100], sheet_rows.TOTAL),
+    ([1, "小计（3 项）"], sheet_rows.TOTAL),
+    (["", "", "\u3000总\u3000计"], sheet_rows.TOTAL),
+    (["HT-1", "项目", "合计"], sheet_rows.TOTAL),                 # the third text cell
+    (["HT-1", "项目", "技术开发", "合计"], sheet_rows.DATA),      # the fourth is not looked at
+    ([1, 2.5, "HT-1", "合计"], sheet_rows.TOTAL),                # numbers do not count
+    (["合计(万元)"], sheet_rows.TOTAL),
+    (["小计3项"], sheet_rows.TOTAL),
+    (["总计算平台开发"], sheet_rows.DATA),                       # a title that starts with the word
+    (["合计划"], sheet_rows.DATA),
+    (["综合计算"], sheet_rows.DATA),
 ])
 def test_row_kind(cells, kind):
-    assert reader.row_kind(cells) == kind
+    assert sheet_rows.row_kind(cells) == kind
 
 
 def test_column_letter():
@@ -681,14 +682,14 @@ def test_encrypted_file():
 
 
 def test_encrypted_file_found_by_its_ole_directory():
-    names = reader._ole_stream_names(DATA / "encrypted.xlsx")
+    names = opening._ole_stream_names(DATA / "encrypted.xlsx")
     assert {"EncryptedPackage", "EncryptionInfo"} <= names
-    assert "Workbook" in reader._ole_stream_names(DATA / "lo_contracts.xls")
-    assert reader._ole_stream_names(DATA / "lo_contracts.xlsx") == set()
+    assert "Workbook" in opening._ole_stream_names(DATA / "lo_contracts.xls")
+    assert opening._ole_stream_names(DATA / "lo_contracts.xlsx") == set()
 
 
 def test_encrypted_file_also_when_calamine_says_so(monkeypatch):
-    monkeypatch.setattr(reader, "_ole_stream_names", lambda path: set())
+    monkeypatch.setattr(opening, "_ole_stream_names", lambda path: set())
     assert _refused(DATA / "encrypted.xlsx").code == "workbook.encrypted"
 
 
