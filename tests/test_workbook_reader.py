@@ -21,8 +21,7 @@ from workbooks import write_xlsx
 from broker_desk import codes, i18n
 from broker_desk.errors import BrokerDeskError
 from broker_desk.idnumbers import check_credit_code
-from broker_desk.workbook import opening
-from broker_desk.workbook import rows as sheet_rows
+from broker_desk.workbook import opening, sheet_rows
 from broker_desk.workbook.cells import CellError, is_blank, parse_date, parse_money, parse_text
 from broker_desk.workbook.reader import RawSheet, column_letter, read_workbook
 from broker_desk.workbook.schema import ACHIEVEMENTS, BROKERS, CLIENTS, CONTRACTS, HISTORY

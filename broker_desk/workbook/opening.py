@@ -6,7 +6,7 @@ folder, unreadable, empty, not a workbook, encrypted (also told by the OLE2 cont
 names), or damaged so badly that calamine would abort the process (an .xls or .ods is read once
 in a child process first). :class:`ExtentGuard` refuses a sheet too large to build in memory
 before calamine reads it; :func:`load_sheet` and :func:`load_sheet_aside` load a sheet (in the
-caller's thread pool). Streaming a loaded sheet's rows is :mod:`.rows`'s job, recognising its
+caller's thread pool). Streaming a loaded sheet's rows is :mod:`.sheet_rows`'s job, recognising its
 sheets and headers :mod:`.reader`'s.
 
 No exception of the reading library escapes: :class:`~broker_desk.errors.BrokerDeskError`.

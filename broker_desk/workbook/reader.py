@@ -4,7 +4,7 @@
 which canonical sheet each worksheet is (by its name, else by its headers), finds the header row
 under any title rows, maps the headers (synonyms, 万元 headers, the user's own overrides) and
 hands back the data rows as raw cell values, without blank rows and 合计/小计/总计 rows (see
-:mod:`.rows`). Turning cells into ledger values is :mod:`.cells`'s job, checking and writing
+:mod:`.sheet_rows`). Turning cells into ledger values is :mod:`.cells`'s job, checking and writing
 them the importer's.
 
 A file that cannot be used raises :class:`~broker_desk.errors.BrokerDeskError`
@@ -34,7 +34,6 @@ from .opening import (
     load_sheet_aside,
     open_workbook,
 )
-from .rows import HEADER_SEARCH_ROWS, RowStream
 from .schema import (
     CODES_SHEET,
     INSTRUCTIONS,
@@ -45,6 +44,7 @@ from .schema import (
     match_header,
     normalise_header,
 )
+from .sheet_rows import HEADER_SEARCH_ROWS, RowStream
 
 register({
     "workbook.no_sheets": (
