@@ -48,7 +48,25 @@ REGISTRATION_FIELDS = {
 
 
 def share_bp(value: Any) -> int | None:
-    """A percentage (60, "33.33", Decimal) as hundredths of a percent, or None if invalid."""
+    """A percentage (60, "33.33", Decimal) as hundredths of a percent, or None if invalid
+    (worked out once per value: a bulk import brings the same few shares on every row)."""
+    key = (value.__class__, value)
+    try:
+        return _SHARES[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key
+        return _share_bp(value)
+    if len(_SHARES) > 10_000:
+        _SHARES.clear()
+    found = _SHARES[key] = _share_bp(value)
+    return found
+
+
+_SHARES: dict[tuple, int | None] = {}
+
+
+def _share_bp(value: Any) -> int | None:
     try:
         d = Decimal(str(value).strip().rstrip("%").strip())
     except (InvalidOperation, ValueError):

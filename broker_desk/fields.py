@@ -25,7 +25,6 @@ from .errors import (
     ValidationError,
     field_label,
 )
-from .fieldcompile import TRUSTABLE_KINDS as _TRUSTABLE_KINDS  # noqa: F401 - until workbook/quick.py goes
 from .fieldcompile import normaliser
 from .idnumbers import check_date
 

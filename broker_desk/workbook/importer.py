@@ -340,10 +340,12 @@ class _Import:
         self.row_notes: list[tuple] = []                            # parties it created, listed if it stays
         self.row_savepoint = False
         self.release = False
-        self.quick = True  # plain new contracts take the quick way in (see .quick)
         self._plans: dict[int, list] = {}             # by id() of the sheet, which _planned keeps alive
         self._wheres: dict[int, dict[str, Column]] = {}
         self._planned: list[RawSheet] = []
+        self._ref_columns: dict[str, list[Column]] = {}  # per sheet: the columns naming other records
+        # what a text names without doubt, per kind, worked out once while the lookups stay as they are
+        self.memo: dict[str, dict] = {"party": {}, "achievement": {}, "broker": {}, "brokers": {}}
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
         self.events: list[tuple] = []     # registration steps to insert (the last item: log it?)
@@ -665,31 +667,9 @@ class _Import:
         self.flush()
         self.pending_entity = sheet.entity
         self.next_ids.pop(sheet.entity, None)
-        from .quick import QuickAchievements, QuickContracts
-
-        names = [name for _, name, _, _ in self._plan(raw)[0]]
-        quick = QuickContracts(self, names) if sheet.entity == "contract" and self.quick else None
-        plain = QuickAchievements(self, names) if sheet.entity == "achievement" and self.quick else None
-        if sheet.entity == "followup" and self.quick:
-            from .quickfront import QuickFollowups
-
-            plain = QuickFollowups(self, names)
         self.fetched_entity = sheet.entity
         for row_no, values, ok, problems, trusted in self._converted(raw, self._fetch):
             self._tick()
-            if quick is not None:
-                if ok and quick.applies(trusted) and quick.insert(raw, row_no, values):
-                    summary.inserted += 1
-                    continue
-                if ok and self.ledger_held["contract"] and quick.unchanged(row_no, values):
-                    summary.unchanged += 1
-                    continue
-                quick.forget()  # the general path may change what the lookups hold
-            elif plain is not None:
-                if ok and plain.applies(trusted) and plain.insert(row_no, values):
-                    summary.inserted += 1
-                    continue
-                plain.forget()
             self.row_savepoint = False
             try:
                 outcome = self._row(raw, sheet, row_no, values, ok, problems, trusted)
@@ -756,6 +736,7 @@ class _Import:
 
     def _reject(self, entity: str, values: dict) -> None:
         if entity == "client" and values.get("name"):
+            self.forget_known()
             self.rejected_clients.add(values["name"])
             if values.get("credit_code"):
                 self.rejected_clients.add(values["credit_code"])
@@ -765,7 +746,8 @@ class _Import:
     def _write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None,
                extra: dict | None = None) -> str:
         """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
-        values = {k: v for k, v in values.items() if not k.startswith("_")}
+        if entity in money_sheets.ENTITIES:  # what the references left for the messages (see money_sheets)
+            values = {k: v for k, v in values.items() if not k.startswith("_")}
         current = self._record(entity, current_id) if current_id is not None else None
         if current is not None and not any_differs(current, values):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
@@ -801,8 +783,15 @@ class _Import:
         self._remember(entity, current_id, {**current, **out})
         return "updated"
 
+    def forget_known(self) -> None:
+        """The lookups changed (a record written, a row taken back): what texts name is worked out again."""
+        for memo in self.memo.values():
+            if memo:
+                memo.clear()
+
     def _forget_row(self) -> None:
         """A rejected row's writes were rolled back: so are the keys it added (parties it created)."""
+        self.forget_known()
         for _entity, id_, mapping, key, before in reversed(self.row_memory):
             if mapping is None:
                 continue
@@ -818,6 +807,8 @@ class _Import:
 
     def exists(self, entity: str, id_: int) -> bool:
         known = self.known.get(entity)
+        if known is None and entity == "contract":  # the money sheets' contracts: all in the lookups by now
+            known = self.known["contract"] = set(self.contracts_by_key.values())
         return id_ in known if known is not None else self.ledger.exists(entity, id_)
 
     def _remember(self, entity: str, id_: int, row: dict) -> None:
@@ -833,6 +824,8 @@ class _Import:
                 self.row_memory.append((entity, id_, mapping, key, None))
 
         self.row_memory.append((entity, id_, None, None, None))
+        if entity != "contract" and entity not in money_sheets.ENTITIES:
+            self.forget_known()
         if entity in self.known:
             self.known[entity].add(id_)
         if row.get("uid") and entity in self.uid_ids:
@@ -920,7 +913,11 @@ class _Import:
         if sheet in MONEY_SHEETS:
             return money_sheets.references(self, raw, row_no, values, where)
         ok = True
-        for column in sheet.columns:
+        columns = self._ref_columns.get(sheet.name)
+        if columns is None:
+            columns = self._ref_columns[sheet.name] = [c for c in sheet.columns if c.kind in (
+                "party", "achievement", "brokers", *frontsheets.REFERENCES)]
+        for column in columns:
             name = column.field
             if column.kind == "party" and values.get(name):
                 text = values[name]
@@ -945,7 +942,15 @@ class _Import:
         return ok
 
     def known_party(self, text: str) -> int | None:
-        """The client ``text`` (a credit code or a name) names without doubt, if any."""
+        """The client ``text`` (a credit code or a name) names without doubt, if any (worked out
+        once per text while the lookups stay as they are)."""
+        memo = self.memo["party"]
+        found = memo.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = memo[text] = self._find_party(text)
+        return found
+
+    def _find_party(self, text: str) -> int | None:
         text = clean_text(text)
         if text is None:
             return None
@@ -988,7 +993,14 @@ class _Import:
         return id_
 
     def known_achievement(self, text: str) -> int | None:
-        """The achievement ``text`` (its 记录ID or title) names without doubt, if any."""
+        """The achievement ``text`` (its 记录ID or title) names without doubt, if any (memoised)."""
+        memo = self.memo["achievement"]
+        found = memo.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = memo[text] = self._find_achievement(text)
+        return found
+
+    def _find_achievement(self, text: str) -> int | None:
         if _UID_LIKE.match(text.lower()):
             id_ = self.id_by_uid("achievement", text.lower())
             if id_ is not None:
@@ -1009,7 +1021,9 @@ class _Import:
         """`张三(60%)；李四(40%)` or `张三、李四` (equal shares) as (broker id, share %) pairs."""
         if not text:
             return []
-        parsed = parse_brokers(text)
+        parsed = self.memo["brokers"].get(text, _UNKNOWN)
+        if parsed is _UNKNOWN:
+            parsed = self.memo["brokers"][text] = parse_brokers(text)
         if parsed is None:
             self.problem(raw, row_no, column, i18n.tr("import.bad_brokers", value=text))
             return None
@@ -1025,7 +1039,14 @@ class _Import:
         return pairs
 
     def known_broker(self, text: str) -> int | None:
-        """The broker ``text`` (姓名 or 姓名（证书编号）) names without doubt, if any."""
+        """The broker ``text`` (姓名 or 姓名（证书编号）) names without doubt, if any (memoised)."""
+        memo = self.memo["broker"]
+        found = memo.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = memo[text] = self._find_broker(text)
+        return found
+
+    def _find_broker(self, text: str) -> int | None:
         m = _NAME_AND_CERT.match(text)
         if m and m.group(2) in self.brokers_by_cert:
             return self.brokers_by_cert[m.group(2)]
@@ -1388,6 +1409,7 @@ def parse_brokers(text: str) -> list[tuple[str, str]] | None:
 
 
 _SLOW = object()  # a cell the full parser must read
+_UNKNOWN = object()  # not worked out yet (None is an answer)
 _DATE = dt.date
 _STR_OR_NONE = frozenset((str, type(None)))
 
