@@ -13,9 +13,9 @@ from broker_desk import demo
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
 from broker_desk.ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
-from broker_desk.workbook import importer
 from broker_desk.workbook.export import export_workbook
 from broker_desk.workbook.importer import import_workbook
+from broker_desk.workbook.importing import run as importing_run
 
 
 @pytest.fixture
@@ -124,13 +124,13 @@ def test_an_import_runs_with_the_collector_paused_and_leaves_it_running(tmp_path
     with Ledger.open(tmp_path / "source.brokerdesk") as source:
         demo.generate(source, 30, seed=5)
         export_workbook(source, tmp_path / "book.xlsx")
-    seen, run = [], importer._Import.run
+    seen, run = [], importing_run.Import.run
 
     def running(self):
         seen.append(gc.isenabled())
         return run(self)
 
-    monkeypatch.setattr(importer._Import, "run", running)
+    monkeypatch.setattr(importing_run.Import, "run", running)
     with Ledger.open(tmp_path / "target.brokerdesk") as ledger:
         result = import_workbook(ledger, tmp_path / "book.xlsx")
         assert result.written and ledger.count("contract") == 30
