@@ -44,17 +44,17 @@ def _settled(kind: str, value: str, f: Any) -> str | None:
     return None
 
 
-def normaliser(entity: str, fields: Iterable[Any], trusted: frozenset[str]) -> Callable:
+def normaliser(entity: str, fields: Iterable[Any], trusted: frozenset[str], flags: dict[str, int]) -> Callable:
     """``normalise(checker, values, out, contains, untidy)``: each field of ``entity`` given in
     ``values`` into ``out`` as the checker keeps it (``trusted`` fields as given), problems said on
-    ``checker``."""
+    ``checker``; ``flags``: the yes/no words as written that need no tidying (是 → 1)."""
     fields = tuple(fields)
     for f in fields:
         if f.name in trusted and f.kind not in TRUSTABLE_KINDS:
             raise ValueError(f"{entity}.{f.name} cannot be trusted")
     lines = ["def normalise(checker, values, out, contains, untidy):",
              "    exists, full = checker.exists, checker.normalise"]
-    namespace: dict[str, Any] = {"is_iso": is_iso_date}
+    namespace: dict[str, Any] = {"is_iso": is_iso_date, "flags": flags}
     for i, f in enumerate(fields):
         name = repr(f.name)
         lines.append(f"    if {name} in values:")
@@ -68,6 +68,8 @@ def normaliser(entity: str, fields: Iterable[Any], trusted: frozenset[str]) -> C
         test = _settled(f.kind, "v", f)
         if test is not None:
             lines += [f"        elif {test}:", f"            out[{name}] = v"]
+        elif f.kind == "flag":
+            lines += ["        elif v.__class__ is str and v in flags:", f"            out[{name}] = flags[v]"]
         if f.kind != "brokers":  # a contract's brokers: the entity's own rule (contracts.check_brokers)
             lines += ["        else:", f"            out[{name}] = full(F{i}, v)"]
     if len(lines) == 2:

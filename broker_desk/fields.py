@@ -315,15 +315,16 @@ class Checker:
         self.out: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self._exists = exists  # callable(entity, id) -> bool
-        for name in values.keys() - _KNOWN[entity]:
-            self.error(name, "field.unknown", value=name)
+        if not values.keys() <= _KNOWN[entity]:
+            for name in values.keys() - _KNOWN[entity]:
+                self.error(name, "field.unknown", value=name)
         # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
         # columns at once: tidy text within its length and code table, ISO dates, whole fen). The
         # entity's rules run as one function, written once (see .fieldcompile): the common cases
         # settled inline, anything else through the full rule of its kind.
         rules = _COMPILED.get((entity, trusted))
         if rules is None:
-            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted)
+            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS)
         rules(self, values, self.out, codes.tables().has_name, _UNTIDY.search)
 
     # -- problems ---------------------------------------------------------------

@@ -57,7 +57,7 @@ def convert_column(cells, parse, entity: str, name: str) -> tuple[list, bool, di
     it refuses); whether they are all in the ledger's normal form for the field ``entity.name``
     (tidy text within its length and code table, dates from date cells, amounts in whole fen:
     the checks need not look at them again); and the refused cells' messages by index."""
-    values, normal = _quick_column(cells, parse, entity, name)
+    values, normal = _usual_cells(cells, parse, entity, name)
     errors: dict[int, str] = {}
     if not normal and _SLOW in values:
         for i, value in enumerate(values):
@@ -70,7 +70,7 @@ def convert_column(cells, parse, entity: str, name: str) -> tuple[list, bool, di
     return values, normal, errors
 
 
-def _quick_column(cells, parse, entity: str, name: str) -> tuple[list, bool]:
+def _usual_cells(cells, parse, entity: str, name: str) -> tuple[list, bool]:
     """The common cells of a column settled in one pass; ``_SLOW`` where the full parser must decide."""
     if parse is parse_text:
         if _STR_OR_NONE.issuperset(set(map(type, cells))):

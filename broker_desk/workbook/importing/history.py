@@ -14,6 +14,7 @@ from ..schema import HISTORY
 from . import rules  # its sizes are read as the import goes (tests change them)
 from .result import SheetSummary
 from .rules import (
+    Step,
     as_steps,
     chain_fault,
     clock,
@@ -44,7 +45,7 @@ class History:
             # the usual chunk: every cell read, the required ones filled, known statuses
             if not failed and statuses.issuperset(status) and all(no) and all(seller) and all(on_date):
                 self.plain_steps(zip(no, seller, strict=True), status, on_date, note, user, [n for n, _ in chunk],
-                                  origin)
+                                 origin)
             else:  # row by row, each problem said where it is
                 for i, (row_no, _) in enumerate(chunk):
                     values = {name: converted[j][i] for name, j in index.items()}
@@ -141,6 +142,20 @@ class History:
             stored[step[0]][1].append(step[1:])
         return stored
 
+    def settle_same_history(self, key: tuple[str, str], history: list[Step], stored: tuple | None) -> None:
+        """The imported history of a contract of the ledger whose registration the row leaves as it
+        is: if it is step for step the ledger's (``stored``, fetched with the record) and the
+        workflow allows it, it is settled now (counted unchanged and let go) instead of at the end.
+        The steps the ledger holds change only at the end, and no later row can take this history
+        to another contract (a contract's (合同编号, 卖方) is unique), so merge_history would come
+        to the same — without fetching the steps again."""
+        if stored is None or len(stored[1]) != len(history) or \
+                any(step[:3] != old for step, old in zip(history, stored[1], strict=True)):
+            return
+        if chain_fault(history) is None:
+            del self.history[key]
+            self.result.summaries[HISTORY.name].unchanged += len(history)
+
     def write_events(self) -> None:
         """The registration steps waiting, queued behind their contracts. A step added to a contract
         already in the ledger gets a line in the change log, so undo takes it back; the steps of a
@@ -163,7 +178,7 @@ class History:
         self.events.clear()
 
     def merge_history(self, contract_id: int, rows, summary: SheetSummary, stored: tuple | None = None,
-                       key: tuple[str, str] = ("", "")) -> None:
+                      key: tuple[str, str] = ("", "")) -> None:
         """Merge the imported steps of one contract (``key``: its 合同编号 and 卖方 as the sheet has
         them) with its history in the ledger (``stored``: its status and steps there, if already
         fetched)."""

@@ -123,7 +123,7 @@ class Rows:
             self.rejected_contracts.add((values["contract_no"], values.get("_seller_text") or ""))
 
     def write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None,
-               extra: dict | None = None) -> str:
+              extra: dict | None = None) -> str:
         """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
         if entity in money_sheets.ENTITIES:  # what the references left for the messages (see money_sheets)
             values = {k: v for k, v in values.items() if not k.startswith("_")}
@@ -190,7 +190,7 @@ class Rows:
                 values["approved_fen"] = values.get("tech_given_fen") or amount - deductions
             try:
                 outcome = self.write(raw, row_no, "contract", values, where, uid, None,
-                                      {"clock_from": clock(status, values.get("accepted_on"), history)})
+                                     {"clock_from": clock(status, values.get("accepted_on"), history)})
             except RowFailed:
                 self.reject("contract", {**values, "_seller_text": seller_text})
                 raise
@@ -199,7 +199,7 @@ class Rows:
             if history:  # its steps can be written right behind it (and need not be kept)
                 del self.history[(values["contract_no"], seller_text)]
                 self.merge_history(id_, history, self.result.summaries[HISTORY.name],
-                                    key=(values["contract_no"], seller_text))
+                                   key=(values["contract_no"], seller_text))
             return outcome
         current = self.record("contract", current_id)
         registration_values = {k: values.pop(k) for k in REGISTRATION if k in values}
@@ -214,6 +214,9 @@ class Rows:
         if changed and not history:
             self.problem(raw, row_no, where.get("status"), i18n.tr(
                 "import.status_kept", ledger=current["status"], sheet=registration_values["status"]), WARNING)
-        elif changed:  # applied with the history that leads there (see _merge_history)
+        elif changed:  # applied with the history that leads there (see merge_history)
             self.registration_updates[current_id] = (registration_values, current, outcome)
+        elif history:
+            self.settle_same_history((values.get("contract_no"), seller_text), history,
+                                     self.fetched_histories.get(current_id))
         return outcome

@@ -175,8 +175,24 @@ def differs(old: Any, new: Any, name: str) -> bool:
     if name in ("expert_review", "done") and new.__class__ is not int:  # 是/否 as the cell says it
         return old != flag_value(new)
     if name == "deduction_items" and isinstance(new, str) and old != new:
-        try:
-            return old != deductions.to_json(deductions.parse(new))
-        except BrokerDeskError:
-            return True
+        return old != _stored_items(new)
     return old != new
+
+
+_ITEMS: dict[str, str | None | object] = {}
+_UNREADABLE = object()
+
+
+def _stored_items(text: str):
+    """Itemised costs as the ledger keeps them (JSON), worked out once per text; ``_UNREADABLE``
+    (unlike any record's) when they cannot be read."""
+    found = _ITEMS.get(text, _ITEMS)  # (the dict itself: not worked out yet)
+    if found is _ITEMS:
+        if len(_ITEMS) > 10_000:
+            _ITEMS.clear()
+        try:
+            found = deductions.to_json(deductions.parse(text))
+        except BrokerDeskError:
+            found = _UNREADABLE
+        _ITEMS[text] = found
+    return found

@@ -1,5 +1,6 @@
 """Importing a workbook into the ledger: tolerant of the workbooks people
 really have, strict about what gets in.
+
 Every row is validated by the core's own rules. By default the import is all
 or nothing: one bad row and nothing is written. With ``skip_invalid`` the good
 rows are written and the bad ones listed; with ``dry_run`` nothing is written
@@ -10,6 +11,10 @@ failed import leaves the ledger as it was.
 Identity (DESIGN.md §4): 记录ID when given; else a contract's 登记编号, or its
 (合同编号, 卖方); a client's 统一社会信用代码, or its 名称. Re-importing an
 exported workbook changes nothing.
+
+Every row of every sheet takes one way: read → map columns → convert cells (column-wise,
+:mod:`.convert`) → the core's rules (:mod:`.rows`) → references and identity (:mod:`.refs`,
+:mod:`.lookups`) → written in batches (:mod:`.batches`); registration histories in :mod:`.history`.
 """
 
 from __future__ import annotations
