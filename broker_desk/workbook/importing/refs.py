@@ -3,6 +3,8 @@ the lookups stay as they are; a party or broker the ledger lacks is created (and
 
 from __future__ import annotations
 
+from typing import Any
+
 from ... import i18n
 from ...contracts import share_bp
 from ...errors import ValidationError
@@ -21,6 +23,15 @@ _UNKNOWN = object()  # not worked out yet (None is an answer)
 
 class References:
     """The import's references stage (a part of :class:`~.run.Import`)."""
+
+    def memoised(self, kind: str, text: str, find) -> Any:
+        """``find(text)``, worked out once per text while the lookups stay as they are (see
+        :meth:`~.lookups.Lookups.forget_known`)."""
+        memo = self.memo[kind]
+        found = memo.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = memo[text] = find(text)
+        return found
 
     # -- references: parties, achievements, brokers ---------------------------------------------------
     def references(self, raw, sheet: Sheet, row_no: int, values: dict, where: dict[str, Column]) -> bool:
@@ -58,11 +69,7 @@ class References:
     def known_party(self, text: str) -> int | None:
         """The client ``text`` (a credit code or a name) names without doubt, if any (worked out
         once per text while the lookups stay as they are)."""
-        memo = self.memo["party"]
-        found = memo.get(text, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = memo[text] = self.find_party(text)
-        return found
+        return self.memoised("party", text, self.find_party)
 
     def find_party(self, text: str) -> int | None:
         text = clean_text(text)
@@ -108,11 +115,7 @@ class References:
 
     def known_achievement(self, text: str) -> int | None:
         """The achievement ``text`` (its 记录ID or title) names without doubt, if any (memoised)."""
-        memo = self.memo["achievement"]
-        found = memo.get(text, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = memo[text] = self.find_achievement(text)
-        return found
+        return self.memoised("achievement", text, self.find_achievement)
 
     def find_achievement(self, text: str) -> int | None:
         if UID_LIKE.match(text.lower()):
@@ -135,9 +138,7 @@ class References:
         """`张三(60%)；李四(40%)` or `张三、李四` (equal shares) as (broker id, share %) pairs."""
         if not text:
             return []
-        parsed = self.memo["brokers"].get(text, _UNKNOWN)
-        if parsed is _UNKNOWN:
-            parsed = self.memo["brokers"][text] = parse_brokers(text)
+        parsed = self.memoised("brokers", text, parse_brokers)
         if parsed is None:
             self.problem(raw, row_no, column, i18n.tr("import.bad_brokers", value=text))
             return None
@@ -154,11 +155,7 @@ class References:
 
     def known_broker(self, text: str) -> int | None:
         """The broker ``text`` (姓名 or 姓名（证书编号）) names without doubt, if any (memoised)."""
-        memo = self.memo["broker"]
-        found = memo.get(text, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = memo[text] = self.find_broker(text)
-        return found
+        return self.memoised("broker", text, self.find_broker)
 
     def find_broker(self, text: str) -> int | None:
         m = NAME_AND_CERT.match(text)
