@@ -3,6 +3,7 @@ entity, see :mod:`broker_desk.fieldcompile`), then written in its batch or taken
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 
 from ... import i18n, registration
@@ -24,6 +25,12 @@ from .rules import (
     no_override,
     sheet_status,
 )
+
+
+@functools.lru_cache(maxsize=256)
+def _underived(trusted: frozenset[str]) -> frozenset[str]:
+    """The fields found in normal form, but for those the import derives (the same few sets each row)."""
+    return trusted - DERIVED
 
 
 class Rows:
@@ -137,7 +144,8 @@ class Rows:
             self.fail(raw, row_no, where, e, entity)
             self.reject(entity, values)
             raise RowFailed() from None
-        self.warn(raw, row_no, where, [w for w in warnings if w.field.rsplit(".", 1)[-1] in values])
+        if warnings:
+            self.warn(raw, row_no, where, [w for w in warnings if w.field.rsplit(".", 1)[-1] in values])
         if current is None:
             out.update(extra or {})
             out["uid"] = uid or new_uid()
@@ -170,7 +178,7 @@ class Rows:
             no_override(values, self.record("contract", current_id) if current_id is not None else None)
         status = sheet_status(values)
         values["status"] = status
-        self.trusted = self.trusted - DERIVED
+        self.trusted = _underived(self.trusted)
         if current_id is None:
             needs = [f for f in STATUS_NEEDS.get(status, ()) if not values.get(f)]
             if needs:
