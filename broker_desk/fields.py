@@ -431,8 +431,10 @@ class Checker:
 
     def finish(self) -> tuple[dict, list[Problem]]:
         """The normalised changes and all problems; raises when any is an error."""
+        out, current = self.out, self.current
         for name in _REQUIRED[self.entity]:
-            if self.get(name) in (None, "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
+            value = out[name] if name in out else current.get(name)
+            if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
                 self.error(name, "field.required")
         if any(p.is_error for p in self.problems):
             raise ValidationError(self.problems)
