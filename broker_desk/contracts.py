@@ -4,6 +4,7 @@ brokers and their shares, and the registration fields."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -163,10 +164,9 @@ def _deduction_items(ck: Checker) -> None:
     a total typed beside them must agree."""
     if not (ck.given("deduction_items") or ck.given("deductions_fen")):
         return
-    items = deductions.from_json(ck.get("deduction_items"))
-    if not items:
+    total = _items_total(ck.get("deduction_items"))
+    if total is None:
         return
-    total = sum(fen for _, fen in items)
     if ck.given("deductions_fen") and ck.out["deductions_fen"] is not None and ck.out["deductions_fen"] != total:
         from .money import yuan_text
 
@@ -174,6 +174,13 @@ def _deduction_items(ck: Checker) -> None:
                  total=yuan_text(ck.out["deductions_fen"]))
     elif ck.given("deduction_items"):
         ck.out["deductions_fen"] = total
+
+
+@functools.lru_cache(maxsize=4096)
+def _items_total(stored: str | None) -> int | None:
+    """The sum of itemised costs as kept (JSON); None when there are none (once per text)."""
+    items = deductions.from_json(stored)
+    return sum(fen for _, fen in items) if items else None
 
 
 def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:

@@ -298,6 +298,22 @@ def _recognised(tables: codes.CodeTables, table: str, text: str):
     return recognise(table, text, tables=tables)
 
 
+def _parse_items(value: Any) -> tuple[str | None, tuple[str, dict] | None]:
+    """Itemised costs as the ledger keeps them (JSON), or why they cannot be read (code, args)."""
+    from . import deductions
+
+    try:
+        return deductions.to_json(deductions.parse(value)), None
+    except BrokerDeskError as e:
+        return None, (e.code, e.args_)
+
+
+@lru_cache(maxsize=4096)
+def _stored_items(text: str) -> tuple[str | None, tuple[str, dict] | None]:
+    """:func:`_parse_items` once per text (a bulk import brings the same few items on many rows)."""
+    return _parse_items(text)
+
+
 class Checker:
     """Normalises the ``values`` given for one record of ``entity``.
 
@@ -405,16 +421,12 @@ class Checker:
         return value
 
     def _items(self, f: Field, value: Any) -> str | None:
-        from . import deductions
-
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        try:
-            items = deductions.parse(value)
-        except BrokerDeskError as e:
-            self.error(f.name, e.code, **e.args_)
+        stored, refused = _stored_items(value) if value.__class__ is str else _parse_items(value)
+        if refused is not None:
+            self.error(f.name, refused[0], **refused[1])
             return None
-        stored = deductions.to_json(items)
         if stored and len(stored) > f.max_len:
             self.error(f.name, "field.too_long", max=f.max_len, length=len(stored))
         return stored

@@ -343,6 +343,10 @@ class Ledger:
         else:
             _RULES[entity](ck, self)
         out, warnings = ck.finish()
+        if current is None:  # a new record (most rows of a bulk import): no warnings kept from before
+            if entity not in WITHOUT_WARNINGS:
+                out["warnings"] = warnings_json(warnings)
+            return out, warnings
         # warnings are kept on the record: recomputed for the fields this edit touched
         kept = [w for w in warnings_from_json((current or {}).get("warnings"))
                 if w.field.rsplit(".", 1)[-1] not in values]
