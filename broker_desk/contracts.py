@@ -125,7 +125,8 @@ def legacy_kind(values: dict, current: dict | None) -> dict:
 
 
 def check(ck: Checker, ledger, today: dt.date) -> None:
-    get, out = ck.get, ck.out  # (a bulk import checks every row: each value looked up once)
+    out = ck.out  # (a bulk import checks every row: each value looked up once)
+    get = ck.get if ck.current else out.get  # a new contract has only the values given
     if "brokers" in ck.values:
         check_brokers(ck, ledger)
     category, subtype = get("category"), get("subtype")
@@ -184,17 +185,18 @@ def _items_total(stored: str | None) -> int | None:
 
 
 def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
-    status = ck.get("status") or "草稿"
-    if ck.given("status") and ck.current:
-        ck.error("status", "reg.not_via_edit")
     out = ck.out
+    status = ck.get("status") or "草稿"
+    if "status" in out and ck.current:
+        ck.error("status", "reg.not_via_edit")
     for name, statuses in REGISTRATION_FIELDS.items():
         if out.get(name) is not None and status not in statuses:
             ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
-    if ck.given("reg_no") and ck.out["reg_no"]:
-        number, problems = check_registration_number(ck.out["reg_no"], today, length=reg_no_length(ledger))
-        ck.adopt("reg_no", problems)
-        ck.out["reg_no"] = number
+    if out.get("reg_no"):
+        number, problems = check_registration_number(out["reg_no"], today, length=reg_no_length(ledger))
+        if problems:
+            ck.adopt("reg_no", problems)
+        out["reg_no"] = number
 
 
 def _identity(ck: Checker, ledger) -> None:

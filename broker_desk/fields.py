@@ -448,9 +448,12 @@ class Checker:
             value = out[name] if name in out else current.get(name)
             if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
                 self.error(name, "field.required")
-        if any(p.is_error for p in self.problems):
-            raise ValidationError(self.problems)
-        return self.out, [p for p in self.problems if not p.is_error]
+        problems = self.problems
+        if not problems:  # (most records of a bulk import)
+            return out, []
+        if any(p.is_error for p in problems):
+            raise ValidationError(problems)
+        return out, [p for p in problems if not p.is_error]
 
 
 def warnings_json(problems: list[Problem]) -> str | None:

@@ -40,28 +40,39 @@ class References:
         ok = True
         columns = self.ref_columns.get(sheet.name)
         if columns is None:
-            columns = self.ref_columns[sheet.name] = [c for c in sheet.columns if c.kind in (
+            columns = self.ref_columns[sheet.name] = [(c, c.field, c.kind) for c in sheet.columns if c.kind in (
                 "party", "achievement", "brokers", *frontsheets.REFERENCES)]
-        for column in columns:
-            name = column.field
-            if column.kind == "party" and values.get(name):
-                text = values[name]
+        memo = self.memo
+        for column, name, kind in columns:
+            text = values.get(name)
+            if kind == "party":
+                if not text:
+                    continue
                 if name == "seller_id":
                     values["_seller_text"] = text
-                resolved = self.party(raw, row_no, column, text)
+                resolved = memo["party"].get(text)  # a text met before names the same client
                 if resolved is None:
-                    ok = False
+                    resolved = self.party(raw, row_no, column, text)
+                    ok = ok and resolved is not None
                 values[name] = resolved
-            elif column.kind == "achievement" and values.get(name):
-                resolved = self.achievement(raw, row_no, column, values[name])
-                ok = ok and resolved is not None
+            elif kind == "achievement":
+                if not text:
+                    continue
+                resolved = memo["achievement"].get(text)
+                if resolved is None:
+                    resolved = self.achievement(raw, row_no, column, text)
+                    ok = ok and resolved is not None
                 values[name] = resolved
-            elif column.kind == "brokers" and name in values:
-                resolved = self.brokers(raw, row_no, column, values[name])
-                ok = ok and resolved is not None
+            elif kind == "brokers":
+                if name not in values:
+                    continue
+                resolved = memo["pairs"].get(text) if text else []
+                if resolved is None:
+                    resolved = self.brokers(raw, row_no, column, text)
+                    ok = ok and resolved is not None
                 values[name] = resolved or []
-            elif column.kind in frontsheets.REFERENCES and values.get(name):
-                resolved = frontsheets.reference(self, raw, row_no, column, values[name])
+            elif text:  # frontsheets.REFERENCES
+                resolved = frontsheets.reference(self, raw, row_no, column, text)
                 ok = ok and resolved is not None
                 values[name] = resolved
         return ok
@@ -151,6 +162,7 @@ class References:
                 self.problem(raw, row_no, column, i18n.tr("contract.bad_share", value=share))
                 return None
             pairs.append((broker_id, share))
+        self.memo["pairs"][text] = pairs  # until the lookups change (see Lookups.forget_known)
         return pairs
 
     def known_broker(self, text: str) -> int | None:

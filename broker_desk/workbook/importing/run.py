@@ -166,7 +166,7 @@ class Import(Rows, References, Lookups, History, Conversion, Batches):
         self.planned: list[RawSheet] = []
         self.ref_columns: dict[str, list[Column]] = {}  # per sheet: the columns naming other records
         # what a text names without doubt, per kind, worked out once while the lookups stay as they are
-        self.memo: dict[str, dict] = {"party": {}, "achievement": {}, "broker": {}, "brokers": {}}
+        self.memo: dict[str, dict] = {"party": {}, "achievement": {}, "broker": {}, "brokers": {}, "pairs": {}}
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
         self.events: list[tuple] = []     # registration steps to insert (the last item: log it?)
