@@ -248,7 +248,8 @@ class Ledger:
         where, args = ("= ?", ids) if len(ids) == 1 else ("IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
         cur = self.conn.execute(f"SELECT * FROM {TABLES[entity]} WHERE id {where}", args)
         names = [d[0] for d in cur.description]
-        found = {row["id"]: row for row in (dict(zip(names, r, strict=True)) for r in cur)}
+        at = names.index("id")
+        found = {r[at]: dict(zip(names, r, strict=False)) for r in cur}  # (every column: they match)
         if entity in journal.BROKER_LINKS and found:
             for row in found.values():
                 if entity == "contract":

@@ -149,8 +149,7 @@ class History:
         The steps the ledger holds change only at the end, and no later row can take this history
         to another contract (a contract's (合同编号, 卖方) is unique), so merge_history would come
         to the same — without fetching the steps again."""
-        if stored is None or len(stored[1]) != len(history) or \
-                any(step[:3] != old for step, old in zip(history, stored[1], strict=True)):
+        if stored is None or len(stored[1]) != len(history) or [step[:3] for step in history] != stored[1]:
             return
         if chain_fault(history) is None:
             del self.history[key]

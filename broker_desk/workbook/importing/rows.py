@@ -218,7 +218,8 @@ class Rows:
             raise
         self.imported_contracts[(values.get("contract_no"), seller_text)] = current_id
         registration_values.setdefault("status", status)
-        changed = {k: v for k, v in registration_values.items() if differs(current.get(k), v, k)}
+        changed = {k: v for k, v in registration_values.items() if differs(current.get(k), v, k)} \
+            if any_differs(current, registration_values) else {}
         if changed and not history:
             self.problem(raw, row_no, where.get("status"), i18n.tr(
                 "import.status_kept", ledger=current["status"], sheet=registration_values["status"]), WARNING)
