@@ -163,9 +163,11 @@ def any_differs(current: dict, values: dict) -> bool:
     """Whether any of ``values`` says something else than the record ``current`` (see differs;
     what is plainly equal is told without it)."""
     get = current.get
-    if list(map(get, values)) == list(values.values()):  # (a re-import's rows: all equal, told in one go)
-        return False
-    return any(get(name) != value and differs(get(name), value, name) for name, value in values.items())
+    for name, value in values.items():  # (a loop: a generator costs more for the few values of a row)
+        old = get(name)
+        if old != value and differs(old, value, name):
+            return True
+    return False
 
 
 def differs(old: Any, new: Any, name: str) -> bool:
