@@ -55,6 +55,41 @@ def test_a_failed_batch_stops_the_rest_and_is_reported_at_the_next_sync(conn):
     writer.close()
 
 
+def test_a_few_rows_for_an_idle_writer_are_written_at_once_and_a_big_batch_in_its_thread(conn, monkeypatch):
+    threads = []
+    write = BulkWriter._write
+
+    def recorded(self, table, columns, rows):
+        threads.append((len(rows), threading.current_thread() is threading.main_thread()))
+        write(self, table, columns, rows)
+
+    monkeypatch.setattr(BulkWriter, "_write", recorded)
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    writer.insert("t", ["id", "name"], [(1, "甲")])  # a money row's record: no hand-over to wait for
+    writer.insert("t", ["id", "name"], [(i, "乙") for i in range(2, 1002)])
+    writer.insert("t", ["id", "name"], [(1002, None)])  # NOT NULL: behind the big batch, in the thread
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.sync()
+    assert threads == [(1, True), (1000, False), (1, False)]
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 1001
+    conn.execute("ROLLBACK")
+    writer.close()
+
+
+def test_a_failed_write_of_a_few_rows_is_reported_at_the_next_sync_and_stops_the_rest(conn):
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    writer.insert("t", ["id", "name"], [(1, None)])  # NOT NULL, written at once: said as the thread's failures are
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.sync()
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.insert("t", ["id", "name"], [(2, "乙")])
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    conn.execute("ROLLBACK")
+    writer.close()
+
+
 def test_an_import_whose_write_fails_leaves_the_ledger_as_it_was(tmp_path, monkeypatch):
     with Ledger.open(tmp_path / "source.brokerdesk") as source:
         demo.generate(source, 30, seed=5)
