@@ -186,7 +186,7 @@ class Conversion:
                     failed.setdefault(i, []).append((column, name, message))
                 if _STR_OR_NONE.issuperset(set(map(type, values))) and \
                         len(set(values)) * 4 <= len(values):  # categories, parties, dates: one text each
-                    values = [keep(v, v) for v in values]
+                    values = list(map(keep, values, values))
                 converted.append(values)
             yield chunk, converted, failed, frozenset(trusted), notes
 
