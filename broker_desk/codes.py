@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import BrokerDeskError
 from .i18n import get_language, register
@@ -86,12 +87,14 @@ class CodeTables:
         self._tables: dict[str, dict] = {}
         self._index: dict[str, set[str]] = {}  # names and codes per table, for contains()
         self._names: dict[str, frozenset[str]] = {}  # names per table, for has_name()
+        self._kinds: dict[tuple, Any] = {}  # contract kinds worked out: subtypes(), normalize_contract_kind()
 
     def add(self, data: dict, default_name: str) -> None:
         """Merge one table file's content (same code: replaced; new code: appended)."""
         name = data.get("name") or default_name
         self._index.pop(name, None)
         self._names.pop(name, None)
+        self._kinds.clear()
         table = self._tables.setdefault(name, {"items": [], "legacy": []})
         for key in ("title_zh", "title_en", "source", "tolerant"):
             if data.get(key) is not None:
@@ -164,14 +167,25 @@ class CodeTables:
         return (value or "").strip() in index
 
     def subtypes(self, category: str) -> list[str]:
-        return [i.name for i in self._table("contract_subtype")["items"] if i.parent == category]
+        found = self._kinds.get(("subtypes", category))
+        if found is None:
+            found = self._kinds[("subtypes", category)] = tuple(
+                i.name for i in self._table("contract_subtype")["items"] if i.parent == category)
+        return list(found)
 
     def category_of(self, subtype: str) -> str | None:
         item = self.item("contract_subtype", subtype)
         return item.parent if item else None
 
     def normalize_contract_kind(self, category: str | None, subtype: str | None) -> tuple[str, str]:
-        """Map an old (pre-2021) category/subtype pair to today's; fill a blank category."""
+        """Map an old (pre-2021) category/subtype pair to today's; fill a blank category (worked
+        out once per pair: a bulk import brings the same few on every row)."""
+        found = self._kinds.get(("kind", category, subtype))
+        if found is None:
+            found = self._kinds[("kind", category, subtype)] = self._normalize_contract_kind(category, subtype)
+        return found
+
+    def _normalize_contract_kind(self, category: str | None, subtype: str | None) -> tuple[str, str]:
         category, subtype = (category or "").strip(), (subtype or "").strip()
         for rule in self._table("contract_subtype")["legacy"]:
             if rule.get("category") == category and rule.get("subtype") == subtype:

@@ -4,6 +4,7 @@ brokers and their shares, and the registration fields."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,7 +49,25 @@ REGISTRATION_FIELDS = {
 
 
 def share_bp(value: Any) -> int | None:
-    """A percentage (60, "33.33", Decimal) as hundredths of a percent, or None if invalid."""
+    """A percentage (60, "33.33", Decimal) as hundredths of a percent, or None if invalid
+    (worked out once per value: a bulk import brings the same few shares on every row)."""
+    key = (value.__class__, value)
+    try:
+        return _SHARES[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key
+        return _share_bp(value)
+    if len(_SHARES) > 10_000:
+        _SHARES.clear()
+    found = _SHARES[key] = _share_bp(value)
+    return found
+
+
+_SHARES: dict[tuple, int | None] = {}
+
+
+def _share_bp(value: Any) -> int | None:
     try:
         d = Decimal(str(value).strip().rstrip("%").strip())
     except (InvalidOperation, ValueError):
@@ -106,36 +125,39 @@ def legacy_kind(values: dict, current: dict | None) -> dict:
 
 
 def check(ck: Checker, ledger, today: dt.date) -> None:
+    out = ck.out  # (a bulk import checks every row: each value looked up once)
+    get = ck.get if ck.current else out.get  # a new contract has only the values given
     if "brokers" in ck.values:
         check_brokers(ck, ledger)
-    category, subtype = ck.get("category"), ck.get("subtype")
-    if category and (ck.given("category") or ck.given("subtype")):  # old kinds were mapped by legacy_kind()
+    category, subtype = get("category"), get("subtype")
+    if category and ("category" in out or "subtype" in out):  # old kinds were mapped by legacy_kind()
         allowed = codes.tables().subtypes(category)
         if subtype and subtype not in allowed:
             ck.error("subtype", "contract.subtype_mismatch", subtype=subtype, category=category,
                      choices="、".join(allowed))
-    if ck.get("buyer_id") and ck.get("buyer_id") == ck.get("seller_id"):
+    buyer = get("buyer_id")
+    if buyer and buyer == get("seller_id"):
         ck.error("seller_id", "contract.same_party")
-    frm, to = ck.get("valid_from"), ck.get("valid_to")
+    frm, to = get("valid_from"), get("valid_to")
     if frm and to and to < frm:
         ck.error("valid_to", "contract.valid_to_before_from", to=to, frm=frm)
     _deduction_items(ck)
-    amount = ck.get("amount_fen")
+    amount = get("amount_fen")
     if amount is not None:
-        from .money import yuan_text
-
-        deductions = ck.get("deductions_fen") or 0
+        deductions = get("deductions_fen") or 0
         if deductions > amount:
+            from .money import yuan_text
+
             ck.error("deductions_fen", "contract.deductions_over_amount",
                      deductions=yuan_text(deductions), amount=yuan_text(amount))
-        if (ck.get("tech_given_fen") or 0) > amount:
+        if (get("tech_given_fen") or 0) > amount:
             ck.error("tech_given_fen", "contract.tech_over_amount")
-        if (ck.get("approved_fen") or 0) > amount:
+        if (get("approved_fen") or 0) > amount:
             ck.error("approved_fen", "contract.approved_over_amount")
     _registration_fields(ck, ledger, today)
     _identity(ck, ledger)
-    if ck.given("deductions_fen") and ck.out["deductions_fen"] is None:
-        ck.out["deductions_fen"] = 0  # left blank: no non-technical costs (the ledger keeps a number)
+    if "deductions_fen" in out and out["deductions_fen"] is None:
+        out["deductions_fen"] = 0  # left blank: no non-technical costs (the ledger keeps a number)
 
 
 def _deduction_items(ck: Checker) -> None:
@@ -143,10 +165,9 @@ def _deduction_items(ck: Checker) -> None:
     a total typed beside them must agree."""
     if not (ck.given("deduction_items") or ck.given("deductions_fen")):
         return
-    items = deductions.from_json(ck.get("deduction_items"))
-    if not items:
+    total = _items_total(ck.get("deduction_items"))
+    if total is None:
         return
-    total = sum(fen for _, fen in items)
     if ck.given("deductions_fen") and ck.out["deductions_fen"] is not None and ck.out["deductions_fen"] != total:
         from .money import yuan_text
 
@@ -156,29 +177,38 @@ def _deduction_items(ck: Checker) -> None:
         ck.out["deductions_fen"] = total
 
 
+@functools.lru_cache(maxsize=4096)
+def _items_total(stored: str | None) -> int | None:
+    """The sum of itemised costs as kept (JSON); None when there are none (once per text)."""
+    items = deductions.from_json(stored)
+    return sum(fen for _, fen in items) if items else None
+
+
 def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
+    out = ck.out
     status = ck.get("status") or "草稿"
-    if ck.given("status") and ck.current:
+    if "status" in out and ck.current:
         ck.error("status", "reg.not_via_edit")
     for name, statuses in REGISTRATION_FIELDS.items():
-        if ck.given(name) and ck.out[name] is not None and status not in statuses:
+        if out.get(name) is not None and status not in statuses:
             ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
-    if ck.given("reg_no") and ck.out["reg_no"]:
-        number, problems = check_registration_number(ck.out["reg_no"], today, length=reg_no_length(ledger))
-        ck.adopt("reg_no", problems)
-        ck.out["reg_no"] = number
+    if out.get("reg_no"):
+        number, problems = check_registration_number(out["reg_no"], today, length=reg_no_length(ledger))
+        if problems:
+            ck.adopt("reg_no", problems)
+        out["reg_no"] = number
 
 
 def _identity(ck: Checker, ledger) -> None:
     own_id = ck.current.get("id")
-    if (ck.given("contract_no") or ck.given("seller_id")) and ck.get("contract_no") and ck.get("seller_id") and \
-            ck.might_exist("contract.key", (ck.get("contract_no"), ck.get("seller_id"))):
+    no, seller = ck.get("contract_no"), ck.get("seller_id")
+    if (ck.given("contract_no") or ck.given("seller_id")) and no and seller and \
+            ck.might_exist("contract.key", (no, seller)):
         row = ledger.db.execute(
             "SELECT c.id, s.name FROM contracts c JOIN clients s ON s.id = c.seller_id "
-            "WHERE c.seller_id = ? AND c.contract_no = ? AND c.id IS NOT ?",
-            [ck.get("seller_id"), ck.get("contract_no"), own_id]).fetchone()
+            "WHERE c.seller_id = ? AND c.contract_no = ? AND c.id IS NOT ?", [seller, no, own_id]).fetchone()
         if row:
-            ck.error("contract_no", "contract.duplicate_no", seller=row[1], value=ck.get("contract_no"))
+            ck.error("contract_no", "contract.duplicate_no", seller=row[1], value=no)
     if ck.given("reg_no") and ck.get("reg_no") and ck.might_exist("contract.reg_no", ck.get("reg_no")):
         check_reg_no_unique(ck, ledger, ck.get("reg_no"), own_id)
 

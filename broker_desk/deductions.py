@@ -77,8 +77,11 @@ def parse(value: Any) -> Items:
     return items
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # made once (json.dumps with options makes one per call)
+
+
 def to_json(items: Items) -> str | None:
-    return json.dumps([list(p) for p in items], ensure_ascii=False) if items else None
+    return _JSON([list(p) for p in items]) if items else None
 
 
 def from_json(text: str | None) -> Items:

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .i18n import register, tr
+from .i18n import get_language, register, tr
 
 register({"validation.failed": ("输入有误，未保存。", "The input has errors; nothing was saved.")})
 
 ERROR = "error"
 WARNING = "warning"
+
+#: Each qualified field's label (``contract.amount_fen`` -> (zh, en)), put here by the data
+#: dictionary (:mod:`.fields`) as it loads: a problem names its field without this module
+#: importing the dictionary (which imports this one).
+FIELD_LABELS: dict[str, tuple[str, str]] = {}
+
+
+def field_label(qualified: str) -> str:
+    """The field's label in the current language (the name itself when unknown)."""
+    pair = FIELD_LABELS.get(qualified)
+    if pair is None:
+        return qualified.rsplit(".", 1)[-1]
+    return pair[0] if get_language() == "zh" else pair[1]
 
 
 @dataclass(frozen=True)
@@ -30,9 +43,7 @@ class Problem:
 
     def message(self) -> str:
         """The message in the current language; ``{label}`` names the field."""
-        from .fields import label  # the data dictionary imports this module
-
-        return tr(self.code, **{"label": label(self.field), **self.args})
+        return tr(self.code, **{"label": field_label(self.field), **self.args})
 
     def to_json(self) -> dict:
         return {"field": self.field, "code": self.code, "args": self.args, "severity": self.severity}

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from . import codes, i18n
 from .codematch import recognise, unknown_problem
-from .errors import ERROR, WARNING, BrokerDeskError, Problem, ValidationError
+from .errors import (
+    ERROR,
+    FIELD_LABELS,
+    WARNING,
+    BrokerDeskError,
+    Problem,
+    ValidationError,
+    field_label,
+)
+from .fieldcompile import normaliser
 from .idnumbers import check_date
 
 
@@ -213,24 +221,13 @@ ENTITY_LABELS = {
     "commission_payout": ("佣金发放", "commission payout"),
 }
 
-_TEXT_KINDS = frozenset(("text", "code"))
-_TRUSTABLE_KINDS = frozenset(("text", "code", "date", "fen"))
-_UNTRUSTED: dict[tuple[str, frozenset], tuple[Field, ...]] = {}  # (entity, trusted) -> fields to check
-
-
-def _is_iso_date(text: str) -> bool:
-    """``YYYY-MM-DD`` naming a day that exists (the normal form dates are kept in)."""
-    if text[4] != "-" or text[7] != "-":
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+_COMPILED: dict[tuple[str, frozenset], Callable] = {}  # (entity, trusted) -> its rules as one function
 
 
 _KNOWN = {entity: frozenset(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
+_REQUIRED = {entity: tuple(f.name for f in fs if f.required) for entity, fs in ENTITY_FIELDS.items()}
 _BY_QUALIFIED = {f"{e}.{f.name}": f for e, fs in ENTITY_FIELDS.items() for f in fs}
+FIELD_LABELS.update({qualified: (f.zh, f.en) for qualified, f in _BY_QUALIFIED.items()})
 
 i18n.register({
     "field.required": ("{label}为必填项", "{label} is required"),
@@ -273,12 +270,7 @@ def field(entity: str, name: str) -> Field:
     return _BY_QUALIFIED[f"{entity}.{name}"]
 
 
-def label(qualified: str) -> str:
-    """The field's label in the current language (the name itself when unknown)."""
-    f = _BY_QUALIFIED.get(qualified)
-    if f is None:
-        return qualified.rsplit(".", 1)[-1]
-    return f.zh if i18n.get_language() == "zh" else f.en
+label = field_label  # the field's label in the current language (the name itself when unknown)
 
 
 def entity_label(entity: str) -> str:
@@ -306,6 +298,22 @@ def _recognised(tables: codes.CodeTables, table: str, text: str):
     return recognise(table, text, tables=tables)
 
 
+def _parse_items(value: Any) -> tuple[str | None, tuple[str, dict] | None]:
+    """Itemised costs as the ledger keeps them (JSON), or why they cannot be read (code, args)."""
+    from . import deductions
+
+    try:
+        return deductions.to_json(deductions.parse(value)), None
+    except BrokerDeskError as e:
+        return None, (e.code, e.args_)
+
+
+@lru_cache(maxsize=4096)
+def _stored_items(text: str) -> tuple[str | None, tuple[str, dict] | None]:
+    """:func:`_parse_items` once per text (a bulk import brings the same few items on many rows)."""
+    return _parse_items(text)
+
+
 class Checker:
     """Normalises the ``values`` given for one record of ``entity``.
 
@@ -323,44 +331,17 @@ class Checker:
         self.out: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self._exists = exists  # callable(entity, id) -> bool
-        for name in values.keys() - _KNOWN[entity]:
-            self.error(name, "field.unknown", value=name)
-        out = self.out
-        contains = codes.tables().has_name
+        if not values.keys() <= _KNOWN[entity]:
+            for name in values.keys() - _KNOWN[entity]:
+                self.error(name, "field.unknown", value=name)
         # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
-        # columns at once: tidy text within its length and code table, ISO dates, whole fen).
-        # The common cases are settled inline (a bulk import checks hundreds of thousands of rows):
-        # blank, tidy text that fits, a known code, a whole non-negative number of fen, a reference
-        # that exists, a date already in normal form. Anything else takes the full path.
-        check = ENTITY_FIELDS[entity]
-        if trusted:
-            check = _UNTRUSTED.get((entity, trusted))
-            if check is None:
-                for name in trusted:
-                    if _BY_QUALIFIED[f"{entity}.{name}"].kind not in _TRUSTABLE_KINDS:
-                        raise ValueError(f"{entity}.{name} cannot be trusted")
-                check = _UNTRUSTED[(entity, trusted)] = tuple(f for f in ENTITY_FIELDS[entity]
-                                                               if f.name not in trusted)
-            for name in trusted:
-                if name in values:
-                    out[name] = values[name]
-        for f in check:
-            name = f.name
-            if name not in values:
-                continue
-            value = values[name]
-            kind = f.kind
-            if value is None:  # blank is blank whatever the kind (a flag: no)
-                out[name] = 0 if kind == "flag" else None
-            elif value.__class__ is str and kind in _TEXT_KINDS and value and len(value) <= f.max_len \
-                    and _UNTIDY.search(value) is None and (kind == "text" or contains(f.table, value)):
-                out[name] = value
-            elif value.__class__ is int and (kind == "fen" and value >= 0 or kind == "ref" and self.exists(f.table, value)):
-                out[name] = value
-            elif kind == "date" and value.__class__ is str and len(value) == 10 and _is_iso_date(value):
-                out[name] = value
-            elif kind != "brokers":
-                out[name] = self._normalise(f, value)
+        # columns at once: tidy text within its length and code table, ISO dates, whole fen). The
+        # entity's rules run as one function, written once (see .fieldcompile): the common cases
+        # settled inline, anything else through the full rule of its kind.
+        rules = _COMPILED.get((entity, trusted))
+        if rules is None:
+            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS)
+        rules(self, values, self.out, codes.tables().has_name, _UNTIDY.search)
 
     # -- problems ---------------------------------------------------------------
     def error(self, name: str, code: str, /, **args: Any) -> None:  # args may hold a "name" of their own
@@ -391,7 +372,8 @@ class Checker:
         return self.out[name] if name in self.out else self.current.get(name)
 
     # -- kinds ------------------------------------------------------------------
-    def _normalise(self, f: Field, value: Any) -> Any:
+    def normalise(self, f: Field, value: Any) -> Any:
+        """The value of field ``f`` as the ledger keeps it, by the full rule of its kind (problems said)."""
         if f.kind == "fen":
             return self._fen(f, value)
         if f.kind == "ref":
@@ -439,16 +421,12 @@ class Checker:
         return value
 
     def _items(self, f: Field, value: Any) -> str | None:
-        from . import deductions
-
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        try:
-            items = deductions.parse(value)
-        except BrokerDeskError as e:
-            self.error(f.name, e.code, **e.args_)
+        stored, refused = _stored_items(value) if value.__class__ is str else _parse_items(value)
+        if refused is not None:
+            self.error(f.name, refused[0], **refused[1])
             return None
-        stored = deductions.to_json(items)
         if stored and len(stored) > f.max_len:
             self.error(f.name, "field.too_long", max=f.max_len, length=len(stored))
         return stored
@@ -465,14 +443,17 @@ class Checker:
 
     def finish(self) -> tuple[dict, list[Problem]]:
         """The normalised changes and all problems; raises when any is an error."""
-        for f in ENTITY_FIELDS[self.entity]:
-            if f.required and self.get(f.name) in (None, "") and not any(
-                p.field == f"{self.entity}.{f.name}" for p in self.problems
-            ):
-                self.error(f.name, "field.required")
-        if any(p.is_error for p in self.problems):
-            raise ValidationError(self.problems)
-        return self.out, [p for p in self.problems if not p.is_error]
+        out, current = self.out, self.current
+        for name in _REQUIRED[self.entity]:
+            value = out[name] if name in out else current.get(name)
+            if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
+                self.error(name, "field.required")
+        problems = self.problems
+        if not problems:  # (most records of a bulk import)
+            return out, []
+        if any(p.is_error for p in problems):
+            raise ValidationError(problems)
+        return out, [p for p in problems if not p.is_error]
 
 
 def warnings_json(problems: list[Problem]) -> str | None:

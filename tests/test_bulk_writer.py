@@ -13,9 +13,9 @@ from broker_desk import demo
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
 from broker_desk.ledger.bulk import BulkWriter, SyncingConnection, WriteFailed, gc_paused
-from broker_desk.workbook import importer
 from broker_desk.workbook.export import export_workbook
 from broker_desk.workbook.importer import import_workbook
+from broker_desk.workbook.importing import run as importing_run
 
 
 @pytest.fixture
@@ -51,6 +51,41 @@ def test_a_failed_batch_stops_the_rest_and_is_reported_at_the_next_sync(conn):
     with pytest.raises(WriteFailed):
         writer.insert("t", ["id", "name"], [(4, "丁")])
     assert [i for (i,) in conn.execute("SELECT id FROM t")] == [1]
+    conn.execute("ROLLBACK")
+    writer.close()
+
+
+def test_a_few_rows_for_an_idle_writer_are_written_at_once_and_a_big_batch_in_its_thread(conn, monkeypatch):
+    threads = []
+    write = BulkWriter._write
+
+    def recorded(self, table, columns, rows):
+        threads.append((len(rows), threading.current_thread() is threading.main_thread()))
+        write(self, table, columns, rows)
+
+    monkeypatch.setattr(BulkWriter, "_write", recorded)
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    writer.insert("t", ["id", "name"], [(1, "甲")])  # a money row's record: no hand-over to wait for
+    writer.insert("t", ["id", "name"], [(i, "乙") for i in range(2, 1002)])
+    writer.insert("t", ["id", "name"], [(1002, None)])  # NOT NULL: behind the big batch, in the thread
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.sync()
+    assert threads == [(1, True), (1000, False), (1, False)]
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 1001
+    conn.execute("ROLLBACK")
+    writer.close()
+
+
+def test_a_failed_write_of_a_few_rows_is_reported_at_the_next_sync_and_stops_the_rest(conn):
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    writer.insert("t", ["id", "name"], [(1, None)])  # NOT NULL, written at once: said as the thread's failures are
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.sync()
+    with pytest.raises(WriteFailed, match="NOT NULL"):
+        writer.insert("t", ["id", "name"], [(2, "乙")])
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
     conn.execute("ROLLBACK")
     writer.close()
 
@@ -124,13 +159,13 @@ def test_an_import_runs_with_the_collector_paused_and_leaves_it_running(tmp_path
     with Ledger.open(tmp_path / "source.brokerdesk") as source:
         demo.generate(source, 30, seed=5)
         export_workbook(source, tmp_path / "book.xlsx")
-    seen, run = [], importer._Import.run
+    seen, run = [], importing_run.Import.run
 
     def running(self):
         seen.append(gc.isenabled())
         return run(self)
 
-    monkeypatch.setattr(importer._Import, "run", running)
+    monkeypatch.setattr(importing_run.Import, "run", running)
     with Ledger.open(tmp_path / "target.brokerdesk") as ledger:
         result = import_workbook(ledger, tmp_path / "book.xlsx")
         assert result.written and ledger.count("contract") == 30

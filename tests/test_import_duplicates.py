@@ -1,16 +1,14 @@
 """A row that repeats an earlier row of the same workbook: named by the column that makes it the
 same record and by values a person knows (a seller or a holder by name), never an internal id —
-for every sheet with a natural identity, and the same on the quick path."""
+for every sheet with a natural identity."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from workbooks import write_xlsx
 
 from broker_desk import i18n
-from broker_desk.workbook import quick
 from broker_desk.workbook.importer import import_workbook
 
 SELLER = "某某科技有限公司"
@@ -54,10 +52,7 @@ def test_brokers_and_achievements(ledger, tmp_path):
         f"dup.xlsx:科技成果:3:A（成果名称）: 与第 2 行是同一条记录（成果名称 高效电机控制技术，持有方 {SELLER}）"]
 
 
-@pytest.mark.parametrize("quick_way", [True, False])
-def test_contracts_name_the_seller_not_its_id(ledger, tmp_path, monkeypatch, quick_way):
-    if not quick_way:
-        monkeypatch.setattr(quick.QuickContracts, "insert", lambda self, raw, row_no, values: False)
+def test_contracts_name_the_seller_not_its_id(ledger, tmp_path):
     rows = [CONTRACT] + [contract(f"BR-00{i}") for i in range(1, 8)] + [contract(), contract(),
                                                                         contract("BR-009", CODE)]
     result = import_workbook(ledger, book(tmp_path, 客户=[["名称", "统一社会信用代码"], ["乙公司", CODE]],

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from workbooks import write_xlsx
 
 from broker_desk import check
 from broker_desk.cli import main
 from broker_desk.registration import ACCEPTED, READY, REGISTERED
-from broker_desk.workbook import quick
 from broker_desk.workbook.importer import import_workbook
 
 TODAY = dt.date(2025, 6, 30)
@@ -98,10 +96,7 @@ def _book(tmp_path, numbers: list[str]):
     return write_xlsx(tmp_path / "reg.xlsx", {"技术合同": [HEADERS, *rows]})
 
 
-@pytest.mark.parametrize("quick_way", [True, False])
-def test_import_reports_the_number_in_both_paths(ledger, tmp_path, monkeypatch, quick_way):
-    if not quick_way:
-        monkeypatch.setattr(quick.QuickContracts, "insert", lambda self, raw, row_no, values: False)
+def test_import_reports_the_number(ledger, tmp_path):
     path = _book(tmp_path, ["2025330101000001", FOURTEEN, FIFTEEN, "2025330101000004"])
     result = import_workbook(ledger, path)
     assert not result.errors

@@ -9,17 +9,17 @@ from workbooks import write_xlsx
 
 from broker_desk.errors import BrokerDeskError
 from broker_desk.ledger import Ledger
-from broker_desk.workbook import importer
 from broker_desk.workbook.export import export_workbook
 from broker_desk.workbook.importer import import_workbook
+from broker_desk.workbook.importing import rules as import_rules
 
 
 @pytest.fixture
 def bulk(monkeypatch):
     """The bulk path for small files too (normally from 5,000 contracts)."""
-    monkeypatch.setattr(importer, "_BULK_ROWS", 10)
-    monkeypatch.setattr(importer, "_BATCH", 97)  # several batches, a partial one last
-    monkeypatch.setattr(importer, "_CHUNK", 13)  # cells converted in several chunks too
+    monkeypatch.setattr(import_rules, "BULK_ROWS", 10)
+    monkeypatch.setattr(import_rules, "BATCH", 97)  # several batches, a partial one last
+    monkeypatch.setattr(import_rules, "CHUNK", 13)  # cells converted in several chunks too
 
 
 def _schema(led):
@@ -46,12 +46,12 @@ def test_bulk_import_gives_the_same_ledger_as_row_by_row(demo_ledger, tmp_path, 
     book = tmp_path / "demo.xlsx"
     export_workbook(demo_ledger, book)
     with Ledger.open(tmp_path / "row.brokerdesk") as slow:
-        monkeypatch.setattr(importer, "_BULK_ROWS", 10**9)
-        monkeypatch.setattr(importer, "_BATCH", 1)
+        monkeypatch.setattr(import_rules, "BULK_ROWS", 10**9)
+        monkeypatch.setattr(import_rules, "BATCH", 1)
         assert import_workbook(slow, book).written
         expected, expected_schema = _contents(slow), _schema(slow)
-    monkeypatch.setattr(importer, "_BULK_ROWS", 10)
-    monkeypatch.setattr(importer, "_BATCH", 97)
+    monkeypatch.setattr(import_rules, "BULK_ROWS", 10)
+    monkeypatch.setattr(import_rules, "BATCH", 97)
     with Ledger.open(tmp_path / "bulk.brokerdesk") as fast:
         result = import_workbook(fast, book)
         assert result.written and not result.errors

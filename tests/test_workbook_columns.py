@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from broker_desk.fields import Checker
 from broker_desk.workbook.cells import CellError, parse_date, parse_text
-from broker_desk.workbook.importer import _MoneyParser, convert_column
+from broker_desk.workbook.importer import MoneyParser, convert_column
 
 SPACES = [" ", "\u3000", "\u00a0", "\t", "\n", "\u200b", "\ufeff", "\x1c", "\u2028", "\u202f"]
 text = st.one_of(
@@ -40,7 +40,7 @@ def one_by_one(cells, parse):
     return values, errors
 
 
-PARSERS = {"text": parse_text, "date": parse_date, "yuan": _MoneyParser(1), "wan": _MoneyParser(10_000)}
+PARSERS = {"text": parse_text, "date": parse_date, "yuan": MoneyParser(1), "wan": MoneyParser(10_000)}
 FIELDS = {"text": ("contract", "title"), "date": ("contract", "signed_on"), "yuan": ("contract", "amount_fen"),
           "wan": ("contract", "amount_fen")}
 
@@ -87,7 +87,7 @@ def test_a_normal_text_column_holds_what_the_checks_take_unchanged(field, cells)
     (("contract", "amount_fen"), (0.1 + 0.2,), False),                 # float noise
 ])
 def test_which_columns_are_normal(field, cells, normal):
-    kind = {"signed_on": parse_date, "amount_fen": _MoneyParser(1)}.get(field[1], parse_text)
+    kind = {"signed_on": parse_date, "amount_fen": MoneyParser(1)}.get(field[1], parse_text)
     assert convert_column(cells, kind, *field)[1] is normal
 
 

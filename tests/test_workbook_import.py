@@ -417,9 +417,9 @@ def test_a_contract_changed_by_one_row_and_named_again_by_a_later_row_takes_the_
                                                                                       monkeypatch, chunk):
     """By 记录ID one row changes a contract; a later row names it by (合同编号, 卖方) as it was:
     the later row is compared with the contract as the first row left it, and wins."""
-    from broker_desk.workbook import importer
+    from broker_desk.workbook.importing import rules as import_rules
 
-    monkeypatch.setattr(importer, "_CHUNK", chunk)
+    monkeypatch.setattr(import_rules, "CHUNK", chunk)
     header = ["记录ID", "合同编号", "项目名称", "合同类别", "合同子类", "买方", "卖方", "签订日期", "合同成交额（元）"]
     row = [None, "HT-1", "原来的项目", "技术开发", "委托开发", "甲公司", "乙大学", dt.date(2025, 3, 5), 1_000_000]
     assert not import_workbook(ledger, write(tmp_path / "first.xlsx", {"技术合同": [header, row]})).errors
@@ -434,9 +434,9 @@ def test_a_contract_changed_by_one_row_and_named_again_by_a_later_row_takes_the_
 def test_a_bulk_import_builds_the_indexes_again_and_keeps_every_search_row(ledger, book, monkeypatch):
     """With the contracts' indexes dropped for a bulk import, the search rows are still kept
     (new contracts, and one changed by a later row), and the indexes are all there afterwards."""
-    from broker_desk.workbook import importer
+    from broker_desk.workbook.importing import rules as import_rules
 
-    monkeypatch.setattr(importer, "_BULK_ROWS", 3)
+    monkeypatch.setattr(import_rules, "BULK_ROWS", 3)
     indexes = ledger.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contracts'")
     before = sorted(indexes.fetchall())
     rows = [contract_row(no=f"HT-{n}", title=f"第{n}个项目", uid=f"0b9d5a4e-54a5-4c1e-9d0e-{n:012d}") for n in range(8)]

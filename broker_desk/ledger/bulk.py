@@ -29,8 +29,13 @@ from contextlib import contextmanager
 from typing import Any
 
 _STOP = object()
+_FAILED = object()  # a batch written at once failed (see insert)
 #: Rows in one INSERT statement at most (fewer when SQLite takes fewer parameters).
 _MOST_ROWS = 512
+#: Rows written at once on the caller's thread when the writer is idle (fewer than this): handing a
+#: row or two over (waking the writer, then waiting for it at the next query, as the money sheets'
+#: rows do one by one) costs more than writing them.
+_AT_ONCE = 32
 #: Seconds a thread holds Python's lock before handing it to a waiting one, while a writer runs.
 _SWITCH_INTERVAL = 0.0005
 
@@ -71,8 +76,15 @@ class BulkWriter:
         """Queue ``rows`` (values in ``columns`` order: text, integers or None) for ``table``."""
         if self._error is not None:
             raise WriteFailed(self._error)
-        if rows:
-            self._queue.put((table, tuple(columns), rows))
+        if not rows:
+            return
+        if len(rows) < _AT_ONCE and not self._queue.unfinished_tasks:  # idle (only this thread adds work)
+            try:
+                self._write(table, tuple(columns), rows)
+            except Exception as e:  # noqa: BLE001 - the writer takes it for its own: reported at the next sync
+                self._queue.put((_FAILED, e, None))
+            return
+        self._queue.put((table, tuple(columns), rows))
 
     def _write(self, table: str, columns: tuple[str, ...], rows: list[Sequence[Any]]) -> None:
         """``rows`` as statements of a power of two rows each (a few sizes per table, each
@@ -93,6 +105,8 @@ class BulkWriter:
                 if item is _STOP:
                     return
                 if self._error is None and not self._abandoned:  # after a failure the rest is dropped
+                    if item[0] is _FAILED:
+                        raise item[1]
                     self._write(*item)
             except BaseException as e:  # noqa: BLE001 - handed to the caller at its next sync
                 self._error = e

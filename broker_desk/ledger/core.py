@@ -248,7 +248,8 @@ class Ledger:
         where, args = ("= ?", ids) if len(ids) == 1 else ("IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
         cur = self.conn.execute(f"SELECT * FROM {TABLES[entity]} WHERE id {where}", args)
         names = [d[0] for d in cur.description]
-        found = {row["id"]: row for row in (dict(zip(names, r, strict=True)) for r in cur)}
+        at = names.index("id")
+        found = {r[at]: dict(zip(names, r, strict=False)) for r in cur}  # (every column: they match)
         if entity in journal.BROKER_LINKS and found:
             for row in found.values():
                 if entity == "contract":
@@ -343,6 +344,10 @@ class Ledger:
         else:
             _RULES[entity](ck, self)
         out, warnings = ck.finish()
+        if current is None:  # a new record (most rows of a bulk import): no warnings kept from before
+            if entity not in WITHOUT_WARNINGS:
+                out["warnings"] = warnings_json(warnings)
+            return out, warnings
         # warnings are kept on the record: recomputed for the fields this edit touched
         kept = [w for w in warnings_from_json((current or {}).get("warnings"))
                 if w.field.rsplit(".", 1)[-1] not in values]

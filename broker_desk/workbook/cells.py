@@ -70,6 +70,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _UNTIDY = re.compile(f"^[{_SPACE_CHARS}]|[{_SPACE_CHARS}]$|[{_SPACE_CHARS}]{{2}}|[^ \\S]|"
                      "[\u200b\u200c\u200d\u2060\ufeff]")
+#: Where a text is untidy (a space to trim or fold, a zero-width character), or None when tidy.
+untidy = _UNTIDY.search
 
 #: The last day Excel can hold: 9999-12-31.
 MAX_SERIAL = 2_958_465

@@ -17,7 +17,7 @@ i18n.register({"import.key_part": ("{label} {value}", "{label} {value}"),
 def identity(entity: str, uid: str | None, values: dict,
              client_name: Callable[[int | None], str | None]) -> tuple[str, str]:
     """(the field at whose column the duplicate is reported, the record's identity in words), for
-    the identity :meth:`_Import._key` gives a row."""
+    the identity :meth:`~.importing.lookups.Lookups.key` gives a row."""
     if uid:
         return "uid", i18n.tr("import.key_part", label=i18n.tr("import.key_uid"), value=uid)
     if entity == "client":

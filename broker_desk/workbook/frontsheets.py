@@ -1,5 +1,5 @@
 """Importing the front office's sheets (技术需求, 对接项目, 跟进记录) and the 技术合同 sheet's
-对接项目 column: what the importer's row machinery (``importer._Import``) needs to know of
+对接项目 column: what the importer's row machinery (``importing.run.Import``) needs to know of
 them — the lookups by name, the references, the identity of a row, and the check made at
 the end (an engagement 已签约 with no contract). The rows themselves take the general path
 (the core's rules, the same tolerance, synonyms and all-or-nothing rules as every sheet).
@@ -55,9 +55,9 @@ def load_keys(job) -> None:
 
 def _by_title(job, entity: str, titles: dict, text: str) -> tuple[int | None, bool]:
     """(the record ``text`` — its 记录ID or title — names, whether the title is ambiguous)."""
-    from .importer import _UID_LIKE
+    from .importing.rules import UID_LIKE
 
-    if _UID_LIKE.match(text.lower()):
+    if UID_LIKE.match(text.lower()):
         id_ = job.id_by_uid(entity, text.lower())
         if id_ is not None:
             return id_, False
@@ -102,7 +102,7 @@ def key(entity: str, values: dict) -> tuple:
 
 
 def remember(job, entity: str, id_: int, row: dict, one, among) -> None:
-    """A written record into the lookups (``one``/``among`` as ``_Import._remember`` gives them)."""
+    """A written record into the lookups (``one``/``among`` as ``Import.remember`` gives them)."""
     if entity == "demand":
         among(job.demands_by_title, row["title"])
         among(job.demands_by_key, (row["title"], row["client_id"]))

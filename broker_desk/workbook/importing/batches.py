@@ -1,0 +1,117 @@
+"""Writing in batches: new records wait in memory with the ids they will have and go to a
+:class:`~broker_desk.ledger.bulk.BulkWriter` together (written on the other core while the import
+checks the next rows); records a row needs at once (a party it names) are written at once."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from ...errors import BrokerDeskError
+from ...ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
+from . import rules  # its sizes are read as the import goes (tests change them)
+
+
+@contextmanager
+def writing(ledger, op, job):
+    """New records go to a :class:`BulkWriter` (written on the other core while the import checks
+    the next rows); every other statement of the import, the ledger's and the rules' first waits
+    for it. A batch that cannot be written fails the import, which then writes nothing."""
+    raw = ledger.conn
+    writer = BulkWriter(raw)
+    proxy = SyncingConnection(raw, writer)
+    saved = ledger.db.conn, op.conn, job.conn
+    ledger.conn = ledger.db.conn = op.conn = job.conn = proxy
+    job.writer = writer
+    try:
+        yield
+        writer.sync()
+    except WriteFailed as e:
+        writer.close(abandon=True)
+        raise BrokerDeskError("import.write_failed", file=job.result.file, detail=str(e)) from None
+    except BaseException:
+        writer.close(abandon=True)
+        raise
+    else:
+        writer.close()
+    finally:
+        ledger.conn = raw
+        ledger.db.conn, op.conn, job.conn = saved
+        job.writer = None
+
+
+
+class Batches:
+    """The import's writing stage (a part of :class:`~.run.Import`)."""
+
+    # -- new records wait and are written together ------------------------------------------------
+    def new_id(self, entity: str) -> int:
+        """The id a new record will have (ids are given, so records can wait to be written)."""
+        if entity not in self.next_ids:
+            from ...fields import TABLES
+
+            table = TABLES[entity]
+            seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+            top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+            self.next_ids[entity] = max(seq[0] if seq else 0, top or 0) + 1
+        id_ = self.next_ids[entity]
+        self.next_ids[entity] += 1
+        return id_
+
+    def flush(self) -> None:
+        """Queue the records waiting to the writer (one statement per table); a constraint the checks did not
+        foresee fails the whole import, which then writes nothing."""
+        if not self.pending:
+            return
+        rows, entity = self.pending, self.pending_entity
+        self.pending, self.pending_ids = [], set()
+        self.op.insert_many(entity, rows, self.writer)  # a batch that fails fails the import (see writing)
+        if entity == "contract":
+            self.write_events()  # the steps of the contracts just written
+
+    def queue_new(self, entity: str, out: dict) -> int:
+        """A new record of the sheet waits to be written with the others (see :meth:`flush`): its id."""
+        id_ = out["id"] = self.new_id(entity)
+        self.pending.append(out)
+        self.pending_ids.add(id_)
+        if len(self.pending) >= rules.BATCH:
+            self.flush()
+        return id_
+
+    def record(self, entity: str, id_: int) -> dict:
+        """The record as the ledger holds it — written first if it is one still waiting (an
+        earlier row of this sheet brought it in)."""
+        if entity == self.fetched_entity and id_ in self.fetched:
+            return self.fetched[id_]
+        if id_ in self.pending_ids:
+            self.flush()
+        return self.ledger.get(entity, id_)
+
+    def fetch(self, names: list[str], columns: list[list]) -> None:
+        """The next rows of a sheet, a list of values per field: the ledger's records they name by
+        记录ID are fetched together (a re-import compares every row with its record)."""
+        self.fetched, self.fetched_histories = {}, {}
+        entity = self.fetched_entity
+        if "uid" in names and self.ledger_held.get(entity, True):
+            find = self.id_by_uid
+            ids = [i for i in (find(entity, uid) for uid in columns[names.index("uid")] if uid) if i is not None]
+            if ids:
+                self.fetched = self.ledger.get_many(entity, ids)
+                if entity == "contract" and self.history:
+                    self.fetched_histories = self.stored_histories(set(self.fetched), self.fetched)
+
+    def insert_now(self, entity: str, out: dict) -> int:
+        """A record written at once (a party a row names): never an id a waiting record holds."""
+        if entity == self.pending_entity:
+            self.flush()
+            self.next_ids.pop(entity, None)
+        return self.op.insert(entity, out, log_snapshot=False)
+
+    def suspend_indexes(self, rows: int) -> None:
+        """Many new contracts: build the contracts' indexes once at the end instead of row by row.
+        Worth it when the sheet brings more than twice the contracts the ledger holds; with fewer,
+        many rows may be contracts the ledger has (a re-import), and looking those up without
+        the indexes would cost far more than keeping the indexes up to date."""
+        from ...ledger.schema import suspend_indexes
+
+        if rows >= rules.BULK_ROWS and rows > 2 * self.ledger.count("contract"):
+            self.restore_indexes = suspend_indexes(self.conn, "contracts")
