@@ -23,7 +23,8 @@ from broker_desk.errors import BrokerDeskError
 from broker_desk.idnumbers import check_credit_code
 from broker_desk.workbook import opening, sheet_rows
 from broker_desk.workbook.cells import CellError, is_blank, parse_date, parse_money, parse_text
-from broker_desk.workbook.reader import RawSheet, column_letter, read_workbook
+from broker_desk.workbook.opening import column_letter
+from broker_desk.workbook.reader import RawSheet, read_workbook
 from broker_desk.workbook.schema import ACHIEVEMENTS, BROKERS, CLIENTS, CONTRACTS, HISTORY
 
 DATA = Path(__file__).parent / "data" / "workbooks"

@@ -27,7 +27,6 @@ from .opening import (
     DIMENSION,
     ExtentGuard,
     blank_sheet,
-    column_letter,  # noqa: F401 - the importer's, from here as before
     column_number,
     is_fatal,
     load_sheet,

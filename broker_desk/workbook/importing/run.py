@@ -29,7 +29,8 @@ from ... import codematch, i18n
 from ...errors import ERROR, BrokerDeskError
 from ...ledger.bulk import BulkWriter, gc_paused
 from .. import frontsheets
-from ..reader import RawSheet, WorkbookReader, column_letter
+from ..opening import column_letter
+from ..reader import RawSheet, WorkbookReader
 from ..schema import HISTORY, MONEY_SHEETS, SHEETS, Column, Sheet, find_sheet
 from ..values import CodeValues
 from .batches import Batches, writing
