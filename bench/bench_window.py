@@ -62,8 +62,8 @@ def measure(path: Path) -> None:
 
     controller = Controller()
     controller.daily_backup = lambda: None  # measured separately: a backup is not part of opening
-    from broker_desk.gui import app as app_module
-    app_module.settings().setValue("main/page", 1)  # open on the contract list
+    from broker_desk.gui.prefs import settings
+    settings().setValue("main/page", 1)  # open on the contract list
     watch = PaintWatch()
     import broker_desk.gui.lists as lists_module
     original = lists_module.ListPage.__init__
