@@ -133,16 +133,23 @@ def check_payout(ck: Checker, ledger) -> None:
                 paid=yuan(paid), earned=yuan(earned))
 
 
-def display_name(ledger, entity: str, row: dict) -> str:
-    """How the change log names a money record: its contract's 合同编号 and what it is."""
+def name_label(ledger, entity: str, row: dict) -> dict:
+    """How the change log names a money record, as a label rendered when shown (so it follows
+    the language): its contract's 合同编号 and what it is."""
     r = ledger.conn.execute("SELECT contract_no FROM contracts WHERE id = ?", [row.get("contract_id")]).fetchone()
     contract = r[0] if r else "?"
     if entity == "payment_plan":
-        return i18n.tr("money.name.plan", contract=contract, seq=row.get("seq"))
+        return {"code": "money.name.plan", "args": {"contract": contract, "seq": row.get("seq")}}
     if entity == "receipt":
-        return i18n.tr("money.name.receipt", contract=contract, date=row.get("received_on"))
+        return {"code": "money.name.receipt", "args": {"contract": contract, "date": row.get("received_on")}}
     b = ledger.conn.execute("SELECT name FROM brokers WHERE id = ?", [row.get("broker_id")]).fetchone()
-    return i18n.tr("money.name.payout", contract=contract, broker=b[0] if b else "?")
+    return {"code": "money.name.payout", "args": {"contract": contract, "broker": b[0] if b else "?"}}
+
+
+def display_name(ledger, entity: str, row: dict) -> str:
+    """A money record's name in the current language (editor titles, questions)."""
+    label = name_label(ledger, entity, row)
+    return i18n.tr(label["code"], **label["args"])
 
 
 def delete_children(op, conn, entity: str, id_: int) -> None:

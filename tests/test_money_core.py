@@ -50,6 +50,23 @@ def test_plan_receipt_and_payout_are_records_with_validation(ledger, deal):
     ledger.add("payment_plan", {"contract_id": cid, "seq": 2, "kind": "提成", "condition": "按销售额 3%"})
 
 
+def test_the_change_log_names_money_records_in_the_language_it_is_read_in(ledger, deal):
+    """A receipt's name has words of its own (到账 / received): written in Chinese, read in English."""
+    from broker_desk import i18n
+
+    contract_no = ledger.get("contract", deal["contract"])["contract_no"]
+    rid = ledger.add("receipt", {"contract_id": deal["contract"], "received_on": "2025-03-01",
+                                 "amount_fen": 100}).id
+    assert ledger.undo_label() == f"新建到账记录“{contract_no} 2025-03-01 到账”"
+    i18n.set_language("en")
+    try:
+        assert ledger.undo_label() == f"Add money received “{contract_no} received 2025-03-01”"
+        ledger.delete("receipt", rid)
+    finally:
+        i18n.set_language("zh")
+    assert ledger.undo_label() == f"删除到账记录“{contract_no} 2025-03-01 到账”"
+
+
 def test_warnings_are_kept_not_refusals(ledger, deal):
     cid = deal["contract"]
     ok = ledger.add("payment_plan", {"contract_id": cid, "seq": 1, "amount_fen": 15_000_000})

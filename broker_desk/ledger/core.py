@@ -367,7 +367,7 @@ class Ledger:
         """Validate and insert a record; :class:`ValidationError` lists every problem."""
         values = dict(values)
         out, warnings = self.check_record(entity, values, None)
-        with self.operation("op.add", entity=entity, name=self.display_name(entity, out)) as op:
+        with self.operation("op.add", entity=entity, name=self._log_name(entity, out)) as op:
             op.insert(entity, out)
             if entity == "engagement":
                 frontoffice.engage_demand(op, self, out)
@@ -379,7 +379,7 @@ class Ledger:
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         out, warnings = self.check_record(entity, dict(values), current)
-        with self.operation("op.update", entity=entity, name=self.display_name(entity, {**current, **out})) as op:
+        with self.operation("op.update", entity=entity, name=self._log_name(entity, {**current, **out})) as op:
             op.update(entity, id_, out)
             if entity == "engagement":
                 frontoffice.engage_demand(op, self, {**current, **out})
@@ -392,7 +392,7 @@ class Ledger:
         if current is None:
             raise BrokerDeskError("record.missing", entity=entity_label(entity), id=id_)
         self._refuse_if_used(entity, current)
-        with self.operation("op.delete", entity=entity, name=_display_name(entity, current)) as op:
+        with self.operation("op.delete", entity=entity, name=self._log_name(entity, current)) as op:
             if entity == "engagement":  # its follow-ups go with it (logged, so that undo brings them back)
                 for (followup_id,) in self.conn.execute("SELECT id FROM followups WHERE engagement_id = ? "
                                                         "ORDER BY id", [id_]).fetchall():
@@ -402,9 +402,16 @@ class Ledger:
         return op.changes
 
     def display_name(self, entity: str, row: dict) -> str:
-        """How the change log, the editors and the delete question name a record of ``entity``."""
+        """How the editors and the delete question name a record of ``entity``."""
         if entity in payments.ENTITIES:
             return payments.display_name(self, entity, row)
+        return _display_name(entity, row)
+
+    def _log_name(self, entity: str, row: dict) -> str | dict:
+        """How the change log names a record: its name, or a label rendered when shown where the
+        name itself has words in the language (a money record's)."""
+        if entity in payments.ENTITIES:
+            return payments.name_label(self, entity, row)
         return _display_name(entity, row)
 
     def _refuse_if_used(self, entity: str, row: dict) -> None:

@@ -314,8 +314,9 @@ def label_text(label_json: str) -> str:
             args["entity"] = entity_label(args["entity"])
         if isinstance(args.get("status"), str):
             args["status"] = status_name(args["status"])
-        if isinstance(args.get("what"), dict):
-            args["what"] = render(args["what"])
+        for key, value in args.items():  # a label within the label: the action undone, a money record's name
+            if isinstance(value, dict) and "code" in value:
+                args[key] = render(value)
         return i18n.tr(label["code"], **args)
 
     return render(json.loads(label_json))
