@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from . import codes, i18n
 from .fields import field
+from .frontoffice import ENDED, SIGNED, days_late
 from .registration import ACCEPTED, STATUSES
 from .search import match_sql
 
@@ -67,7 +68,9 @@ _FIRST_BROKER = ("(SELECT n.name FROM contract_brokers x JOIN brokers n ON n.id 
                  "WHERE x.contract_id = c.id ORDER BY x.rowid LIMIT 1)")
 _BROKER_NAME = "(SELECT name FROM brokers WHERE id = {})"
 _DEMAND_ENGAGEMENTS = "(SELECT count(*) FROM engagements x WHERE x.demand_id = d.id)"
-_NEXT_FOLLOWUP = "(SELECT min(f.next_on) FROM followups f WHERE f.engagement_id = e.id AND f.done = 0)"
+# an engagement 已签约 or 已终止 has no next follow-up (as frontoffice.due_followups)
+_NEXT_FOLLOWUP = (f"(CASE WHEN e.stage NOT IN ('{SIGNED}', '{ENDED}') THEN "
+                  "(SELECT min(f.next_on) FROM followups f WHERE f.engagement_id = e.id AND f.done = 0) END)")
 _FIRST_ENGAGEMENT_BROKER = ("(SELECT n.name FROM engagement_brokers x JOIN brokers n ON n.id = x.broker_id "
                             "WHERE x.engagement_id = e.id ORDER BY x.rowid LIMIT 1)")
 # the deadline by the rule (Ledger.due), worked out in SQL for contracts in 已受理 only
@@ -402,7 +405,9 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
 
     Keys are the column keys plus ``id`` and ``uid``. A contract's ``brokers`` reads
     ``张三(60%)；李四(40%)``; ``deadline`` (ISO date) and ``days_left`` (negative once
-    overdue, counted from ``today``) are set for contracts in 已受理 only.
+    overdue, counted from ``today``) are set for contracts in 已受理 only. An engagement's
+    ``next_on`` is its earliest undone next step (none once 已签约 or 已终止) and ``days_late``
+    how many days that is past (0 when not late).
     """
     _alias(entity)
     if not ids:
@@ -415,8 +420,10 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
         _finish_contracts(ledger, rows, id_list, today or dt.date.today())
     elif entity == "engagement":
         brokers = _broker_texts(ledger, entity, id_list)
+        day = today or dt.date.today()
         for row in rows.values():
             row["brokers"] = brokers.get(row["id"], "")
+            row["days_late"] = days_late(row["next_on"], day)
     elif entity == "client":
         for row in rows.values():
             row["region_name"] = codes.region_name(row["region"]) or codes.country_name(row["region"])
