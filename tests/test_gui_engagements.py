@@ -233,6 +233,7 @@ def test_home_lists_the_followups_due_today_and_overdue(window, demo_ledger, qtb
     late = [d for d in due if d.days_late > 0]
     assert late and any(d.days_late == 0 for d in due)  # the demo has both
     tree = window.home.followups
+    assert tree.headerItem().text(0) == "应跟进日期"  # the day the next step is due, not the follow-up's own
     assert window.home.titles["followups"].text() == f"今日及逾期跟进（{len(due)}，逾期 {len(late)}）"
     assert [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).text(1)) for i in range(tree.topLevelItemCount())] == [
         (d.next_on, d.engagement) for d in due]
