@@ -302,6 +302,16 @@ def _rows(conn, sql: str, args) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cur]
 
 
+def receipt_draft(ledger, contract_id: int, day: dt.date, item: PlanItem | None = None) -> dict[str, Any]:
+    """A new receipt of the contract as offered to the user: ``day``, the plan ``item`` and its
+    outstanding amount when given, and the buyer (买方) as the payer (付款方)."""
+    buyer = ledger.conn.execute("SELECT l.name FROM contracts c JOIN clients l ON l.id = c.buyer_id "
+                                "WHERE c.id = ?", [contract_id]).fetchone()
+    return {"received_on": day.isoformat(), "plan_id": item.id if item else None,
+            "amount_fen": item.open_fen if item is not None and item.open_fen else None,
+            "payer": buyer[0] if buyer else None}
+
+
 def status(ledger, contract_id: int, today: dt.date | None = None) -> Status:
     """A contract's plan with what arrived against each item, its receipts and payouts, totals."""
     today = today or dt.date.today()
