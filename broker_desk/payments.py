@@ -222,7 +222,9 @@ def apply_template(ledger, contract_id: int, method: str | None = None):
         warnings += w
     if not checked:
         raise ValidationError([])
-    with ledger.operation("op.apply_plan", name=c["contract_no"], method=method) as op:
+    # the method named in the language the change log is read in (journal.label_text)
+    with ledger.operation("op.apply_plan", name=c["contract_no"], method={"table": "payment_method", "value": method}) \
+            as op:
         for out in checked:
             op.insert("payment_plan", out)
     op.changes.warnings = warnings
