@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from . import codes, i18n
 from .fields import field
-from .frontoffice import ENDED, SIGNED, days_late
+from .frontoffice import ENDED, SIGNED
 from .registration import ACCEPTED, STATUSES
 from .search import match_sql
 
@@ -406,8 +406,7 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
     Keys are the column keys plus ``id`` and ``uid``. A contract's ``brokers`` reads
     ``张三(60%)；李四(40%)``; ``deadline`` (ISO date) and ``days_left`` (negative once
     overdue, counted from ``today``) are set for contracts in 已受理 only. An engagement's
-    ``next_on`` is its earliest undone next step (none once 已签约 or 已终止) and ``days_late``
-    how many days that is past (0 when not late).
+    ``next_on`` is its earliest undone next step (none once 已签约 or 已终止).
     """
     _alias(entity)
     if not ids:
@@ -420,10 +419,8 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
         _finish_contracts(ledger, rows, id_list, today or dt.date.today())
     elif entity == "engagement":
         brokers = _broker_texts(ledger, entity, id_list)
-        day = today or dt.date.today()
         for row in rows.values():
             row["brokers"] = brokers.get(row["id"], "")
-            row["days_late"] = days_late(row["next_on"], day)
     elif entity == "client":
         for row in rows.values():
             row["region_name"] = codes.region_name(row["region"]) or codes.country_name(row["region"])
