@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, cli_front, cli_money, cli_paperwork, cli_rewards, codes, i18n, paths, xcb
@@ -48,6 +49,12 @@ i18n.register({
     "cli.export.file": ("要写入的 .xlsx 文件", "the .xlsx file to write"),
     "cli.export.year": ("只导出该年签订的合同，以及它们涉及的客户、成果和经纪人", "only the contracts signed in that year and the clients, achievements and brokers they refer to"),
     "cli.bad_args": ("参数有误：{message}", "bad arguments: {message}"),
+    # argparse's own words (its gettext texts), in the user's language
+    "cli.usage": ("用法：", "usage: "),
+    "cli.options": ("选项", "options"),
+    "cli.positionals": ("位置参数", "positional arguments"),
+    "cli.help": ("显示此帮助信息并退出", "show this help message and exit"),
+    "cli.version": ("显示程序版本号并退出", "show program's version number and exit"),
     "cli.no_display": ("没有可用的显示器，无法打开窗口。", "There is no display to open the window on."),
     "cli.no_qt": ("无法加载图形界面（{reason}）。", "The window cannot be loaded ({reason})."),
     "cli.commands_list": ("可用命令：", "Commands:"),
@@ -100,7 +107,26 @@ i18n.register({
 })
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, tr("cli.usage") if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse in the user's language: its own words (usage, options, the help option) are
+    given from the string table instead of argparse's English gettext texts."""
+
+    def __init__(self, *args, add_help: bool = True, parents: Sequence[argparse.ArgumentParser] = (), **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=tr("cli.help"))
+        for parent in parents:  # after -h, as argparse adds them, into the groups of the same (English) title
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
+        self._positionals.title = tr("cli.positionals")
+        self._optionals.title = tr("cli.options")
+
     def error(self, message: str):  # noqa: D102 - argparse's hook, in the user's language
         self.print_usage(sys.stderr)
         self.exit(UNUSABLE, tr("cli.bad_args", message=message) + "\n")
@@ -112,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
                         help=tr("cli.db", path=paths.default_ledger()))
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=tr("cli.lang"))
     parser = _Parser(prog="broker-desk", description=tr("cli.description"), parents=[common])
-    parser.add_argument("--version", action="version", version=f"BrokerDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"BrokerDesk {__version__}", help=tr("cli.version"))
     # a check of an installed or built app: open the window, quit after its first paint
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", title=tr("cli.commands"), parser_class=_Parser)

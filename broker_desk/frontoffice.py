@@ -298,6 +298,17 @@ class FollowupDue:
     days_late: int             # 0 when due on the day asked about
 
 
+def days_late(next_on: str | None, today: dt.date) -> int:
+    """How many days a next follow-up due on ``next_on`` (ISO date) is late on ``today``: 0 when
+    none, not yet due or unreadable (the rule of the board's red dates and the list's)."""
+    if not next_on:
+        return 0
+    try:
+        return max(0, (today - dt.date.fromisoformat(next_on)).days)
+    except ValueError:
+        return 0
+
+
 def due_followups(ledger, due_by: dt.date | None = None, broker_id: int | None = None) -> list[FollowupDue]:
     """Undone next steps due on or before ``due_by`` (default today), oldest first (then by id).
     With ``broker_id``: the broker's own follow-ups, and those without a broker on an engagement

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from . import codes, i18n
 from .fields import field
+from .frontoffice import ENDED, SIGNED
 from .registration import ACCEPTED, STATUSES
 from .search import match_sql
 
@@ -67,7 +68,9 @@ _FIRST_BROKER = ("(SELECT n.name FROM contract_brokers x JOIN brokers n ON n.id 
                  "WHERE x.contract_id = c.id ORDER BY x.rowid LIMIT 1)")
 _BROKER_NAME = "(SELECT name FROM brokers WHERE id = {})"
 _DEMAND_ENGAGEMENTS = "(SELECT count(*) FROM engagements x WHERE x.demand_id = d.id)"
-_NEXT_FOLLOWUP = "(SELECT min(f.next_on) FROM followups f WHERE f.engagement_id = e.id AND f.done = 0)"
+# an engagement 已签约 or 已终止 has no next follow-up (as frontoffice.due_followups)
+_NEXT_FOLLOWUP = (f"(CASE WHEN e.stage NOT IN ('{SIGNED}', '{ENDED}') THEN "
+                  "(SELECT min(f.next_on) FROM followups f WHERE f.engagement_id = e.id AND f.done = 0) END)")
 _FIRST_ENGAGEMENT_BROKER = ("(SELECT n.name FROM engagement_brokers x JOIN brokers n ON n.id = x.broker_id "
                             "WHERE x.engagement_id = e.id ORDER BY x.rowid LIMIT 1)")
 # the deadline by the rule (Ledger.due), worked out in SQL for contracts in 已受理 only
@@ -402,7 +405,8 @@ def fetch_rows(ledger: Ledger, entity: str, ids: Sequence[int], today: dt.date |
 
     Keys are the column keys plus ``id`` and ``uid``. A contract's ``brokers`` reads
     ``张三(60%)；李四(40%)``; ``deadline`` (ISO date) and ``days_left`` (negative once
-    overdue, counted from ``today``) are set for contracts in 已受理 only.
+    overdue, counted from ``today``) are set for contracts in 已受理 only. An engagement's
+    ``next_on`` is its earliest undone next step (none once 已签约 or 已终止).
     """
     _alias(entity)
     if not ids:

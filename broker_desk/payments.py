@@ -222,7 +222,9 @@ def apply_template(ledger, contract_id: int, method: str | None = None):
         warnings += w
     if not checked:
         raise ValidationError([])
-    with ledger.operation("op.apply_plan", name=c["contract_no"], method=method) as op:
+    # the method named in the language the change log is read in (journal.label_text)
+    with ledger.operation("op.apply_plan", name=c["contract_no"], method={"table": "payment_method", "value": method}) \
+            as op:
         for out in checked:
             op.insert("payment_plan", out)
     op.changes.warnings = warnings
@@ -300,6 +302,16 @@ def _rows(conn, sql: str, args) -> list[dict]:
     cur = conn.execute(sql, args)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur]
+
+
+def receipt_draft(ledger, contract_id: int, day: dt.date, item: PlanItem | None = None) -> dict[str, Any]:
+    """A new receipt of the contract as offered to the user: ``day``, the plan ``item`` and its
+    outstanding amount when given, and the buyer (买方) as the payer (付款方)."""
+    buyer = ledger.conn.execute("SELECT l.name FROM contracts c JOIN clients l ON l.id = c.buyer_id "
+                                "WHERE c.id = ?", [contract_id]).fetchone()
+    return {"received_on": day.isoformat(), "plan_id": item.id if item else None,
+            "amount_fen": item.open_fen if item is not None and item.open_fen else None,
+            "payer": buyer[0] if buyer else None}
 
 
 def status(ledger, contract_id: int, today: dt.date | None = None) -> Status:

@@ -147,3 +147,31 @@ def test_import_exit_codes_and_lines(tmp_path):
     junk.write_text("not a workbook")
     r = run("--db", db, "import", str(junk))
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["import", "--help"], ["payments", "-h"]])
+def test_help_is_chinese_in_chinese_mode_including_argparses_own_words(argv, capsys, monkeypatch):
+    from broker_desk import cli, i18n
+
+    monkeypatch.delenv("BROKER_DESK_LANG", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：broker-desk") and "\n选项:\n" in out and "-h, --help" in out
+    assert "显示此帮助信息并退出" in out
+    for english in ("usage:", "options:", "show this help message and exit", "positional arguments",
+                    "show program's version number"):
+        assert english not in out
+    if argv[0] == "import":
+        assert "\n位置参数:\n" in out
+    if argv == ["--help"]:
+        assert "显示程序版本号并退出" in out
+    # English mode keeps argparse's English
+    try:
+        with pytest.raises(SystemExit):
+            cli.main([*argv, "--lang", "en"])
+    finally:
+        i18n.set_language("zh")
+    out = capsys.readouterr().out
+    assert out.startswith("usage: broker-desk") and "\noptions:\n" in out and "show this help message and exit" in out

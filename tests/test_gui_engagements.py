@@ -233,6 +233,7 @@ def test_home_lists_the_followups_due_today_and_overdue(window, demo_ledger, qtb
     late = [d for d in due if d.days_late > 0]
     assert late and any(d.days_late == 0 for d in due)  # the demo has both
     tree = window.home.followups
+    assert tree.headerItem().text(0) == "应跟进日期"  # the day the next step is due, not the follow-up's own
     assert window.home.titles["followups"].text() == f"今日及逾期跟进（{len(due)}，逾期 {len(late)}）"
     assert [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).text(1)) for i in range(tree.topLevelItemCount())] == [
         (d.next_on, d.engagement) for d in due]
@@ -316,3 +317,32 @@ def test_the_engagement_editor_opens_tall_enough_for_its_brokers_where_the_scree
         area = area.parentWidget()
     room = geometry.available(window).height() - 60
     assert area.verticalScrollBar().maximum() == 0 or editor.height() >= room - 1  # all of it, or all the screen
+
+
+def test_the_list_shows_an_overdue_next_followup_red_and_none_once_signed_or_ended(window, page, demo_ledger):
+    for stage in ("已签约", "已终止"):  # a next step left undone when the engagement was signed or ended
+        demo_ledger.conn.execute(
+            "UPDATE followups SET done = 0, next_on = '2026-06-01' WHERE id = (SELECT min(f.id) FROM followups f "
+            "JOIN engagements e ON e.id = f.engagement_id WHERE e.stage = ?)", [stage])
+    demo_ledger.conn.commit()
+    page.show_board(False)
+    page.refresh()
+    model = page.model
+    col = [c.key for c in model.columns].index("next_on")
+    undone = dict(demo_ledger.conn.execute(
+        "SELECT engagement_id, min(next_on) FROM followups WHERE done = 0 GROUP BY engagement_id"))
+    stages = dict(demo_ledger.conn.execute("SELECT id, stage FROM engagements"))
+    ids = model.ids()
+    # the demo has signed and ended engagements with an undone next step, and open ones late
+    assert any(stages[i] in ("已签约", "已终止") and undone.get(i) for i in ids)
+    shown, red = {}, set()
+    for r, id_ in enumerate(ids):
+        index = model.index(r, col)
+        shown[id_] = model.data(index)
+        brush = model.data(index, Qt.ItemDataRole.ForegroundRole)
+        if brush is not None and brush.color().name() == "#c62828":
+            red.add(id_)
+    expected = {i: "" if stages[i] in ("已签约", "已终止") or not undone.get(i) else undone[i] for i in ids}
+    assert shown == expected
+    late = {i for i, on in expected.items() if on and on < DEMO_TODAY.isoformat()}
+    assert late and red == late  # the board's rule: late once the day has passed

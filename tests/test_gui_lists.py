@@ -181,3 +181,35 @@ def test_home_tables_stack_in_the_window_as_first_opened(demo_ledger, qtbot, lan
     page.resize(1366 - 176, 700)  # maximised on a 1366 px screen: side by side
     qtbot.wait(20)
     assert page.grid.columns == 2
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Return])
+def test_down_or_enter_in_the_search_box_moves_into_the_lists_first_row(demo_ledger, qtbot, key):
+    page = contract_page(demo_ledger, qtbot, 1366)
+    page.activateWindow()
+    page.focus_search()
+    qtbot.waitUntil(page.search.hasFocus)
+    page.search.setText("技术")
+    assert page.model.rowCount() > 1
+    qtbot.keyClick(page.search, key)
+    assert page.table.hasFocus() and not page.search.hasFocus()
+    assert page.table.currentIndex().row() == 0 and page.selected_id() == page.model.id_at(0)
+    # the keyboard goes on down the list from there
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.selected_id() == page.model.id_at(1)
+
+
+def test_down_in_the_search_box_of_the_engagement_board_moves_to_a_card(demo_ledger, qtbot):
+    from broker_desk.gui.engagements_page import EngagementsPage
+
+    page = EngagementsPage(demo_ledger)
+    qtbot.addWidget(page)
+    page.resize(1190, 600)
+    page.show()
+    page.show_board(True)
+    page.activateWindow()
+    page.focus_search()
+    qtbot.waitUntil(page.search.hasFocus)
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    first = page.board.views["初步接触"]
+    assert first.hasFocus() and page.selected_id() == page.board.models["初步接触"].ids()[0]

@@ -47,9 +47,13 @@ def test_money_tab_shows_the_plan_overdue_in_red_and_takes_a_receipt(demo_ledger
     assert panel.plan.item(row, 0).foreground().color().name() == "#c62828"
     assert panel.plan.item(row, 6).text() == yuan_text(st.plan[row].open_fen)
     assert f"已到账 {yuan_text(st.received_fen)} 元" in panel.summary.text()
-    # one click on the item's 收款 button, the outstanding amount and today offered: OK
-    _accept(monkeypatch)
+    # one click on the item's 收款 button, the outstanding amount, today and the buyer as payer offered: OK
+    seen = []
+    _accept(monkeypatch, seen=seen)
     panel.plan.cellWidget(row, 8).click()
+    buyer = demo_ledger.get("client", demo_ledger.get("contract", cid)["buyer_id"])["name"]
+    assert buyer and seen[0].inputs["payer"].value() == buyer
+    assert payments.status(demo_ledger, cid, DEMO_TODAY).receipts[-1]["payer"] == buyer
     after = payments.status(demo_ledger, cid, DEMO_TODAY)
     assert after.plan[row].open_fen == 0 and not after.plan[row].overdue(DEMO_TODAY)
     assert after.received_fen == st.received_fen + st.plan[row].open_fen

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from broker_desk import commission, payments
+from broker_desk import commission, i18n, payments
 from broker_desk.errors import ValidationError
 
 TODAY = dt.date(2025, 6, 15)
@@ -205,6 +205,15 @@ def test_plan_templates_and_the_new_payment_methods(ledger, make):
     assert ledger.conn.execute("SELECT count(*), sum(amount_fen) FROM payment_plans WHERE contract_id = ?",
                                [cid]).fetchone() == (4, 600_000)  # the royalty stands for the other 40 %
     assert "payment_plan" in ch.entities
+    # the change log names the payment method in the language it is read in
+    no = ledger.get("contract", cid)["contract_no"]
+    assert ledger.undo_label() == f"合同“{no}”按“零门槛费+阶段性支付+提成”生成付款计划"
+    i18n.set_language("en")
+    try:
+        assert ledger.undo_label() == (f"Contract “{no}”: payment plan from "
+                                       "“No entry fee, staged payments and royalties”")
+    finally:
+        i18n.set_language("zh")
     ledger.undo()
     assert ledger.conn.execute("SELECT count(*) FROM payment_plans").fetchone()[0] == 0
 

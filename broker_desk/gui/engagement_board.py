@@ -207,7 +207,7 @@ class CardDelegate(QStyledItemDelegate):
         late = self.board.days_late(next_on)
         if row.get("contract_no"):
             draw(5, i18n.tr("gui.board.contract", contract=row["contract_no"]), "#1d6b35")
-        elif row.get("stage") == frontoffice.ENDED:
+        elif row.get("stage") in (frontoffice.SIGNED, frontoffice.ENDED):
             pass
         elif next_on and late > 0:
             draw(5, i18n.tr("gui.board.overdue", date=next_on[5:], days=late), "#c62828")  # a recent date: no year
@@ -325,12 +325,7 @@ class Board(QWidget):
             header.setMinimumHeight(tallest)
 
     def days_late(self, next_on: str | None) -> int:
-        if not next_on:
-            return 0
-        try:
-            return ((self.today or dt.date.today()) - dt.date.fromisoformat(next_on)).days
-        except ValueError:
-            return 0
+        return frontoffice.days_late(next_on, self.today or dt.date.today())
 
     # -- selection -------------------------------------------------------------------
     def current_view(self) -> StageView | None:

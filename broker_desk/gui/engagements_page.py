@@ -105,6 +105,17 @@ class EngagementsPage(ListPage):
             return self.board.selected_id()
         return super().selected_id()
 
+    def focus_list(self) -> bool:
+        """The board's first card (of the first column that has one) when the board is shown."""
+        if not self.board_shown():
+            return super().focus_list()
+        for view in self.board.views.values():
+            if view.model().rowCount():
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
+                view.setCurrentIndex(view.model().index(0, 0))
+                return True
+        return False
+
     def select(self, id_: int) -> None:
         super().select(id_)
         if self.board_shown():

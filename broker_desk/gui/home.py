@@ -56,7 +56,7 @@ i18n.register({
     "gui.home.col.late": ("逾期", "Overdue"),
     "gui.home.due_month": ("本月到期", "due this month"),
     "gui.home.followups": ("今日及逾期跟进（{count}，逾期 {late}）", "Follow-ups due today and overdue ({count}, {late} overdue)"),
-    "gui.home.col.next_on": ("跟进日期", "Due"),
+    "gui.home.col.next_on": ("应跟进日期", "Due"),
     "gui.home.col.engagement": ("对接项目", "Engagement"),
     "gui.home.col.step": ("下一步", "Next step"),
     "gui.home.col.broker": ("经纪人", "Broker"),

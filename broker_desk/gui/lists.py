@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -81,6 +81,7 @@ class ListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._query)
         self.search.setMinimumWidth(180)
+        self.search.installEventFilter(self)  # Down or Enter: on into the list (focus_list)
         self.bar.addWidget(self.search, 1)
         self.filter_widgets: dict[str, QWidget] = {}
         # the filters (a list page of its own adds its own), in a row that can move under the search box
@@ -326,6 +327,24 @@ class ListPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def focus_list(self) -> bool:
+        """Focus the list on its first row (False when it has none): Down or Enter in the search box."""
+        if not self.model.rowCount():
+            return False
+        header = self.table.horizontalHeader()
+        column = next((c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)), 0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.setCurrentIndex(self.model.index(0, column))
+        self.table.selectRow(0)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            return self.focus_list()
+        return super().eventFilter(watched, event)
 
     def _column_menu(self, pos) -> None:
         header = self.table.horizontalHeader()

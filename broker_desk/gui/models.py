@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from .. import codes, i18n, listing
+from .. import codes, frontoffice, i18n, listing
 from ..errors import BrokerDeskError
 from ..money import yuan_text
 
@@ -163,7 +163,7 @@ class LedgerTableModel(QAbstractTableModel):
             start = max(0, row - PAGE // 4)
             page = [i for i in self._ids[start:start + PAGE] if i not in self._rows]
             try:
-                fetched = listing.fetch_rows(self.ledger, self.entity, page)
+                fetched = listing.fetch_rows(self.ledger, self.entity, page, self.today)
             except Exception:  # noqa: BLE001 - a row that fails shows greyed, never an exception storm
                 fetched = {}
             self._rows.update(fetched)
@@ -194,6 +194,9 @@ class LedgerTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column.key == "days_left" and value is not None and value < 0:
             return QBrush(QColor("#c62828"))
+        if (role == Qt.ItemDataRole.ForegroundRole and column.key == "next_on"
+                and frontoffice.days_late(value, self.today or dt.date.today()) > 0):
+            return QBrush(QColor("#c62828"))  # an overdue next follow-up, red by the board's rule
         if role == Qt.ItemDataRole.ForegroundRole and column.key == "warnings" and value:
             return QBrush(QColor("#a86400"))
         if role == Qt.ItemDataRole.ToolTipRole and column.kind == "text" and value and len(str(value)) > 20:

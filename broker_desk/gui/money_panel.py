@@ -386,9 +386,8 @@ class MoneyPanel(QWidget):
                                      initial={"seq": seq}, title=i18n.tr("gui.money.dialog.plan", seq=seq)))
 
     def receive(self, item: payments.PlanItem | None) -> bool:
-        """Money received (against plan ``item``, its outstanding amount and today offered)."""
-        initial = {"received_on": self.day().isoformat(), "plan_id": item.id if item else None,
-                   "amount_fen": item.open_fen if item is not None and item.open_fen else None}
+        """Money received (against plan ``item``, its outstanding amount, today and the buyer offered)."""
+        initial = payments.receipt_draft(self.ledger, self.contract_id, self.day(), item)
         title = i18n.tr("gui.money.dialog.receipt_for", seq=item.seq) if item else i18n.tr("gui.money.dialog.receipt")
         return self._run(MoneyEditor(self.ledger, "receipt", None, self, fixed={"contract_id": self.contract_id},
                                      initial=initial, title=title))

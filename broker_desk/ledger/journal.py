@@ -317,6 +317,19 @@ def label_text(label_json: str) -> str:
         for key, value in args.items():  # a label within the label: the action undone, a money record's name
             if isinstance(value, dict) and "code" in value:
                 args[key] = render(value)
+            elif isinstance(value, dict) and "table" in value:  # a code table's value: its name in the language
+                args[key] = code_name(value["table"], value.get("value"))
         return i18n.tr(label["code"], **args)
 
     return render(json.loads(label_json))
+
+
+def code_name(table: str, value: str | None) -> str:
+    """``value`` of the code table ``table`` in the current language (the value itself when unknown)."""
+    from .. import codes
+
+    try:
+        item = codes.tables().item(table, value)
+    except BrokerDeskError:  # a table the user's files no longer have
+        item = None
+    return item.label() if item else (value or "")
