@@ -184,13 +184,20 @@ def _items_total(stored: str | None) -> int | None:
     return sum(fen for _, fen in items) if items else None
 
 
+@functools.lru_cache(maxsize=64)
+def _not_for(status) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The registration fields a contract in ``status`` may not have, each with the statuses that
+    may, in REGISTRATION_FIELDS order (once per status: a bulk import checks every row)."""
+    return tuple((name, statuses) for name, statuses in REGISTRATION_FIELDS.items() if status not in statuses)
+
+
 def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
     out = ck.out
     status = ck.get("status") or "草稿"
     if "status" in out and ck.current:
         ck.error("status", "reg.not_via_edit")
-    for name, statuses in REGISTRATION_FIELDS.items():
-        if out.get(name) is not None and status not in statuses:
+    for name, statuses in _not_for(status) if isinstance(status, str) else _not_for.__wrapped__(status):
+        if out.get(name) is not None:
             ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
     if out.get("reg_no"):
         number, problems = check_registration_number(out["reg_no"], today, length=reg_no_length(ledger))

@@ -7,6 +7,8 @@ import functools
 
 from .. import frontsheets, money_sheets
 
+_ITS_ID = object()  # (note_one: the key names the record written)
+
 
 class Lookups:
     """The import's identity stage (a part of :class:`~.run.Import`)."""
@@ -110,42 +112,47 @@ class Lookups:
 
     def remember(self, entity: str, id_: int, row: dict) -> None:
         """Put a written record into the lookups; each key is noted so a rejected row can take it back."""
-        def one(mapping: dict, key, value=id_) -> None:
-            self.row_memory.append((entity, id_, mapping, key, mapping.get(key)))
-            mapping[key] = value
-
-        def among(mapping: dict, key) -> None:
-            ids = mapping.setdefault(key, [])
-            if id_ not in ids:
-                ids.append(id_)
-                self.row_memory.append((entity, id_, mapping, key, None))
-
+        one, among = self.note_one, self.note_among
         self.row_memory.append((entity, id_, None, None, None))
         if entity != "contract" and entity not in money_sheets.ENTITIES:
             self.forget_known()
         if entity in self.known:
             self.known[entity].add(id_)
         if row.get("uid") and entity in self.uid_ids:
-            one(self.uid_ids[entity], row["uid"])
+            one(entity, id_, self.uid_ids[entity], row["uid"])
         if entity == "client":
             if row.get("credit_code"):
-                one(self.clients_by_code, row["credit_code"])
-                one(self.client_codes, id_, row["credit_code"])
-            among(self.clients_by_name, row["name"])
-            one(self.client_names, id_, row["name"])
+                one(entity, id_, self.clients_by_code, row["credit_code"])
+                one(entity, id_, self.client_codes, id_, row["credit_code"])
+            among(entity, id_, self.clients_by_name, row["name"])
+            one(entity, id_, self.client_names, id_, row["name"])
         elif entity == "broker":
-            among(self.brokers_by_name, row["name"])
+            among(entity, id_, self.brokers_by_name, row["name"])
             if row.get("cert_no"):
-                one(self.brokers_by_cert, row["cert_no"])
+                one(entity, id_, self.brokers_by_cert, row["cert_no"])
         elif entity == "achievement":
-            among(self.achievements_by_title, row["title"])
-            among(self.achievements_by_key, (row["title"], row["holder_id"]))
+            among(entity, id_, self.achievements_by_title, row["title"])
+            among(entity, id_, self.achievements_by_key, (row["title"], row["holder_id"]))
         elif entity == "contract":
             if row.get("reg_no"):
-                one(self.contracts_by_reg, row["reg_no"])
-            one(self.contracts_by_key, (row["contract_no"], row["seller_id"]))
+                one(entity, id_, self.contracts_by_reg, row["reg_no"])
+            one(entity, id_, self.contracts_by_key, (row["contract_no"], row["seller_id"]))
         elif entity in frontsheets.ENTITIES:
-            frontsheets.remember(self, entity, id_, row, one, among)
+            frontsheets.remember(self, entity, id_, row, lambda mapping, key, value=_ITS_ID: one(
+                entity, id_, mapping, key, value), lambda mapping, key: among(entity, id_, mapping, key))
+
+    def note_one(self, entity: str, id_: int, mapping: dict, key, value=_ITS_ID) -> None:
+        """``mapping[key]`` set to ``value`` (the record's id when not given) for the record just
+        written, noted in the row's memory (see :meth:`forget_row`)."""
+        self.row_memory.append((entity, id_, mapping, key, mapping.get(key)))
+        mapping[key] = id_ if value is _ITS_ID else value
+
+    def note_among(self, entity: str, id_: int, mapping: dict, key) -> None:
+        """The record just written added to the ids ``mapping[key]`` lists, noted as :meth:`note_one`."""
+        ids = mapping.setdefault(key, [])
+        if id_ not in ids:
+            ids.append(id_)
+            self.row_memory.append((entity, id_, mapping, key, None))
 
     # -- identity ----------------------------------------------------------------------------------
     def identify(self, entity: str, uid: str | None, values: dict) -> int | None:

@@ -227,12 +227,13 @@ class Import(Rows, References, Lookups, History, Conversion, Batches):
         before = self.done_rows
         self.done_rows += rows
         if before // 500 != self.done_rows // 500:
-            if self.cancelled():
-                raise BrokerDeskError("import.cancelled")
-            self.progress(min(1.0, self.done_rows / self.total_rows), "")
+            self.checkpoint()
 
-    def tick(self) -> None:
-        self.ticks(1)
+    def checkpoint(self) -> None:
+        """Stop if the user cancelled, else say how far the import is."""
+        if self.cancelled():
+            raise BrokerDeskError("import.cancelled")
+        self.progress(min(1.0, self.done_rows / self.total_rows), "")
 
     def problem(self, raw: RawSheet, row: int, column: Column | None, message: str, severity=ERROR) -> None:
         where = ""
