@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_gui import on_next_dialog  # noqa: E402
 
 from broker_desk import i18n  # noqa: E402
-from broker_desk.gui.lists import ListPage  # noqa: E402
+from broker_desk.gui.demands_page import DemandsPage  # noqa: E402
 from broker_desk.gui.main_window import ENTITIES  # noqa: E402
 from broker_desk.gui.match_panel import MatchingEditor  # noqa: E402
 from broker_desk.money import yuan_text  # noqa: E402
@@ -83,14 +83,14 @@ def test_a_new_client_with_a_demand_joins_the_client_filter(window, demo_ledger)
 
 
 def test_the_demand_page_in_english_and_empty(ledger, qtbot):
-    page = ListPage(ledger, "demand")
+    page = DemandsPage(ledger, "demand")
     qtbot.addWidget(page)
     page.show()
     assert page.empty_hint.isVisible() and "还没有技术需求" in page.empty_hint.text()
     i18n.set_language("en")
     client = ledger.add("client", {"name": "Acme", "nature": "企业"}).id
     ledger.add("demand", {"title": "Battery anode", "client_id": client, "status": "已发布", "budget_fen": 1_000_000})
-    page = ListPage(ledger, "demand")
+    page = DemandsPage(ledger, "demand")
     qtbot.addWidget(page)
     page.show()
     assert not page.empty_hint.isVisible()

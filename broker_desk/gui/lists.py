@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from .. import codes, i18n, listing
 from .columns import ColumnFitter
-from .models import LedgerTableModel, code_label, code_text
+from .models import LedgerTableModel, code_label
 from .prefs import settings
 from .widgets import FilterBox, StatusDelegate, record_table, title_row
 
@@ -32,15 +32,11 @@ i18n.register({
     "gui.list.client": ("客户", "Clients"),
     "gui.list.achievement": ("科技成果", "Achievements"),
     "gui.list.broker": ("经纪人", "Brokers"),
-    "gui.list.demand": ("技术需求", "Demands"),
     "gui.search.contract": ("搜索合同编号、项目名称、登记编号、买卖方名称或信用代码（Ctrl+F）",
                             "Search contract no., title, registration no., parties or credit codes (Ctrl+F)"),
     "gui.search.client": ("搜索名称或统一社会信用代码（Ctrl+F）", "Search name or credit code (Ctrl+F)"),
     "gui.search.achievement": ("搜索成果名称、专利号或关键词（Ctrl+F）", "Search title, patent no. or keywords (Ctrl+F)"),
     "gui.search.broker": ("搜索姓名、证书编号或所属机构（Ctrl+F）", "Search name, certificate no. or institution (Ctrl+F)"),
-    "gui.search.demand": ("搜索需求名称、关键词或需求描述（Ctrl+F）", "Search title, keywords or description (Ctrl+F)"),
-    "gui.filter.all_fields": ("全部技术领域", "All fields"),
-    "gui.filter.all_clients": ("全部需求方", "All demand sides"),
     "gui.count": ("共 {count:,} 条", "{count:,} shown"),
     "gui.filter.all_categories": ("全部类别", "All categories"),
     "gui.filter.all_statuses": ("全部状态", "All statuses"),
@@ -153,8 +149,6 @@ class ListPage(QWidget):
         """The filters beside the search box (a list page of its own adds its own)."""
         if self.entity == "contract":
             self._contract_filters(bar)
-        elif self.entity == "demand":
-            self._demand_filters(bar)
 
     def filter_combo(self, bar: QHBoxLayout, name: str, all_text: str, items: list[tuple[str, object]]) -> QComboBox:
         """A drop-down filter: ``all_text`` (no filter) first, then ``items`` as (text, value)."""
@@ -167,7 +161,8 @@ class ListPage(QWidget):
         bar.addWidget(box)
         return box
 
-    def _clear_button(self, bar: QHBoxLayout) -> None:
+    def clear_button(self, bar: QHBoxLayout) -> None:
+        """清除筛选: every filter back to all."""
         clear = QPushButton(i18n.tr("gui.filter.clear"))
         clear.clicked.connect(lambda: self.clear_filters())
         bar.addWidget(clear)
@@ -186,36 +181,11 @@ class ListPage(QWidget):
         overdue.toggled.connect(self._query)
         self.filter_widgets["overdue"] = overdue
         bar.addWidget(overdue)
-        self._clear_button(bar)
-
-    def _demand_filters(self, bar: QHBoxLayout) -> None:
-        for name, all_key in (("status", "gui.filter.all_statuses"), ("field", "gui.filter.all_fields"),
-                              ("client", "gui.filter.all_clients")):
-            self.filter_combo(bar, name, i18n.tr(all_key), [])
-        self._demand_choices()
-        self._clear_button(bar)
-
-    def _demand_choices(self) -> None:
-        """The demand filters' choices as the ledger has them now (fields and clients come and go);
-        what is chosen stays chosen."""
-        facets = listing.demand_facets(self.model.ledger)
-        for name, items in (("status", [(code_text("demand_status", s), s) for s in facets["statuses"]]),
-                            ("field", [(code_text("tech_field", f), f) for f in facets["fields"]]),
-                            ("client", [(n, i) for i, n in facets["clients"]])):
-            box = self.filter_widgets[name]
-            chosen = box.currentData()
-            with QSignalBlocker(box):
-                while box.count() > 1:
-                    box.removeItem(1)
-                for text, data in items:
-                    box.addItem(text, data)
-                box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
+        self.clear_button(bar)
 
     def filters(self) -> listing.AnyFilters | None:
+        """The list's filters as chosen (a list page of its own gives its own kind)."""
         w = self.filter_widgets
-        if self.entity == "demand":
-            return listing.DemandFilters(status=w["status"].currentData(), field=w["field"].currentData(),
-                                         client_id=w["client"].currentData())
         if self.entity != "contract":
             return None
         return listing.Filters(category=w["category"].currentData(), status=w["status"].currentData(),
@@ -289,9 +259,6 @@ class ListPage(QWidget):
 
     def refresh(self) -> None:
         current = self.selected_id()
-        if self.entity == "demand":
-            self._demand_choices()
-            self.model.filters = self.filters()  # a chosen client or field may be gone
         self.model.refresh()
         self._prepare_later()
         if current is not None:

@@ -23,6 +23,7 @@ from .. import i18n
 from ..errors import BrokerDeskError
 from ..fields import entity_label
 from . import files, geometry
+from .demands_page import DemandsPage
 from .engagements_page import EngagementsPage
 from .help import GuideDialog, ShortcutsDialog, about_text
 from .history import HistoryDialog
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 ENTITIES = ("contract", "client", "achievement", "demand", "engagement", "broker")
 #: Lists with a page of their own (the others are plain ListPages).
-PAGES = {"engagement": EngagementsPage}
+PAGES = {"demand": DemandsPage, "engagement": EngagementsPage}
 
 i18n.register({
     "gui.menu.file": ("文件(&F)", "&File"),
