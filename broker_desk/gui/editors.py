@@ -186,7 +186,7 @@ class RecordEditor(QDialog):
 
     def default_size(self) -> QSize:
         """The editor's size the first time it opens (then as it was last closed)."""
-        return QSize({"contract": 720, "engagement": 1120}.get(self.entity, 560), self._fitting_height())
+        return QSize(720 if self.entity == "contract" else 560, self._fitting_height())
 
     def _fitting_height(self) -> int:
         """Tall enough for the whole form where the screen allows, else the screen's height

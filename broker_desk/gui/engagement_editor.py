@@ -155,9 +155,8 @@ class EngagementEditor(RecordEditor):
     def default_size(self) -> QSize:
         """Tall enough for the form on the left, brokers included, where the screen allows (the
         splitter's own hint is that of a scroll area, a few lines short of it)."""
-        size = super().default_size()
         room = geometry.available(self.parentWidget() or self).height() - 60
-        return QSize(size.width(), max(size.height(), min(self.left_form.sizeHint().height() + 110, room)))
+        return QSize(1120, max(self._fitting_height(), min(self.left_form.sizeHint().height() + 110, room)))
 
     def build(self) -> QWidget:
         left = self.left_form = QWidget()
