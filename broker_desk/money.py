@@ -39,6 +39,8 @@ MAX_FEN = 999_999_999_999_999
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _SCALES = {"": 1, "万": 10_000, "w": 10_000, "W": 10_000, "亿": 100_000_000}  # 10w: 10万, as people type it
+#: Sign, ¥, the number, a scale word of :data:`_SCALES`, 元 (matches any text: the parts are checked after).
+_TYPED = re.compile(r"([-+]?)¥?([-+]?)(.*?)(" + "|".join(k for k in _SCALES if k) + r")?(元)?")
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
@@ -184,7 +186,7 @@ def _parse_text(text: str, unit_fen: int) -> tuple[Decimal, int]:
     clean = "".join(unicodedata.normalize("NFKC", text).split()).replace("\u2212", "-")
     if not clean:
         raise BrokerDeskError("money.empty")
-    match = re.fullmatch(r"([-+]?)¥?([-+]?)(.*?)(万|亿|w|W)?(元)?", clean)
+    match = _TYPED.fullmatch(clean)
     assert match is not None  # the pattern matches any text
     sign_a, sign_b, number, scale_word, yuan_word = match.groups()
     if (sign_a and sign_b) or not _NUMBER.fullmatch(number):
