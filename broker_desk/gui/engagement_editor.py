@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -33,7 +32,7 @@ from .geometry import scrolled
 from .inputs import LongTextInput
 from .models import code_text
 from .titles import clean_title
-from .widgets import Dialog, attempt, show_error
+from .widgets import Dialog, attempt, section_row, show_error
 
 i18n.register({
     "gui.engagement.brokers": ("技术经纪人及份额", "Brokers and their shares"),
@@ -173,11 +172,7 @@ class EngagementEditor(RecordEditor):
         right = QWidget()
         side = QVBoxLayout(right)
         side.setContentsMargins(8, 0, 0, 0)
-        top = QHBoxLayout()
-        self.timeline_title = QLabel("")
-        self.timeline_title.setObjectName("sectionTitle")
-        top.addWidget(self.timeline_title)
-        top.addStretch(1)
+        top, self.timeline_title = section_row()
         self.add_button = QPushButton(i18n.tr("gui.engagement.add_followup"))
         self.add_button.setToolTip(i18n.tr("gui.engagement.add_tip"))
         self.add_button.clicked.connect(self.add_followup)

@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from .editors import NOT_IN_FORM, RecordEditor
 from .geometry import scrolled
 from .jobs import Background
 from .titles import clean_title
+from .widgets import section_row
 
 #: The records whose editor has a 匹配 panel, and what it finds for them.
 MATCHING = matching.OTHER
@@ -65,11 +65,7 @@ class MatchPanel(QWidget):
         self.matches: list[matching.Match] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
-        top = QHBoxLayout()
-        title = QLabel(i18n.tr("gui.match.title"))
-        title.setObjectName("sectionTitle")
-        top.addWidget(title)
-        top.addStretch(1)
+        top, _ = section_row(i18n.tr("gui.match.title"))
         self.rematch_button = QPushButton(i18n.tr("gui.match.rematch"))
         top.addWidget(self.rematch_button)
         layout.addLayout(top)

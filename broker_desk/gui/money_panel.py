@@ -31,7 +31,7 @@ from ..fields import entity_label
 from ..money import yuan_text
 from .editors import RecordEditor
 from .models import code_text
-from .widgets import opens_rows
+from .widgets import opens_rows, section_row
 
 OVERDUE = "#c62828"
 
@@ -187,11 +187,7 @@ class MoneyPanel(QWidget):
         self.notice.setStyleSheet("color: #b26a00;")
         layout.addWidget(self.notice)
 
-        bar = QHBoxLayout()
-        title = QLabel(i18n.tr("gui.money.plan"))
-        title.setObjectName("sectionTitle")
-        bar.addWidget(title)
-        bar.addStretch(1)
+        bar, _ = section_row(i18n.tr("gui.money.plan"))
         self.template_button = QPushButton(i18n.tr("gui.money.template"))
         self.template_button.clicked.connect(self.apply_template)
         self.add_plan_button = QPushButton(i18n.tr("gui.money.add_plan"))
@@ -226,11 +222,7 @@ class MoneyPanel(QWidget):
         self.brokers = _table(["broker", "share", "full", "earned", "paid", "outstanding", "state"], 0)
         self.brokers.horizontalHeaderItem(6).setText("")
         right.addWidget(self.brokers)
-        bar = QHBoxLayout()
-        title = QLabel(i18n.tr("gui.money.payouts"))
-        title.setObjectName("sectionTitle")
-        bar.addWidget(title)
-        bar.addStretch(1)
+        bar, _ = section_row(i18n.tr("gui.money.payouts"))
         self.delete_payout_button = QPushButton(i18n.tr("gui.money.delete"))
         self.delete_payout_button.clicked.connect(lambda: self._delete(self.payouts, "commission_payout"))
         bar.addWidget(self.delete_payout_button)

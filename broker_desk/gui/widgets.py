@@ -164,6 +164,17 @@ def title_row(title: str) -> tuple[QHBoxLayout, QLabel, QLabel]:
     return row, heading, status
 
 
+def section_row(title: str = "") -> tuple[QHBoxLayout, QLabel]:
+    """A section's heading row: its title on the left; what the caller adds (buttons) goes to
+    the right. Returns the row and the title's label."""
+    row = QHBoxLayout()
+    heading = QLabel(title)
+    heading.setObjectName("sectionTitle")
+    row.addWidget(heading)
+    row.addStretch(1)
+    return row, heading
+
+
 class FilterBox(QComboBox):
     """A filter's drop-down: as wide as its current choice needs, so that what is chosen ("All
     categories", a broker's name) reads in full in either language; its list opens as wide as
