@@ -105,18 +105,18 @@ class _Names:
         self.party = dict(conn.execute(
             "SELECT id, CASE WHEN name IN (SELECT name FROM clients GROUP BY name HAVING count(*) > 1) "
             "THEN coalesce(credit_code, name) ELSE name END FROM clients"))
-        self.achievement = dict(conn.execute(
-            "SELECT id, CASE WHEN title IN (SELECT title FROM achievements GROUP BY title HAVING count(*) > 1) "
-            "THEN uid ELSE title END FROM achievements"))
+        self.achievement = _titles(conn, "achievements")
         self.broker = dict(conn.execute(
             "SELECT id, CASE WHEN name IN (SELECT name FROM brokers GROUP BY name HAVING count(*) > 1) "
             "AND cert_no IS NOT NULL THEN name || '（' || cert_no || '）' ELSE name END FROM brokers"))
-        self.demand = dict(conn.execute(
-            "SELECT id, CASE WHEN title IN (SELECT title FROM demands GROUP BY title HAVING count(*) > 1) "
-            "THEN uid ELSE title END FROM demands"))
-        self.engagement = dict(conn.execute(
-            "SELECT id, CASE WHEN title IN (SELECT title FROM engagements GROUP BY title HAVING count(*) > 1) "
-            "THEN uid ELSE title END FROM engagements"))
+        self.demand = _titles(conn, "demands")
+        self.engagement = _titles(conn, "engagements")
+
+
+def _titles(conn, table: str) -> dict[int, str]:
+    """Each record's 名称 as cells write it: its title, or its uid where another has the same title."""
+    return dict(conn.execute(f"SELECT id, CASE WHEN title IN (SELECT title FROM {table} GROUP BY title "
+                             f"HAVING count(*) > 1) THEN uid ELSE title END FROM {table}"))
 
 
 def share_text(share_bp: int) -> str:
