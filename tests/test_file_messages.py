@@ -3,12 +3,12 @@ reading the workbook or from importing it, and on the command line."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 import xlsxwriter
+from workbooks import damaged_copy
 
 from broker_desk import i18n
 from broker_desk.cli import main
@@ -83,13 +83,7 @@ def test_files_that_cannot_be_read(ledger, tmp_path, monkeypatch):
 
 
 def test_a_damaged_sheet_names_the_file_also_when_imported(ledger, tmp_path):
-    path = tmp_path / "damaged.xlsx"
-    with zipfile.ZipFile(DATA / "lo_clients.xlsx") as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]
-            target.writestr(item, data)
+    path = damaged_copy(DATA / "lo_clients.xlsx", tmp_path / "damaged.xlsx")
     message = refused(ledger, path)
     assert message.startswith("文件“damaged.xlsx”的工作表“客户”无法读取（") and message.endswith("），文件可能已损坏")
 

@@ -16,7 +16,7 @@ import python_calamine
 import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
-from workbooks import write_xlsx
+from workbooks import damaged_copy, write_xlsx
 
 from broker_desk import codes, i18n
 from broker_desk.errors import BrokerDeskError
@@ -708,15 +708,7 @@ def test_no_recognisable_sheet(tmp_path):
 
 
 def test_damaged_sheet(tmp_path):
-    import zipfile
-
-    path = tmp_path / "damaged.xlsx"
-    with zipfile.ZipFile(DATA / "lo_clients.xlsx") as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]
-            target.writestr(item, data)
+    path = damaged_copy(DATA / "lo_clients.xlsx", tmp_path / "damaged.xlsx")
     error = _refused(path)
     assert error.code == "workbook.sheet_unreadable"
     assert str(error).startswith("文件“damaged.xlsx”的工作表“客户”无法读取（") and str(error).endswith("），文件可能已损坏")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -26,4 +27,13 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], *, dates: bool = True)
                 else:
                     ws.write(r, c, value)
     wb.close()
+    return path
+
+
+def damaged_copy(source: Path, path: Path, part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A copy of the workbook ``source`` at ``path`` with ``part`` (its first sheet) cut in half."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as target:
+        for item in original.infolist():
+            data = original.read(item)
+            target.writestr(item, data[: len(data) // 2] if item.filename == part else data)
     return path
