@@ -167,7 +167,7 @@ def _money_records(ledger: Ledger) -> list[str]:
                                          contract_no=no[0] if no else "?", message=message))
                 else:
                     found.append(i18n.tr("check.money_record", what=what,
-                                         name=payments.display_name(ledger, entity, current), message=message))
+                                         name=ledger.display_name(entity, current), message=message))
     lines = found[:MONEY_LISTED]
     if len(found) > MONEY_LISTED:
         lines.append(i18n.tr("check.money_more", count=len(found) - MONEY_LISTED))

@@ -146,12 +146,6 @@ def name_label(ledger, entity: str, row: dict) -> dict:
     return {"code": "money.name.payout", "args": {"contract": contract, "broker": b[0] if b else "?"}}
 
 
-def display_name(ledger, entity: str, row: dict) -> str:
-    """A money record's name in the current language (editor titles, questions)."""
-    label = name_label(ledger, entity, row)
-    return i18n.tr(label["code"], **label["args"])
-
-
 def delete_children(op, conn, entity: str, id_: int) -> None:
     """Before a contract or a plan item goes, log what goes with it, so an undo brings it back:
     a contract's payouts, receipts and plan items; a plan item's link from its receipts."""

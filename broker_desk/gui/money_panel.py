@@ -152,7 +152,7 @@ class MoneyEditor(RecordEditor):
         super().__init__(ledger, entity, id_, parent, initial)
         if title is None and self.record is not None:
             title = i18n.tr("gui.edit.edit", entity=entity_label(entity),
-                            name=payments.display_name(ledger, entity, self.record))
+                            name=ledger.display_name(entity, self.record))
         if title:
             self.setWindowTitle(title)
         self.saved.connect(lambda _id, changes: setattr(self, "changes", changes))

@@ -402,10 +402,9 @@ class Ledger:
         return op.changes
 
     def display_name(self, entity: str, row: dict) -> str:
-        """How the editors and the delete question name a record of ``entity``."""
-        if entity in payments.ENTITIES:
-            return payments.display_name(self, entity, row)
-        return _display_name(entity, row)
+        """How the editors, the delete question and ``check`` name a record of ``entity``."""
+        name = self._log_name(entity, row)
+        return journal.render(name) if isinstance(name, dict) else name
 
     def _log_name(self, entity: str, row: dict) -> str | dict:
         """How the change log names a record: its name, or a label rendered when shown where the

@@ -305,23 +305,26 @@ def original_label(label_json: str) -> str:
 
 def label_text(label_json: str) -> str:
     """An op's label in the current language (rendered when shown, so it follows the language)."""
+    return render(json.loads(label_json))
+
+
+def render(label: dict) -> str:
+    """A label ``{"code", "args"}`` in the current language: entity keys, statuses, code-table
+    values and labels within it (the action undone, a money record's name) rendered as well."""
     from ..fields import entity_label
     from ..registration import status_name
 
-    def render(label: dict) -> str:
-        args = dict(label.get("args") or {})
-        if "entity" in args:
-            args["entity"] = entity_label(args["entity"])
-        if isinstance(args.get("status"), str):
-            args["status"] = status_name(args["status"])
-        for key, value in args.items():  # a label within the label: the action undone, a money record's name
-            if isinstance(value, dict) and "code" in value:
-                args[key] = render(value)
-            elif isinstance(value, dict) and "table" in value:  # a code table's value: its name in the language
-                args[key] = code_name(value["table"], value.get("value"))
-        return i18n.tr(label["code"], **args)
-
-    return render(json.loads(label_json))
+    args = dict(label.get("args") or {})
+    if "entity" in args:
+        args["entity"] = entity_label(args["entity"])
+    if isinstance(args.get("status"), str):
+        args["status"] = status_name(args["status"])
+    for key, value in args.items():
+        if isinstance(value, dict) and "code" in value:
+            args[key] = render(value)
+        elif isinstance(value, dict) and "table" in value:  # a code table's value: its name in the language
+            args[key] = code_name(value["table"], value.get("value"))
+    return i18n.tr(label["code"], **args)
 
 
 def code_name(table: str, value: str | None) -> str:
