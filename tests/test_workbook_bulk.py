@@ -103,3 +103,41 @@ def test_a_cancelled_bulk_import_leaves_the_ledger_and_its_indexes(demo_ledger, 
             import_workbook(target, book, cancelled=cancelled)
         assert target.count("contract") == 0 and target.count("client") == 0
         assert _schema(target) == before
+
+
+def test_the_largest_sheet_loads_from_the_start_and_the_next_ones_ahead(demo_ledger, tmp_path, monkeypatch):
+    """The contracts sheet (the largest, though the money sheets come after it) is loaded beside the
+    others from the start; each sheet being imported has the next ones loading, within the budget."""
+    from broker_desk.workbook.reader import WorkbookReader
+
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    aside, loads = [], []
+    monkeypatch.setattr(import_rules, "ASIDE_CELLS", 100)
+    monkeypatch.setattr(import_rules, "AHEAD_CELLS", 10**9)
+    real_aside, real_load = WorkbookReader.load_aside, WorkbookReader.load
+    monkeypatch.setattr(WorkbookReader, "load_aside", lambda self, name: (aside.append(name), real_aside(self, name)))
+    monkeypatch.setattr(WorkbookReader, "load", lambda self, name: (loads.append(name), real_load(self, name)))
+    with Ledger.open(tmp_path / "new.brokerdesk") as led:
+        result = import_workbook(led, book)
+        assert result.written and not result.errors
+        assert led.count("contract") == demo_ledger.count("contract")
+    assert aside == ["技术合同"]
+    # the first sheet read already has every later one (but the contracts) loading behind it
+    assert loads[:3] == ["经纪人", "客户", "科技成果"]
+    assert loads.index("付款计划") < loads.index("登记进度") + 3  # past the contracts, which load aside
+
+
+def test_sheets_load_ahead_only_within_the_budget(demo_ledger, tmp_path, monkeypatch):
+    from broker_desk.workbook.reader import WorkbookReader
+
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    monkeypatch.setattr(import_rules, "AHEAD_CELLS", 1)  # only the next sheet loads ahead
+    seen = []
+    real_read = WorkbookReader.read
+    monkeypatch.setattr(WorkbookReader, "read", lambda self, name, overrides=None, then=(), stream=False: (
+        seen.append((name, tuple(then))), real_read(self, name, overrides, then, stream))[1])
+    with Ledger.open(tmp_path / "new.brokerdesk") as led:
+        assert import_workbook(led, book).written
+    assert all(len(then) <= 1 for _, then in seen) and seen[0] == ("经纪人", ("客户",))

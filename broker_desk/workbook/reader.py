@@ -13,7 +13,7 @@ with one sentence saying why; no exception of the reading library escapes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,14 +220,14 @@ class WorkbookReader:
                 self.aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader-aside")
             self._loads[name] = self.aside.submit(load_sheet_aside, self.path, name)
 
-    def read(self, name: str, overrides: dict[str, str] | None = None, then: str | None = None,
+    def read(self, name: str, overrides: dict[str, str] | None = None, then: Iterable[str] = (),
              stream: bool = False) -> RawSheet | None:
-        """The sheet ``name`` read (see :func:`read_workbook`), with the sheet ``then`` loading
-        meanwhile; None for a sheet that is not importable. With ``stream``, the sheet's
-        ``rows`` are an iterator that builds each data row as it is asked for (once)."""
+        """The sheet ``name`` read (see :func:`read_workbook`), with the sheets ``then`` loading
+        meanwhile (one after the other); None for a sheet that is not importable. With ``stream``,
+        the sheet's ``rows`` are an iterator that builds each data row as it is asked for (once)."""
         self.load(name)
-        if then is not None:
-            self.load(then)  # loads while this sheet's rows are built
+        for following in then:
+            self.load(following)  # loads while this sheet's rows are built
         return _read_sheet(self._loads.pop(name), name, _normal_overrides(overrides), stream)
 
     @gc_paused()  # a bulk job
@@ -245,7 +245,7 @@ class WorkbookReader:
             if name not in wanted:
                 continue
             following = wanted.index(name) + 1
-            raw = self.read(name, (overrides or {}).get(name), wanted[following] if following < len(wanted) else None)
+            raw = self.read(name, (overrides or {}).get(name), wanted[following:following + 1])
             if raw is not None:
                 result.append(raw)
         if not result:

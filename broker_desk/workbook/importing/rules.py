@@ -58,8 +58,10 @@ BATCH = 5000
 BULK_ROWS = 5000
 #: Contract fields the import may fill in itself (not as the cells gave them).
 DERIVED = frozenset(("status", "approved_fen"))
-#: A sheet this large (rows × columns), the largest and needed last, is loaded from the start.
-_ASIDE_CELLS = 500_000
+#: A sheet this large (rows × columns), the file's largest, is loaded from the start beside the others.
+ASIDE_CELLS = 500_000
+#: Cells of the sheets loaded ahead of the one being imported, at most (but always the next one).
+AHEAD_CELLS = 3_000_000
 #: Rows whose cells are turned into values together.
 CHUNK = 2000
 REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")

@@ -33,6 +33,7 @@ from ..opening import column_letter
 from ..reader import RawSheet, WorkbookReader
 from ..schema import HISTORY, MONEY_SHEETS, SHEETS, Column, Sheet, find_sheet
 from ..values import CodeValues
+from . import rules
 from .batches import Batches, writing
 from .convert import Conversion
 from .history import History
@@ -41,8 +42,6 @@ from .refs import References
 from .result import ImportResult, Rollback, RowProblem, SheetSummary
 from .rows import Rows
 
-_ASIDE_CELLS = 500_000
-#: Rows whose cells are turned into values together.
 #: The order sheets are taken in: parties before what refers to them, and a contract's
 #: registration history before the contract (its status follows the history).
 _ORDER = tuple(s for s in SHEETS if s is not HISTORY and s.entity != "contract" and s not in MONEY_SHEETS) + (
@@ -77,7 +76,7 @@ class _LaterSheet:
     estimate: int                 # its rows, as the file says (for progress until it is read)
     book: WorkbookReader
     overrides: dict[str, str] | None
-    then: str | None = None       # the sheet the import comes to next
+    then: tuple[str, ...] = ()   # the sheets the import comes to next, loading meanwhile
 
     def read(self) -> RawSheet:
         return self.book.read(self.name, self.overrides, self.then, stream=True)
@@ -97,13 +96,20 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
         sheets.append(_LaterSheet(name, sheet, max(0, size[0] - 1), book, (overrides or {}).get(name)))  # - header
         cells[name] = size[0] * size[1]
     order = sorted(sheets, key=lambda s: _ORDER.index(s.sheet))
-    for this, following in zip(order, order[1:], strict=False):
-        this.then = following.name
-    last = order[-1].name
-    if cells[last] >= _ASIDE_CELLS and cells[last] == max(cells.values()):
-        # the largest sheet, needed last (the contracts): loaded from the start, beside the others, its
-        # loading is over before the registration history is collected (it would be the import's fullest moment)
-        book.load_aside(last)
+    largest = max(order, key=lambda s: cells[s.name])
+    if cells[largest.name] >= rules.ASIDE_CELLS:
+        # the largest sheet (the contracts), loaded from the start beside the others: its loading
+        # (the longest) is over by the time the import comes to it, and so is the moment it takes
+        # the most memory, before the registration history is collected (the import's fullest)
+        book.load_aside(largest.name)
+    for at, this in enumerate(order):  # the sheets after it load meanwhile, as many as the budget allows
+        ahead = 0
+        for following in order[at + 1:]:
+            if following is not largest or cells[largest.name] < rules.ASIDE_CELLS:
+                ahead += cells[following.name]
+                if this.then and ahead > rules.AHEAD_CELLS:
+                    break
+                this.then += (following.name,)
     return sheets
 
 
