@@ -33,6 +33,7 @@ from ..ledger.journal import BROKER_LINKS
 from ..payments import ENTITIES as MONEY_ENTITIES
 from ..registration import ACCEPTED
 from . import money_sheets, schema
+from .plain_rows import PlainRowsWorksheet
 from .schema import Sheet
 from .writing import EXCEL_EPOCH_ORDINAL, Cancelled, Styles, atomic_workbook, column_width
 
@@ -292,7 +293,7 @@ def _excel_serial(value) -> int | str:
 
 
 def _write_sheet(workbook, styles: Styles, sheet: Sheet, rows: Iterator[list], tracker: _Progress) -> int:
-    ws = workbook.add_worksheet(sheet.name)
+    ws = workbook.add_worksheet(sheet.name, worksheet_class=PlainRowsWorksheet)
     columns = sheet.columns
     head = list(itertools.islice(rows, WIDTH_SAMPLE))
     for c, column in enumerate(columns):
@@ -301,37 +302,30 @@ def _write_sheet(workbook, styles: Styles, sheet: Sheet, rows: Iterator[list], t
     for c, column in enumerate(columns):
         ws.write_string(0, c, column.header, styles.for_header(column))
 
-    # write_string()/write_number() without their A1-notation decorator (a third of their time);
-    # never write(), which would take "=SUM(A1)" for a formula
-    write_string = getattr(ws, "_write_string", ws.write_string)
-    write_number = getattr(ws, "_write_number", ws.write_number)
+    # each row as one piece of XML (plain_rows); a text cell is never a formula, whatever it starts with
+    write_row = ws.write_plain_row
+    plan = [(c, column.kind if column.kind in ("money", "date") else "text") for c, column in enumerate(columns)]
     money, date_format = styles.money, styles.date
-    money_columns = [c for c, column in enumerate(columns) if column.kind == "money"]
-    date_columns = [c for c, column in enumerate(columns) if column.kind == "date"]
-    text_columns = [c for c in range(len(columns)) if c not in money_columns and c not in date_columns]
-    serials: dict = {}  # date -> its Excel serial number (text that is no date: itself)
+    dates: dict = {}  # (column, date) -> its cell: Excel serial number (text that is no date: itself)
     message = i18n.tr("export.sheet", sheet=sheet.name)
     r = 0
     for r, row in enumerate(itertools.chain(head, rows), 1):
-        # a row's cells may come in any column order; None and "" are empty cells
-        for c in text_columns:
+        cells = []
+        for c, kind in plan:  # None and "" are empty cells
             value = row[c]
-            if value:
-                write_string(r, c, value)
-        for c in money_columns:
-            value = row[c]
-            if value is not None:
-                write_number(r, c, value, money)
-        for c in date_columns:
-            value = row[c]
-            if value:
-                serial = serials.get(value)
-                if serial is None:
-                    serial = serials[value] = _excel_serial(value)
-                if type(serial) is int:
-                    write_number(r, c, serial, date_format)
-                else:
-                    write_string(r, c, serial)
+            if kind == "text":
+                if value:
+                    cells.append((c, value, None))
+            elif kind == "money":
+                if value is not None:
+                    cells.append((c, value, money))
+            elif value:
+                cell = dates.get((c, value))
+                if cell is None:
+                    serial = _excel_serial(value)
+                    cell = dates[c, value] = (c, serial, date_format if type(serial) is int else None)
+                cells.append(cell)
+        write_row(r, cells)
         if r % CHECK_EVERY == 0:
             tracker.cells(CHECK_EVERY * len(columns), message)
     tracker.cells(r % CHECK_EVERY * len(columns), message)
