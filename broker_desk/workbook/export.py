@@ -2,9 +2,9 @@
 (DESIGN.md §4), ready to be read again by ``import`` or by any other program.
 
 :func:`cell_values` says what each cell holds, as Python values; :func:`export_workbook`
-writes exactly those with XlsxWriter in constant-memory mode. Each sheet is one
-SQL query in id order; names of parties, achievements and brokers come from
-small dictionaries made once.
+writes exactly those with XlsxWriter in constant-memory mode, a row at a time
+(:mod:`.plain_rows`). Each sheet is one SQL query in id order; names of parties,
+achievements and brokers come from small dictionaries made once.
 
 Cells by kind: text as text (never a formula, whatever it starts with), money
 as a number of 元 formatted ``#,##0.00``, dates as Excel dates formatted
