@@ -43,6 +43,8 @@ def now_utc() -> str:
 
 _random = random.Random()  # seeded from the OS: ids need to differ, not to be secret
 _uid_clock = [0, 0]  # the last (millisecond, sequence) handed out
+#: A random hex digit as the first of the fourth group: its last two bits after the variant's 10.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def new_uid() -> str:
@@ -60,14 +62,17 @@ def new_uids(count: int) -> list[str]:
     if ms <= last_ms:  # the same millisecond (or a clock stepped back): count on from the last id
         ms, seq = last_ms, last_seq + 1
     uids: list[str] = []
-    bits = _random.getrandbits
     while len(uids) < count:
         if seq > 0xFFF:
             ms, seq = ms + 1, 0
         take = min(count - len(uids), 0x1000 - seq)
         stamp = f"{ms:012x}"
         head = f"{stamp[:8]}-{stamp[8:]}-7"  # the millisecond and the version, the same for all of them
-        uids.extend(f"{head}{s:03x}-{0x8000 | bits(14):04x}-{bits(48):012x}" for s in range(seq, seq + take))
+        # 64 random bits an id, in hex: of the first digit only the last two bits are kept (the variant's
+        # 10 before them), so 62 random bits an id: 2 + 12 in the fourth group, 48 in the last
+        random_hex = _random.randbytes(8 * take).hex()
+        uids += [f"{head}{s:03x}-{_VARIANT[random_hex[i]]}{random_hex[i + 1:i + 4]}-{random_hex[i + 4:i + 16]}"
+                 for s, i in zip(range(seq, seq + take), range(0, 16 * take, 16), strict=True)]
         seq += take
     if uids:
         _uid_clock[0], _uid_clock[1] = ms, seq - 1
@@ -188,7 +193,8 @@ class Op:
     def insert_many(self, entity: str, rows: list[dict], writer=None) -> None:
         """Insert new records whose ids and uids are given (a bulk import), a statement per run
         of rows with the same columns; logged as :meth:`insert` with ``log_snapshot=False`` does.
-        With a :class:`~broker_desk.ledger.bulk.BulkWriter` the rows are queued to it."""
+        With a :class:`~broker_desk.ledger.bulk.BulkWriter` the rows are queued to it. The dicts
+        are left as they are."""
         def write(sql_table: str, cols: list[str], values: list) -> None:
             if writer is not None:
                 writer.insert(sql_table, cols, values)
@@ -201,24 +207,28 @@ class Op:
         table = TABLES[entity]
         now = now_utc()
         known = self.columns(table)
-        stamped = "updated_at" in known
+        stamps = [c for c in ("created_at", "updated_at") if c in known]  # when not given: now
         brokers = []
-        for row in rows:
-            row.setdefault("created_at", now)
-            if stamped:
-                row.setdefault("updated_at", now)
-            for broker_id, share in row.pop("brokers", None) or ():
-                brokers.append((row["id"], broker_id, share))
         start = 0
         while start < len(rows):
             keys = rows[start].keys()
             end = start + 1
             while end < len(rows) and rows[end].keys() == keys:
                 end += 1
+            run = rows[start:end]
             cols = [c for c in known if c in keys]
+            added = [c for c in stamps if c not in keys]
             pick = operator.itemgetter(*cols)
-            write(table, cols, [pick(row) for row in rows[start:end]] if len(cols) > 1 else
-                  [(row[cols[0]],) for row in rows[start:end]])
+            if len(cols) == 1:
+                values = [(pick(row), *[now] * len(added)) for row in run]
+            elif added:
+                extra = (now,) * len(added)
+                values = [pick(row) + extra for row in run]
+            else:
+                values = list(map(pick, run))
+            write(table, cols + added, values)
+            if "brokers" in keys:
+                brokers += [(row["id"], broker_id, share) for row in run for broker_id, share in row["brokers"] or ()]
             start = end
         if brokers:
             link_table, link_column = BROKER_LINKS[entity]

@@ -19,6 +19,7 @@ from .rules import (
 )
 
 _UNKNOWN = object()  # not worked out yet (None is an answer)
+_MONEY = object()  # (a money sheet: its references are money_sheets.references)
 
 
 class References:
@@ -35,13 +36,14 @@ class References:
 
     # -- references: parties, achievements, brokers ---------------------------------------------------
     def references(self, raw, sheet: Sheet, row_no: int, values: dict, where: dict[str, Column]) -> bool:
-        if sheet in MONEY_SHEETS:
-            return money_sheets.references(self, raw, row_no, values, where)
-        ok = True
         columns = self.ref_columns.get(sheet.name)
         if columns is None:
-            columns = self.ref_columns[sheet.name] = [(c, c.field, c.kind) for c in sheet.columns if c.kind in (
-                "party", "achievement", "brokers", *frontsheets.REFERENCES)]
+            columns = self.ref_columns[sheet.name] = _MONEY if sheet in MONEY_SHEETS else [
+                (c, c.field, c.kind) for c in sheet.columns if c.kind in (
+                    "party", "achievement", "brokers", *frontsheets.REFERENCES)]
+        if columns is _MONEY:
+            return money_sheets.references(self, raw, row_no, values, where)
+        ok = True
         memo = self.memo
         for column, name, kind in columns:
             text = values.get(name)
