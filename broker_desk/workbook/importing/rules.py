@@ -103,11 +103,12 @@ def move_fault(flat: list) -> tuple[int, str, str] | None:
     """As :func:`chain_fault`: (the step at fault, counted from 0, the field at fault, message).
     A 变更登记 step keeps the walk at 已登记 (:data:`registration.ALLOWED` has its moves)."""
     state, last, allowed = registration.DRAFT, None, registration.ALLOWED
-    for i, (to, on_date) in enumerate(zip(flat[TO::STEP_ITEMS], flat[ON::STEP_ITEMS], strict=True)):
+    for at in range(0, len(flat), STEP_ITEMS):
+        to, on_date = flat[at], flat[at + 1]  # (its TO and ON)
         if to not in allowed[state]:
-            return i, "to_status", i18n.tr("import.history_move", frm=state, to=to)
+            return at // STEP_ITEMS, "to_status", i18n.tr("import.history_move", frm=state, to=to)
         if last and on_date < last:
-            return i, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
+            return at // STEP_ITEMS, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
         state, last = to, on_date
     return None
 
