@@ -93,8 +93,9 @@ class Batches:
         self.fetched, self.fetched_histories = {}, {}
         entity = self.fetched_entity
         if "uid" in names and self.ledger_held.get(entity, True):
-            find = self.id_by_uid
-            ids = [i for i in (find(entity, uid) for uid in columns[names.index("uid")] if uid) if i is not None]
+            self.id_by_uid(entity, "")  # (the entity's 记录IDs, read when first needed)
+            ids = [i for i in map(self.uid_ids[entity].get, filter(None, columns[names.index("uid")]))
+                   if i is not None]
             if ids:
                 self.fetched = self.ledger.get_many(entity, ids)
                 if entity == "contract" and self.history:
