@@ -4,7 +4,8 @@ contract's steps in the ledger, checked against the workflow, written behind the
 from __future__ import annotations
 
 import json
-from itertools import repeat
+from itertools import groupby, repeat
+from operator import itemgetter
 
 from ... import i18n, registration
 from ...errors import WARNING
@@ -29,6 +30,8 @@ from .rules import (
 
 #: The registration steps' columns, in the order :meth:`History.write_events` gives them.
 _EVENT_COLUMNS = ("contract_id", "from_status", "to_status", "on_date", "note", "user", "uid", "created_at")
+
+_CONTRACT, _STEP = itemgetter(0), itemgetter(slice(1, None))  # (a stored step: its contract, what it says)
 
 
 class History:
@@ -145,10 +148,10 @@ class History:
                 "SELECT id, status FROM contracts WHERE id IN (SELECT value FROM json_each(?))", chosen)}
         else:
             stored = {id_: (statuses[id_]["status"], []) for id_ in ids}
-        for step in self.conn.execute(
+        for contract_id, steps in groupby(self.conn.execute(
                 "SELECT contract_id, to_status, on_date, note FROM registration_events "
-                "WHERE contract_id IN (SELECT value FROM json_each(?)) ORDER BY contract_id, id", chosen):
-            stored[step[0]][1].append(step[1:])
+                "WHERE contract_id IN (SELECT value FROM json_each(?)) ORDER BY contract_id, id", chosen), _CONTRACT):
+            stored[contract_id][1].extend(map(_STEP, steps))
         return stored
 
     def settle_same_history(self, key: tuple[str, str], flat: list, stored: tuple | None) -> None:

@@ -194,7 +194,9 @@ class Rows:
         values["status"] = status
         self.trusted = _underived(self.trusted)
         if current_id is None:
-            needs = [f for f in STATUS_NEEDS.get(status, ()) if not values.get(f)]
+            needs = STATUS_NEEDS.get(status)
+            if needs:
+                needs = [f for f in needs if not values.get(f)]
             if needs:
                 from ...fields import label
 

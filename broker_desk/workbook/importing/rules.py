@@ -154,10 +154,11 @@ def clock(status: str, accepted_on: str | None, flat) -> str | None:
 def any_differs(current: dict, values: dict) -> bool:
     """Whether any of ``values`` says something else than the record ``current`` (see differs;
     what is plainly equal is told without it)."""
-    get = current.get
-    for name, value in values.items():  # (a loop: a generator costs more for the few values of a row)
-        old = get(name)
-        if old != value and differs(old, value, name):
+    olds, news = list(map(current.get, values)), list(values.values())
+    if olds == news:  # (told at once, without a step of Python per value)
+        return False
+    for name, old, new in zip(values, olds, news, strict=True):
+        if old != new and differs(old, new, name):
             return True
     return False
 
@@ -166,8 +167,13 @@ def differs(old: Any, new: Any, name: str) -> bool:
     """Whether a cell's value says something else than the record's: broker shares as the rules
     keep them, itemised costs as the ledger keeps them (the text that says the same is no change)."""
     if name == "brokers":
-        return [tuple(p) for p in (old or [])] != [(b, share_bp(s) if not isinstance(s, int) else s)
-                                                  for b, s in (new or [])]
+        old, new = old or (), new or ()
+        if len(old) != len(new):
+            return True
+        for held, (b, s) in zip(old, new, strict=True):
+            if tuple(held) != (b, share_bp(s) if not isinstance(s, int) else s):
+                return True
+        return False
     if name in ("expert_review", "done") and new.__class__ is not int:  # 是/否 as the cell says it
         return old != flag_value(new)
     if name == "deduction_items" and isinstance(new, str) and old != new:
