@@ -38,7 +38,16 @@ i18n.register({
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The time now in UTC to the second, as the ledger keeps it (``2024-05-01T08:00:00Z``)."""
+    global _now_text
+    second = int(time.time())
+    held = _now_text
+    if held[0] != second:  # (written out once a second: a bulk write asks for it often)
+        held = _now_text = second, dt.datetime.fromtimestamp(second, dt.UTC).isoformat().replace("+00:00", "Z")
+    return held[1]
+
+
+_now_text = (-1, "")  # the last second asked for, and its text
 
 
 _random = random.Random()  # seeded from the OS: ids need to differ, not to be secret

@@ -164,7 +164,8 @@ class Lookups:
         """The record a row is: by 记录ID, else (another ledger's record: a merge) by its natural key —
         but never a record this file itself brought in under another 记录ID."""
         if uid:
-            found = self.id_by_uid(entity, uid)
+            ids = self.uid_ids.get(entity)  # (as id_by_uid, once they are read)
+            found = ids.get(uid) if ids is not None else self.id_by_uid(entity, uid)
             if found is not None:
                 return found
             found = self.natural(entity, values)
