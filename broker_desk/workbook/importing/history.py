@@ -182,7 +182,8 @@ class History:
             batch = events[start:start + rules.BATCH]
             uids = new_uids(len(batch))
             self.writer.insert("registration_events", _EVENT_COLUMNS,
-                               [(*event, uid, now) for event, uid in zip(batch, uids, strict=True)])
+                               [(contract_id, frm, to, on_date, note, user, uid, now)
+                                for (contract_id, frm, to, on_date, note, user), uid in zip(batch, uids, strict=True)])
             if logged:
                 self.writer.insert("changes", ("op_id", "entity", "uid", "action"), [
                     (op_id, "registration_event", uids[at - start], "insert") for at in logged
