@@ -242,9 +242,10 @@ class History:
             # steps go with it: undo deletes them along (and redo brings them back)
             self.logged_events.extend(range(len(events), len(events) + steps - common))
         previous = after(existing[-1][0]) if existing else registration.DRAFT
-        for at in range(common * STEP_ITEMS, len(flat), STEP_ITEMS):  # 操作人 left blank: who imports
-            to = flat[at + TO]
-            events.append((contract_id, previous, to, flat[at + ON], flat[at + NOTE], flat[at + USER] or user))
+        start, add = common * STEP_ITEMS, events.append
+        for to, on_date, note, by in zip(flat[start + TO::STEP_ITEMS], flat[start + ON::STEP_ITEMS],
+                                         flat[start + NOTE::STEP_ITEMS], flat[start + USER::STEP_ITEMS], strict=True):
+            add((contract_id, previous, to, on_date, note, by or user))  # 操作人 left blank: who imports
             previous = after(to)
         summary.inserted += steps - common
         if pending:

@@ -66,14 +66,14 @@ class Lookups:
         """Might a record with this unique key exist? The lookups hold every key of the ledger and
         of this import, so "no" is certain; on "yes" the rule asks the database, which must then
         hold the records still waiting to be written."""
-        if kind == "client.credit_code":
-            found = key in self.clients_by_code
-        elif kind == "client.name":
-            found = bool(self.clients_by_name.get(key))
-        elif kind == "contract.key":
+        if kind == "contract.key":
             found = key in self.contracts_by_key
         elif kind == "contract.reg_no":
             found = key in self.contracts_by_reg
+        elif kind == "client.credit_code":
+            found = key in self.clients_by_code
+        elif kind == "client.name":
+            found = bool(self.clients_by_name.get(key))
         elif kind == "engagement.unsigned":
             return False  # the contracts that name engagements come later: see frontsheets.finish
         else:
@@ -121,10 +121,13 @@ class Lookups:
             one, among = _set_one, _add_among
         if entity != "contract" and entity not in money_sheets.ENTITIES:
             self.forget_known()
-        if entity in self.known:
-            self.known[entity].add(id_)
-        if row.get("uid") and entity in self.uid_ids:
-            one(entity, id_, self.uid_ids[entity], row["uid"])
+        known = self.known.get(entity)
+        if known is not None:
+            known.add(id_)
+        if row.get("uid"):
+            uid_ids = self.uid_ids.get(entity)
+            if uid_ids is not None:
+                one(entity, id_, uid_ids, row["uid"])
         if entity == "contract":
             if row.get("reg_no"):
                 one(entity, id_, self.contracts_by_reg, row["reg_no"])
