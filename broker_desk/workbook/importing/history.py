@@ -217,23 +217,23 @@ class History:
             imported = step_heads(flat)
             while common < min(len(existing), steps) and existing[common] == imported[common]:
                 common += 1
-        at = min(common, steps - 1) * STEP_ITEMS  # the step a problem is said at (but for the last)
-        if common < len(existing) and common < steps:
-            raw, where = flat[at + ORIGIN]
-            self.problem(raw, flat[at + ROW], where.get("to_status"), i18n.tr(
-                "import.history_diverges", step=common + 1, ledger=existing[common][0]))
-            summary.rejected += steps
-            return
-        if common:
+            if common < len(existing) and common < steps:
+                raw, where = flat[common * STEP_ITEMS + ORIGIN]
+                self.problem(raw, flat[common * STEP_ITEMS + ROW], where.get("to_status"), i18n.tr(
+                    "import.history_diverges", step=common + 1, ledger=existing[common][0]))
+                summary.rejected += steps
+                return
             summary.unchanged += common
             if common == steps:
                 if len(existing) > steps:
-                    self.problem(flat[at + ORIGIN][0], flat[at + ROW], None, i18n.tr("import.history_older"), WARNING)
+                    self.problem(flat[last + ORIGIN][0], flat[last + ROW], None, i18n.tr("import.history_older"),
+                                 WARNING)
                 return
         pending = self.registration_updates.pop(contract_id, None) if self.registration_updates else None
         target = pending[0]["status"] if pending else status
         if state != target:
-            self.problem(flat[at + ORIGIN][0], flat[last + ROW], flat[last + ORIGIN][1].get("to_status"),
+            raw = flat[min(common, steps - 1) * STEP_ITEMS + ORIGIN][0]
+            self.problem(raw, flat[last + ROW], flat[last + ORIGIN][1].get("to_status"),
                          i18n.tr("import.history_end", last=state, status=target))
             summary.rejected += steps - common
             return

@@ -145,10 +145,11 @@ def clock(status: str, accepted_on: str | None, flat) -> str | None:
     (``flat``: the steps, see :data:`STEP_ITEMS`)."""
     if status in (registration.DRAFT, registration.READY):
         return None
-    for at in range(len(flat) - STEP_ITEMS, -1, -STEP_ITEMS):
-        if flat[at] == registration.ACCEPTED:
-            return flat[at + ON]
-    return accepted_on
+    statuses = flat[TO::STEP_ITEMS]
+    if registration.ACCEPTED not in statuses:
+        return accepted_on
+    last = len(statuses) - 1 - statuses[::-1].index(registration.ACCEPTED)  # the last move to 已受理
+    return flat[last * STEP_ITEMS + ON]
 
 
 def any_differs(current: dict, values: dict) -> bool:
