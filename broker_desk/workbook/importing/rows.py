@@ -143,11 +143,13 @@ class Rows:
             self.rejected_contracts.add((values["contract_no"], values.get("_seller_text") or ""))
 
     def write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None,
-              extra: dict | None = None) -> str:
-        """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
+              extra: dict | None = None, current: dict | None = None) -> str:
+        """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one;
+        ``current``: the record ``current_id`` names, when the caller has it already."""
         if entity in money_sheets.ENTITIES:  # what the references left for the messages (see money_sheets)
             values = {k: v for k, v in values.items() if not k.startswith("_")}
-        current = self.record(entity, current_id) if current_id is not None else None
+        if current is None and current_id is not None:
+            current = self.record(entity, current_id)
         if current is not None and not any_differs(current, values):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
@@ -188,8 +190,9 @@ class Rows:
     def import_contract(self, raw, row_no: int, values: dict, where, uid, current_id) -> str:
         seller_text = values.pop("_seller_text", "")
         history = self.history.get((values.get("contract_no"), seller_text), ())  # its steps (flat)
+        current = self.record("contract", current_id) if current_id is not None else None
         if values.get("tech_given_fen") is not None:
-            no_override(values, self.record("contract", current_id) if current_id is not None else None)
+            no_override(values, current)
         status = sheet_status(values)
         values["status"] = status
         self.trusted = _underived(self.trusted)
@@ -225,10 +228,10 @@ class Rows:
                 self.merge_history(id_, history, self.result.summaries[HISTORY.name],
                                    key=(values["contract_no"], seller_text))
             return outcome
-        current = self.record("contract", current_id)
-        registration_values = {k: values.pop(k) for k in REGISTRATION if k in values}
+        given = list(filter(values.__contains__, REGISTRATION))  # (in that order, taken out of values)
+        registration_values = dict(zip(given, map(values.pop, given), strict=True))
         try:
-            outcome = self.write(raw, row_no, "contract", values, where, uid, current_id)
+            outcome = self.write(raw, row_no, "contract", values, where, uid, current_id, current=current)
         except RowFailed:
             self.reject("contract", {**values, "_seller_text": seller_text})
             raise
