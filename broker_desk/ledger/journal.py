@@ -224,8 +224,8 @@ class Op:
         start = 0
         while start < len(rows):
             keys = rows[start].keys()
-            end = start + 1
-            while end < len(rows) and rows[end].keys() == keys:
+            names, end = list(keys), start + 1
+            while end < len(rows) and list(rows[end]) == names:  # (the same keys in the same order)
                 end += 1
             run = rows[start:end]
             cols = [c for c in known if c in keys]

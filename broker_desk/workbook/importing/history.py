@@ -4,8 +4,7 @@ contract's steps in the ledger, checked against the workflow, written behind the
 from __future__ import annotations
 
 import json
-from itertools import groupby, repeat
-from operator import itemgetter
+from itertools import repeat
 
 from ... import i18n, registration
 from ...errors import WARNING
@@ -31,7 +30,6 @@ from .rules import (
 #: The registration steps' columns, in the order :meth:`History.write_events` gives them.
 _EVENT_COLUMNS = ("contract_id", "from_status", "to_status", "on_date", "note", "user", "uid", "created_at")
 
-_CONTRACT, _STEP = itemgetter(0), itemgetter(slice(1, None))  # (a stored step: its contract, what it says)
 
 
 class History:
@@ -148,10 +146,10 @@ class History:
                 "SELECT id, status FROM contracts WHERE id IN (SELECT value FROM json_each(?))", chosen)}
         else:
             stored = {id_: (statuses[id_]["status"], []) for id_ in ids}
-        for contract_id, steps in groupby(self.conn.execute(
+        for step in self.conn.execute(
                 "SELECT contract_id, to_status, on_date, note FROM registration_events "
-                "WHERE contract_id IN (SELECT value FROM json_each(?)) ORDER BY contract_id, id", chosen), _CONTRACT):
-            stored[contract_id][1].extend(map(_STEP, steps))
+                "WHERE contract_id IN (SELECT value FROM json_each(?)) ORDER BY contract_id, id", chosen):
+            stored[step[0]][1].append(step[1:])
         return stored
 
     def settle_same_history(self, key: tuple[str, str], flat: list, stored: tuple | None) -> None:
@@ -242,10 +240,9 @@ class History:
             # steps go with it: undo deletes them along (and redo brings them back)
             self.logged_events.extend(range(len(events), len(events) + steps - common))
         previous = after(existing[-1][0]) if existing else registration.DRAFT
-        start, add = common * STEP_ITEMS, events.append
-        for to, on_date, note, by in zip(flat[start + TO::STEP_ITEMS], flat[start + ON::STEP_ITEMS],
-                                         flat[start + NOTE::STEP_ITEMS], flat[start + USER::STEP_ITEMS], strict=True):
-            add((contract_id, previous, to, on_date, note, by or user))  # 操作人 left blank: who imports
+        for at in range(common * STEP_ITEMS, len(flat), STEP_ITEMS):  # 操作人 left blank: who imports
+            to = flat[at + TO]
+            events.append((contract_id, previous, to, flat[at + ON], flat[at + NOTE], flat[at + USER] or user))
             previous = after(to)
         summary.inserted += steps - common
         if pending:

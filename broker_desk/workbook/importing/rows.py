@@ -228,8 +228,7 @@ class Rows:
                 self.merge_history(id_, history, self.result.summaries[HISTORY.name],
                                    key=(values["contract_no"], seller_text))
             return outcome
-        given = list(filter(values.__contains__, REGISTRATION))  # (in that order, taken out of values)
-        registration_values = dict(zip(given, map(values.pop, given), strict=True))
+        registration_values = {k: values.pop(k) for k in REGISTRATION if k in values}
         try:
             outcome = self.write(raw, row_no, "contract", values, where, uid, current_id, current=current)
         except RowFailed:

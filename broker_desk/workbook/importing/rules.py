@@ -145,21 +145,19 @@ def clock(status: str, accepted_on: str | None, flat) -> str | None:
     (``flat``: the steps, see :data:`STEP_ITEMS`)."""
     if status in (registration.DRAFT, registration.READY):
         return None
-    statuses = flat[TO::STEP_ITEMS]
-    if registration.ACCEPTED not in statuses:
-        return accepted_on
-    last = len(statuses) - 1 - statuses[::-1].index(registration.ACCEPTED)  # the last move to 已受理
-    return flat[last * STEP_ITEMS + ON]
+    for at in range(len(flat) - STEP_ITEMS, -1, -STEP_ITEMS):  # the last move to 已受理
+        if flat[at] == registration.ACCEPTED:
+            return flat[at + ON]
+    return accepted_on
 
 
 def any_differs(current: dict, values: dict) -> bool:
     """Whether any of ``values`` says something else than the record ``current`` (see differs;
     what is plainly equal is told without it)."""
-    olds, news = list(map(current.get, values)), list(values.values())
-    if olds == news:  # (told at once, without a step of Python per value)
-        return False
-    for name, old, new in zip(values, olds, news, strict=True):
-        if old != new and differs(old, new, name):
+    get = current.get
+    for name, value in values.items():  # (a loop: a generator costs more for the few values of a row)
+        old = get(name)
+        if old != value and differs(old, value, name):
             return True
     return False
 
