@@ -944,3 +944,20 @@ def test_new_record_ids_are_uuid7_in_the_order_made():
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     parsed = uuid.UUID(ids[-1])
     assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122) and str(parsed) == ids[-1]
+
+
+def test_record_ids_made_together_are_uuid7_with_random_tails():
+    import itertools
+    import uuid
+
+    from broker_desk.ledger.journal import new_uids
+
+    ids = new_uids(10_000)  # more than one millisecond's sequence: made in parts
+    assert len(ids) == 10_000 and ids == sorted(ids) and len(set(ids)) == len(ids)
+    parsed = [uuid.UUID(i) for i in ids]
+    assert all((p.version, p.variant) == (7, uuid.RFC_4122) and str(p) == i for p, i in zip(parsed, ids, strict=True))
+    stamps = [(p.int >> 80, (p.int >> 64) & 0xFFF) for p in parsed]  # (millisecond, sequence within it)
+    assert all(b == (a[0], a[1] + 1) or (b[0] > a[0] and b[1] == 0) for a, b in itertools.pairwise(stamps))
+    tails = [p.int & ((1 << 62) - 1) for p in parsed]
+    assert len(set(tails)) == len(tails)  # 62 random bits each
+    assert {t >> 61 for t in tails} == {0, 1} and {t & 1 for t in tails} == {0, 1}  # the first and the last vary

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import operator
 import random
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -38,11 +39,24 @@ i18n.register({
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The time now in UTC to the second, as the ledger keeps it (``2024-05-01T08:00:00Z``)."""
+    global _now_text
+    second = int(time.time())
+    held = _now_text
+    if held[0] != second:  # (written out once a second: a bulk write asks for it often)
+        held = _now_text = second, dt.datetime.fromtimestamp(second, dt.UTC).isoformat().replace("+00:00", "Z")
+    return held[1]
+
+
+_now_text = (-1, "")  # the last second asked for, and its text
 
 
 _random = random.Random()  # seeded from the OS: ids need to differ, not to be secret
 _uid_clock = [0, 0]  # the last (millisecond, sequence) handed out
+#: A random byte as the first of the fourth group: its last six bits after the variant's 10.
+_VARIANT = bytes(0x80 | (byte & 0x3F) for byte in range(256))
+_SEQUENCE = [f"{s:03x}" for s in range(0x1000)]  # a sequence within the millisecond, as written
+_FOUR, _TWELVE = re.compile("....").findall, re.compile(".{12}").findall  # hex digits a group of an id
 
 
 def new_uid() -> str:
@@ -60,14 +74,17 @@ def new_uids(count: int) -> list[str]:
     if ms <= last_ms:  # the same millisecond (or a clock stepped back): count on from the last id
         ms, seq = last_ms, last_seq + 1
     uids: list[str] = []
-    bits = _random.getrandbits
     while len(uids) < count:
         if seq > 0xFFF:
             ms, seq = ms + 1, 0
         take = min(count - len(uids), 0x1000 - seq)
         stamp = f"{ms:012x}"
         head = f"{stamp[:8]}-{stamp[8:]}-7"  # the millisecond and the version, the same for all of them
-        uids.extend(f"{head}{s:03x}-{0x8000 | bits(14):04x}-{bits(48):012x}" for s in range(seq, seq + take))
+        # 62 random bits an id: 14 in the fourth group (after the variant's 10), 48 in the last
+        fourth = bytearray(_random.randbytes(2 * take))
+        fourth[0::2] = fourth[0::2].translate(_VARIANT)
+        uids += [f"{head}{sequence}-{group}-{last}" for sequence, group, last in zip(
+            _SEQUENCE[seq:seq + take], _FOUR(fourth.hex()), _TWELVE(_random.randbytes(6 * take).hex()), strict=True)]
         seq += take
     if uids:
         _uid_clock[0], _uid_clock[1] = ms, seq - 1
@@ -188,7 +205,8 @@ class Op:
     def insert_many(self, entity: str, rows: list[dict], writer=None) -> None:
         """Insert new records whose ids and uids are given (a bulk import), a statement per run
         of rows with the same columns; logged as :meth:`insert` with ``log_snapshot=False`` does.
-        With a :class:`~broker_desk.ledger.bulk.BulkWriter` the rows are queued to it."""
+        With a :class:`~broker_desk.ledger.bulk.BulkWriter` the rows are queued to it. The dicts
+        are left as they are."""
         def write(sql_table: str, cols: list[str], values: list) -> None:
             if writer is not None:
                 writer.insert(sql_table, cols, values)
@@ -201,24 +219,28 @@ class Op:
         table = TABLES[entity]
         now = now_utc()
         known = self.columns(table)
-        stamped = "updated_at" in known
+        stamps = [c for c in ("created_at", "updated_at") if c in known]  # when not given: now
         brokers = []
-        for row in rows:
-            row.setdefault("created_at", now)
-            if stamped:
-                row.setdefault("updated_at", now)
-            for broker_id, share in row.pop("brokers", None) or ():
-                brokers.append((row["id"], broker_id, share))
         start = 0
         while start < len(rows):
             keys = rows[start].keys()
-            end = start + 1
-            while end < len(rows) and rows[end].keys() == keys:
+            names, end = list(keys), start + 1
+            while end < len(rows) and list(rows[end]) == names:  # (the same keys in the same order)
                 end += 1
+            run = rows[start:end]
             cols = [c for c in known if c in keys]
+            added = [c for c in stamps if c not in keys]
             pick = operator.itemgetter(*cols)
-            write(table, cols, [pick(row) for row in rows[start:end]] if len(cols) > 1 else
-                  [(row[cols[0]],) for row in rows[start:end]])
+            if len(cols) == 1:
+                values = [(pick(row), *[now] * len(added)) for row in run]
+            elif added:
+                extra = (now,) * len(added)
+                values = [pick(row) + extra for row in run]
+            else:
+                values = list(map(pick, run))
+            write(table, cols + added, values)
+            if "brokers" in keys:
+                brokers += [(row["id"], broker_id, share) for row in run for broker_id, share in row["brokers"] or ()]
             start = end
         if brokers:
             link_table, link_column = BROKER_LINKS[entity]

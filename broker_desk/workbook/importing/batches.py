@@ -46,15 +46,15 @@ class Batches:
     # -- new records wait and are written together ------------------------------------------------
     def new_id(self, entity: str) -> int:
         """The id a new record will have (ids are given, so records can wait to be written)."""
-        if entity not in self.next_ids:
+        id_ = self.next_ids.get(entity)
+        if id_ is None:
             from ...fields import TABLES
 
             table = TABLES[entity]
             seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
             top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
-            self.next_ids[entity] = max(seq[0] if seq else 0, top or 0) + 1
-        id_ = self.next_ids[entity]
-        self.next_ids[entity] += 1
+            id_ = max(seq[0] if seq else 0, top or 0) + 1
+        self.next_ids[entity] = id_ + 1
         return id_
 
     def flush(self) -> None:
@@ -63,7 +63,7 @@ class Batches:
         if not self.pending:
             return
         rows, entity = self.pending, self.pending_entity
-        self.pending, self.pending_ids = [], set()
+        self.pending = []
         self.op.insert_many(entity, rows, self.writer)  # a batch that fails fails the import (see writing)
         if entity == "contract":
             self.write_events()  # the steps of the contracts just written
@@ -71,9 +71,9 @@ class Batches:
     def queue_new(self, entity: str, out: dict) -> int:
         """A new record of the sheet waits to be written with the others (see :meth:`flush`): its id."""
         id_ = out["id"] = self.new_id(entity)
-        self.pending.append(out)
-        self.pending_ids.add(id_)
-        if len(self.pending) >= rules.BATCH:
+        pending = self.pending
+        pending.append(out)
+        if len(pending) >= rules.BATCH:
             self.flush()
         return id_
 
@@ -82,7 +82,8 @@ class Batches:
         earlier row of this sheet brought it in)."""
         if entity == self.fetched_entity and id_ in self.fetched:
             return self.fetched[id_]
-        if id_ in self.pending_ids:
+        pending = self.pending  # (their ids follow one another: see new_id)
+        if pending and pending[0]["id"] <= id_ <= pending[-1]["id"]:
             self.flush()
         return self.ledger.get(entity, id_)
 
@@ -92,8 +93,9 @@ class Batches:
         self.fetched, self.fetched_histories = {}, {}
         entity = self.fetched_entity
         if "uid" in names and self.ledger_held.get(entity, True):
-            find = self.id_by_uid
-            ids = [i for i in (find(entity, uid) for uid in columns[names.index("uid")] if uid) if i is not None]
+            self.id_by_uid(entity, "")  # (the entity's 记录IDs, read when first needed)
+            ids = [i for i in map(self.uid_ids[entity].get, filter(None, columns[names.index("uid")]))
+                   if i is not None]
             if ids:
                 self.fetched = self.ledger.get_many(entity, ids)
                 if entity == "contract" and self.history:

@@ -14,19 +14,29 @@ from ..schema import HISTORY
 from . import rules  # its sizes are read as the import goes (tests change them)
 from .result import SheetSummary
 from .rules import (
-    Step,
-    as_steps,
+    NOTE,
+    ON,
+    ORIGIN,
+    ROW,
+    STEP_ITEMS,
+    TO,
+    USER,
     chain_fault,
     clock,
     differs,
+    step_heads,
 )
+
+#: The registration steps' columns, in the order :meth:`History.write_events` gives them.
+_EVENT_COLUMNS = ("contract_id", "from_status", "to_status", "on_date", "note", "user", "uid", "created_at")
+
 
 
 class History:
     """The import's registration-history stage (a part of :class:`~.run.Import`)."""
 
-    def set_clock(self, id_: int, status: str, accepted_on: str | None, history) -> None:
-        started = clock(status, accepted_on, history)
+    def set_clock(self, id_: int, status: str, accepted_on: str | None, flat: list) -> None:
+        started = clock(status, accepted_on, flat)
         if started:
             self.conn.execute("UPDATE contracts SET clock_from = ? WHERE id = ?", [started, id_])
 
@@ -58,8 +68,8 @@ class History:
             raw.rows = []  # what is needed is in self.history now
 
     def plain_steps(self, keys, status, on_date, note, user, numbers, origin) -> None:
-        """Usual rows of the 登记进度 sheet kept with their contract's steps (flat, see as_steps), as
-        _history_row keeps one."""
+        """Usual rows of the 登记进度 sheet kept with their contract's steps (flat, see
+        :data:`~.rules.STEP_ITEMS`), as :meth:`history_row` keeps one."""
         history = self.history
         get = history.get
         for key, *step in zip(keys, status, on_date, note, user, numbers, repeat(origin, len(numbers)),
@@ -99,19 +109,19 @@ class History:
         # and a contract this import brought in has no other history
         merged = set(self.new_contracts) if histories else set()
         for start in range(0, len(histories), rules.CHUNK):
-            part = [(key, as_steps(flat), self.history_contract(key)) for key, flat in histories[start:start + rules.CHUNK]]
+            part = [(key, flat, self.history_contract(key)) for key, flat in histories[start:start + rules.CHUNK]]
             stored = self.stored_histories({c for _, _, c in part if c is not None} - merged)
-            for key, rows, contract_id in part:
+            for key, flat, contract_id in part:
                 if contract_id is None:
-                    for step in rows:
-                        raw, where = step.origin
+                    for at in range(0, len(flat), STEP_ITEMS):
+                        raw, where = flat[at + ORIGIN]
                         message = ("import.contract_rejected" if key in self.rejected_contracts else "import.no_contract")
-                        self.problem(raw, step.row_no, where.get("contract_no"),
+                        self.problem(raw, flat[at + ROW], where.get("contract_no"),
                                      i18n.tr(message, no=key[0], seller=key[1]))
                         summary.rejected += 1
                     continue
                 # what the ledger held, unless an earlier history of this file was merged with it
-                self.merge_history(contract_id, rows, summary, stored.pop(contract_id, None), key)
+                self.merge_history(contract_id, flat, summary, stored.pop(contract_id, None), key)
                 merged.add(contract_id)
         self.write_events()
 
@@ -142,89 +152,99 @@ class History:
             stored[step[0]][1].append(step[1:])
         return stored
 
-    def settle_same_history(self, key: tuple[str, str], history: list[Step], stored: tuple | None) -> None:
-        """The imported history of a contract of the ledger whose registration the row leaves as it
+    def settle_same_history(self, key: tuple[str, str], flat: list, stored: tuple | None) -> None:
+        """The imported history (``flat``) of a contract of the ledger whose registration the row leaves as it
         is: if it is step for step the ledger's (``stored``, fetched with the record) and the
         workflow allows it, it is settled now (counted unchanged and let go) instead of at the end.
         The steps the ledger holds change only at the end, and no later row can take this history
         to another contract (a contract's (合同编号, 卖方) is unique), so merge_history would come
         to the same — without fetching the steps again."""
-        if stored is None or len(stored[1]) != len(history) or [step[:3] for step in history] != stored[1]:
+        if stored is None or len(stored[1]) * STEP_ITEMS != len(flat) or step_heads(flat) != stored[1]:
             return
-        if chain_fault(history) is None:
+        if chain_fault(flat) is None:
             del self.history[key]
-            self.result.summaries[HISTORY.name].unchanged += len(history)
+            self.result.summaries[HISTORY.name].unchanged += len(stored[1])
 
     def write_events(self) -> None:
         """The registration steps waiting, queued behind their contracts. A step added to a contract
         already in the ledger gets a line in the change log, so undo takes it back; the steps of a
         contract this import brings in need none: undoing the import deletes the contract, and
         them with it (its snapshot keeps them for a redo)."""
-        if not self.events:
+        events = self.events
+        if not events:
             return
-        now, user = now_utc(), self.user
-        columns = ("uid", "contract_id", "from_status", "to_status", "on_date", "note", "user", "created_at")
+        now = now_utc()
+        logged = self.logged_events  # (their places in events, in order)
         op_id = self.op.op_id
-        for start in range(0, len(self.events), rules.BATCH):
-            events = self.events[start:start + rules.BATCH]
-            uids = new_uids(len(events))
-            self.writer.insert("registration_events", columns, [
-                (uid, contract_id, frm, to, on_date, note, by or user, now)  # 操作人 left blank: who imports
-                for uid, (contract_id, frm, to, on_date, note, by, _) in zip(uids, events, strict=True)])
-            self.writer.insert("changes", ("op_id", "entity", "uid", "action"), [
-                (op_id, "registration_event", uid, "insert") for uid, e in zip(uids, events, strict=True) if e[6]])
+        for start in range(0, len(events), rules.BATCH):
+            batch = events[start:start + rules.BATCH]
+            uids = new_uids(len(batch))
+            self.writer.insert("registration_events", _EVENT_COLUMNS,
+                               [(contract_id, frm, to, on_date, note, user, uid, now)
+                                for (contract_id, frm, to, on_date, note, user), uid in zip(batch, uids, strict=True)])
+            if logged:
+                self.writer.insert("changes", ("op_id", "entity", "uid", "action"), [
+                    (op_id, "registration_event", uids[at - start], "insert") for at in logged
+                    if start <= at < start + len(batch)])
         self.op.changes.entities.add("registration_event")
-        self.events.clear()
+        events.clear()
+        logged.clear()
 
-    def merge_history(self, contract_id: int, rows, summary: SheetSummary, stored: tuple | None = None,
+    def merge_history(self, contract_id: int, flat: list, summary: SheetSummary, stored: tuple | None = None,
                       key: tuple[str, str] = ("", "")) -> None:
-        """Merge the imported steps of one contract (``key``: its 合同编号 and 卖方 as the sheet has
-        them) with its history in the ledger (``stored``: its status and steps there, if already
-        fetched)."""
+        """Merge the imported steps (``flat``, see :data:`~.rules.STEP_ITEMS`) of one contract (``key``:
+        its 合同编号 and 卖方 as the sheet has them) with its history in the ledger (``stored``: its
+        status and steps there, if already fetched)."""
         new = contract_id in self.new_contracts
         if stored is None and not new:
             stored = self.stored_histories({contract_id})[contract_id]
         status = self.new_contracts[contract_id] if new else stored[0]
-        fault = chain_fault(rows, key)  # the imported chain must obey the workflow
+        steps = len(flat) // STEP_ITEMS
+        fault = chain_fault(flat, key)  # the imported chain must obey the workflow
         if fault is not None:
-            step, name, message = fault
-            raw, where = step.origin
-            self.problem(raw, step.row_no, where.get(name), message)
-            summary.rejected += len(rows)
+            at, name, message = fault
+            raw, where = flat[at + ORIGIN]
+            self.problem(raw, flat[at + ROW], where.get(name), message)
+            summary.rejected += steps
             return
-        state = registration.status_after(rows[-1].to_status)
+        last = len(flat) - STEP_ITEMS  # where the last step's items start
+        state = registration.status_after(flat[last + TO])
         existing = () if new else stored[1]
         common = 0  # steps the ledger holds already
         if existing:
-            imported = [step[:3] for step in rows]
-            while common < min(len(existing), len(imported)) and existing[common] == imported[common]:
+            imported = step_heads(flat)
+            while common < min(len(existing), steps) and existing[common] == imported[common]:
                 common += 1
-        step = rows[min(common, len(rows) - 1)]
-        (raw, where), row_no = step.origin, step.row_no
-        if common < len(existing) and common < len(rows):
-            self.problem(raw, row_no, where.get("to_status"), i18n.tr(
-                "import.history_diverges", step=common + 1, ledger=existing[common][0]))
-            summary.rejected += len(rows)
-            return
-        summary.unchanged += common
-        if common == len(rows):
-            if len(existing) > len(rows):
-                self.problem(raw, row_no, None, i18n.tr("import.history_older"), WARNING)
-            return
-        pending = self.registration_updates.pop(contract_id, None)
+            if common < len(existing) and common < steps:
+                raw, where = flat[common * STEP_ITEMS + ORIGIN]
+                self.problem(raw, flat[common * STEP_ITEMS + ROW], where.get("to_status"), i18n.tr(
+                    "import.history_diverges", step=common + 1, ledger=existing[common][0]))
+                summary.rejected += steps
+                return
+            summary.unchanged += common
+            if common == steps:
+                if len(existing) > steps:
+                    self.problem(flat[last + ORIGIN][0], flat[last + ROW], None, i18n.tr("import.history_older"),
+                                 WARNING)
+                return
+        pending = self.registration_updates.pop(contract_id, None) if self.registration_updates else None
         target = pending[0]["status"] if pending else status
         if state != target:
-            self.problem(raw, rows[-1].row_no, rows[-1].origin[1].get("to_status"),
+            raw = flat[min(common, steps - 1) * STEP_ITEMS + ORIGIN][0]
+            self.problem(raw, flat[last + ROW], flat[last + ORIGIN][1].get("to_status"),
                          i18n.tr("import.history_end", last=state, status=target))
-            summary.rejected += len(rows) - common
+            summary.rejected += steps - common
             return
-        after = registration.status_after
+        after, events, user = registration.status_after, self.events, self.user
+        if not new:  # a step added to a contract already in the ledger is logged; a new contract's
+            # steps go with it: undo deletes them along (and redo brings them back)
+            self.logged_events.extend(range(len(events), len(events) + steps - common))
         previous = after(existing[-1][0]) if existing else registration.DRAFT
-        for step in rows[common:]:  # a new contract's steps go with it: undo deletes them along (and
-            # redo brings them back); a step added to a contract already in the ledger is logged
-            self.events.append((contract_id, previous, step.to_status, step.on_date, step.note, step.user, not new))
-            previous = after(step.to_status)
-            summary.inserted += 1
+        for at in range(common * STEP_ITEMS, len(flat), STEP_ITEMS):  # 操作人 left blank: who imports
+            to = flat[at + TO]
+            events.append((contract_id, previous, to, flat[at + ON], flat[at + NOTE], flat[at + USER] or user))
+            previous = after(to)
+        summary.inserted += steps - common
         if pending:
             registration_values, current, outcome = pending
             changed = {k: v for k, v in registration_values.items() if differs(current.get(k), v, k)}
@@ -235,4 +255,4 @@ class History:
                 contracts.updated += 1
         if not new:
             accepted_on = self.conn.execute("SELECT accepted_on FROM contracts WHERE id = ?", [contract_id]).fetchone()[0]
-            self.set_clock(contract_id, state, accepted_on, rows)
+            self.set_clock(contract_id, state, accepted_on, flat)

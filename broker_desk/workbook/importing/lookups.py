@@ -66,14 +66,14 @@ class Lookups:
         """Might a record with this unique key exist? The lookups hold every key of the ledger and
         of this import, so "no" is certain; on "yes" the rule asks the database, which must then
         hold the records still waiting to be written."""
-        if kind == "client.credit_code":
-            found = key in self.clients_by_code
-        elif kind == "client.name":
-            found = bool(self.clients_by_name.get(key))
-        elif kind == "contract.key":
+        if kind == "contract.key":
             found = key in self.contracts_by_key
         elif kind == "contract.reg_no":
             found = key in self.contracts_by_reg
+        elif kind == "client.credit_code":
+            found = key in self.clients_by_code
+        elif kind == "client.name":
+            found = bool(self.clients_by_name.get(key))
         elif kind == "engagement.unsigned":
             return False  # the contracts that name engagements come later: see frontsheets.finish
         else:
@@ -110,17 +110,29 @@ class Lookups:
             known = self.known["contract"] = set(self.contracts_by_key.values())
         return id_ in known if known is not None else self.ledger.exists(entity, id_)
 
-    def remember(self, entity: str, id_: int, row: dict) -> None:
-        """Put a written record into the lookups; each key is noted so a rejected row can take it back."""
-        one, among = self.note_one, self.note_among
-        self.row_memory.append((entity, id_, None, None, None))
+    def remember(self, entity: str, id_: int, row: dict, taken_back: bool = True) -> None:
+        """Put a written record into the lookups; each key is noted so a rejected row can take it
+        back — unless the row can no longer be rejected (``taken_back`` False: its own record,
+        written last)."""
+        if taken_back:
+            one, among = self.note_one, self.note_among
+            self.row_memory.append((entity, id_, None, None, None))
+        else:
+            one, among = _set_one, _add_among
         if entity != "contract" and entity not in money_sheets.ENTITIES:
             self.forget_known()
-        if entity in self.known:
-            self.known[entity].add(id_)
-        if row.get("uid") and entity in self.uid_ids:
-            one(entity, id_, self.uid_ids[entity], row["uid"])
-        if entity == "client":
+        known = self.known.get(entity)
+        if known is not None:
+            known.add(id_)
+        if row.get("uid"):
+            uid_ids = self.uid_ids.get(entity)
+            if uid_ids is not None:
+                one(entity, id_, uid_ids, row["uid"])
+        if entity == "contract":
+            if row.get("reg_no"):
+                one(entity, id_, self.contracts_by_reg, row["reg_no"])
+            one(entity, id_, self.contracts_by_key, (row["contract_no"], row["seller_id"]))
+        elif entity == "client":
             if row.get("credit_code"):
                 one(entity, id_, self.clients_by_code, row["credit_code"])
                 one(entity, id_, self.client_codes, id_, row["credit_code"])
@@ -133,10 +145,6 @@ class Lookups:
         elif entity == "achievement":
             among(entity, id_, self.achievements_by_title, row["title"])
             among(entity, id_, self.achievements_by_key, (row["title"], row["holder_id"]))
-        elif entity == "contract":
-            if row.get("reg_no"):
-                one(entity, id_, self.contracts_by_reg, row["reg_no"])
-            one(entity, id_, self.contracts_by_key, (row["contract_no"], row["seller_id"]))
         elif entity in frontsheets.ENTITIES:
             frontsheets.remember(self, entity, id_, row, lambda mapping, key, value=_ITS_ID: one(
                 entity, id_, mapping, key, value), lambda mapping, key: among(entity, id_, mapping, key))
@@ -159,14 +167,20 @@ class Lookups:
         """The record a row is: by 记录ID, else (another ledger's record: a merge) by its natural key —
         but never a record this file itself brought in under another 记录ID."""
         if uid:
-            found = self.id_by_uid(entity, uid)
+            ids = self.uid_ids.get(entity)  # (as id_by_uid, once they are read)
+            found = ids.get(uid) if ids is not None else self.id_by_uid(entity, uid)
             if found is not None:
                 return found
             found = self.natural(entity, values)
-            return None if (entity, found) in self.inserted_here else found
+            return None if found is None or (entity, found) in self.inserted_here else found
         return self.natural(entity, values)
 
     def natural(self, entity: str, values: dict) -> int | None:
+        if entity == "contract":
+            reg_no = values.get("reg_no")
+            if reg_no and reg_no in self.contracts_by_reg:
+                return self.contracts_by_reg[reg_no]
+            return self.contracts_by_key.get((values.get("contract_no"), values.get("seller_id")))
         if entity == "client":
             code = (values.get("credit_code") or "").replace(" ", "").upper() or None
             if code and code in self.clients_by_code:
@@ -184,10 +198,6 @@ class Lookups:
         if entity == "achievement":
             ids = self.achievements_by_key.get((values.get("title"), values.get("holder_id")), [])
             return ids[0] if len(ids) == 1 else None
-        if entity == "contract":
-            if values.get("reg_no") and values["reg_no"] in self.contracts_by_reg:
-                return self.contracts_by_reg[values["reg_no"]]
-            return self.contracts_by_key.get((values.get("contract_no"), values.get("seller_id")))
         if entity in frontsheets.ENTITIES:
             return frontsheets.natural(self, entity, values)
         if entity in money_sheets.ENTITIES:
@@ -211,3 +221,15 @@ class Lookups:
         if entity in money_sheets.ENTITIES:
             return money_sheets.key(entity, values)
         return (entity, values.get("reg_no") or None, values.get("contract_no"), values.get("seller_id"))
+
+
+def _set_one(entity: str, id_: int, mapping: dict, key, value=_ITS_ID) -> None:
+    """As :meth:`Lookups.note_one`, not noted."""
+    mapping[key] = id_ if value is _ITS_ID else value
+
+
+def _add_among(entity: str, id_: int, mapping: dict, key) -> None:
+    """As :meth:`Lookups.note_among`, not noted."""
+    ids = mapping.setdefault(key, [])
+    if id_ not in ids:
+        ids.append(id_)

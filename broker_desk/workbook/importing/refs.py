@@ -19,6 +19,8 @@ from .rules import (
 )
 
 _UNKNOWN = object()  # not worked out yet (None is an answer)
+_MONEY = object()  # (a money sheet: its references are money_sheets.references)
+_MEMO = {"party": "party", "achievement": "achievement", "brokers": "pairs"}  # kind -> its texts in Import.memo
 
 
 class References:
@@ -35,46 +37,34 @@ class References:
 
     # -- references: parties, achievements, brokers ---------------------------------------------------
     def references(self, raw, sheet: Sheet, row_no: int, values: dict, where: dict[str, Column]) -> bool:
-        if sheet in MONEY_SHEETS:
+        columns = self.ref_columns.get(sheet.name)
+        if columns is None:  # (column, field, kind, the texts of that kind worked out: see memoised)
+            columns = self.ref_columns[sheet.name] = _MONEY if sheet in MONEY_SHEETS else [
+                (c, c.field, c.kind, self.memo.get(_MEMO.get(c.kind))) for c in sheet.columns
+                if c.kind in ("party", "achievement", "brokers", *frontsheets.REFERENCES)]
+        if columns is _MONEY:
             return money_sheets.references(self, raw, row_no, values, where)
         ok = True
-        columns = self.ref_columns.get(sheet.name)
-        if columns is None:
-            columns = self.ref_columns[sheet.name] = [(c, c.field, c.kind) for c in sheet.columns if c.kind in (
-                "party", "achievement", "brokers", *frontsheets.REFERENCES)]
-        memo = self.memo
-        for column, name, kind in columns:
+        for column, name, kind, known in columns:
             text = values.get(name)
-            if kind == "party":
-                if not text:
-                    continue
-                if name == "seller_id":
-                    values["_seller_text"] = text
-                resolved = memo["party"].get(text)  # a text met before names the same client
-                if resolved is None:
+            if not text:
+                if kind == "brokers" and name in values:
+                    values[name] = []  # nobody named
+                continue
+            if name == "seller_id" and kind == "party":
+                values["_seller_text"] = text
+            resolved = known.get(text) if known is not None else None  # a text met before names the same
+            if resolved is None:
+                if kind == "party":
                     resolved = self.party(raw, row_no, column, text)
-                    ok = ok and resolved is not None
-                values[name] = resolved
-            elif kind == "achievement":
-                if not text:
-                    continue
-                resolved = memo["achievement"].get(text)
-                if resolved is None:
+                elif kind == "achievement":
                     resolved = self.achievement(raw, row_no, column, text)
-                    ok = ok and resolved is not None
-                values[name] = resolved
-            elif kind == "brokers":
-                if name not in values:
-                    continue
-                resolved = memo["pairs"].get(text) if text else []
-                if resolved is None:
+                elif kind == "brokers":
                     resolved = self.brokers(raw, row_no, column, text)
-                    ok = ok and resolved is not None
-                values[name] = resolved or []
-            elif text:  # frontsheets.REFERENCES
-                resolved = frontsheets.reference(self, raw, row_no, column, text)
+                else:  # frontsheets.REFERENCES
+                    resolved = frontsheets.reference(self, raw, row_no, column, text)
                 ok = ok and resolved is not None
-                values[name] = resolved
+            values[name] = [] if resolved is None and kind == "brokers" else resolved
         return ok
 
     def known_party(self, text: str) -> int | None:

@@ -19,12 +19,14 @@ from .rules import (
     STATUS_NEEDS,
     UID_LIKE,
     any_differs,
-    as_steps,
     clock,
     differs,
     no_override,
     sheet_status,
 )
+
+#: What becomes of a row (a count of each in its sheet's summary).
+_OUTCOMES = ("inserted", "updated", "unchanged", "rejected")
 
 
 @functools.lru_cache(maxsize=256)
@@ -51,34 +53,41 @@ class Rows:
         sheet = raw.sheet
         summary = self.result.summaries[sheet.name]
         self.flush()
-        self.pending_entity = sheet.entity
-        self.next_ids.pop(sheet.entity, None)
-        self.fetched_entity = sheet.entity
-        for row_no, values, ok, problems, trusted in self.converted(raw, self.fetch):
-            self.done_rows += 1  # (as Import.ticks(1), without two calls per row)
-            if not self.done_rows % 500:
-                self.checkpoint()
-            self.row_savepoint = False
-            try:
-                outcome = self.import_row(raw, sheet, row_no, values, ok, problems, trusted)
-            except RowFailed:
-                outcome = "rejected"
-            except sqlite3.IntegrityError as e:  # a rule the checks above missed: the row, not the import
-                self.problem(raw, row_no, None, str(e))
-                outcome = "rejected"
-            if outcome == "rejected":
+        entity = self.pending_entity = self.fetched_entity = sheet.entity
+        self.next_ids.pop(entity, None)
+        import_row, row_memory, row_notes = self.import_row, self.row_memory, self.row_notes
+        counts = dict.fromkeys(_OUTCOMES, 0)  # (into the summary when the sheet is done)
+        try:
+            for row_no, values, ok, problems, trusted in self.converted(raw, self.fetch):
+                self.done_rows += 1  # (as Import.ticks(1), without two calls per row)
+                if not self.done_rows % 500:
+                    self.checkpoint()
+                self.row_savepoint = False
+                try:
+                    outcome = import_row(raw, sheet, row_no, values, ok, problems, trusted)
+                except RowFailed:
+                    outcome = "rejected"
+                except sqlite3.IntegrityError as e:  # a rule the checks above missed: the row, not the import
+                    self.problem(raw, row_no, None, str(e))
+                    outcome = "rejected"
+                if outcome == "rejected":
+                    if self.row_savepoint:
+                        self.conn.execute("ROLLBACK TO SAVEPOINT import_row")
+                    self.forget_row()
+                elif row_notes:  # the parties the row brought in stay: count and list them
+                    for sheet_name, note_raw, note_row, column, message in row_notes:
+                        self.result.summaries.setdefault(sheet_name, SheetSummary()).created += 1
+                        self.problem(note_raw, note_row, column, message, WARNING)
+                if row_memory:
+                    row_memory.clear()
+                if row_notes:
+                    row_notes.clear()
                 if self.row_savepoint:
-                    self.conn.execute("ROLLBACK TO SAVEPOINT import_row")
-                self.forget_row()
-            else:  # the parties the row brought in stay: count and list them
-                for sheet_name, note_raw, note_row, column, message in self.row_notes:
-                    self.result.summaries.setdefault(sheet_name, SheetSummary()).created += 1
-                    self.problem(note_raw, note_row, column, message, WARNING)
-            self.row_memory.clear()
-            self.row_notes.clear()
-            if self.row_savepoint:
-                self.conn.execute("RELEASE SAVEPOINT import_row")
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
+                    self.conn.execute("RELEASE SAVEPOINT import_row")
+                counts[outcome] += 1
+        finally:
+            for outcome, count in counts.items():
+                setattr(summary, outcome, getattr(summary, outcome) + count)
         self.flush()
         self.pending_entity = None
         self.fetched, self.fetched_histories, self.fetched_entity = {}, {}, None
@@ -95,8 +104,9 @@ class Rows:
 
     def import_row(self, raw: RawSheet, sheet: Sheet, row_no: int, values: dict, ok: bool, problems, trusted) -> str:
         where = self.wheres[id(raw)]
-        for column, _, message in problems or ():
-            self.problem(raw, row_no, column, message)
+        if problems:
+            for column, _, message in problems:
+                self.problem(raw, row_no, column, message)
         self.trusted = trusted
         entity = sheet.entity
         uid = values.pop("uid", None)
@@ -108,13 +118,14 @@ class Rows:
             self.reject(entity, values)
             raise RowFailed()
         current_id = self.identify(entity, uid, values)
-        key = self.key(entity, uid, values)
-        if key in self.seen and any(k is not None for k in key[1:]):  # the earlier row stands
+        key = (entity, uid) if uid else self.key(entity, uid, values)
+        seen = self.seen
+        if key in seen and any(k is not None for k in key[1:]):  # the earlier row stands
             column, words = duplicates.identity(entity, uid, values, self.client_names.get)
-            self.problem(raw, row_no, where.get(column), i18n.tr("import.duplicate_in_file", other=self.seen[key],
+            self.problem(raw, row_no, where.get(column), i18n.tr("import.duplicate_in_file", other=seen[key],
                                                                   key=words))
             raise RowFailed()
-        self.seen[key] = row_no
+        seen[key] = row_no
         if entity == "contract":
             return self.import_contract(raw, row_no, values, where, uid, current_id)
         outcome = self.write(raw, row_no, entity, values, where, uid, current_id)
@@ -132,11 +143,13 @@ class Rows:
             self.rejected_contracts.add((values["contract_no"], values.get("_seller_text") or ""))
 
     def write(self, raw, row_no, entity: str, values: dict, where, uid: str | None, current_id: int | None,
-              extra: dict | None = None) -> str:
-        """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one."""
+              extra: dict | None = None, current: dict | None = None) -> str:
+        """Check and write one record; ``extra`` columns (derived, not the user's) go into a new one;
+        ``current``: the record ``current_id`` names, when the caller has it already."""
         if entity in money_sheets.ENTITIES:  # what the references left for the messages (see money_sheets)
             values = {k: v for k, v in values.items() if not k.startswith("_")}
-        current = self.record(entity, current_id) if current_id is not None else None
+        if current is None and current_id is not None:
+            current = self.record(entity, current_id)
         if current is not None and not any_differs(current, values):
             return "unchanged"  # exactly what the ledger holds (a re-import): nothing to check or write
         try:
@@ -149,13 +162,14 @@ class Rows:
         if warnings:
             self.warn(raw, row_no, where, [w for w in warnings if w.field.rsplit(".", 1)[-1] in values])
         if current is None:
-            out.update(extra or {})
+            if extra:
+                out.update(extra)
             out["uid"] = uid or new_uid()
             if entity == self.pending_entity:
                 id_ = self.queue_new(entity, out)
             else:
                 id_ = self.op.insert(entity, out, log_snapshot=False)
-            self.remember(entity, id_, out)
+            self.remember(entity, id_, out, taken_back=False)  # (the row's last write: it stays)
             if uid:
                 self.inserted_here.add((entity, id_))
             return "inserted"
@@ -169,20 +183,23 @@ class Rows:
         if entity == self.fetched_entity:
             self.fetched.pop(current_id, None)  # no longer what the ledger holds
         self.op.update(entity, current_id, changed)
-        self.remember(entity, current_id, {**current, **out})
+        self.remember(entity, current_id, {**current, **out}, taken_back=False)
         return "updated"
 
     # -- contracts and their registration ---------------------------------------------------------------
     def import_contract(self, raw, row_no: int, values: dict, where, uid, current_id) -> str:
         seller_text = values.pop("_seller_text", "")
-        history = as_steps(self.history.get((values.get("contract_no"), seller_text), ()))
+        history = self.history.get((values.get("contract_no"), seller_text), ())  # its steps (flat)
+        current = self.record("contract", current_id) if current_id is not None else None
         if values.get("tech_given_fen") is not None:
-            no_override(values, self.record("contract", current_id) if current_id is not None else None)
+            no_override(values, current)
         status = sheet_status(values)
         values["status"] = status
         self.trusted = _underived(self.trusted)
         if current_id is None:
-            needs = [f for f in STATUS_NEEDS.get(status, ()) if not values.get(f)]
+            needs = STATUS_NEEDS.get(status)
+            if needs:
+                needs = [f for f in needs if not values.get(f)]
             if needs:
                 from ...fields import label
 
@@ -211,10 +228,9 @@ class Rows:
                 self.merge_history(id_, history, self.result.summaries[HISTORY.name],
                                    key=(values["contract_no"], seller_text))
             return outcome
-        current = self.record("contract", current_id)
         registration_values = {k: values.pop(k) for k in REGISTRATION if k in values}
         try:
-            outcome = self.write(raw, row_no, "contract", values, where, uid, current_id)
+            outcome = self.write(raw, row_no, "contract", values, where, uid, current_id, current=current)
         except RowFailed:
             self.reject("contract", {**values, "_seller_text": seller_text})
             raise

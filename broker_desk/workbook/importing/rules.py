@@ -6,39 +6,28 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from ... import deductions, i18n, registration
 from ...contracts import share_bp
 from ...errors import BrokerDeskError
 from ...fields import flag_value
 from .. import duplicates
-from ..reader import RawSheet
-from ..schema import Column
+
+#: A contract's registration steps (the 登记进度 sheet's rows) are kept while the import runs as one
+#: flat list of their items, step after step, and used as they are kept (a large file has hundreds
+#: of thousands of steps: kept so, they take half the memory of a tuple each). A step's items, at
+#: these offsets: the status it moves to (may be 变更登记), its date, note and 操作人 (None when
+#: blank); then where it stands: its row number and ``(the sheet, its columns)``.
+TO, ON, NOTE, USER, ROW, ORIGIN = range(6)
+#: Items of one step in a flat list of steps.
+STEP_ITEMS = 6
 
 
-class Step(NamedTuple):
-    """One registration step of the 登记进度 sheet, kept small (a large file has hundreds of
-    thousands): what it says (``to_status`` may be 变更登记; ``user``: its 操作人, None when
-    blank), and where it stands (``origin``: the sheet and its columns)."""
+def step_heads(flat: list) -> list[tuple]:
+    """What each step of a flat list says, (status, date, note): as the ledger's steps are compared."""
+    return list(zip(flat[TO::STEP_ITEMS], flat[ON::STEP_ITEMS], flat[NOTE::STEP_ITEMS], strict=True))
 
-    to_status: str
-    on_date: str
-    note: str | None
-    user: str | None
-    row_no: int
-    origin: tuple[RawSheet, dict[str, Column]]
-
-
-_new_step = tuple.__new__  # a Step made without its generated __new__ (hundreds of thousands of them)
-#: Items of one step in a flat list of steps (see as_steps).
-STEP_ITEMS = len(Step._fields)
-
-
-def as_steps(flat) -> list[Step]:
-    """A contract's registration steps as kept while the import runs: one list of their items
-    one after another (hundreds of thousands of steps take half the memory kept so)."""
-    return [_new_step(Step, flat[i:i + STEP_ITEMS]) for i in range(0, len(flat), STEP_ITEMS)]
 
 _BROKER_PART = re.compile(r"^(?P<name>.+?)\s*(?:[（(]\s*(?P<share>[\d.]+)\s*%?\s*[)）])?$")
 _BROKER_SPLIT = re.compile(r"[；;，,、/\n]+")
@@ -94,33 +83,32 @@ def sheet_status(values: dict) -> str:
     return values.get("status") or (registration.REGISTERED if values.get("reg_no") else registration.DRAFT)
 
 
-def chain_fault(rows: list[Step], key: tuple[str, str] = ("", "")) -> tuple[Step, str, str] | None:
-    """The first step of an imported history that the workflow does not allow (a move it has
-    no way for, or a date before the step before): (step, the field at fault, message). A step
-    that repeats the row before it (same status, date and note) is said to be that row again
-    (``key``: the contract's 合同编号 and 卖方 as written)."""
-    fault = move_fault(rows)
+def chain_fault(flat: list, key: tuple[str, str] = ("", "")) -> tuple[int, str, str] | None:
+    """The first step of an imported history (flat, see :data:`STEP_ITEMS`) that the workflow does
+    not allow (a move it has no way for, or a date before the step before): (where its items
+    start in ``flat``, the field at fault, message). A step that repeats the row before it (same
+    status, date and note) is said to be that row again (``key``: the contract's 合同编号 and
+    卖方 as written)."""
+    fault = move_fault(flat)
     if fault is None:
         return None
-    i = fault[0]
-    if i and rows[i][:3] == rows[i - 1][:3]:
-        step = rows[i]
-        return step, "contract_no", i18n.tr("import.duplicate_in_file", other=rows[i - 1].row_no,
-                                             key=duplicates.step_identity(key, step.to_status, step.on_date))
-    return rows[i], *fault[1:]
+    at = fault[0] * STEP_ITEMS
+    if at and flat[at:at + NOTE + 1] == flat[at - STEP_ITEMS:at - STEP_ITEMS + NOTE + 1]:
+        return at, "contract_no", i18n.tr("import.duplicate_in_file", other=flat[at - STEP_ITEMS + ROW],
+                                           key=duplicates.step_identity(key, flat[at + TO], flat[at + ON]))
+    return at, *fault[1:]
 
 
-def move_fault(moves) -> tuple[int, str, str] | None:
-    """As :func:`chain_fault`, for moves given as (status, date, …) (steps, or pairs): (the
-    fault's index, the field at fault, message). A 变更登记 step keeps the walk at 已登记
-    (:data:`registration.ALLOWED` has its moves)."""
-    state, last = registration.DRAFT, None
-    for i, move in enumerate(moves):
-        to, on_date = move[0], move[1]
-        if to not in registration.ALLOWED[state]:
-            return i, "to_status", i18n.tr("import.history_move", frm=state, to=to)
+def move_fault(flat: list) -> tuple[int, str, str] | None:
+    """As :func:`chain_fault`: (the step at fault, counted from 0, the field at fault, message).
+    A 变更登记 step keeps the walk at 已登记 (:data:`registration.ALLOWED` has its moves)."""
+    state, last, allowed = registration.DRAFT, None, registration.ALLOWED
+    for at in range(0, len(flat), STEP_ITEMS):
+        to, on_date = flat[at], flat[at + 1]  # (its TO and ON)
+        if to not in allowed[state]:
+            return at // STEP_ITEMS, "to_status", i18n.tr("import.history_move", frm=state, to=to)
         if last and on_date < last:
-            return i, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
+            return at // STEP_ITEMS, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
         state, last = to, on_date
     return None
 
@@ -152,13 +140,15 @@ def parse_brokers(text: str) -> list[tuple[str, str]] | None:
 
 
 
-def clock(status: str, accepted_on: str | None, history) -> str | None:
+def clock(status: str, accepted_on: str | None, flat) -> str | None:
     """When the office's decision clock started: the last move to 已受理, else the 受理日期
-    (``history``: its steps, or (status, date) pairs)."""
+    (``flat``: the steps, see :data:`STEP_ITEMS`)."""
     if status in (registration.DRAFT, registration.READY):
         return None
-    accepted = [step[1] for step in history if step[0] == registration.ACCEPTED]
-    return accepted[-1] if accepted else accepted_on
+    for at in range(len(flat) - STEP_ITEMS, -1, -STEP_ITEMS):  # the last move to 已受理
+        if flat[at] == registration.ACCEPTED:
+            return flat[at + ON]
+    return accepted_on
 
 
 def any_differs(current: dict, values: dict) -> bool:
@@ -176,8 +166,13 @@ def differs(old: Any, new: Any, name: str) -> bool:
     """Whether a cell's value says something else than the record's: broker shares as the rules
     keep them, itemised costs as the ledger keeps them (the text that says the same is no change)."""
     if name == "brokers":
-        return [tuple(p) for p in (old or [])] != [(b, share_bp(s) if not isinstance(s, int) else s)
-                                                  for b, s in (new or [])]
+        old, new = old or (), new or ()
+        if len(old) != len(new):
+            return True
+        for held, (b, s) in zip(old, new, strict=True):
+            if tuple(held) != (b, share_bp(s) if not isinstance(s, int) else s):
+                return True
+        return False
     if name in ("expert_review", "done") and new.__class__ is not int:  # 是/否 as the cell says it
         return old != flag_value(new)
     if name == "deduction_items" and isinstance(new, str) and old != new:

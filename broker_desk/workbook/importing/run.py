@@ -176,10 +176,10 @@ class Import(Rows, References, Lookups, History, Conversion, Batches):
         self.memo: dict[str, dict] = {"party": {}, "achievement": {}, "broker": {}, "brokers": {}, "pairs": {}}
         self.user = ledger.user
         self.new_contracts: dict[int, str] = {}                     # contracts this import inserted: status
-        self.events: list[tuple] = []     # registration steps to insert (the last item: log it?)
+        self.events: list[tuple] = []     # registration steps to insert (see History.write_events)
+        self.logged_events: list[int] = []  # the places in events of those the change log lists
         self.pending: list[dict] = []                              # new records of the sheet, not yet written
         self.pending_entity: str | None = None
-        self.pending_ids: set[int] = set()
         self.next_ids: dict[str, int] = {}
         self.uid_ids: dict[str, dict[str, int]] = {}
         self.restore_indexes: Callable[[], None] | None = None                # per entity: 记录ID -> id, loaded when needed
