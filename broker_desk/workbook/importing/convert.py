@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from itertools import repeat
-from operator import itemgetter, truediv
+from operator import itemgetter, mul, truediv
 
 from ... import codes, money
 from ...errors import WARNING
@@ -38,9 +38,8 @@ class MoneyParser:
 _SLOW = object()  # a cell the full parser must read
 _DATE = dt.date
 _STR_OR_NONE = frozenset((str, type(None)))
-_FLOAT_OR_BLANK = frozenset((float, str, type(None)))  # (the text but an empty cell's)
+_FLOATS = {float}
 _BLANK_VALUES = {"": None, None: None}  # .get(cell, value): None for an empty cell
-_BLANK_ZERO = {"": 0.0, None: 0.0}
 _ROW_NUMBER, _ROW_CELLS = itemgetter(0), itemgetter(1)
 
 
@@ -167,20 +166,17 @@ def _iso(day: dt.date) -> str:
 
 
 def _money_column(cells, parse: MoneyParser, field) -> tuple[list, bool, bool]:
-    """An amount column's values. A column of numbers (and empty cells) is worked out at once
-    when every number lands on a whole fen within the ledger's range; else cell by cell."""
+    """An amount column's values. A column of numbers only is worked out at once when every
+    number lands on a whole fen within the ledger's range; else cell by cell."""
     unit, top = parse.unit_fen, money.MAX_FEN
     normal = field is not None and field.kind == "fen"
-    types = set(map(type, cells))
-    if _FLOAT_OR_BLANK.issuperset(types):
-        blank = types != {float}
+    if set(map(type, cells)) == _FLOATS:
         try:
-            numbers = list(map(_BLANK_ZERO.get, cells, cells)) if blank else list(cells)
-            scaled = list(map(float(unit).__mul__, numbers))  # (a text: NotImplemented, refused below)
+            scaled = list(map(mul, cells, repeat(float(unit))))
             fen = list(map(float.__round__, scaled))  # (nan, inf: refused)
-            if min(scaled) >= 0 and max(scaled) <= top and list(map(truediv, fen, repeat(unit))) == numbers:
-                return (list(map(_BLANK_VALUES.get, cells, fen)) if blank else fen), normal, False
-        except (TypeError, ValueError, OverflowError):  # a text, nan or inf, no cell at all: cell by cell
+            if min(scaled) >= 0 and max(scaled) <= top and list(map(truediv, fen, repeat(unit))) == list(cells):
+                return fen, normal, False
+        except (ValueError, OverflowError):  # nan or inf: cell by cell
             pass
     values = [fen if v.__class__ is float and 0 <= (scaled := v * unit) <= top and (fen := round(scaled)) / unit == v
               else None if v is None or v == "" else _SLOW for v in cells]
