@@ -63,24 +63,27 @@ def row_kind(cells: list) -> str:
 
 
 _NOT_PLAIN = "(?:\x00|$|\\s|[" + "".join(sorted(_NOT_PLAIN_FIRST)) + "])"  # a cell's start that may not be DATA
-_NOT_PLAIN_START = re.compile("\x00" + _NOT_PLAIN)  # in cells joined, each after a \x00
 _NOT_PLAIN_CELL = re.compile(_NOT_PLAIN).match
+_NOT_PLAIN_CHAR = re.compile("[\x00\\s" + "".join(sorted(_NOT_PLAIN_FIRST)) + "]")  # a first character so
 
 
 def _suspects(rows: list[list]) -> set[int] | None:
     """The rows :func:`row_kind` must look at, by index: those whose first three cells are not
     all text starting with neither a space, an invisible character nor the first character of
-    a total word (the others are DATA; nearly every row of a large sheet is), told for a column
-    of cells at once; None (every row) when the cells are not all text."""
+    a total word (the others are DATA; nearly every row of a large sheet is), told from the first
+    characters of a column of cells at once; None (every row) when the cells are not all text."""
     if not rows or min(map(len, rows)) < TOTAL_CELLS:
         return None
     suspects = set()
     for i in range(TOTAL_CELLS):
-        column = [row[i] for row in rows]
-        if set(map(type, column)) != {str}:
+        try:
+            firsts = "".join([row[i][:1] for row in rows])
+        except TypeError:  # not all text
             return None
-        if _NOT_PLAIN_START.search("\x00" + "\x00".join(column)):  # a few: which ones
-            suspects.update(j for j, text in enumerate(column) if _NOT_PLAIN_CELL(text))
+        if len(firsts) == len(rows):  # no empty text: a character a row
+            suspects.update(map(re.Match.start, _NOT_PLAIN_CHAR.finditer(firsts)))
+        else:
+            suspects.update(j for j, row in enumerate(rows) if _NOT_PLAIN_CELL(row[i]))
     return suspects
 
 
