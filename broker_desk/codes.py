@@ -173,6 +173,16 @@ class CodeTables:
                 i.name for i in self._table("contract_subtype")["items"] if i.parent == category)
         return list(found)
 
+    def subtype_fits(self, category: str, subtype: str) -> bool:
+        """Whether ``subtype`` is one of ``category``'s subtypes (once per pair)."""
+        try:
+            found = self._kinds.get(("fits", category, subtype))
+        except TypeError:  # (a value that cannot be a key)
+            return subtype in self.subtypes(category)
+        if found is None:
+            found = self._kinds[("fits", category, subtype)] = subtype in self.subtypes(category)
+        return found
+
     def category_of(self, subtype: str) -> str | None:
         item = self.item("contract_subtype", subtype)
         return item.parent if item else None
@@ -183,6 +193,16 @@ class CodeTables:
         found = self._kinds.get(("kind", category, subtype))
         if found is None:
             found = self._kinds[("kind", category, subtype)] = self._normalize_contract_kind(category, subtype)
+        return found
+
+    def contract_kind_change(self, category: str, subtype: str) -> tuple[str, str] | None:
+        """:meth:`normalize_contract_kind` of a pair when it differs from the pair as written
+        (trimmed); None when it does not (once per pair)."""
+        found = self._kinds.get(("change", category, subtype), self)  # (self: not worked out yet)
+        if found is self:
+            mapped = self.normalize_contract_kind(category, subtype)
+            found = self._kinds[("change", category, subtype)] = (
+                None if mapped == (category.strip(), subtype.strip()) else mapped)
         return found
 
     def _normalize_contract_kind(self, category: str | None, subtype: str | None) -> tuple[str, str]:

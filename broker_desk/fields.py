@@ -221,7 +221,8 @@ ENTITY_LABELS = {
     "commission_payout": ("佣金发放", "commission payout"),
 }
 
-_COMPILED: dict[tuple[str, frozenset], Callable] = {}  # (entity, trusted) -> its rules as one function
+#: (entity, trusted, the fields given in order) -> (its rules as one function, whether any given is no field)
+_COMPILED: dict[tuple[str, frozenset, tuple], tuple[Callable, bool]] = {}
 
 
 _KNOWN = {entity: frozenset(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
@@ -314,6 +315,20 @@ def _stored_items(text: str) -> tuple[str | None, tuple[str, dict] | None]:
     return _parse_items(text)
 
 
+def _compiled(key: tuple[str, frozenset, tuple]) -> tuple[Callable, bool]:
+    """The rules of an entity for the fields given (``key`` as in :data:`_COMPILED`), written once."""
+    entity, trusted, given = key
+    if len(_COMPILED) > 1000:  # (the editors and the import give a few sets each; keep it bounded)
+        _COMPILED.clear()
+    found = _COMPILED[key] = (normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS, given),
+                              not _KNOWN[entity].issuperset(given))
+    return found
+
+
+def _yes(what: str, key: Any) -> bool:
+    return True  # (no one to ask: every record referred to may exist)
+
+
 class Checker:
     """Normalises the ``values`` given for one record of ``entity``.
 
@@ -325,23 +340,29 @@ class Checker:
     def __init__(self, entity: str, values: dict, current: dict | None, exists=None, maybe=None,
                  trusted: frozenset[str] = frozenset()):
         self.entity = entity
-        self._maybe = maybe     # callable(kind, key) -> bool: might a record with that key exist?
         self.values = values
         self.current = current or {}
-        self.out: dict[str, Any] = {}
         self.problems: list[Problem] = []
-        self._exists = exists  # callable(entity, id) -> bool
-        if not values.keys() <= _KNOWN[entity]:
-            for name in values.keys() - _KNOWN[entity]:
-                self.error(name, "field.unknown", value=name)
+        #: ``exists(entity, id)``: whether a record this one refers to exists (as the caller knows it).
+        self.exists: Callable[[str, int], bool] = exists if exists is not None else _yes
+        #: ``might_exist(kind, key)``: whether a uniqueness query is worth asking the database (a
+        #: bulk import knows every key in memory and answers "no" for nearly every row; otherwise
+        #: always ask).
+        self.might_exist: Callable[[str, Any], bool] = maybe if maybe is not None else _yes
         # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
         # columns at once: tidy text within its length and code table, ISO dates, whole fen). The
-        # entity's rules run as one function, written once (see .fieldcompile): the common cases
-        # settled inline, anything else through the full rule of its kind.
-        rules = _COMPILED.get((entity, trusted))
-        if rules is None:
-            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS)
-        rules(self, values, self.out, codes.tables().has_name, _UNTIDY.search)
+        # entity's rules run as one function, written once per set of fields given (see
+        # .fieldcompile): the common cases settled inline, anything else through the full rule of
+        # its kind.
+        key = (entity, trusted, tuple(values))
+        try:
+            rules, unknown = _COMPILED[key]
+        except KeyError:
+            rules, unknown = _compiled(key)
+        if unknown:
+            for name in values.keys() - _KNOWN[entity]:
+                self.error(name, "field.unknown", value=name)
+        self.out: dict[str, Any] = rules(self, values, self.exists, codes.tables().has_name, _UNTIDY.search)
 
     # -- problems ---------------------------------------------------------------
     def error(self, name: str, code: str, /, **args: Any) -> None:  # args may hold a "name" of their own
@@ -354,15 +375,6 @@ class Checker:
         """Take problems found by an id-number checker, naming this entity's field."""
         for p in problems:
             self.problems.append(Problem(f"{self.entity}.{name}", p.code, p.args, p.severity))
-
-    def exists(self, entity: str, id_: int) -> bool:
-        """Whether a record this one refers to exists (as the caller knows it)."""
-        return self._exists is None or self._exists(entity, id_)
-
-    def might_exist(self, kind: str, key: Any) -> bool:
-        """Whether a uniqueness query is worth asking the database (a bulk import knows every key
-        in memory and answers "no" for nearly every row; otherwise always ask)."""
-        return self._maybe is None or self._maybe(kind, key)
 
     def given(self, name: str) -> bool:
         return name in self.out
@@ -434,9 +446,7 @@ class Checker:
     def _ref(self, f: Field, value: Any) -> int | None:
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or (
-            self._exists is not None and not self._exists(f.table, value)
-        ):
+        if isinstance(value, bool) or not isinstance(value, int) or not self.exists(f.table, value):
             self.error(f.name, "field.no_such_record", value=value)
             return None
         return value
@@ -444,16 +454,22 @@ class Checker:
     def finish(self) -> tuple[dict, list[Problem]]:
         """The normalised changes and all problems; raises when any is an error."""
         out, current = self.out, self.current
-        for name in _REQUIRED[self.entity]:
-            value = out[name] if name in out else current.get(name)
-            if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
-                self.error(name, "field.required")
+        required = _REQUIRED[self.entity]
+        if current or None in (found := [*map(out.get, required)]) or "" in found:  # (else: all there)
+            self._required(required)
         problems = self.problems
         if not problems:  # (most records of a bulk import)
             return out, []
         if any(p.is_error for p in problems):
             raise ValidationError(problems)
         return out, [p for p in problems if not p.is_error]
+
+    def _required(self, required: tuple[str, ...]) -> None:
+        out, current = self.out, self.current
+        for name in required:
+            value = out[name] if name in out else current.get(name)
+            if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
+                self.error(name, "field.required")
 
 
 def warnings_json(problems: list[Problem]) -> str | None:
