@@ -244,19 +244,26 @@ def load_tables(user_dir: Path | None = None) -> CodeTables:
 
 
 _user_dir: Path | None = None
+_current: CodeTables | None = None  # the tables of _user_dir (every record checked asks for them)
 
 
 def set_user_dir(user_dir: Path | None) -> None:
     """The folder :func:`tables` reads the user's tables from when it is given none
     (the program sets it once at start-up: ``set_user_dir(paths.code_tables_dir())``)."""
-    global _user_dir
+    global _user_dir, _current
     _user_dir = Path(user_dir) if user_dir is not None else None
+    _current = None
     _tables.cache_clear()
 
 
 def tables(user_dir: Path | None = None) -> CodeTables:
     """The tables, loaded once per user folder (``set_user_dir`` reloads)."""
-    return _tables(Path(user_dir) if user_dir is not None else _user_dir)
+    global _current
+    if user_dir is None:
+        if _current is None:
+            _current = _tables(_user_dir)
+        return _current
+    return _tables(Path(user_dir))
 
 
 @lru_cache(maxsize=8)

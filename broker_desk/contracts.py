@@ -86,29 +86,32 @@ def check_brokers(ck: Checker, ledger) -> None:
         ck.out["brokers"] = []
         return
     result: list[tuple[int, int]] = []
-    pairs: list[tuple[Any, Any]] = []
+    problems = ck.problems
+    said, exists, count = len(problems), ck.exists, 0
     try:
-        for b, s in value:
-            pairs.append((b, s))
-    except (TypeError, ValueError):
+        for broker_id, share in value:
+            count += 1
+            try:  # (share_bp, its memo looked up here: a bulk import brings a share on most rows)
+                bp = _SHARES[(share.__class__, share)]
+            except (KeyError, TypeError):
+                bp = share_bp(share)
+            if bp is None:
+                ck.error("brokers", "contract.bad_share", value=share)
+                continue
+            if broker_id.__class__ is not int and (isinstance(broker_id, bool) or not isinstance(broker_id, int)) \
+                    or not exists("broker", broker_id):
+                ck.error("brokers", "field.no_such_record", value=broker_id)
+                continue
+            result.append((broker_id, bp))
+    except (TypeError, ValueError):  # not a list of pairs: that alone is said
+        del problems[said:]
         ck.error("brokers", "contract.bad_brokers")
         return
-    exists = ck.exists
-    for broker_id, share in pairs:
-        bp = share_bp(share)
-        if bp is None:
-            ck.error("brokers", "contract.bad_share", value=share)
-            continue
-        if broker_id.__class__ is not int and (isinstance(broker_id, bool) or not isinstance(broker_id, int)) \
-                or not exists("broker", broker_id):
-            ck.error("brokers", "field.no_such_record", value=broker_id)
-            continue
-        result.append((broker_id, bp))
     if len(result) > 1 and len({b for b, _ in result}) != len(result):  # (one broker cannot appear twice)
         ck.error("brokers", "contract.duplicate_broker")
     if result:
         total = result[0][1] if len(result) == 1 else sum(bp for _, bp in result)
-        if total != 10000 and len(result) == len(pairs):
+        if total != 10000 and len(result) == count:
             ck.error("brokers", "contract.shares_sum", total=f"{Decimal(total) / 100:g}")
     ck.out["brokers"] = result
 
@@ -140,7 +143,7 @@ def check(ck: Checker, ledger, today: dt.date) -> None:
         check_brokers(ck, ledger)
     category, subtype = get("category"), get("subtype")
     if category and ("category" in out or "subtype" in out):  # old kinds were mapped by legacy_kind()
-        tables = codes.tables()
+        tables = ck.tables
         if subtype and not tables.subtype_fits(category, subtype):
             ck.error("subtype", "contract.subtype_mismatch", subtype=subtype, category=category,
                      choices="、".join(tables.subtypes(category)))

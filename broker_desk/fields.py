@@ -221,11 +221,11 @@ ENTITY_LABELS = {
     "commission_payout": ("佣金发放", "commission payout"),
 }
 
-#: (entity, trusted, the fields given in order) -> (its rules as one function, whether any given is no field)
-_COMPILED: dict[tuple[str, frozenset, tuple], tuple[Callable, bool]] = {}
+_COMPILED: dict[tuple[str, frozenset], Callable] = {}  # (entity, trusted) -> its rules as one function
 
 
 _KNOWN = {entity: frozenset(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
+_NAMES = {entity: tuple(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
 _REQUIRED = {entity: tuple(f.name for f in fs if f.required) for entity, fs in ENTITY_FIELDS.items()}
 _BY_QUALIFIED = {f"{e}.{f.name}": f for e, fs in ENTITY_FIELDS.items() for f in fs}
 FIELD_LABELS.update({qualified: (f.zh, f.en) for qualified, f in _BY_QUALIFIED.items()})
@@ -315,16 +315,6 @@ def _stored_items(text: str) -> tuple[str | None, tuple[str, dict] | None]:
     return _parse_items(text)
 
 
-def _compiled(key: tuple[str, frozenset, tuple]) -> tuple[Callable, bool]:
-    """The rules of an entity for the fields given (``key`` as in :data:`_COMPILED`), written once."""
-    entity, trusted, given = key
-    if len(_COMPILED) > 1000:  # (the editors and the import give a few sets each; keep it bounded)
-        _COMPILED.clear()
-    found = _COMPILED[key] = (normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS, given),
-                              not _KNOWN[entity].issuperset(given))
-    return found
-
-
 def _yes(what: str, key: Any) -> bool:
     return True  # (no one to ask: every record referred to may exist)
 
@@ -351,18 +341,23 @@ class Checker:
         self.might_exist: Callable[[str, Any], bool] = maybe if maybe is not None else _yes
         # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
         # columns at once: tidy text within its length and code table, ISO dates, whole fen). The
-        # entity's rules run as one function, written once per set of fields given (see
-        # .fieldcompile): the common cases settled inline, anything else through the full rule of
-        # its kind.
-        key = (entity, trusted, tuple(values))
-        try:
-            rules, unknown = _COMPILED[key]
-        except KeyError:
-            rules, unknown = _compiled(key)
-        if unknown:
-            for name in values.keys() - _KNOWN[entity]:
+        # entity's rules run as one function, written once (see .fieldcompile): the common cases
+        # settled inline, anything else through the full rule of its kind.
+        rules = _COMPILED.get((entity, trusted))
+        if rules is None:
+            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS,
+                                                              _UNTIDY.search)
+        known = _KNOWN[entity]
+        if not known.issuperset(values):
+            for name in values.keys() - known:
                 self.error(name, "field.unknown", value=name)
-        self.out: dict[str, Any] = rules(self, values, self.exists, codes.tables().has_name, _UNTIDY.search)
+            values = {name: value for name, value in values.items() if name in known}
+        #: the code tables the record is checked against
+        self.tables = tables = codes.tables()
+        out = rules(self, values, self.exists, tables)
+        if current:  # (an edit: the changes in the entity's field order, as the change log lists them)
+            out = {name: out[name] for name in _NAMES[entity] if name in out}
+        self.out: dict[str, Any] = out
 
     # -- problems ---------------------------------------------------------------
     def error(self, name: str, code: str, /, **args: Any) -> None:  # args may hold a "name" of their own

@@ -338,7 +338,7 @@ class Ledger:
         the caller has already found in normal form (see :class:`~broker_desk.fields.Checker`)."""
         if entity == "contract":
             values = contracts.legacy_kind(values, current)
-        ck = Checker(entity, values, current, exists=exists or self.exists, maybe=maybe, trusted=trusted)
+        ck = Checker(entity, values, current, exists or self.exists, maybe, trusted)
         if entity == "contract":
             contracts.check(ck, self, dt.date.today())
         else:
