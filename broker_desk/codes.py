@@ -173,6 +173,16 @@ class CodeTables:
                 i.name for i in self._table("contract_subtype")["items"] if i.parent == category)
         return list(found)
 
+    def subtype_fits(self, category: str, subtype: str) -> bool:
+        """Whether ``subtype`` is one of ``category``'s subtypes (once per pair)."""
+        try:
+            found = self._kinds.get(("fits", category, subtype))
+        except TypeError:  # (a value that cannot be a key)
+            return subtype in self.subtypes(category)
+        if found is None:
+            found = self._kinds[("fits", category, subtype)] = subtype in self.subtypes(category)
+        return found
+
     def category_of(self, subtype: str) -> str | None:
         item = self.item("contract_subtype", subtype)
         return item.parent if item else None
@@ -183,6 +193,16 @@ class CodeTables:
         found = self._kinds.get(("kind", category, subtype))
         if found is None:
             found = self._kinds[("kind", category, subtype)] = self._normalize_contract_kind(category, subtype)
+        return found
+
+    def contract_kind_change(self, category: str, subtype: str) -> tuple[str, str] | None:
+        """:meth:`normalize_contract_kind` of a pair when it differs from the pair as written
+        (trimmed); None when it does not (once per pair)."""
+        found = self._kinds.get(("change", category, subtype), self)  # (self: not worked out yet)
+        if found is self:
+            mapped = self.normalize_contract_kind(category, subtype)
+            found = self._kinds[("change", category, subtype)] = (
+                None if mapped == (category.strip(), subtype.strip()) else mapped)
         return found
 
     def _normalize_contract_kind(self, category: str | None, subtype: str | None) -> tuple[str, str]:
@@ -224,19 +244,26 @@ def load_tables(user_dir: Path | None = None) -> CodeTables:
 
 
 _user_dir: Path | None = None
+_current: CodeTables | None = None  # the tables of _user_dir (every record checked asks for them)
 
 
 def set_user_dir(user_dir: Path | None) -> None:
     """The folder :func:`tables` reads the user's tables from when it is given none
     (the program sets it once at start-up: ``set_user_dir(paths.code_tables_dir())``)."""
-    global _user_dir
+    global _user_dir, _current
     _user_dir = Path(user_dir) if user_dir is not None else None
+    _current = None
     _tables.cache_clear()
 
 
 def tables(user_dir: Path | None = None) -> CodeTables:
     """The tables, loaded once per user folder (``set_user_dir`` reloads)."""
-    return _tables(Path(user_dir) if user_dir is not None else _user_dir)
+    global _current
+    if user_dir is None:
+        if _current is None:
+            _current = _tables(_user_dir)
+        return _current
+    return _tables(Path(user_dir))
 
 
 @lru_cache(maxsize=8)

@@ -86,25 +86,33 @@ def check_brokers(ck: Checker, ledger) -> None:
         ck.out["brokers"] = []
         return
     result: list[tuple[int, int]] = []
+    problems = ck.problems
+    said, exists, count = len(problems), ck.exists, 0
     try:
-        pairs = [(b, s) for b, s in value]
-    except (TypeError, ValueError):
+        for broker_id, share in value:
+            count += 1
+            try:  # (share_bp, its memo looked up here: a bulk import brings a share on most rows)
+                bp = _SHARES[(share.__class__, share)]
+            except (KeyError, TypeError):
+                bp = share_bp(share)
+            if bp is None:
+                ck.error("brokers", "contract.bad_share", value=share)
+                continue
+            if broker_id.__class__ is not int and (isinstance(broker_id, bool) or not isinstance(broker_id, int)) \
+                    or not exists("broker", broker_id):
+                ck.error("brokers", "field.no_such_record", value=broker_id)
+                continue
+            result.append((broker_id, bp))
+    except (TypeError, ValueError):  # not a list of pairs: that alone is said
+        del problems[said:]
         ck.error("brokers", "contract.bad_brokers")
         return
-    for broker_id, share in pairs:
-        bp = share_bp(share)
-        if bp is None:
-            ck.error("brokers", "contract.bad_share", value=share)
-            continue
-        if isinstance(broker_id, bool) or not isinstance(broker_id, int) or not ck.exists("broker", broker_id):
-            ck.error("brokers", "field.no_such_record", value=broker_id)
-            continue
-        result.append((broker_id, bp))
-    if len({b for b, _ in result}) != len(result):
+    if len(result) > 1 and len({b for b, _ in result}) != len(result):  # (one broker cannot appear twice)
         ck.error("brokers", "contract.duplicate_broker")
-    total = sum(bp for _, bp in result)
-    if result and total != 10000 and len(result) == len(pairs):
-        ck.error("brokers", "contract.shares_sum", total=f"{Decimal(total) / 100:g}")
+    if result:
+        total = result[0][1] if len(result) == 1 else sum(bp for _, bp in result)
+        if total != 10000 and len(result) == count:
+            ck.error("brokers", "contract.shares_sum", total=f"{Decimal(total) / 100:g}")
     ck.out["brokers"] = result
 
 
@@ -113,35 +121,51 @@ def legacy_kind(values: dict, current: dict | None) -> dict:
     code tables are consulted: an old subtype name (技术秘密许可) is not in today's table."""
     if "category" not in values and "subtype" not in values:
         return values
-    current = current or {}
-    category = values.get("category", current.get("category"))
-    subtype = values.get("subtype", current.get("subtype"))
-    if not isinstance(category, str) or not isinstance(subtype, str) or not category.strip():
+    if current:
+        category = values.get("category", current.get("category"))
+        subtype = values.get("subtype", current.get("subtype"))
+    else:
+        category, subtype = values.get("category"), values.get("subtype")
+    if category.__class__ is not str and not isinstance(category, str) or \
+            subtype.__class__ is not str and not isinstance(subtype, str) or not category.strip():
         return values
-    mapped = codes.tables().normalize_contract_kind(category, subtype)
-    if mapped == (category.strip(), subtype.strip()):
+    mapped = codes.tables().contract_kind_change(category, subtype)  # (once per pair)
+    if mapped is None:
         return values
     return {**values, "category": mapped[0], "subtype": mapped[1]}
 
 
 def check(ck: Checker, ledger, today: dt.date) -> None:
-    out = ck.out  # (a bulk import checks every row: each value looked up once)
-    get = ck.get if ck.current else out.get  # a new contract has only the values given
+    # (a bulk import checks every row: each value looked up once, the steps written out here)
+    out, current = ck.out, ck.current
+    get = ck.get if current else out.get  # a new contract has only the values given
     if "brokers" in ck.values:
         check_brokers(ck, ledger)
     category, subtype = get("category"), get("subtype")
     if category and ("category" in out or "subtype" in out):  # old kinds were mapped by legacy_kind()
-        allowed = codes.tables().subtypes(category)
-        if subtype and subtype not in allowed:
+        tables = ck.tables
+        if subtype and not tables.subtype_fits(category, subtype):
             ck.error("subtype", "contract.subtype_mismatch", subtype=subtype, category=category,
-                     choices="、".join(allowed))
+                     choices="、".join(tables.subtypes(category)))
     buyer = get("buyer_id")
     if buyer and buyer == get("seller_id"):
         ck.error("seller_id", "contract.same_party")
     frm, to = get("valid_from"), get("valid_to")
     if frm and to and to < frm:
         ck.error("valid_to", "contract.valid_to_before_from", to=to, frm=frm)
-    _deduction_items(ck)
+    # itemized non-technical costs add up to 非技术性费用: given items set the total; a total typed
+    # beside them must agree
+    if "deduction_items" in out or "deductions_fen" in out:
+        total = _items_total(get("deduction_items"))
+        if total is None:
+            pass
+        elif "deductions_fen" in out and out["deductions_fen"] is not None and out["deductions_fen"] != total:
+            from .money import yuan_text
+
+            ck.error("deduction_items", "deductions.sum_mismatch", items=yuan_text(total),
+                     total=yuan_text(out["deductions_fen"]))
+        elif "deduction_items" in out:
+            out["deductions_fen"] = total
     amount = get("amount_fen")
     if amount is not None:
         deductions = get("deductions_fen") or 0
@@ -154,27 +178,33 @@ def check(ck: Checker, ledger, today: dt.date) -> None:
             ck.error("tech_given_fen", "contract.tech_over_amount")
         if (get("approved_fen") or 0) > amount:
             ck.error("approved_fen", "contract.approved_over_amount")
-    _registration_fields(ck, ledger, today)
-    _identity(ck, ledger)
+    # the registration fields: those of the status only, the 登记编号 as the ledger writes them
+    status = get("status") or "草稿"
+    if "status" in out and current:
+        ck.error("status", "reg.not_via_edit")
+    for name, statuses in _not_for(status) if isinstance(status, str) else _not_for.__wrapped__(status):
+        if out.get(name) is not None:
+            ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
+    reg_no = out.get("reg_no")
+    if reg_no:
+        reg_no, problems = check_registration_number(reg_no, today, length=reg_no_length(ledger))
+        if problems:
+            ck.adopt("reg_no", problems)
+        out["reg_no"] = reg_no
+    # identity: a seller's contract numbers and the 登记编号 are unique
+    own_id = current.get("id")
+    no, seller = get("contract_no"), get("seller_id")
+    if ("contract_no" in out or "seller_id" in out) and no and seller and \
+            ck.might_exist("contract.key", (no, seller)):
+        row = ledger.db.execute(
+            "SELECT c.id, s.name FROM contracts c JOIN clients s ON s.id = c.seller_id "
+            "WHERE c.seller_id = ? AND c.contract_no = ? AND c.id IS NOT ?", [seller, no, own_id]).fetchone()
+        if row:
+            ck.error("contract_no", "contract.duplicate_no", seller=row[1], value=no)
+    if "reg_no" in out and (reg_no := get("reg_no")) and ck.might_exist("contract.reg_no", reg_no):
+        check_reg_no_unique(ck, ledger, reg_no, own_id)
     if "deductions_fen" in out and out["deductions_fen"] is None:
         out["deductions_fen"] = 0  # left blank: no non-technical costs (the ledger keeps a number)
-
-
-def _deduction_items(ck: Checker) -> None:
-    """Itemized non-technical costs add up to 非技术性费用: given items set the total;
-    a total typed beside them must agree."""
-    if not (ck.given("deduction_items") or ck.given("deductions_fen")):
-        return
-    total = _items_total(ck.get("deduction_items"))
-    if total is None:
-        return
-    if ck.given("deductions_fen") and ck.out["deductions_fen"] is not None and ck.out["deductions_fen"] != total:
-        from .money import yuan_text
-
-        ck.error("deduction_items", "deductions.sum_mismatch", items=yuan_text(total),
-                 total=yuan_text(ck.out["deductions_fen"]))
-    elif ck.given("deduction_items"):
-        ck.out["deductions_fen"] = total
 
 
 @functools.lru_cache(maxsize=4096)
@@ -189,35 +219,6 @@ def _not_for(status) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The registration fields a contract in ``status`` may not have, each with the statuses that
     may, in REGISTRATION_FIELDS order (once per status: a bulk import checks every row)."""
     return tuple((name, statuses) for name, statuses in REGISTRATION_FIELDS.items() if status not in statuses)
-
-
-def _registration_fields(ck: Checker, ledger, today: dt.date) -> None:
-    out = ck.out
-    status = ck.get("status") or "草稿"
-    if "status" in out and ck.current:
-        ck.error("status", "reg.not_via_edit")
-    for name, statuses in _not_for(status) if isinstance(status, str) else _not_for.__wrapped__(status):
-        if out.get(name) is not None:
-            ck.error(name, "contract.status_fields", statuses="、".join(statuses), status=status)
-    if out.get("reg_no"):
-        number, problems = check_registration_number(out["reg_no"], today, length=reg_no_length(ledger))
-        if problems:
-            ck.adopt("reg_no", problems)
-        out["reg_no"] = number
-
-
-def _identity(ck: Checker, ledger) -> None:
-    own_id = ck.current.get("id")
-    no, seller = ck.get("contract_no"), ck.get("seller_id")
-    if (ck.given("contract_no") or ck.given("seller_id")) and no and seller and \
-            ck.might_exist("contract.key", (no, seller)):
-        row = ledger.db.execute(
-            "SELECT c.id, s.name FROM contracts c JOIN clients s ON s.id = c.seller_id "
-            "WHERE c.seller_id = ? AND c.contract_no = ? AND c.id IS NOT ?", [seller, no, own_id]).fetchone()
-        if row:
-            ck.error("contract_no", "contract.duplicate_no", seller=row[1], value=no)
-    if ck.given("reg_no") and ck.get("reg_no") and ck.might_exist("contract.reg_no", ck.get("reg_no")):
-        check_reg_no_unique(ck, ledger, ck.get("reg_no"), own_id)
 
 
 def reg_no_length(ledger) -> int:

@@ -225,6 +225,7 @@ _COMPILED: dict[tuple[str, frozenset], Callable] = {}  # (entity, trusted) -> it
 
 
 _KNOWN = {entity: frozenset(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
+_NAMES = {entity: tuple(f.name for f in fs) for entity, fs in ENTITY_FIELDS.items()}
 _REQUIRED = {entity: tuple(f.name for f in fs if f.required) for entity, fs in ENTITY_FIELDS.items()}
 _BY_QUALIFIED = {f"{e}.{f.name}": f for e, fs in ENTITY_FIELDS.items() for f in fs}
 FIELD_LABELS.update({qualified: (f.zh, f.en) for qualified, f in _BY_QUALIFIED.items()})
@@ -314,6 +315,10 @@ def _stored_items(text: str) -> tuple[str | None, tuple[str, dict] | None]:
     return _parse_items(text)
 
 
+def _yes(what: str, key: Any) -> bool:
+    return True  # (no one to ask: every record referred to may exist)
+
+
 class Checker:
     """Normalises the ``values`` given for one record of ``entity``.
 
@@ -325,23 +330,34 @@ class Checker:
     def __init__(self, entity: str, values: dict, current: dict | None, exists=None, maybe=None,
                  trusted: frozenset[str] = frozenset()):
         self.entity = entity
-        self._maybe = maybe     # callable(kind, key) -> bool: might a record with that key exist?
         self.values = values
         self.current = current or {}
-        self.out: dict[str, Any] = {}
         self.problems: list[Problem] = []
-        self._exists = exists  # callable(entity, id) -> bool
-        if not values.keys() <= _KNOWN[entity]:
-            for name in values.keys() - _KNOWN[entity]:
-                self.error(name, "field.unknown", value=name)
+        #: ``exists(entity, id)``: whether a record this one refers to exists (as the caller knows it).
+        self.exists: Callable[[str, int], bool] = exists if exists is not None else _yes
+        #: ``might_exist(kind, key)``: whether a uniqueness query is worth asking the database (a
+        #: bulk import knows every key in memory and answers "no" for nearly every row; otherwise
+        #: always ask).
+        self.might_exist: Callable[[str, Any], bool] = maybe if maybe is not None else _yes
         # ``trusted`` fields were found in normal form by the caller (a bulk import checks whole
         # columns at once: tidy text within its length and code table, ISO dates, whole fen). The
         # entity's rules run as one function, written once (see .fieldcompile): the common cases
         # settled inline, anything else through the full rule of its kind.
         rules = _COMPILED.get((entity, trusted))
         if rules is None:
-            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS)
-        rules(self, values, self.out, codes.tables().has_name, _UNTIDY.search)
+            rules = _COMPILED[(entity, trusted)] = normaliser(entity, ENTITY_FIELDS[entity], trusted, _FLAG_WORDS,
+                                                              _UNTIDY.search)
+        known = _KNOWN[entity]
+        if not known.issuperset(values):
+            for name in values.keys() - known:
+                self.error(name, "field.unknown", value=name)
+            values = {name: value for name, value in values.items() if name in known}
+        #: the code tables the record is checked against
+        self.tables = tables = codes.tables()
+        out = rules(self, values, self.exists, tables)
+        if current:  # (an edit: the changes in the entity's field order, as the change log lists them)
+            out = {name: out[name] for name in _NAMES[entity] if name in out}
+        self.out: dict[str, Any] = out
 
     # -- problems ---------------------------------------------------------------
     def error(self, name: str, code: str, /, **args: Any) -> None:  # args may hold a "name" of their own
@@ -354,15 +370,6 @@ class Checker:
         """Take problems found by an id-number checker, naming this entity's field."""
         for p in problems:
             self.problems.append(Problem(f"{self.entity}.{name}", p.code, p.args, p.severity))
-
-    def exists(self, entity: str, id_: int) -> bool:
-        """Whether a record this one refers to exists (as the caller knows it)."""
-        return self._exists is None or self._exists(entity, id_)
-
-    def might_exist(self, kind: str, key: Any) -> bool:
-        """Whether a uniqueness query is worth asking the database (a bulk import knows every key
-        in memory and answers "no" for nearly every row; otherwise always ask)."""
-        return self._maybe is None or self._maybe(kind, key)
 
     def given(self, name: str) -> bool:
         return name in self.out
@@ -434,9 +441,7 @@ class Checker:
     def _ref(self, f: Field, value: Any) -> int | None:
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or (
-            self._exists is not None and not self._exists(f.table, value)
-        ):
+        if isinstance(value, bool) or not isinstance(value, int) or not self.exists(f.table, value):
             self.error(f.name, "field.no_such_record", value=value)
             return None
         return value
@@ -444,16 +449,22 @@ class Checker:
     def finish(self) -> tuple[dict, list[Problem]]:
         """The normalised changes and all problems; raises when any is an error."""
         out, current = self.out, self.current
-        for name in _REQUIRED[self.entity]:
-            value = out[name] if name in out else current.get(name)
-            if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
-                self.error(name, "field.required")
+        required = _REQUIRED[self.entity]
+        if current or None in (found := [*map(out.get, required)]) or "" in found:  # (else: all there)
+            self._required(required)
         problems = self.problems
         if not problems:  # (most records of a bulk import)
             return out, []
         if any(p.is_error for p in problems):
             raise ValidationError(problems)
         return out, [p for p in problems if not p.is_error]
+
+    def _required(self, required: tuple[str, ...]) -> None:
+        out, current = self.out, self.current
+        for name in required:
+            value = out[name] if name in out else current.get(name)
+            if (value is None or value == "") and not any(p.field == f"{self.entity}.{name}" for p in self.problems):
+                self.error(name, "field.required")
 
 
 def warnings_json(problems: list[Problem]) -> str | None:

@@ -15,6 +15,7 @@ import operator
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from stdnum.cn import uscc
 
@@ -274,22 +275,31 @@ def check_registration_number(text: str | None, today: date | None = None,
                                    {"value": shown, "length": len(value), "expected": length}, WARNING)]
         return value, [Problem(field, "idnum.reg_length", {"value": shown, "length": len(value)},
                                WARNING)]
-    problems = []
     if length and len(value) != length:
-        problems.append(Problem(field, "idnum.reg_length_setting",
-                                {"value": shown, "length": len(value), "expected": length}, WARNING))
-    today = today or date.today()
-    if len(value) == 16:
-        year, province = int(value[:4]), value[4:6]
-    else:  # two-digit year: this century unless that lies ahead and 19yy is a plausible year
-        short, province = int(value[:2]), value[2:4]
-        year = 2000 + short if 2000 + short <= today.year or short < 87 else 1900 + short
-    if year > today.year:
-        problems.append(Problem(field, "idnum.reg_future_year", {"value": shown, "year": year},
+        problems = [Problem(field, "idnum.reg_length_setting",
+                            {"value": shown, "length": len(value), "expected": length}, WARNING)]
+    else:
+        problems = []
+    future_year, province = _reg_prefix(value[:6] if len(value) == 16 else value[:4], (today or date.today()).year)
+    if future_year is not None:
+        problems.append(Problem(field, "idnum.reg_future_year", {"value": shown, "year": future_year},
                                 WARNING))
-    entry = codes.region(province + "0000")
-    if entry is None or entry["level"] != 1:
+    if province is not None:
         problems.append(Problem(field, "idnum.reg_province", {"value": shown, "province": province},
                                 WARNING))
     return value, problems
 
+
+@lru_cache(maxsize=4096)
+def _reg_prefix(prefix: str, this_year: int) -> tuple[int | None, str | None]:
+    """What a 登记编号's year and province (its first 6 digits, or 4 of the old 14) say against
+    ``this_year``: (the year when it lies ahead, the province code when there is no such province)
+    — once per prefix (the numbers of a ledger share a few)."""
+    if len(prefix) == 6:
+        year, province = int(prefix[:4]), prefix[4:6]
+    else:  # two-digit year: this century unless that lies ahead and 19yy is a plausible year
+        short, province = int(prefix[:2]), prefix[2:4]
+        year = 2000 + short if 2000 + short <= this_year or short < 87 else 1900 + short
+    entry = codes.region(province + "0000")
+    return (year if year > this_year else None,
+            province if entry is None or entry["level"] != 1 else None)

@@ -338,7 +338,7 @@ class Ledger:
         the caller has already found in normal form (see :class:`~broker_desk.fields.Checker`)."""
         if entity == "contract":
             values = contracts.legacy_kind(values, current)
-        ck = Checker(entity, values, current, exists=exists or self.exists, maybe=maybe, trusted=trusted)
+        ck = Checker(entity, values, current, exists or self.exists, maybe, trusted)
         if entity == "contract":
             contracts.check(ck, self, dt.date.today())
         else:
@@ -346,7 +346,7 @@ class Ledger:
         out, warnings = ck.finish()
         if current is None:  # a new record (most rows of a bulk import): no warnings kept from before
             if entity not in WITHOUT_WARNINGS:
-                out["warnings"] = warnings_json(warnings)
+                out["warnings"] = warnings_json(warnings) if warnings else None
             return out, warnings
         # warnings are kept on the record: recomputed for the fields this edit touched
         kept = [w for w in warnings_from_json((current or {}).get("warnings"))
