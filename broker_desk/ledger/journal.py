@@ -223,9 +223,8 @@ class Op:
         brokers = []
         start = 0
         while start < len(rows):
-            keys = rows[start].keys()
-            names, end = list(keys), start + 1
-            while end < len(rows) and list(rows[end]) == names:  # (the same keys in the same order)
+            keys, end = rows[start].keys(), start + 1
+            while end < len(rows) and rows[end].keys() == keys:  # (the same keys, in any order)
                 end += 1
             run = rows[start:end]
             cols = [c for c in known if c in keys]
