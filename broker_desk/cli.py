@@ -55,6 +55,19 @@ i18n.register({
     "cli.positionals": ("位置参数", "positional arguments"),
     "cli.help": ("显示此帮助信息并退出", "show this help message and exit"),
     "cli.version": ("显示程序版本号并退出", "show program's version number and exit"),
+    # argparse's messages about bad arguments (its %-placeholders kept)
+    "cli.ap.required": ("缺少必需的参数：%s", "the following arguments are required: %s"),
+    "cli.ap.argument": ("参数 %(argument_name)s：%(message)s", "argument %(argument_name)s: %(message)s"),
+    "cli.ap.choice": ("“%(value)s”不是可选的值（可选：%(choices)s）", "invalid choice: %(value)r (choose from %(choices)s)"),
+    "cli.ap.value": ("“%(value)s”不是有效的值", "invalid %(type)s value: %(value)r"),
+    "cli.ap.unrecognized": ("无法识别的参数：%s", "unrecognized arguments: %s"),
+    "cli.ap.one": ("需要一个值", "expected one argument"),
+    "cli.ap.at_most_one": ("最多只能给一个值", "expected at most one argument"),
+    "cli.ap.at_least_one": ("至少需要一个值", "expected at least one argument"),
+    "cli.ap.ambiguous": ("选项 %(option)s 不明确，可能是 %(matches)s", "ambiguous option: %(option)s could match %(matches)s"),
+    "cli.ap.one_of": ("需要参数 %s 之一", "one of the arguments %s is required"),
+    "cli.ap.not_with": ("不能与参数 %s 同时使用", "not allowed with argument %s"),
+    "cli.ap.ignored": ("参数不接受值 %r", "ignored explicit argument %r"),
     "cli.no_display": ("没有可用的显示器，无法打开窗口。", "There is no display to open the window on."),
     "cli.no_qt": ("无法加载图形界面（{reason}）。", "The window cannot be loaded ({reason})."),
     "cli.commands_list": ("可用命令：", "Commands:"),
@@ -107,6 +120,29 @@ i18n.register({
 })
 
 
+#: argparse's message texts (its gettext ids) -> ours
+_ARGPARSE_TEXTS = {
+    "the following arguments are required: %s": "cli.ap.required",
+    "argument %(argument_name)s: %(message)s": "cli.ap.argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.ap.choice",
+    "invalid %(type)s value: %(value)r": "cli.ap.value",
+    "unrecognized arguments: %s": "cli.ap.unrecognized",
+    "expected one argument": "cli.ap.one",
+    "expected at most one argument": "cli.ap.at_most_one",
+    "expected at least one argument": "cli.ap.at_least_one",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.ap.ambiguous",
+    "one of the arguments %s is required": "cli.ap.one_of",
+    "not allowed with argument %s": "cli.ap.not_with",
+    "ignored explicit argument %r": "cli.ap.ignored",
+}
+
+
+def _argparse_text(message: str) -> str:
+    """argparse's text ``message`` in the user's language (one it has that we do not: as it is)."""
+    key = _ARGPARSE_TEXTS.get(message)
+    return tr(key) if key is not None else message
+
+
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, tr("cli.usage") if prefix is None else prefix)
@@ -126,6 +162,21 @@ class _Parser(argparse.ArgumentParser):
             self._defaults.update(parent._defaults)
         self._positionals.title = tr("cli.positionals")
         self._optionals.title = tr("cli.options")
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: D102 - argparse's, its messages in our words
+        # argparse words its messages through its module's gettext function, looked up as they are made
+        saved, argparse._ = argparse._, _argparse_text
+        try:
+            return super().parse_known_args(args, namespace)
+        finally:
+            argparse._ = saved
+
+    def parse_args(self, args=None, namespace=None):  # noqa: D102 - see parse_known_args ("unrecognized")
+        saved, argparse._ = argparse._, _argparse_text
+        try:
+            return super().parse_args(args, namespace)
+        finally:
+            argparse._ = saved
 
     def error(self, message: str):  # noqa: D102 - argparse's hook, in the user's language
         self.print_usage(sys.stderr)

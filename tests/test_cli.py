@@ -93,6 +93,25 @@ def test_bad_arguments_say_so_in_chinese(capsys):
     assert "参数有误" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["demo", "--contracts", "many"], "参数有误：参数 --contracts：“many”不是有效的值"),
+    (["--lang", "xx", "check"], "参数有误：参数 --lang：“xx”不是可选的值（可选：'zh', 'en'）"),
+    (["import"], "参数有误：缺少必需的参数：file"),
+    (["check", "--bogus"], "参数有误：无法识别的参数：--bogus"),
+])
+def test_argparse_messages_are_in_chinese(capsys, argv, said):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == said
+
+
+def test_argparse_messages_stay_english_in_english(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "demo", "--contracts", "many"])
+    assert capsys.readouterr().err.splitlines()[-1] == "bad arguments: argument --contracts: invalid int value: 'many'"
+
+
 def test_english_help(capsys):
     with pytest.raises(SystemExit):
         main(["--lang", "en", "demo", "--help"])
