@@ -157,14 +157,13 @@ def check(ck: Checker, ledger, today: dt.date) -> None:
     # beside them must agree
     if "deduction_items" in out or "deductions_fen" in out:
         total = _items_total(get("deduction_items"))
-        if total is None:
-            pass
-        elif "deductions_fen" in out and out["deductions_fen"] is not None and out["deductions_fen"] != total:
+        if total is not None and "deductions_fen" in out and out["deductions_fen"] is not None \
+                and out["deductions_fen"] != total:
             from .money import yuan_text
 
             ck.error("deduction_items", "deductions.sum_mismatch", items=yuan_text(total),
                      total=yuan_text(out["deductions_fen"]))
-        elif "deduction_items" in out:
+        elif total is not None and "deduction_items" in out:
             out["deductions_fen"] = total
     amount = get("amount_fen")
     if amount is not None:
