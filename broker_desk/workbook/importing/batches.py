@@ -93,9 +93,7 @@ class Batches:
         self.fetched, self.fetched_histories = {}, {}
         entity = self.fetched_entity
         if "uid" in names and self.ledger_held.get(entity, True):
-            self.id_by_uid(entity, "")  # (the entity's 记录IDs, read when first needed)
-            ids = [i for i in map(self.uid_ids[entity].get, filter(None, columns[names.index("uid")]))
-                   if i is not None]
+            ids = [i for i in map(self.uids(entity).get, filter(None, columns[names.index("uid")])) if i is not None]
             if ids:
                 self.fetched = self.ledger.get_many(entity, ids)
                 if entity == "contract" and self.history:

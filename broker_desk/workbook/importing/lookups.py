@@ -54,13 +54,17 @@ class Lookups:
     def contracts_by_key(self) -> dict[tuple[str, int], int]:  # (合同编号, 卖方) -> id
         return {(no, seller): id_ for id_, no, seller in self.conn.execute("SELECT id, contract_no, seller_id FROM contracts")}
 
-    def id_by_uid(self, entity: str, uid: str) -> int | None:
+    def uids(self, entity: str) -> dict[str, int]:
+        """The entity's records by 记录ID (read from the ledger when first needed, kept up to date after)."""
         ids = self.uid_ids.get(entity)
         if ids is None:
             from ...fields import TABLES
 
             ids = self.uid_ids[entity] = dict(self.conn.execute(f"SELECT uid, id FROM {TABLES[entity]}"))
-        return ids.get(uid)
+        return ids
+
+    def id_by_uid(self, entity: str, uid: str) -> int | None:
+        return self.uids(entity).get(uid)
 
     def maybe(self, kind: str, key) -> bool:
         """Might a record with this unique key exist? The lookups hold every key of the ledger and
@@ -153,7 +157,7 @@ class Lookups:
         """``mapping[key]`` set to ``value`` (the record's id when not given) for the record just
         written, noted in the row's memory (see :meth:`forget_row`)."""
         self.row_memory.append((entity, id_, mapping, key, mapping.get(key)))
-        mapping[key] = id_ if value is _ITS_ID else value
+        _set_one(entity, id_, mapping, key, value)
 
     def note_among(self, entity: str, id_: int, mapping: dict, key) -> None:
         """The record just written added to the ids ``mapping[key]`` lists, noted as :meth:`note_one`."""
@@ -167,8 +171,7 @@ class Lookups:
         """The record a row is: by 记录ID, else (another ledger's record: a merge) by its natural key —
         but never a record this file itself brought in under another 记录ID."""
         if uid:
-            ids = self.uid_ids.get(entity)  # (as id_by_uid, once they are read)
-            found = ids.get(uid) if ids is not None else self.id_by_uid(entity, uid)
+            found = self.uids(entity).get(uid)
             if found is not None:
                 return found
             found = self.natural(entity, values)
