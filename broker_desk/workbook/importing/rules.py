@@ -94,23 +94,23 @@ def chain_fault(flat: list, key: tuple[str, str] = ("", "")) -> tuple[int, str, 
     fault = move_fault(flat)
     if fault is None:
         return None
-    at = fault[0] * STEP_ITEMS
+    at = fault[0]
     if at and flat[at:at + NOTE + 1] == flat[at - STEP_ITEMS:at - STEP_ITEMS + NOTE + 1]:
         return at, "contract_no", i18n.tr("import.duplicate_in_file", other=flat[at - STEP_ITEMS + ROW],
                                            key=duplicates.step_identity(key, flat[at + TO], flat[at + ON]))
-    return at, *fault[1:]
+    return fault
 
 
 def move_fault(flat: list) -> tuple[int, str, str] | None:
-    """As :func:`chain_fault`: (the step at fault, counted from 0, the field at fault, message).
+    """As :func:`chain_fault`: (where the step at fault starts in ``flat``, the field at fault, message).
     A 变更登记 step keeps the walk at 已登记 (:data:`registration.ALLOWED` has its moves)."""
     state, last, allowed = registration.DRAFT, None, registration.ALLOWED
     for at in range(0, len(flat), STEP_ITEMS):
-        to, on_date = flat[at], flat[at + 1]  # (its TO and ON)
+        to, on_date = flat[at + TO], flat[at + ON]
         if to not in allowed[state]:
-            return at // STEP_ITEMS, "to_status", i18n.tr("import.history_move", frm=state, to=to)
+            return at, "to_status", i18n.tr("import.history_move", frm=state, to=to)
         if last and on_date < last:
-            return at // STEP_ITEMS, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
+            return at, "on_date", i18n.tr("import.history_order", date=on_date, last=last)
         state, last = to, on_date
     return None
 

@@ -97,19 +97,21 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
         cells[name] = size[0] * size[1]
     order = sorted(sheets, key=lambda s: _ORDER.index(s.sheet))
     largest = max(order, key=lambda s: cells[s.name])
-    if cells[largest.name] >= rules.ASIDE_CELLS:
+    aside = largest if cells[largest.name] >= rules.ASIDE_CELLS else None
+    if aside is not None:
         # the largest sheet (the contracts), loaded from the start beside the others: its loading
         # (the longest) is over by the time the import comes to it, and so is the moment it takes
         # the most memory, before the registration history is collected (the import's fullest)
-        book.load_aside(largest.name)
+        book.load_aside(aside.name)
     for at, this in enumerate(order):  # the sheets after it load meanwhile, as many as the budget allows
         ahead = 0
         for following in order[at + 1:]:
-            if following is not largest or cells[largest.name] < rules.ASIDE_CELLS:
-                ahead += cells[following.name]
-                if this.then and ahead > rules.AHEAD_CELLS:
-                    break
-                this.then += (following.name,)
+            if following is aside:
+                continue
+            ahead += cells[following.name]
+            if this.then and ahead > rules.AHEAD_CELLS:
+                break
+            this.then += (following.name,)
     return sheets
 
 
