@@ -88,13 +88,7 @@ def _read_slow(cells, values: list, parse) -> dict[int, str]:
     the messages of the cells it refuses, by index."""
     errors: dict[int, str] = {}
     read: dict[str, tuple] = {}
-    at = 0
-    while True:
-        try:
-            i = values.index(_SLOW, at)
-        except ValueError:
-            return errors
-        at = i + 1
+    for i in _slow_places(values):
         cell = cells[i]
         done = read.get(cell) if cell.__class__ is str else None
         if done is None:
@@ -107,6 +101,18 @@ def _read_slow(cells, values: list, parse) -> dict[int, str]:
         values[i], message = done
         if message is not None:
             errors[i] = message
+    return errors
+
+
+def _slow_places(values: list):
+    """The indexes of the cells left ``_SLOW`` in ``values`` (found by list.index, in C)."""
+    at = 0
+    while True:
+        try:
+            at = values.index(_SLOW, at) + 1
+        except ValueError:
+            return
+        yield at - 1
 
 
 def _text_column(cells, field, kept: dict | None) -> tuple[list, bool, bool]:
@@ -142,13 +148,7 @@ def _date_column(cells, field) -> tuple[list, bool, bool]:
     except TypeError:  # a cell that cannot be told apart by its value: one by one
         values = [_iso(v) if v.__class__ is _DATE else None if v is None or v == "" else _SLOW for v in cells]
     dates = True  # every cell a date cell or empty
-    at = 0
-    while True:
-        try:
-            i = values.index(_SLOW, at)
-        except ValueError:
-            break
-        at = i + 1
+    for i in _slow_places(values):
         if cells[i].__class__ is _DATE:
             values[i] = _iso(cells[i])
         else:
