@@ -346,7 +346,7 @@ class Ledger:
         out, warnings = ck.finish()
         if current is None:  # a new record (most rows of a bulk import): no warnings kept from before
             if entity not in WITHOUT_WARNINGS:
-                out["warnings"] = warnings_json(warnings) if warnings else None
+                out["warnings"] = warnings_json(warnings)
             return out, warnings
         # warnings are kept on the record: recomputed for the fields this edit touched
         kept = [w for w in warnings_from_json((current or {}).get("warnings"))
