@@ -118,7 +118,7 @@ class Rows:
             self.reject(entity, values)
             raise RowFailed()
         current_id = self.identify(entity, uid, values)
-        key = (entity, uid) if uid else self.key(entity, uid, values)
+        key = self.key(entity, uid, values)
         seen = self.seen
         if key in seen and any(k is not None for k in key[1:]):  # the earlier row stands
             column, words = duplicates.identity(entity, uid, values, self.client_names.get)
