@@ -40,6 +40,22 @@ def test_batches_are_written_in_order_with_their_types(conn):
     assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0  # all inside the caller's transaction
 
 
+def test_columns_with_one_value_for_every_row_are_given_once(conn):
+    writer = BulkWriter(conn)
+    conn.execute("BEGIN")
+    many = [(i, f"名{i}") for i in range(1, 1001)]  # statements of 512, 256, …, 8 rows: the writer's thread
+    writer.insert("t", ["id", "name"], many, same={"note": "同一", "fen": 7})
+    writer.insert("t", ["id"], [(2001,)], same={"name": "单", "fen": None})  # a row at once, on this thread
+    rows = SyncingConnection(conn, writer).execute("SELECT id, name, fen, note FROM t ORDER BY id").fetchall()
+    assert rows == [(i, f"名{i}", 7, "同一") for i in range(1, 1001)] + [(2001, "单", None, None)]
+    conn.execute("CREATE TABLE log (id INTEGER PRIMARY KEY AUTOINCREMENT, op INTEGER, uid TEXT)")
+    writer.insert("log", ["uid"], [(f"u{i:04}",) for i in range(1000, 0, -1)], same={"op": 3})
+    writer.sync()  # the rows take their ids in the order given (the change log's order)
+    assert conn.execute("SELECT op, uid FROM log ORDER BY id").fetchall() == [(3, f"u{i:04}") for i in range(1000, 0, -1)]
+    conn.execute("ROLLBACK")
+    writer.close()
+
+
 def test_a_failed_batch_stops_the_rest_and_is_reported_at_the_next_sync(conn):
     writer = BulkWriter(conn)
     conn.execute("BEGIN")
@@ -59,9 +75,9 @@ def test_a_few_rows_for_an_idle_writer_are_written_at_once_and_a_big_batch_in_it
     threads = []
     write = BulkWriter._write
 
-    def recorded(self, table, columns, rows):
+    def recorded(self, table, columns, rows, same, values):
         threads.append((len(rows), threading.current_thread() is threading.main_thread()))
-        write(self, table, columns, rows)
+        write(self, table, columns, rows, same, values)
 
     monkeypatch.setattr(BulkWriter, "_write", recorded)
     writer = BulkWriter(conn)
@@ -96,8 +112,8 @@ def test_an_import_whose_write_fails_leaves_the_ledger_as_it_was(tmp_path, monke
         export_workbook(source, tmp_path / "book.xlsx")
     statement = BulkWriter.statement
 
-    def broken(table, columns, rows):
-        sql = statement(table, columns, rows)
+    def broken(table, columns, rows, same=()):
+        sql = statement(table, columns, rows, same)
         return sql.replace("registration_events (", "registration_events (no_such_column, ") if \
             table == "registration_events" else sql
 
@@ -170,3 +186,13 @@ def test_an_import_runs_with_the_collector_paused_and_leaves_it_running(tmp_path
         result = import_workbook(ledger, tmp_path / "book.xlsx")
         assert result.written and ledger.count("contract") == 30
     assert seen == [False] and gc.isenabled()
+
+
+def test_none_is_bound_as_null_through_the_adapter_registry(conn):
+    """None is found among sqlite3's adapters (a failed ``__adapt__`` lookup otherwise formats an
+    error for every None bound) and still lands as NULL."""
+    import broker_desk.ledger.core  # noqa: F401 - registers it
+
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
+    conn.execute("INSERT INTO t (id, name, fen, note) VALUES (?, ?, ?, ?)", (1, "甲", None, None))
+    assert conn.execute("SELECT typeof(fen), note IS NULL FROM t").fetchone() == ("null", 1)

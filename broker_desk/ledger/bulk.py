@@ -67,35 +67,45 @@ class BulkWriter:
 
     @staticmethod
     @functools.lru_cache(maxsize=64)
-    def statement(table: str, columns: Sequence[str], rows: int) -> str:
-        """``INSERT INTO table (columns) VALUES`` with ``rows`` rows of parameters."""
+    def statement(table: str, columns: Sequence[str], rows: int, same: Sequence[str] = ()) -> str:
+        """``INSERT INTO table (columns) VALUES`` with ``rows`` rows of parameters; with ``same``
+        columns, ``… SELECT *, ?, … FROM (VALUES …)``: their values come first, once for every row
+        (a placeholder numbered ``?NNN`` would do as well, but Python's sqlite3 asks every
+        parameter's name, a search through all of them, before binding)."""
         row = f"({', '.join('?' * len(columns))})"
-        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
+        values = f"VALUES {', '.join([row] * rows)}"
+        if not same:
+            return f"INSERT INTO {table} ({', '.join(columns)}) {values}"
+        return f"INSERT INTO {table} ({', '.join([*columns, *same])}) SELECT *, {', '.join('?' * len(same))} FROM ({values})"
 
-    def insert(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
-        """Queue ``rows`` (values in ``columns`` order: text, integers or None) for ``table``."""
+    def insert(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]],
+               same: dict[str, Any] | None = None) -> None:
+        """Queue ``rows`` (values in ``columns`` order: text, integers or None) for ``table``;
+        ``same``: columns with one value for every row (bound once a statement, not once a row)."""
         if self._error is not None:
             raise WriteFailed(self._error)
         if not rows:
             return
+        item = (table, tuple(columns), rows, tuple(same or ()), tuple((same or {}).values()))
         if len(rows) < _AT_ONCE and not self._queue.unfinished_tasks:  # idle (only this thread adds work)
             try:
-                self._write(table, tuple(columns), rows)
+                self._write(*item)
             except Exception as e:  # noqa: BLE001 - the writer takes it for its own: reported at the next sync
-                self._queue.put((_FAILED, e, None))
+                self._queue.put((_FAILED, e))
             return
-        self._queue.put((table, tuple(columns), rows))
+        self._queue.put(item)
 
-    def _write(self, table: str, columns: tuple[str, ...], rows: list[Sequence[Any]]) -> None:
+    def _write(self, table: str, columns: tuple[str, ...], rows: list[Sequence[Any]], same: tuple[str, ...],
+               values: tuple) -> None:
         """``rows`` as statements of a power of two rows each (a few sizes per table, each
         prepared once and cached: a statement of thousands of parameters takes megabytes)."""
-        size = 1 << (min(self._parameters // len(columns), _MOST_ROWS).bit_length() - 1)
+        size = 1 << (min((self._parameters - len(same)) // len(columns), _MOST_ROWS).bit_length() - 1)
         start = 0
         while start < len(rows):
             while len(rows) - start < size:
                 size >>= 1
             run = rows[start:start + size]
-            self.conn.execute(self.statement(table, columns, size), list(itertools.chain.from_iterable(run)))
+            self.conn.execute(self.statement(table, columns, size, same), [*values, *itertools.chain.from_iterable(run)])
             start += size
 
     def _run(self) -> None:

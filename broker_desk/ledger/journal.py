@@ -202,23 +202,16 @@ class Op:
         self.changes.id = id_
         return id_
 
-    def insert_many(self, entity: str, rows: list[dict], writer=None) -> None:
-        """Insert new records whose ids and uids are given (a bulk import), a statement per run
-        of rows with the same columns; logged as :meth:`insert` with ``log_snapshot=False`` does.
-        With a :class:`~broker_desk.ledger.bulk.BulkWriter` the rows are queued to it. The dicts
-        are left as they are."""
-        def write(sql_table: str, cols: list[str], values: list) -> None:
-            if writer is not None:
-                writer.insert(sql_table, cols, values)
-            else:
-                self.conn.executemany(f"INSERT INTO {sql_table} ({', '.join(cols)}) "
-                                      f"VALUES ({', '.join('?' * len(cols))})", values)
-
+    def insert_many(self, entity: str, rows: list[dict], writer) -> None:
+        """Insert new records whose ids and uids are given (a bulk import), queued to ``writer`` (a
+        :class:`~broker_desk.ledger.bulk.BulkWriter`) a statement per run of rows with the same
+        columns; logged as :meth:`insert` with ``log_snapshot=False`` does. The dicts are left as
+        they are."""
         if not rows:
             return
         table = TABLES[entity]
-        now = now_utc()
         known = self.columns(table)
+        now = now_utc()
         stamps = [c for c in ("created_at", "updated_at") if c in known]  # when not given: now
         brokers = []
         start = 0
@@ -228,24 +221,17 @@ class Op:
                 end += 1
             run = rows[start:end]
             cols = [c for c in known if c in keys]
-            added = [c for c in stamps if c not in keys]
             pick = operator.itemgetter(*cols)
-            if len(cols) == 1:
-                values = [(pick(row), *[now] * len(added)) for row in run]
-            elif added:
-                extra = (now,) * len(added)
-                values = [pick(row) + extra for row in run]
-            else:
-                values = list(map(pick, run))
-            write(table, cols + added, values)
+            values = list(map(pick, run)) if len(cols) > 1 else [(value,) for value in map(pick, run)]
+            writer.insert(table, cols, values, same={c: now for c in stamps if c not in keys})
             if "brokers" in keys:
                 brokers += [(row["id"], broker_id, share) for row in run for broker_id, share in row["brokers"] or ()]
             start = end
         if brokers:
             link_table, link_column = BROKER_LINKS[entity]
-            write(link_table, [link_column, "broker_id", "share_bp"], brokers)
-        op_id = self.op_id
-        write("changes", ["op_id", "entity", "uid", "action"], [(op_id, entity, row["uid"], "insert") for row in rows])
+            writer.insert(link_table, [link_column, "broker_id", "share_bp"], brokers)
+        writer.insert("changes", ["uid"], [(row["uid"],) for row in rows],
+                      same={"op_id": self.op_id, "entity": entity, "action": "insert"})
         self.changes.entities.add(entity)
 
     def update(self, entity: str, id_: int, values: dict) -> dict:

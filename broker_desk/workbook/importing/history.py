@@ -28,7 +28,7 @@ from .rules import (
 )
 
 #: The registration steps' columns, in the order :meth:`History.write_events` gives them.
-_EVENT_COLUMNS = ("contract_id", "from_status", "to_status", "on_date", "note", "user", "uid", "created_at")
+_EVENT_COLUMNS = ("contract_id", "from_status", "to_status", "on_date", "note", "user", "uid")
 
 
 
@@ -180,12 +180,11 @@ class History:
             batch = events[start:start + rules.BATCH]
             uids = new_uids(len(batch))
             self.writer.insert("registration_events", _EVENT_COLUMNS,
-                               [(contract_id, frm, to, on_date, note, user, uid, now)
-                                for (contract_id, frm, to, on_date, note, user), uid in zip(batch, uids, strict=True)])
+                               list(map(tuple.__add__, batch, zip(uids))), same={"created_at": now})
             if logged:
-                self.writer.insert("changes", ("op_id", "entity", "uid", "action"), [
-                    (op_id, "registration_event", uids[at - start], "insert") for at in logged
-                    if start <= at < start + len(batch)])
+                self.writer.insert("changes", ("uid",), [(uids[at - start],) for at in logged
+                                                         if start <= at < start + len(batch)],
+                                   same={"op_id": op_id, "entity": "registration_event", "action": "insert"})
         self.op.changes.entities.add("registration_event")
         events.clear()
         logged.clear()
