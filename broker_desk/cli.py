@@ -34,6 +34,7 @@ i18n.register({
     "cli.db": ("账本文件（默认：{path}）", "ledger file (default: {path})"),
     "cli.lang": ("界面语言：zh 中文（默认）或 en 英文", "language: zh Chinese (default) or en English"),
     "cli.commands": ("命令", "commands"),
+    "cli.command": ("命令", "COMMAND"),  # the subcommand's name in usage lines and argparse's messages
     "cli.demo": ("向空账本写入逼真的示例数据", "fill an empty ledger with realistic sample data"),
     "cli.demo.contracts": ("合同数（默认 2000）", "number of contracts (default 2000)"),
     "cli.demo.seed": ("随机种子：同一种子、同一日期生成相同数据（默认 1）", "random seed: the same seed and day give the same data (default 1)"),
@@ -192,7 +193,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"BrokerDesk {__version__}", help=tr("cli.version"))
     # a check of an installed or built app: open the window, quit after its first paint
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", title=tr("cli.commands"), parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar=tr("cli.command"), title=tr("cli.commands"),
+                                parser_class=_Parser)
 
     p = sub.add_parser("demo", parents=[common], help=tr("cli.demo"), description=tr("cli.demo"))
     p.add_argument("--contracts", type=int, default=2000, help=tr("cli.demo.contracts"))

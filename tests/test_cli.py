@@ -98,6 +98,9 @@ def test_bad_arguments_say_so_in_chinese(capsys):
     (["--lang", "xx", "check"], "参数有误：参数 --lang：“xx”不是可选的值（可选：'zh', 'en'）"),
     (["import"], "参数有误：缺少必需的参数：file"),
     (["check", "--bogus"], "参数有误：无法识别的参数：--bogus"),
+    (["chek"], "参数有误：参数 命令：“chek”不是可选的值（可选：'demo', 'check', 'backup', 'restore', 'template', "
+               "'import', 'export', 'rankings', 'payments', 'commission', 'forms', 'print', 'match', 'followups', "
+               "'policies', 'rewards'）"),
 ])
 def test_argparse_messages_are_in_chinese(capsys, argv, said):
     with pytest.raises(SystemExit) as e:
