@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from rankings_ledger import TODAY, build
 
-from broker_desk import statistics
+from broker_desk import codes, i18n, statistics
 from broker_desk.errors import BrokerDeskError
 
 M = 1_000_000  # fen in 1万元 … used below only to keep the hand figures short: 10 * M fen = 10 万元
@@ -52,6 +52,18 @@ def test_buyer_provinces_by_amount(s2024):
         ("上海市", 2, 60 * M, 60 * M, 60 * M),     # X2 (K2, K11)
         ("（未填地区）", 1, 40 * M, 40 * M, 40 * M),  # X5 (K9)
         ("广东省", 1, 30 * M, 30 * M, 30 * M)]     # X3 (K4)
+
+
+def test_buyer_provinces_named_in_english(hand):
+    ledger, _ = hand
+    i18n.set_language("en")
+    stats = statistics.compute(ledger, 2024, today=TODAY)
+    assert [g.label for g in stats.by_province] == ["Beijing", "Shanghai", "(no region)", "Guangdong"]
+
+
+def test_every_province_has_an_english_name():
+    provinces = {code[:2] for code, entry in codes.regions().items() if code.endswith("0000") and entry["level"] == 1}
+    assert provinces == set(statistics.PROVINCES_EN)
 
 
 def test_months_cover_the_period(s2024):

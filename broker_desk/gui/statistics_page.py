@@ -135,6 +135,7 @@ class StatisticsPage(PeriodPage):
         top, self.title, self.busy = title_row(i18n.tr("gui.statistics"))
         self.title.setWordWrap(True)  # a long title takes two lines rather than widening the page
         self.title.setMinimumWidth(160)
+        top.setStretchFactor(self.title, 4)  # (but takes the row's free width first: one line when it fits)
         top.addSpacing(12)
         self.period = PeriodPicker()
         self.period.changed.connect(self.reload)
