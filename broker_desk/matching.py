@@ -46,8 +46,8 @@ i18n.register({
     "match.reason.maturity": ("成熟度：{maturity}", "Maturity: {maturity}"),
     "match.reason.price": ("意向价格 {price} 万元，在预算 {budget} 万元以内",
                            "Asking price {price} (10k yuan) within the budget of {budget}"),
-    "match.reason.price_near": ("意向价格 {price} 万元，略高于预算 {budget} 万元",
-                                "Asking price {price} (10k yuan) a little above the budget of {budget}"),
+    "match.reason.price_near": ("意向价格 {price} 万元，比预算 {budget} 万元高 {over}%",
+                                "Asking price {price} (10k yuan), {over}% above the budget of {budget}"),
     "match.reason.city": ("同在{place}", "Both in {place}"),
     "match.reason.province": ("同在{place}", "Both in {place}"),
     "match.no_record": ("没有找到{entity}“{key}”（请用记录ID或名称）",
@@ -77,6 +77,8 @@ class Reason:
     @property
     def text(self) -> str:
         args = dict(self.args)
+        if self.code == "price_near":  # how far above: up to half the budget again (see matching.json)
+            args["over"] = max(1, round((args["price"] - args["budget"]) * 100 / args["budget"]))
         if "words" in args:
             args["words"] = i18n.join(args["words"])
         for key in ("price", "budget"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from broker_desk import matchindex, matching
+from broker_desk import i18n, matchindex, matching
 from broker_desk.cli import main
 
 
@@ -84,6 +84,15 @@ def test_a_closed_achievement_never_appears(desk, status):
     assert twin not in [m.id for m in matching.match_demand(desk.ledger, demand, top=50)]
     desk.ledger.update("achievement", twin, {"status": "已发布"})  # reopened: found again
     assert twin in [m.id for m in matching.match_demand(desk.ledger, demand, top=50)]
+
+
+def test_a_price_above_the_budget_says_by_how_much():
+    near = matching.Reason("price_near", 3.0, {"price": 250_0000_00, "budget": 200_0000_00})
+    assert near.text == "意向价格 250.00 万元，比预算 200.00 万元高 25%"
+    i18n.set_language("en")
+    assert near.text == "Asking price 250.00 (10k yuan), 25% above the budget of 200.00"
+    assert matching.Reason("price_near", 3.0, {"price": 200_0010_00, "budget": 200_0000_00}).text.endswith(
+        "1% above the budget of 200.00")  # (never "0%")
 
 
 def test_budget_below_the_price_gives_no_price_reason(desk):
