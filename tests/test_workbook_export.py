@@ -13,8 +13,10 @@ from python_calamine import CalamineWorkbook
 
 from broker_desk import codes
 from broker_desk.cli import main
+from broker_desk.ledger import Ledger
 from broker_desk.workbook import schema, template
 from broker_desk.workbook.export import cell_values, export_workbook, row_counts, share_text
+from broker_desk.workbook.importer import import_workbook
 from broker_desk.workbook.schema import normalise_header
 from broker_desk.workbook.template import write_template
 
@@ -132,6 +134,21 @@ def test_export_reads_back_exactly_with_a_second_reader(ledger, rich, tmp_path):
     assert back == expected(ledger)
     for sheet in schema.SHEETS:
         assert back[sheet.name][0] == [c.header for c in sheet.columns]  # no markers, canonical order
+
+
+def test_text_that_looks_like_rich_text_xml_comes_back_as_it_is(ledger, make, tmp_path):
+    """XlsxWriter takes a text between <r> and </r> for the XML of a rich string: not in an export."""
+    title, note = "<r>重点项目</r>", "<r>R&D <b>中心</b></r>"
+    make.contract(contract_no="HT-R", title=title, note=note)
+    export_workbook(ledger, tmp_path / "out.xlsx")
+    back = read_back(tmp_path / "out.xlsx")
+    assert back == expected(ledger)
+    row = back["技术合同"][1]
+    assert title in row and note in row
+    with Ledger.open(tmp_path / "again.brokerdesk") as again:
+        import_workbook(again, tmp_path / "out.xlsx")
+        assert again.conn.execute("SELECT title, note FROM contracts").fetchall() == [(title, note)]
+    assert import_workbook(ledger, tmp_path / "out.xlsx").summaries["技术合同"].unchanged == 1
 
 
 def test_a_demo_ledger_reads_back_exactly(demo_ledger, tmp_path):

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 #: Text that XlsxWriter would change on its way to the XML (its ``_escape_control_characters``,
@@ -61,6 +61,13 @@ class PlainRowsWorksheet(Worksheet):
         self._write_row(row, None)
         parts.append("</row>")
         self.fh.write("".join(parts))
+
+    def _xml_rich_inline_string(self, string: str, attributes=()) -> None:
+        """A constant-memory text that starts with ``<r>`` and ends with ``</r>`` is taken by
+        XlsxWriter for the XML of a rich string (what its ``write_rich_string`` makes, which no
+        export uses) and written unescaped: such a cell read back empty, or with a ``&`` in it
+        broke the file. Here it is written as the text it is, as any other text."""
+        self._xml_inline_string(string, _preserve_whitespace(string), attributes)
 
     def _plain_xml(self, row: int, cells: Sequence[Cell]) -> list[str] | None:
         """The row's cells as XlsxWriter writes them; None when one of them is not plain (or the row
