@@ -100,3 +100,18 @@ def test_a_written_row_takes_no_more_cells_before_it(tmp_path):
     wb.close()
     sheet = CalamineWorkbook.from_path(str(tmp_path / "x.xlsx")).get_sheet_by_name("表").to_python()
     assert [row[0] for row in sheet] == ["三", "", "五"]  # (calamine starts at the first row with cells)
+
+
+@pytest.mark.parametrize("constant_memory", [True, False])
+def test_text_between_r_tags_stays_text_in_every_workbook(tmp_path, constant_memory):
+    """Shared strings (reports, templates) or in-line (the export): XlsxWriter would take these for rich-string XML."""
+    from broker_desk.workbook.writing import atomic_workbook
+
+    texts = ["<r>rich-looking</r>", "<r>R&D <b>中心</b></r>", "<r> 空格 </r>", "<r></r>", "普通 <r>"]
+    with atomic_workbook(tmp_path / "x.xlsx", constant_memory=constant_memory) as wb:
+        ws = wb.add_worksheet("表")
+        for r, text in enumerate(texts):
+            ws.write_string(r, 0, text)
+        ws.write(len(texts), 0, "<r>write() too</r>")
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "x.xlsx")).get_sheet_by_name("表").to_python()
+    assert [row[0] for row in sheet] == [*texts, "<r>write() too</r>"]

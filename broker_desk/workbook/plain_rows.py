@@ -22,8 +22,9 @@ import re
 from collections.abc import Sequence
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
+
+from .writing import TextWorksheet
 
 #: Text that XlsxWriter would change on its way to the XML (its ``_escape_control_characters``,
 #: ``_preserve_whitespace`` and ``_escape_data`` patterns, in one).
@@ -34,7 +35,7 @@ _SHORT = 32767 // 2
 Cell = tuple[int, "str | float | int", "Format | None"]
 
 
-class PlainRowsWorksheet(Worksheet):
+class PlainRowsWorksheet(TextWorksheet):
     """A worksheet whose :meth:`write_plain_row` writes a whole row at once (constant-memory
     workbooks; any other workbook gets XlsxWriter's own path)."""
 
@@ -61,13 +62,6 @@ class PlainRowsWorksheet(Worksheet):
         self._write_row(row, None)
         parts.append("</row>")
         self.fh.write("".join(parts))
-
-    def _xml_rich_inline_string(self, string: str, attributes=()) -> None:
-        """A constant-memory text that starts with ``<r>`` and ends with ``</r>`` is taken by
-        XlsxWriter for the XML of a rich string (what its ``write_rich_string`` makes, which no
-        export uses) and written unescaped: such a cell read back empty, or with a ``&`` in it
-        broke the file. Here it is written as the text it is, as any other text."""
-        self._xml_inline_string(string, _preserve_whitespace(string), attributes)
 
     def _plain_xml(self, row: int, cells: Sequence[Cell]) -> list[str] | None:
         """The row's cells as XlsxWriter writes them; None when one of them is not plain (or the row

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.utility import _preserve_whitespace
+from xlsxwriter.worksheet import Worksheet
 
 from .. import i18n, outfiles
 from ..errors import BrokerDeskError
@@ -45,6 +47,20 @@ def check_target(path: str | Path, overwrite: bool = False) -> Path:
     return outfiles.check_target(path, (".xlsx",), "write.not_xlsx", overwrite)
 
 
+class TextWorksheet(Worksheet):
+    """XlsxWriter's worksheet, but a text that starts with ``<r>`` and ends with ``</r>`` stays
+    the text it is. XlsxWriter takes such a text for the XML of a rich string (what its
+    ``write_rich_string`` stores) and writes it unescaped, shared or in-line: it read back empty,
+    or with a ``&`` in it broke the file. Here it is stored as that XML, one run of the text."""
+
+    def _write_string(self, row: int, col: int, string: str, cell_format=None):
+        if string.startswith("<r>") and string.endswith("</r>") and len(string) < self.xls_strmax // 4:
+            escaped = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            preserve = ' xml:space="preserve"' if _preserve_whitespace(string) else ""
+            string = f"<r><t{preserve}>{escaped}</t></r>"
+        return super()._write_string(row, col, string, cell_format)
+
+
 @contextmanager
 def atomic_workbook(path: str | Path, constant_memory: bool = False,
                     in_memory: bool = False) -> Iterator[xlsxwriter.Workbook]:
@@ -61,6 +77,7 @@ def atomic_workbook(path: str | Path, constant_memory: bool = False,
             # write_string() never converts, but keep write() honest too
             "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
         })
+        workbook.worksheet_class = TextWorksheet  # (every sheet: see TextWorksheet)
         workbook.set_properties({"creator": "BrokerDesk", "author": "BrokerDesk"})
         try:
             yield workbook
