@@ -27,7 +27,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from . import codes, i18n, money
+from . import codes, i18n, money, region_names
 from .errors import BrokerDeskError
 from .matchindex import (
     TABLES,
@@ -85,7 +85,7 @@ class Reason:
             if key in args:
                 args[key] = money.wan_text(args[key])
         if "region" in args:
-            args["place"] = codes.region_name(args["region"]) or args["region"]
+            args["place"] = region_names.place_label(args["region"])
         for key, table in (("field", "tech_field"), ("maturity", "maturity")):  # in the language (English)
             if key in args and (item := _code_item(table, args[key])) is not None:
                 args[key] = item.label()

@@ -25,6 +25,26 @@ i18n.register({
                          "the code"),
 })
 
+#: The provinces' names in English, by the first two digits of their GB/T 2260 codes.
+PROVINCES_EN = {
+    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia", "21": "Liaoning",
+    "22": "Jilin", "23": "Heilongjiang", "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui",
+    "35": "Fujian", "36": "Jiangxi", "37": "Shandong", "41": "Henan", "42": "Hubei", "43": "Hunan",
+    "44": "Guangdong", "45": "Guangxi", "46": "Hainan", "50": "Chongqing", "51": "Sichuan", "52": "Guizhou",
+    "53": "Yunnan", "54": "Tibet", "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia",
+    "65": "Xinjiang", "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
+}
+
+
+def place_label(code: str) -> str:
+    """A region's name as shown: 广东省深圳市; in English a province by its English name
+    (Guangdong; places below a province keep their Chinese names: no English table holds them)."""
+    name = codes.region_name(code) or code
+    if i18n.get_language() == "en" and code[:2] in PROVINCES_EN and name == codes.region_name(code[:2] + "0000"):
+        return PROVINCES_EN[code[:2]]  # a province, or a place named as its province is (北京市's 市辖区)
+    return name
+
+
 #: Endings a region's name may be written without (longest first): 广西壮族自治区 → 广西.
 _ENDINGS = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗",
             "地区", "林区", "省", "市", "区", "县", "盟", "旗")

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from . import codes, i18n
+from . import codes, i18n, region_names
 from .funnel import Funnel
 from .funnel import compute as compute_funnel
 from .i18n import tr
@@ -50,16 +50,6 @@ i18n.register({
 })
 
 TOP = 10
-
-#: The provinces' names in English (GB/T 2260's first two digits), as statistics name them in English.
-PROVINCES_EN = {
-    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia", "21": "Liaoning",
-    "22": "Jilin", "23": "Heilongjiang", "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui",
-    "35": "Fujian", "36": "Jiangxi", "37": "Shandong", "41": "Henan", "42": "Hubei", "43": "Hunan",
-    "44": "Guangdong", "45": "Guangxi", "46": "Hainan", "50": "Chongqing", "51": "Sichuan", "52": "Guizhou",
-    "53": "Yunnan", "54": "Tibet", "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia",
-    "65": "Xinjiang", "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
-}
 
 
 class Group(NamedTuple):
@@ -150,9 +140,7 @@ def _province_label(region: str | None) -> str:
     province = codes.province_code(region)
     if province is None:
         return tr("stats.no_region")
-    if i18n.get_language() == "en" and province[:2] in PROVINCES_EN:
-        return PROVINCES_EN[province[:2]]
-    return codes.region_name(province) or province
+    return region_names.place_label(province)
 
 
 def _by_province(conn) -> list[Group]:

@@ -95,6 +95,14 @@ def test_a_price_above_the_budget_says_by_how_much():
         "1% above the budget of 200.00")  # (never "0%")
 
 
+def test_a_shared_province_is_named_in_the_language():
+    province, city = matching.Reason("province", 2.5, {"region": "440000"}), matching.Reason("city", 5, {"region": "440300"})
+    assert (province.text, city.text) == ("同在广东省", "同在广东省深圳市")
+    i18n.set_language("en")
+    assert (province.text, city.text) == ("Both in Guangdong", "Both in 广东省深圳市")  # (no English city names)
+    assert matching.Reason("city", 5, {"region": "110100"}).text == "Both in Beijing"  # a city that is a province
+
+
 def test_budget_below_the_price_gives_no_price_reason(desk):
     demand = desk.demand("锂电池正极材料", desk.nb_co, budget_fen=100_0000_00)
     top = matching.match_demand(desk.ledger, demand)[0]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from rankings_ledger import TODAY, build
 
-from broker_desk import codes, i18n, statistics
+from broker_desk import codes, i18n, region_names, statistics
 from broker_desk.errors import BrokerDeskError
 
 M = 1_000_000  # fen in 1万元 … used below only to keep the hand figures short: 10 * M fen = 10 万元
@@ -63,7 +63,7 @@ def test_buyer_provinces_named_in_english(hand):
 
 def test_every_province_has_an_english_name():
     provinces = {code[:2] for code, entry in codes.regions().items() if code.endswith("0000") and entry["level"] == 1}
-    assert provinces == set(statistics.PROVINCES_EN)
+    assert provinces == set(region_names.PROVINCES_EN)
 
 
 def test_months_cover_the_period(s2024):
