@@ -284,7 +284,7 @@ def _followup_book(tmp_path, seed: int, count: int = 300):
 
 @contextlib.contextmanager
 def steady(chunk: int | None = None):
-    """Record ids counted from 1 (every module that makes them), and rows converted ``chunk`` at a
+    """Record ids counted from 1 (every module that makes them, one at a time), and rows converted ``chunk`` at a
     time (columns found normal row by row, or a few rows together) while the block runs."""
     counter = itertools.count(1)
 
@@ -304,6 +304,8 @@ def steady(chunk: int | None = None):
             patch(module, "new_uid", uid)
         if callable(getattr(module, "new_uids", None)):
             patch(module, "new_uids", lambda n: [uid() for _ in range(n)])
+        if isinstance(getattr(module, "UID_STOCK", None), int):
+            patch(module, "UID_STOCK", 1)  # (ids made one at a time: counted in the order they are used)
         if chunk is not None and name.startswith("broker_desk.workbook"):
             for constant in ("_CHUNK", "CHUNK"):
                 if isinstance(getattr(module, constant, None), int):

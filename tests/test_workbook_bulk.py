@@ -69,6 +69,28 @@ def test_bulk_import_gives_the_same_ledger_as_row_by_row(demo_ledger, tmp_path, 
         assert got[name] == expected[name], name
 
 
+def test_new_records_take_record_ids_that_sort_as_they_were_added(demo_ledger, tmp_path, monkeypatch):
+    """Records a sheet brings without 记录ID get new ones, made a stock at a time: still UUIDv7s,
+    distinct, sorting in the order the records were added (ids) across several stocks."""
+    import openpyxl
+
+    monkeypatch.setattr(import_rules, "UID_STOCK", 7)
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    wb = openpyxl.load_workbook(book)
+    for ws in (wb["客户"], wb["技术合同"]):  # (the other sheets' records are named by their 记录ID elsewhere)
+        assert ws.cell(1, 1).value == "记录ID"
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row, 1).value = None
+    wb.save(book)
+    with Ledger.open(tmp_path / "new.brokerdesk") as led:
+        assert import_workbook(led, book).written
+        for table in ("contracts", "clients"):
+            uids = [u for (u,) in led.conn.execute(f"SELECT uid FROM {table} ORDER BY id")]
+            assert len(uids) > 20 and uids == sorted(set(uids)), table
+            assert all(import_rules.UID_LIKE.match(u) and u[14] == "7" for u in uids), table
+
+
 def test_bulk_import_keeps_unique_keys(ledger, tmp_path, bulk):
     headers = ["合同编号", "项目名称", "合同类别", "买方", "卖方", "签订日期", "合同成交额（元）", "登记状态", "受理日期",
                "登记机构", "登记编号", "登记日期"]

@@ -217,7 +217,8 @@ class Op:
         start = 0
         while start < len(rows):
             keys, end = rows[start].keys(), start + 1
-            while end < len(rows) and rows[end].keys() == keys:  # (the same keys, in any order)
+            order = list(keys)  # (rows made alike have their keys in the same order: compared as lists)
+            while end < len(rows) and (list(rows[end]) == order or rows[end].keys() == keys):  # (in any order)
                 end += 1
             run = rows[start:end]
             cols = [c for c in known if c in keys]

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from ...errors import BrokerDeskError
 from ...ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
+from ...ledger.journal import new_uids
 from . import rules  # its sizes are read as the import goes (tests change them)
 
 
@@ -56,6 +57,14 @@ class Batches:
             id_ = max(seq[0] if seq else 0, top or 0) + 1
         self.next_ids[entity] = id_ + 1
         return id_
+
+    def new_uid(self) -> str:
+        """A new record's 记录ID, from a stock made a batch at a time (a tenth of the cost of
+        making each alone; they sort in the order they are handed out, as one by one)."""
+        stock = self.uid_stock
+        if not stock:
+            stock += reversed(new_uids(rules.UID_STOCK))
+        return stock.pop()
 
     def flush(self) -> None:
         """Queue the records waiting to the writer (one statement per table); a constraint the checks did not

@@ -8,7 +8,6 @@ import sqlite3
 
 from ... import i18n, registration
 from ...errors import WARNING, ValidationError
-from ...ledger.journal import new_uid
 from .. import duplicates, frontsheets, money_sheets
 from ..reader import RawSheet
 from ..schema import HISTORY, Column, Sheet
@@ -164,7 +163,7 @@ class Rows:
         if current is None:
             if extra:
                 out.update(extra)
-            out["uid"] = uid or new_uid()
+            out["uid"] = uid or self.new_uid()
             if entity == self.pending_entity:
                 id_ = self.queue_new(entity, out)
             else:

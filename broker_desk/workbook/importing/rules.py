@@ -55,6 +55,8 @@ ASIDE_CELLS = 500_000
 AHEAD_CELLS = 1_000_000
 #: Rows whose cells are turned into values together.
 CHUNK = 2000
+#: New records' 记录IDs made at a time (see Batches.new_uid).
+UID_STOCK = 4096
 REGISTRATION = ("status", "reg_office", "accepted_on", "reg_no", "registered_on", "approved_fen")
 
 

@@ -183,6 +183,7 @@ class Import(Rows, References, Lookups, History, Conversion, Batches):
         self.pending: list[dict] = []                              # new records of the sheet, not yet written
         self.pending_entity: str | None = None
         self.next_ids: dict[str, int] = {}
+        self.uid_stock: list[str] = []  # 记录IDs made ahead for new records, the next one last (see new_uid)
         self.uid_ids: dict[str, dict[str, int]] = {}
         self.restore_indexes: Callable[[], None] | None = None                # per entity: 记录ID -> id, loaded when needed
         self.done_rows = 0
