@@ -54,10 +54,11 @@ class TextWorksheet(Worksheet):
     or with a ``&`` in it broke the file. Here it is stored as that XML, one run of the text."""
 
     def _write_string(self, row: int, col: int, string: str, cell_format=None):
-        if string.startswith("<r>") and string.endswith("</r>") and len(string) < self.xls_strmax // 4:
-            escaped = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if string.startswith("<r>") and string.endswith("</r>"):
             preserve = ' xml:space="preserve"' if _preserve_whitespace(string) else ""
-            string = f"<r><t{preserve}>{escaped}</t></r>"
+            run = f"<r><t{preserve}>{self._escape_data(string)}</t></r>"  # (escaped as XlsxWriter escapes text)
+            if len(run) <= self.xls_strmax // 2:  # (never cut short by XlsxWriter's length limit)
+                string = run
         return super()._write_string(row, col, string, cell_format)
 
 
