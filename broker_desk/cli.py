@@ -13,7 +13,8 @@ import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, cli_front, cli_money, cli_paperwork, cli_rewards, codes, i18n, paths, xcb
@@ -144,6 +145,17 @@ def _argparse_text(message: str) -> str:
     return tr(key) if key is not None else message
 
 
+@contextmanager
+def _our_words() -> Iterator[None]:
+    """argparse's messages in the user's language while the block runs: argparse words them
+    through its module's gettext function, looked up as they are made."""
+    saved, argparse._ = argparse._, _argparse_text
+    try:
+        yield
+    finally:
+        argparse._ = saved
+
+
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, tr("cli.usage") if prefix is None else prefix)
@@ -165,19 +177,12 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = tr("cli.options")
 
     def parse_known_args(self, args=None, namespace=None):  # noqa: D102 - argparse's, its messages in our words
-        # argparse words its messages through its module's gettext function, looked up as they are made
-        saved, argparse._ = argparse._, _argparse_text
-        try:
+        with _our_words():
             return super().parse_known_args(args, namespace)
-        finally:
-            argparse._ = saved
 
-    def parse_args(self, args=None, namespace=None):  # noqa: D102 - see parse_known_args ("unrecognized")
-        saved, argparse._ = argparse._, _argparse_text
-        try:
+    def parse_args(self, args=None, namespace=None):  # noqa: D102 - as parse_known_args ("unrecognized")
+        with _our_words():
             return super().parse_args(args, namespace)
-        finally:
-            argparse._ = saved
 
     def error(self, message: str):  # noqa: D102 - argparse's hook, in the user's language
         self.print_usage(sys.stderr)
