@@ -77,10 +77,15 @@ def convert_column(cells, parse, entity: str, name: str,
     if not slow:
         return values, normal, {}
     errors = _read_slow(cells, values, parse)
-    if kept is not None and _STR_OR_NONE.issuperset(set(map(type, values))) and \
-            len(set(values)) * 4 <= len(values):  # categories, parties, dates: one text each
+    if kept is not None and _STR_OR_NONE.issuperset(set(map(type, values))) and _repeats(len(set(values)), len(values)):
         values = list(map(kept.setdefault, values, values))
     return values, normal, errors
+
+
+def _repeats(distinct: int, cells: int) -> bool:
+    """Whether a column's texts repeat enough to be given those ``kept`` (categories, parties,
+    dates: one text each, a sheet held in memory needs far less so)."""
+    return distinct * 4 <= cells
 
 
 def _read_slow(cells, values: list, parse) -> dict[int, str]:
@@ -127,7 +132,7 @@ def _text_column(cells, field, kept: dict | None) -> tuple[list, bool, bool]:
         texts.discard("")
         texts.discard(None)
         if _tidy(texts):
-            if kept is not None and (len(texts) + 1) * 4 <= len(cells):  # categories, parties: one text each
+            if kept is not None and _repeats(len(texts) + 1, len(cells)):  # (+1: the empty cell)
                 values = list(map(kept.setdefault, cells, cells))
             else:
                 values = list(map(_BLANK_VALUES.get, cells, cells)) if blank else list(cells)

@@ -31,7 +31,6 @@ from .rules import (
 _EVENT_COLUMNS = ("contract_id", "from_status", "to_status", "on_date", "note", "user", "uid")
 
 
-
 class History:
     """The import's registration-history stage (a part of :class:`~.run.Import`)."""
 

@@ -150,7 +150,7 @@ def clock(status: str, accepted_on: str | None, flat) -> str | None:
     if status in (registration.DRAFT, registration.READY):
         return None
     for at in range(len(flat) - STEP_ITEMS, -1, -STEP_ITEMS):  # the last move to 已受理
-        if flat[at] == registration.ACCEPTED:
+        if flat[at + TO] == registration.ACCEPTED:
             return flat[at + ON]
     return accepted_on
 

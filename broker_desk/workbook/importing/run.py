@@ -184,8 +184,8 @@ class Import(Rows, References, Lookups, History, Conversion, Batches):
         self.pending_entity: str | None = None
         self.next_ids: dict[str, int] = {}
         self.uid_stock: list[str] = []  # 记录IDs made ahead for new records, the next one last (see new_uid)
-        self.uid_ids: dict[str, dict[str, int]] = {}
-        self.restore_indexes: Callable[[], None] | None = None                # per entity: 记录ID -> id, loaded when needed
+        self.uid_ids: dict[str, dict[str, int]] = {}  # per entity: 记录ID -> id, loaded when needed
+        self.restore_indexes: Callable[[], None] | None = None  # the contracts' indexes, when suspended
         self.done_rows = 0
         self.total_rows = max(1, sum(self.size(s) for s in sheets if s.sheet is not None))
         self.code_values = CodeValues(codematch.hand_mappings(ledger))
