@@ -68,21 +68,19 @@ def normaliser(entity: str, fields: Iterable[Any], trusted: frozenset[str], flag
             continue  # (as given: in the copy)
         name = repr(f.name)
         namespace[f"F{i}"] = f
-        namespace[f"S{f.name}"] = {}  # a code field's values found settled: value -> the code tables
         lines += [f"    if {name} in values:", f"        v = values[{name}]"]
         if f.kind == "brokers":  # blank is none; anything else is the entity's own rule (contracts.check_brokers)
             lines += ["        if v is not None:", f"            del out[{name}]"]
-            continue
-        if f.kind == "flag":  # blank is no
-            lines += ["        if v is None:", f"            out[{name}] = 0"]
-        else:
-            lines += ["        if v is None:", "            pass"]  # blank is blank
-        test = _settled(f.kind, "v", f)
-        if test is not None:
-            lines += [f"        elif {test}:", "            pass"]
-        elif f.kind == "flag":
-            lines += ["        elif v.__class__ is str and v in flags:", f"            out[{name}] = flags[v]"]
-        lines += ["        else:", f"            out[{name}] = full(F{i}, v)"]
+        elif f.kind == "flag":  # blank is no; a yes/no word as written is settled
+            lines += ["        if v is None:", f"            out[{name}] = 0",
+                      "        elif v.__class__ is str and v in flags:", f"            out[{name}] = flags[v]",
+                      "        else:", f"            out[{name}] = full(F{i}, v)"]
+        else:  # blank is blank and a settled value stays as given (in the copy); the rest takes the full rule
+            if f.kind == "code":
+                namespace[f"S{f.name}"] = {}  # its values found settled: value -> the code tables
+            test = _settled(f.kind, "v", f)
+            unsettled = "v is not None" if test is None else f"v is not None and not ({test})"
+            lines += [f"        if {unsettled}:", f"            out[{name}] = full(F{i}, v)"]
     lines.append("    return out")
     exec(compile("\n".join(lines), f"<rules of {entity}>", "exec"), namespace)  # noqa: S102 - our own source
     return namespace["normalise"]
