@@ -92,3 +92,47 @@ def test_kill_during_demo_leaves_nothing_or_everything(tmp_path, when):
     assert contracts in (0, 20000)
     assert search == contracts
     assert (ops == 0) == (contracts == 0)
+
+
+IMPORT = textwrap.dedent("""
+    import sys, time
+    from broker_desk.ledger import Ledger
+    from broker_desk.workbook.importer import import_workbook
+    from broker_desk.workbook.importing import rules
+
+    rules.JOURNAL_ROWS = 10  # (from 5,000 rows normally)
+    told = []
+
+    def progress(fraction, message):
+        if fraction > 0.6 and not told:  # deep in the transaction, pages already in the file
+            told.append(led.conn.execute("PRAGMA journal_mode").fetchone()[0])
+            print("importing", told[0], flush=True)
+            time.sleep(30)
+
+    with Ledger.open(sys.argv[1]) as led:
+        led.conn.execute("PRAGMA cache_size = 20")  # pages go into the file early (as a large import's do)
+        import_workbook(led, sys.argv[2], progress=progress)
+""")
+
+
+def test_kill_during_a_large_import_leaves_the_ledger_as_it_was(tmp_path, demo_ledger, make, ledger):
+    """The import is kept by a rollback journal (see bulk.rollback_journal): killed half-way,
+    the journal left behind is rolled back when the ledger is opened next."""
+    from broker_desk.workbook.export import export_workbook
+
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    make.contract()
+    path = ledger.path
+    ledger.close()
+    before, size = _state(path), path.stat().st_size
+    proc = subprocess.Popen([sys.executable, "-c", IMPORT, str(path), str(book)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "importing delete"
+    assert path.with_name(path.name + "-journal").exists()
+    assert path.stat().st_size > size  # pages written into the file itself already
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _state(path) == before
+    with Ledger.open(path) as led:
+        assert led.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert led.count("contract") == 1

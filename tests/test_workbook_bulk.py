@@ -163,3 +163,41 @@ def test_sheets_load_ahead_only_within_the_budget(demo_ledger, tmp_path, monkeyp
     with Ledger.open(tmp_path / "new.brokerdesk") as led:
         assert import_workbook(led, book).written
     assert all(len(then) <= 1 for _, then in seen) and seen[0] == ("经纪人", ("客户",))
+
+
+def test_a_large_import_is_kept_by_a_rollback_journal_then_by_the_log_again(demo_ledger, tmp_path, monkeypatch):
+    """A large import writes through a rollback journal (each new page once, not to the log and
+    then again into the file), and the ledger is back in WAL mode, synchronous NORMAL, after."""
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    monkeypatch.setattr(import_rules, "JOURNAL_ROWS", 10)
+    modes = []
+    with Ledger.open(tmp_path / "journal.brokerdesk") as led:
+        raw = led.conn
+        result = import_workbook(led, book, progress=lambda f, m: modes.append(
+            (raw.execute("PRAGMA journal_mode").fetchone()[0], raw.execute("PRAGMA synchronous").fetchone()[0])))
+        assert result.written and not result.errors
+        assert set(modes) == {("delete", 2)}  # synchronous FULL meanwhile
+        assert led.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert led.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
+        assert led.count("contract") == demo_ledger.count("contract")
+        assert led.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not (tmp_path / "journal.brokerdesk-journal").exists()
+
+
+def test_a_large_import_keeps_the_log_while_another_connection_has_the_ledger(demo_ledger, tmp_path, monkeypatch):
+    """The journal cannot change while another connection has the file open: the import goes
+    through the log as usual, and that connection reads the ledger as it was meanwhile."""
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    monkeypatch.setattr(import_rules, "JOURNAL_ROWS", 10)
+    path = tmp_path / "shared.brokerdesk"
+    modes, seen = [], []
+    with Ledger.open(path) as led, Ledger.open(path) as other:
+        def progress(fraction, message):
+            modes.append(led.conn.execute("PRAGMA journal_mode").fetchone()[0])
+            seen.append(other.count("contract"))
+        result = import_workbook(led, book, progress=progress)
+        assert result.written and not result.errors
+        assert set(modes) == {"wal"} and set(seen) == {0}
+        assert other.count("contract") == demo_ledger.count("contract")

@@ -188,3 +188,34 @@ def gc_paused() -> Iterator[None]:
             _paused -= 1
             if _paused == 0 and _restart:
                 gc.enable()
+
+
+@contextmanager
+def rollback_journal(conn: sqlite3.Connection) -> Iterator[bool]:
+    """A very large transaction (a bulk import) kept by a rollback journal instead of the ledger's
+    write-ahead log, if no other connection has the ledger open; yields whether it is. In the log
+    every page is written twice, there and then into the file when the log is checkpointed; with
+    a rollback journal a page new to the file is written once, and only the pages the file had
+    are copied aside (SQLite advises a rollback journal for transactions of some 100 MB and
+    more). Synchronous FULL meanwhile, so that a power cut cannot spoil the file either; a crash
+    or a kill leaves the journal, which the next opening rolls back. Other connections wait
+    while the transaction writes (a log would let them read). The ledger's own mode after."""
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+    switched = False
+    if mode == "wal":
+        try:  # (refused at once, not waited for, when another connection has the file open)
+            switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+        except sqlite3.OperationalError:
+            pass
+    try:
+        if switched:
+            conn.execute("PRAGMA synchronous = FULL")
+        yield switched
+    finally:
+        if switched:
+            try:
+                conn.execute(f"PRAGMA journal_mode = {mode}")
+                conn.execute(f"PRAGMA synchronous = {synchronous}")
+            except sqlite3.Error:  # (the next opening sets the log again)
+                pass

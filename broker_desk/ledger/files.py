@@ -63,6 +63,8 @@ def inspect(path: Path) -> tuple[str, int]:
         finally:
             conn.close()
     except sqlite3.OperationalError as e:
+        if e.sqlite_errorcode == sqlite3.SQLITE_READONLY_ROLLBACK and _roll_back(path):
+            return inspect(path)
         if "locked" in str(e) or "busy" in str(e):
             raise BrokerDeskError("ledger.locked", path=path) from None
         raise BrokerDeskError("ledger.not_sqlite", path=path) from None
@@ -75,6 +77,22 @@ def inspect(path: Path) -> tuple[str, int]:
     if version > SCHEMA_VERSION:
         raise BrokerDeskError("ledger.too_new", path=path, found=version, known=SCHEMA_VERSION)
     return LEDGER, version
+
+
+def _roll_back(path: Path) -> bool:
+    """A transaction cut short by a crash or a kill left its rollback journal (a large import
+    writes through one: see ledger.bulk.rollback_journal), which a read-only look cannot undo:
+    SQLite puts the file back as it was before that transaction on the first read of a
+    connection that may write. Whether the journal is gone after."""
+    try:
+        conn = sqlite3.connect(path, timeout=10)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return not Path(f"{path}-journal").exists()
 
 
 def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int, folder: Path) -> Path:

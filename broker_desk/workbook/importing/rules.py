@@ -45,6 +45,9 @@ STATUS_NEEDS = {
 BATCH = 5000
 #: A contracts sheet this long, into a ledger holding fewer contracts, has the indexes built once at the end.
 BULK_ROWS = 5000
+#: An import of this many rows, all sheets together, is kept by a rollback journal (see
+#: :func:`~broker_desk.ledger.bulk.rollback_journal`).
+JOURNAL_ROWS = 5000
 #: Contract fields the import may fill in itself (not as the cells gave them).
 DERIVED = frozenset(("status", "approved_fen"))
 #: A sheet this large (rows × columns), the file's largest, is loaded from the start beside the others.

@@ -22,12 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from ... import codematch, i18n
 from ...errors import ERROR, BrokerDeskError
-from ...ledger.bulk import BulkWriter, gc_paused
+from ...ledger.bulk import BulkWriter, gc_paused, rollback_journal
 from .. import frontsheets
 from ..opening import column_letter
 from ..reader import RawSheet, WorkbookReader
@@ -130,8 +131,9 @@ def import_sheets(ledger, file_name: str, sheets: list[RawSheet], *, dry_run: bo
     job = Import(ledger, result, sheets, progress or (lambda f, m: None), cancelled or (lambda: False),
                   today or dt.date.today())
     job.release = release
+    bulk = rollback_journal(ledger.conn) if job.total_rows >= rules.JOURNAL_ROWS else nullcontext()
     try:
-        with ledger.operation("import.op", file=file_name) as op:
+        with bulk, ledger.operation("import.op", file=file_name) as op:
             job.op = op
             op_id = op.op_id  # made before any row's savepoint, so a rejected row cannot take it along
             with writing(ledger, op, job):
