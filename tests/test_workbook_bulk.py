@@ -165,6 +165,32 @@ def test_sheets_load_ahead_only_within_the_budget(demo_ledger, tmp_path, monkeyp
     assert all(len(then) <= 1 for _, then in seen) and seen[0] == ("经纪人", ("客户",))
 
 
+@pytest.mark.parametrize("budget", ["wide", "narrow"])
+def test_a_sheet_loads_beside_the_largest_only_within_the_xml_budget(demo_ledger, tmp_path, monkeypatch, budget):
+    """Beside the largest sheet (loading from the start), another sheet loads ahead only while the
+    two sheets' XML stays within BESIDE_XML; else it waits until it is the next one."""
+    from broker_desk.workbook.reader import WorkbookReader
+
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    monkeypatch.setattr(import_rules, "ASIDE_CELLS", 100)
+    monkeypatch.setattr(import_rules, "AHEAD_CELLS", 10**9)
+    monkeypatch.setattr(import_rules, "BESIDE_XML", 10**12 if budget == "wide" else 1)
+    seen = []
+    real_read = WorkbookReader.read
+    monkeypatch.setattr(WorkbookReader, "read", lambda self, name, overrides=None, then=(), stream=False: (
+        seen.append((name, tuple(then))), real_read(self, name, overrides, then, stream))[1])
+    with Ledger.open(tmp_path / "new.brokerdesk") as led:
+        assert import_workbook(led, book).written
+    first, then = seen[0]
+    assert first == "经纪人"
+    if budget == "wide":
+        assert "登记进度" in then and "技术合同" not in then
+    else:  # every sheet before the contracts has only the next one loading ahead
+        assert then == ("客户",)
+        assert [t for name, t in seen if name == "跟进记录"] == [("登记进度",)]
+
+
 def test_a_large_import_is_kept_by_a_rollback_journal_then_by_the_log_again(demo_ledger, tmp_path, monkeypatch):
     """A large import writes through a rollback journal (each new page once, not to the log and
     then again into the file), and the ledger is back in WAL mode, synchronous NORMAL, after."""

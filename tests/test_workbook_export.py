@@ -157,6 +157,13 @@ def test_a_demo_ledger_reads_back_exactly(demo_ledger, tmp_path):
     assert written == row_counts(demo_ledger)
     assert written["技术合同"] == 1500 and written["登记进度"] > 2000
     assert read_back(path) == expected(demo_ledger)
+    # texts that repeat down a column (合同类别, 登记状态…) are written once, as shared strings
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert "<t>技术开发</t>" in strings and "<t>已登记</t>" in strings
+    assert strings.count("<t>技术开发</t>") == 1
 
 
 def test_styles_formats_and_text_that_looks_like_a_formula(ledger, rich, tmp_path):

@@ -115,3 +115,33 @@ def test_text_between_r_tags_stays_text_in_every_workbook(tmp_path, constant_mem
         ws.write(len(texts), 0, "<r>write() too</r>")
     sheet = CalamineWorkbook.from_path(str(tmp_path / "x.xlsx")).get_sheet_by_name("表").to_python()
     assert [row[0] for row in sheet] == [*texts, "<r>write() too</r>"]
+
+
+def test_shared_columns_are_written_as_shared_strings_and_read_back_the_same(tmp_path):
+    """Text of the shared columns goes to the workbook's shared strings (each text once), the
+    rest in line; both readers read the same cells as from a sheet of in-line strings only."""
+    import openpyxl
+
+    rows = [(r, [(0, f"合同{r}", None), (1, ["技术开发", "技术服务", "技术转让"][r % 3], None), (2, r * 1.5, None),
+                 (3, "R&D 中心" if r == 4 else "已登记", None)]) for r in range(1, 10)]
+    for name, shared in (("inline.xlsx", frozenset()), ("shared.xlsx", frozenset({1, 3}))):
+        wb = xlsxwriter.Workbook(str(tmp_path / name), {"constant_memory": True})
+        ws = wb.add_worksheet("表", worksheet_class=PlainRowsWorksheet)
+        ws.shared_columns = shared
+        for r, cells in rows:
+            ws.write_plain_row(r, cells)
+        wb.close()
+    parts = _parts(tmp_path / "shared.xlsx")
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    assert '<c r="B2" t="s"><v>0</v></c>' in sheet_xml and '<c r="A2" t="inlineStr">' in sheet_xml
+    assert sheet_xml.count('t="s"') == 8 + 8  # columns B and D, but in the row with "&" (XlsxWriter's own path)
+    strings = parts["xl/sharedStrings.xml"].decode()
+    assert strings.count("<si>") == 4 and strings.count("技术开发") == 1  # each text once
+    assert "xl/sharedStrings.xml" not in _parts(tmp_path / "inline.xlsx")
+    read = {name: CalamineWorkbook.from_path(str(tmp_path / name)).get_sheet_by_name("表").to_python()
+            for name in ("inline.xlsx", "shared.xlsx")}
+    assert read["shared.xlsx"] == read["inline.xlsx"]
+    assert read["shared.xlsx"][3][:4] == ["合同4", "技术服务", 6.0, "R&D 中心"]
+    values = {name: [list(row) for row in openpyxl.load_workbook(tmp_path / name)["表"].iter_rows(values_only=True)]
+              for name in ("inline.xlsx", "shared.xlsx")}
+    assert values["shared.xlsx"] == values["inline.xlsx"]

@@ -292,12 +292,24 @@ def _excel_serial(value) -> int | str:
     return value.toordinal() - EXCEL_EPOCH_ORDINAL if isinstance(value, dt.date) else str(value)
 
 
+def _repeating(head: list[list], width: int) -> frozenset[int]:
+    """The columns whose texts repeat down the first rows (categories, statuses, parties named
+    again and again): written as shared strings, each text once in the file (see plain_rows)."""
+    repeating = set()
+    for c in range(width):
+        texts = [row[c] for row in head if row[c] and type(row[c]) is str]
+        if texts and len(set(texts)) * 4 <= len(texts):
+            repeating.add(c)
+    return frozenset(repeating)
+
+
 def _write_sheet(workbook, styles: Styles, sheet: Sheet, rows: Iterator[list], tracker: _Progress) -> int:
     ws = workbook.add_worksheet(sheet.name, worksheet_class=PlainRowsWorksheet)
     columns = sheet.columns
     head = list(itertools.islice(rows, WIDTH_SAMPLE))
     for c, column in enumerate(columns):
         ws.set_column(c, c, column_width(column, column.header, [row[c] for row in head]))
+    ws.shared_columns = _repeating(head, len(columns))
     ws.freeze_panes(1, 0)
     for c, column in enumerate(columns):
         ws.write_string(0, c, column.header, styles.for_header(column))

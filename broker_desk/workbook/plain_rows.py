@@ -10,6 +10,11 @@ XlsxWriter would, byte for byte, in one ``write``, for the cells that need no es
 a row with any other cell goes through XlsxWriter's own ``write_string``/``write_number``
 untouched. ``tests/test_workbook_plain_rows.py`` holds the two to the same bytes.
 
+Text of the ``shared_columns`` goes to the workbook's shared strings (a number in the cell, the
+text once in the file), as XlsxWriter writes every text of a workbook that is not constant-memory
+and as Excel writes its files: a column of a few texts repeated down the sheet (categories,
+statuses) makes a far smaller sheet, which every reader takes in faster.
+
 XlsxWriter lets a program choose the class of a sheet
 (``workbook.add_worksheet(name, worksheet_class=PlainRowsWorksheet)``); this one only adds
 a method and reads the worksheet's own state (the row file, its dimensions, its row and
@@ -39,10 +44,13 @@ class PlainRowsWorksheet(TextWorksheet):
     """A worksheet whose :meth:`write_plain_row` writes a whole row at once (constant-memory
     workbooks; any other workbook gets XlsxWriter's own path)."""
 
+    #: Columns (zero-based) whose plain text cells are written as shared strings.
+    shared_columns: frozenset[int] = frozenset()
+
     def write_plain_row(self, row: int, cells: Sequence[Cell]) -> None:
         """Write ``cells``, (column, value, format or None) in increasing column order, to ``row``
-        (zero-based, after every row written before): text as an inline string, a number as a
-        number. The row is complete: write nothing more to it."""
+        (zero-based, after every row written before): text as an inline string (a shared one in
+        the ``shared_columns``), a number as a number. The row is complete: write nothing more to it."""
         if not cells:
             return
         parts = None
@@ -71,6 +79,7 @@ class PlainRowsWorksheet(TextWorksheet):
         number = str(row + 1)
         parts: list[str] = []
         append, not_plain, col_info = parts.append, _NOT_PLAIN.search, self.col_info
+        shared, share = self.shared_columns, self.str_table._get_shared_string_index
         for col, value, cell_format in cells:
             if cell_format is None:  # a cell without a format takes its column's
                 cell_format = getattr(col_info.get(col), "column_format", None)
@@ -79,7 +88,10 @@ class PlainRowsWorksheet(TextWorksheet):
             if kind is str:
                 if len(value) > _SHORT or not_plain(value):
                     return None
-                append(f'<c r="{_column_name(col)}{number}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                if col in shared:  # (as XlsxWriter writes a shared string)
+                    append(f'<c r="{_column_name(col)}{number}"{style} t="s"><v>{share(value)}</v></c>')
+                else:
+                    append(f'<c r="{_column_name(col)}{number}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
             elif kind is float and value - value == 0.0 or kind is int:  # finite
                 append(f'<c r="{_column_name(col)}{number}"{style}><v>{value:.16G}</v></c>')
             else:

@@ -272,6 +272,17 @@ class WorkbookReader:
             return None
         return int(match.group(4) or match.group(2)), column_number(match.group(3) or match.group(1))
 
+    def xml_size(self, name: str) -> int | None:
+        """The bytes of the sheet's XML, unpacked (what its loading takes in memory goes with
+        it); None when not known."""
+        part = self.guard.parts.get(name)
+        if part is None or self.guard.zip is None:
+            return None
+        try:
+            return self.guard.zip.getinfo(part).file_size
+        except KeyError:
+            return None
+
     def close(self) -> None:
         self.loader.shutdown(wait=True, cancel_futures=True)  # a load under way finishes before the file is closed
         if self.aside is not None:

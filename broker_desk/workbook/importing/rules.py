@@ -52,10 +52,15 @@ JOURNAL_ROWS = 5000
 DERIVED = frozenset(("status", "approved_fen"))
 #: A sheet this large (rows × columns), the file's largest, is loaded from the start beside the others.
 ASIDE_CELLS = 500_000
-#: Cells of the sheets loaded ahead of the one being imported, at most (but always the next one): the small
-#: sheets load ahead, a large one (登记进度) only when it is next, so that its loading does not meet the
-#: largest sheet's (each takes the most memory near its end: together, some 30 MB more at the peak).
-AHEAD_CELLS = 1_000_000
+#: Cells of the sheets loaded ahead of the one being imported, at most (but always the next one).
+AHEAD_CELLS = 4_000_000
+#: Bytes of XML of the largest sheet (loading from the start) and of another sheet loading beside
+#: it, at most (but always the next one). Loading a sheet takes the most memory near its end, some
+#: 1.4 to 1.7 times its XML: the 登记进度 of 100,000 contracts (85 MB of XML as the export writes
+#: it, shared strings for the texts that repeat) loads beside its contracts (139 MB), and they start
+#: half a second sooner, the import's peak some 10 MB higher (450 MB); sheets of in-line strings
+#: only (98 and 165 MB) would take 30 to 50 MB more, too close to 500 MB: 登记进度 waits its turn.
+BESIDE_XML = 240_000_000
 #: Rows whose cells are turned into values together.
 CHUNK = 2000
 #: New records' 记录IDs made at a time (see Batches.new_uid).

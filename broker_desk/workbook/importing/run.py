@@ -104,13 +104,19 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
         # (the longest) is over by the time the import comes to it, and so is the moment it takes
         # the most memory, before the registration history is collected (the import's fullest)
         book.load_aside(aside.name)
-    for at, this in enumerate(order):  # the sheets after it load meanwhile, as many as the budget allows
+    # the sheets after each load meanwhile, as many as the budgets allow (but always the next one):
+    # their cells, and beside the largest sheet (loading until the import comes to it), their XML
+    beside = (book.xml_size(aside.name) or 0) if aside is not None else 0
+    for at, this in enumerate(order):
         ahead = 0
+        if aside is not None and at > order.index(aside):
+            beside = 0
         for following in order[at + 1:]:
             if following is aside:
                 continue
             ahead += cells[following.name]
-            if this.then and ahead > rules.AHEAD_CELLS:
+            if this.then and (ahead > rules.AHEAD_CELLS
+                              or beside + (book.xml_size(following.name) or 0) > rules.BESIDE_XML):
                 break
             this.then += (following.name,)
     return sheets
