@@ -150,18 +150,24 @@ def test_the_largest_sheet_loads_from_the_start_and_the_next_ones_ahead(demo_led
     assert loads.index("付款计划") < loads.index("登记进度") + 3  # past the contracts, which load aside
 
 
-def test_sheets_load_ahead_only_within_the_budget(demo_ledger, tmp_path, monkeypatch):
+def _imported_reading(demo_ledger, tmp_path, monkeypatch) -> list[tuple[str, tuple[str, ...]]]:
+    """Export the demo and import it into a new ledger: each sheet read, with those loading ahead of it."""
     from broker_desk.workbook.reader import WorkbookReader
 
     book = tmp_path / "demo.xlsx"
     export_workbook(demo_ledger, book)
-    monkeypatch.setattr(import_rules, "AHEAD_CELLS", 1)  # only the next sheet loads ahead
     seen = []
     real_read = WorkbookReader.read
     monkeypatch.setattr(WorkbookReader, "read", lambda self, name, overrides=None, then=(), stream=False: (
         seen.append((name, tuple(then))), real_read(self, name, overrides, then, stream))[1])
     with Ledger.open(tmp_path / "new.brokerdesk") as led:
         assert import_workbook(led, book).written
+    return seen
+
+
+def test_sheets_load_ahead_only_within_the_budget(demo_ledger, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_rules, "AHEAD_CELLS", 1)  # only the next sheet loads ahead
+    seen = _imported_reading(demo_ledger, tmp_path, monkeypatch)
     assert all(len(then) <= 1 for _, then in seen) and seen[0] == ("经纪人", ("客户",))
 
 
@@ -169,20 +175,10 @@ def test_sheets_load_ahead_only_within_the_budget(demo_ledger, tmp_path, monkeyp
 def test_a_sheet_loads_beside_the_largest_only_within_the_xml_budget(demo_ledger, tmp_path, monkeypatch, budget):
     """Beside the largest sheet (loading from the start), another sheet loads ahead only while the
     two sheets' XML stays within BESIDE_XML; else it waits until it is the next one."""
-    from broker_desk.workbook.reader import WorkbookReader
-
-    book = tmp_path / "demo.xlsx"
-    export_workbook(demo_ledger, book)
     monkeypatch.setattr(import_rules, "ASIDE_CELLS", 100)
     monkeypatch.setattr(import_rules, "AHEAD_CELLS", 10**9)
     monkeypatch.setattr(import_rules, "BESIDE_XML", 10**12 if budget == "wide" else 1)
-    seen = []
-    real_read = WorkbookReader.read
-    monkeypatch.setattr(WorkbookReader, "read", lambda self, name, overrides=None, then=(), stream=False: (
-        seen.append((name, tuple(then))), real_read(self, name, overrides, then, stream))[1])
-    with Ledger.open(tmp_path / "new.brokerdesk") as led:
-        assert import_workbook(led, book).written
-    first, then = seen[0]
+    first, then = (seen := _imported_reading(demo_ledger, tmp_path, monkeypatch))[0]
     assert first == "经纪人"
     if budget == "wide":
         assert "登记进度" in then and "技术合同" not in then
