@@ -87,6 +87,12 @@ def is_blank(value: object) -> bool:
     return False
 
 
+def repeats(distinct: int, cells: int) -> bool:
+    """Whether a column's texts repeat enough to be kept once (categories, statuses, parties named
+    again and again, dates): in memory by the import, in the shared strings by the export."""
+    return distinct * 4 <= cells
+
+
 def _number_text(value: float) -> str:
     """A float as Excel shows it (15 significant digits): integers without ``.0``, never an
     exponent; float noise such as ``0.30000000000000004`` is gone."""

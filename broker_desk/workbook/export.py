@@ -33,6 +33,7 @@ from ..ledger.journal import BROKER_LINKS
 from ..payments import ENTITIES as MONEY_ENTITIES
 from ..registration import ACCEPTED
 from . import money_sheets, schema
+from .cells import repeats
 from .plain_rows import PlainRowsWorksheet
 from .schema import Sheet
 from .writing import EXCEL_EPOCH_ORDINAL, Cancelled, Styles, atomic_workbook, column_width
@@ -298,7 +299,7 @@ def _repeating(head: list[list], width: int) -> frozenset[int]:
     repeating = set()
     for c in range(width):
         texts = [row[c] for row in head if row[c] and type(row[c]) is str]
-        if texts and len(set(texts)) * 4 <= len(texts):
+        if texts and repeats(len(set(texts)), len(texts)):
             repeating.add(c)
     return frozenset(repeating)
 

@@ -14,7 +14,7 @@ from operator import itemgetter, mul, truediv
 from ... import codes, money
 from ...errors import WARNING
 from ...fields import ENTITY_FIELDS
-from ..cells import CellError, parse_date, parse_money, parse_text, untidy
+from ..cells import CellError, parse_date, parse_money, parse_text, repeats, untidy
 from ..reader import RawSheet, RowStream
 from ..schema import Column
 from . import rules  # its sizes are read as the import goes (tests change them)
@@ -77,15 +77,9 @@ def convert_column(cells, parse, entity: str, name: str,
     if not slow:
         return values, normal, {}
     errors = _read_slow(cells, values, parse)
-    if kept is not None and _STR_OR_NONE.issuperset(set(map(type, values))) and _repeats(len(set(values)), len(values)):
+    if kept is not None and _STR_OR_NONE.issuperset(set(map(type, values))) and repeats(len(set(values)), len(values)):
         values = list(map(kept.setdefault, values, values))
     return values, normal, errors
-
-
-def _repeats(distinct: int, cells: int) -> bool:
-    """Whether a column's texts repeat enough to be given those ``kept`` (categories, parties,
-    dates: one text each, a sheet held in memory needs far less so)."""
-    return distinct * 4 <= cells
 
 
 def _read_slow(cells, values: list, parse) -> dict[int, str]:
@@ -132,7 +126,7 @@ def _text_column(cells, field, kept: dict | None) -> tuple[list, bool, bool]:
         texts.discard("")
         texts.discard(None)
         if _tidy(texts):
-            if kept is not None and _repeats(len(texts) + 1, len(cells)):  # (+1: the empty cell)
+            if kept is not None and repeats(len(texts) + 1, len(cells)):  # (+1: the empty cell)
                 values = list(map(kept.setdefault, cells, cells))
             else:
                 values = list(map(_BLANK_VALUES.get, cells, cells)) if blank else list(cells)
