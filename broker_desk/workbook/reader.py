@@ -257,31 +257,22 @@ class WorkbookReader:
         report(1.0, tr("workbook.read"))
         return result
 
-    def size_estimate(self, name: str) -> tuple[int, int] | None:
-        """How many rows and columns the sheet says it has (its ``<dimension>``), without reading
-        it; None when the file does not say (not an .xlsx, or a writer that leaves it out)."""
+    def size_estimate(self, name: str) -> tuple[int, int, int] | None:
+        """How many rows and columns the sheet says it has (its ``<dimension>``) and the bytes of
+        its XML unpacked (what loading it takes in memory goes with them), without reading it;
+        None when the file does not say (not an .xlsx, or a writer that leaves it out)."""
         part = self.guard.parts.get(name)
         if part is None or self.guard.zip is None:
             return None
         try:
             with self.guard.zip.open(part) as f:
                 match = DIMENSION.search(f.read(4096))
+            xml = self.guard.zip.getinfo(part).file_size
         except Exception:  # noqa: BLE001 - a damaged part is calamine's to report
             return None
         if match is None:
             return None
-        return int(match.group(4) or match.group(2)), column_number(match.group(3) or match.group(1))
-
-    def xml_size(self, name: str) -> int | None:
-        """The bytes of the sheet's XML, unpacked (what its loading takes in memory goes with
-        it); None when not known."""
-        part = self.guard.parts.get(name)
-        if part is None or self.guard.zip is None:
-            return None
-        try:
-            return self.guard.zip.getinfo(part).file_size
-        except KeyError:
-            return None
+        return int(match.group(4) or match.group(2)), column_number(match.group(3) or match.group(1)), xml
 
     def close(self) -> None:
         self.loader.shutdown(wait=True, cancel_futures=True)  # a load under way finishes before the file is closed

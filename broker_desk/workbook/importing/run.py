@@ -89,13 +89,13 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
     it) and says how many rows it has; else None (the sheets are read first)."""
     if not book.wanted:
         return None
-    sheets, cells = [], {}
+    sheets, cells, xml = [], {}, {}
     for name in book.wanted:
         sheet, size = find_sheet(name), book.size_estimate(name)
         if sheet is None or size is None:
             return None
         sheets.append(_LaterSheet(name, sheet, max(0, size[0] - 1), book, (overrides or {}).get(name)))  # - header
-        cells[name] = size[0] * size[1]
+        cells[name], xml[name] = size[0] * size[1], size[2]
     order = sorted(sheets, key=lambda s: _ORDER.index(s.sheet))
     largest = max(order, key=lambda s: cells[s.name])
     aside = largest if cells[largest.name] >= rules.ASIDE_CELLS else None
@@ -106,17 +106,14 @@ def _read_later(book: WorkbookReader, overrides) -> list[_LaterSheet] | None:
         book.load_aside(aside.name)
     # the sheets after each load meanwhile, as many as the budgets allow (but always the next one):
     # their cells, and beside the largest sheet (loading until the import comes to it), their XML
-    beside = (book.xml_size(aside.name) or 0) if aside is not None else 0
+    aside_at = order.index(aside) if aside is not None else -1
     for at, this in enumerate(order):
-        ahead = 0
-        if aside is not None and at > order.index(aside):
-            beside = 0
+        ahead, beside = 0, xml[aside.name] if at < aside_at else 0
         for following in order[at + 1:]:
             if following is aside:
                 continue
             ahead += cells[following.name]
-            if this.then and (ahead > rules.AHEAD_CELLS
-                              or beside + (book.xml_size(following.name) or 0) > rules.BESIDE_XML):
+            if this.then and (ahead > rules.AHEAD_CELLS or beside + xml[following.name] > rules.BESIDE_XML):
                 break
             this.then += (following.name,)
     return sheets
