@@ -57,19 +57,6 @@ i18n.register({
     "cli.positionals": ("位置参数", "positional arguments"),
     "cli.help": ("显示此帮助信息并退出", "show this help message and exit"),
     "cli.version": ("显示程序版本号并退出", "show program's version number and exit"),
-    # argparse's messages about bad arguments (its %-placeholders kept)
-    "cli.ap.required": ("缺少必需的参数：%s", "the following arguments are required: %s"),
-    "cli.ap.argument": ("参数 %(argument_name)s：%(message)s", "argument %(argument_name)s: %(message)s"),
-    "cli.ap.choice": ("“%(value)s”不是可选的值（可选：%(choices)s）", "invalid choice: %(value)r (choose from %(choices)s)"),
-    "cli.ap.value": ("“%(value)s”不是有效的值", "invalid %(type)s value: %(value)r"),
-    "cli.ap.unrecognized": ("无法识别的参数：%s", "unrecognized arguments: %s"),
-    "cli.ap.one": ("需要一个值", "expected one argument"),
-    "cli.ap.at_most_one": ("最多只能给一个值", "expected at most one argument"),
-    "cli.ap.at_least_one": ("至少需要一个值", "expected at least one argument"),
-    "cli.ap.ambiguous": ("选项 %(option)s 不明确，可能是 %(matches)s", "ambiguous option: %(option)s could match %(matches)s"),
-    "cli.ap.one_of": ("需要参数 %s 之一", "one of the arguments %s is required"),
-    "cli.ap.not_with": ("不能与参数 %s 同时使用", "not allowed with argument %s"),
-    "cli.ap.ignored": ("参数不接受值 %r", "ignored explicit argument %r"),
     "cli.no_display": ("没有可用的显示器，无法打开窗口。", "There is no display to open the window on."),
     "cli.no_qt": ("无法加载图形界面（{reason}）。", "The window cannot be loaded ({reason})."),
     "cli.commands_list": ("可用命令：", "Commands:"),
@@ -122,21 +109,24 @@ i18n.register({
 })
 
 
-#: argparse's message texts (its gettext ids) -> ours
-_ARGPARSE_TEXTS = {
-    "the following arguments are required: %s": "cli.ap.required",
-    "argument %(argument_name)s: %(message)s": "cli.ap.argument",
-    "invalid choice: %(value)r (choose from %(choices)s)": "cli.ap.choice",
-    "invalid %(type)s value: %(value)r": "cli.ap.value",
-    "unrecognized arguments: %s": "cli.ap.unrecognized",
-    "expected one argument": "cli.ap.one",
-    "expected at most one argument": "cli.ap.at_most_one",
-    "expected at least one argument": "cli.ap.at_least_one",
-    "ambiguous option: %(option)s could match %(matches)s": "cli.ap.ambiguous",
-    "one of the arguments %s is required": "cli.ap.one_of",
-    "not allowed with argument %s": "cli.ap.not_with",
-    "ignored explicit argument %r": "cli.ap.ignored",
+#: argparse's messages about bad arguments, ours by its own texts (its gettext ids, which are
+#: the English; their %-placeholders kept)
+_ARGPARSE_WORDS = {
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "“%(value)s”不是可选的值（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "“%(value)s”不是有效的值",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多只能给一个值",
+    "expected at least one argument": "至少需要一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "one of the arguments %s is required": "需要参数 %s 之一",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "参数不接受值 %r",
 }
+_ARGPARSE_TEXTS = {english: f"cli.ap.{i}" for i, english in enumerate(_ARGPARSE_WORDS)}  # -> our message ids
+i18n.register({_ARGPARSE_TEXTS[english]: (chinese, english) for english, chinese in _ARGPARSE_WORDS.items()})
 
 
 def _argparse_text(message: str) -> str:
