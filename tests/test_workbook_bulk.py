@@ -223,3 +223,36 @@ def test_a_large_import_keeps_the_log_while_another_connection_has_the_ledger(de
         assert result.written and not result.errors
         assert set(modes) == {"wal"} and set(seen) == {0}
         assert other.count("contract") == demo_ledger.count("contract")
+
+
+def test_what_the_ledger_holds_none_of_is_not_asked_for(demo_ledger, tmp_path):
+    """Kinds the ledger holds no record of when the import starts: their 记录IDs and next ids are
+    known without asking the ledger (a question waits for the writer to finish what it was given)
+    — and the ids still follow those given before, to records since deleted."""
+    book = tmp_path / "demo.xlsx"
+    export_workbook(demo_ledger, book)
+    with Ledger.open(tmp_path / "target.brokerdesk") as target:
+        for name in ("甲公司", "乙公司", "丙公司"):
+            target.add("client", {"name": name})
+        for id_ in (1, 2, 3):
+            target.delete("client", id_)
+        assert target.count("client") == 0
+        asked: list[str] = []
+        target.conn.set_trace_callback(asked.append)
+        result = import_workbook(target, book)
+        target.conn.set_trace_callback(None)
+        assert result.written and not result.errors
+        read = [s for s in asked if s.startswith(("SELECT uid, id FROM", "SELECT seq FROM sqlite_sequence"))]
+        assert read == []
+        ids = [i for (i,) in target.conn.execute("SELECT id FROM clients ORDER BY id")]
+        assert ids[0] == 4 and ids == list(range(4, 4 + demo_ledger.count("client")))
+        assert target.count("payment_plan") == demo_ledger.count("payment_plan") > 0
+        # the same file again: now the ledger holds them, and is asked
+        asked.clear()
+        target.conn.set_trace_callback(asked.append)
+        again = import_workbook(target, book)
+        target.conn.set_trace_callback(None)
+        assert again.written and not again.errors
+        assert {s for s in asked if s.startswith("SELECT uid, id FROM")} >= {
+            "SELECT uid, id FROM clients", "SELECT uid, id FROM payment_plans"}
+        assert all(s.inserted == 0 for s in again.summaries.values())

@@ -48,8 +48,6 @@ def load_keys(job) -> None:
         "SELECT id, engagement_id, on_date, content FROM followups")}
     for entity, ids in (("demand", job.demands_by_title), ("engagement", job.engagements_by_title)):
         job.known[entity] = {i for found in ids.values() for i in found}
-        job.ledger_held[entity] = bool(job.known[entity])
-    job.ledger_held["followup"] = bool(job.followups_by_key)
     job.engagement_rows = []  # (sheet, row, its 阶段 column, engagement id) of the engagements written
 
 

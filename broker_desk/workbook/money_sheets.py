@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import i18n
-from ..fields import TABLES
 from ..payments import ENTITIES, parse_seq
 
 __all__ = ["ENTITIES", "key", "natural", "references", "rows"]
@@ -121,10 +120,7 @@ _NATURAL = {
 
 def natural(job, entity: str, values: dict) -> int | None:
     """The record a row without (a known) 记录ID is, by its natural key (see the module)."""
-    held = job.__dict__.setdefault("money_held", {})
-    if entity not in held:  # asked at the sheet's first row, before any of its records is written
-        held[entity] = job.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLES[entity]})").fetchone()[0] == 1
-    if not held[entity]:
+    if not job.ledger_held[entity]:
         return None  # nothing to find (rows of this file that are the same record meet in job.seen)
     sql, names = _NATURAL[entity]
     args = [values.get(n) for n in names]

@@ -52,9 +52,12 @@ class Batches:
             from ...fields import TABLES
 
             table = TABLES[entity]
-            seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
-            top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
-            id_ = max(seq[0] if seq else 0, top or 0) + 1
+            if entity in self.still_empty:  # (the ledger holds none: no need to wait for the writer)
+                id_ = self.sequences_before.get(table, 0) + 1
+            else:
+                seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+                top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+                id_ = max(seq[0] if seq else 0, top or 0) + 1
         self.next_ids[entity] = id_ + 1
         return id_
 
@@ -101,7 +104,7 @@ class Batches:
         记录ID are fetched together (a re-import compares every row with its record)."""
         self.fetched, self.fetched_histories = {}, {}
         entity = self.fetched_entity
-        if "uid" in names and self.ledger_held.get(entity, True):
+        if "uid" in names and self.ledger_held[entity]:
             ids = [i for i in map(self.uids(entity).get, filter(None, columns[names.index("uid")])) if i is not None]
             if ids:
                 self.fetched = self.ledger.get_many(entity, ids)

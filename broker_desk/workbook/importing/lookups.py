@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from ...fields import TABLES
 from .. import frontsheets, money_sheets
 
 _ITS_ID = object()  # (note_one: the key names the record written)
@@ -36,8 +37,12 @@ class Lookups:
         self.known = {"client": set(self.client_names), "broker": {i for (i,) in c.execute("SELECT id FROM brokers")},
                       "achievement": {i for (i,) in c.execute("SELECT id FROM achievements")}}
         # what the ledger held before: a re-import (or a merge) may name those records
-        self.ledger_held = {**{entity: bool(ids) for entity, ids in self.known.items()},
-                            "contract": c.execute("SELECT EXISTS (SELECT 1 FROM contracts)").fetchone()[0] == 1}
+        self.ledger_held = {entity: c.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
+                            for entity, table in TABLES.items()}
+        # the entities of which the ledger holds nothing yet: no 记录ID to read, ids start after the
+        # sequence (see uids, new_id; asking the ledger would wait for the writer)
+        self.still_empty = {entity for entity, held in self.ledger_held.items() if not held}
+        self.sequences_before = dict(c.execute("SELECT name, seq FROM sqlite_sequence"))  # (the ids given so far)
         self.fetched: dict[int, dict] = {}  # records of the sheet's entity the rows being converted name by 记录ID
         self.fetched_histories: dict[int, tuple] = {}  # and, for contracts, their status and registration steps
         self.fetched_entity: str | None = None
@@ -58,9 +63,10 @@ class Lookups:
         """The entity's records by 记录ID (read from the ledger when first needed, kept up to date after)."""
         ids = self.uid_ids.get(entity)
         if ids is None:
-            from ...fields import TABLES
-
-            ids = self.uid_ids[entity] = dict(self.conn.execute(f"SELECT uid, id FROM {TABLES[entity]}"))
+            if entity in self.still_empty:  # nothing to read (nor to wait for the writer for)
+                ids = self.uid_ids[entity] = {}
+            else:
+                ids = self.uid_ids[entity] = dict(self.conn.execute(f"SELECT uid, id FROM {TABLES[entity]}"))
         return ids
 
     def id_by_uid(self, entity: str, uid: str) -> int | None:
@@ -128,6 +134,7 @@ class Lookups:
         known = self.known.get(entity)
         if known is not None:
             known.add(id_)
+        self.still_empty.discard(entity)
         if row.get("uid"):
             uid_ids = self.uid_ids.get(entity)
             if uid_ids is not None:
