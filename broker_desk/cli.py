@@ -69,6 +69,8 @@ i18n.register({
                          "Records: {broker} brokers, {client} clients, {achievement} achievements, {contract} contracts, {registration_event} registration steps"),
     "cli.front_office_counts": ("  另有技术需求 {demand} 项、对接项目 {engagement} 个、跟进记录 {followup} 条",
                                 "  and {demand} demands, {engagement} engagements, {followup} follow-ups"),
+    "cli.money_counts": ("  以及付款计划 {payment_plan} 期、到账记录 {receipt} 笔、佣金发放 {commission_payout} 笔",
+                         "  and {payment_plan} planned payments, {receipt} receipts, {commission_payout} commission payouts"),
     "cli.check.front_office": ("前台：技术需求 {demand}，对接项目 {engagement}，跟进记录 {followup}",
                                "Front office: {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.money": ("付款：付款计划 {payment_plan}，到账记录 {receipt}，佣金发放 {commission_payout}",
@@ -306,8 +308,16 @@ def cmd_demo(args) -> int:
         counts = demo.generate(ledger, args.contracts, seed=args.seed, today=args.today, progress=progress)
     progress(None, "")
     print(tr("cli.demo.done", seconds=time.perf_counter() - start, path=ledger.path, **counts))
-    print(tr("cli.front_office_counts", **counts))
+    _more_counts(counts)
     return OK
+
+
+def _more_counts(counts: dict) -> None:
+    """The front office's and the money's records, after a summary of the others (when any)."""
+    if counts["demand"] or counts["engagement"] or counts["followup"]:
+        print(tr("cli.front_office_counts", **counts))
+    if counts["payment_plan"] or counts["receipt"] or counts["commission_payout"]:
+        print(tr("cli.money_counts", **counts))
 
 
 def cmd_check(args) -> int:
@@ -379,8 +389,7 @@ def cmd_export(args) -> int:
     progress(None, "")
     counts = {sheet.entity: written[sheet.name] for sheet in SHEETS}
     print(tr("cli.export.done", seconds=time.perf_counter() - start, path=path, **counts))
-    if counts["demand"] or counts["engagement"] or counts["followup"]:
-        print(tr("cli.front_office_counts", **counts))
+    _more_counts(counts)
     return OK
 
 

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from broker_desk.cli import main
+from broker_desk.ledger import Ledger
 
 
 def run(*args: str, env_lang: str | None = None) -> subprocess.CompletedProcess:
@@ -62,6 +63,25 @@ def test_check_on_unusable_files(tmp_path, kind):
     after = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
     assert before == after
     assert not (tmp_path / "f.brokerdesk-wal").exists() or kind == "newer"
+
+
+def test_demo_and_export_count_every_kind_they_wrote(tmp_path, capsys):
+    """The summary names the front office's and the money's records too, with the counts written."""
+    db = str(tmp_path / "x.brokerdesk")
+    assert main(["--db", db, "demo", "--contracts", "200", "--today", "2026-06-15"]) == 0
+    with Ledger.open(db, create=False) as ledger:
+        n = {e: ledger.count(e) for e in ("demand", "engagement", "followup", "payment_plan", "receipt",
+                                          "commission_payout")}
+    assert all(n.values())
+    money = f"以及付款计划 {n['payment_plan']} 期、到账记录 {n['receipt']} 笔、佣金发放 {n['commission_payout']} 笔"
+    front = f"另有技术需求 {n['demand']} 项、对接项目 {n['engagement']} 个、跟进记录 {n['followup']} 条"
+    out = capsys.readouterr().out
+    assert money in out and front in out
+    assert main(["--db", db, "export", str(tmp_path / "all.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "已导出：" in out and money in out and front in out
+    assert main(["--db", db, "--lang", "en", "export", str(tmp_path / "all.xlsx"), "--force"]) == 0
+    assert f"and {n['payment_plan']} planned payments, {n['receipt']} receipts" in capsys.readouterr().out
 
 
 def test_check_reports_problems_with_exit_1(tmp_path, capsys):
