@@ -70,7 +70,7 @@ i18n.register({
     "cli.front_office_counts": ("  另有技术需求 {demand} 项、对接项目 {engagement} 个、跟进记录 {followup} 条",
                                 "  and {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.money_counts": ("  以及付款计划 {payment_plan} 期、到账记录 {receipt} 笔、佣金发放 {commission_payout} 笔",
-                         "  and {payment_plan} planned payments, {receipt} receipts, {commission_payout} commission payouts"),
+                         "  plus {payment_plan} planned payments, {receipt} receipts, {commission_payout} commission payouts"),
     "cli.check.front_office": ("前台：技术需求 {demand}，对接项目 {engagement}，跟进记录 {followup}",
                                "Front office: {demand} demands, {engagement} engagements, {followup} follow-ups"),
     "cli.check.money": ("付款：付款计划 {payment_plan}，到账记录 {receipt}，佣金发放 {commission_payout}",

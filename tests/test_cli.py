@@ -81,7 +81,7 @@ def test_demo_and_export_count_every_kind_they_wrote(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "已导出：" in out and money in out and front in out
     assert main(["--db", db, "--lang", "en", "export", str(tmp_path / "all.xlsx"), "--force"]) == 0
-    assert f"and {n['payment_plan']} planned payments, {n['receipt']} receipts" in capsys.readouterr().out
+    assert f"plus {n['payment_plan']} planned payments, {n['receipt']} receipts" in capsys.readouterr().out
 
 
 def test_check_reports_problems_with_exit_1(tmp_path, capsys):
