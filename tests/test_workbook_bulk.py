@@ -225,6 +225,16 @@ def test_a_large_import_keeps_the_log_while_another_connection_has_the_ledger(de
         assert other.count("contract") == demo_ledger.count("contract")
 
 
+def _asking(led, book):
+    """Import ``book`` into ``led``: the result, and every statement the import ran on the ledger."""
+    asked: list[str] = []
+    led.conn.set_trace_callback(asked.append)
+    try:
+        return import_workbook(led, book), asked
+    finally:
+        led.conn.set_trace_callback(None)
+
+
 def test_what_the_ledger_holds_none_of_is_not_asked_for(demo_ledger, tmp_path):
     """Kinds the ledger holds no record of when the import starts: their 记录IDs and next ids are
     known without asking the ledger (a question waits for the writer to finish what it was given)
@@ -237,10 +247,7 @@ def test_what_the_ledger_holds_none_of_is_not_asked_for(demo_ledger, tmp_path):
         for id_ in (1, 2, 3):
             target.delete("client", id_)
         assert target.count("client") == 0
-        asked: list[str] = []
-        target.conn.set_trace_callback(asked.append)
-        result = import_workbook(target, book)
-        target.conn.set_trace_callback(None)
+        result, asked = _asking(target, book)
         assert result.written and not result.errors
         read = [s for s in asked if s.startswith(("SELECT uid, id FROM", "SELECT seq FROM sqlite_sequence"))]
         assert read == []
@@ -248,10 +255,7 @@ def test_what_the_ledger_holds_none_of_is_not_asked_for(demo_ledger, tmp_path):
         assert ids[0] == 4 and ids == list(range(4, 4 + demo_ledger.count("client")))
         assert target.count("payment_plan") == demo_ledger.count("payment_plan") > 0
         # the same file again: now the ledger holds them, and is asked
-        asked.clear()
-        target.conn.set_trace_callback(asked.append)
-        again = import_workbook(target, book)
-        target.conn.set_trace_callback(None)
+        again, asked = _asking(target, book)
         assert again.written and not again.errors
         assert {s for s in asked if s.startswith("SELECT uid, id FROM")} >= {
             "SELECT uid, id FROM clients", "SELECT uid, id FROM payment_plans"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ...errors import BrokerDeskError
+from ...fields import TABLES
 from ...ledger.bulk import BulkWriter, SyncingConnection, WriteFailed
 from ...ledger.journal import new_uids
 from . import rules  # its sizes are read as the import goes (tests change them)
@@ -49,15 +50,13 @@ class Batches:
         """The id a new record will have (ids are given, so records can wait to be written)."""
         id_ = self.next_ids.get(entity)
         if id_ is None:
-            from ...fields import TABLES
-
             table = TABLES[entity]
             if entity in self.still_empty:  # (the ledger holds none: no need to wait for the writer)
-                id_ = self.sequences_before.get(table, 0) + 1
+                seq, top = self.sequences_before.get(table), None
             else:
                 seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
-                top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
-                id_ = max(seq[0] if seq else 0, top or 0) + 1
+                seq, top = seq and seq[0], self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+            id_ = max(seq or 0, top or 0) + 1
         self.next_ids[entity] = id_ + 1
         return id_
 

@@ -62,11 +62,9 @@ class Lookups:
     def uids(self, entity: str) -> dict[str, int]:
         """The entity's records by 记录ID (read from the ledger when first needed, kept up to date after)."""
         ids = self.uid_ids.get(entity)
-        if ids is None:
-            if entity in self.still_empty:  # nothing to read (nor to wait for the writer for)
-                ids = self.uid_ids[entity] = {}
-            else:
-                ids = self.uid_ids[entity] = dict(self.conn.execute(f"SELECT uid, id FROM {TABLES[entity]}"))
+        if ids is None:  # (a kind still empty: nothing to read, nor to wait for the writer for)
+            ids = self.uid_ids[entity] = {} if entity in self.still_empty else dict(
+                self.conn.execute(f"SELECT uid, id FROM {TABLES[entity]}"))
         return ids
 
     def id_by_uid(self, entity: str, uid: str) -> int | None:
