@@ -3,6 +3,7 @@ connection policy (STRICT tables, foreign keys, WAL, migrations)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 
@@ -196,3 +197,22 @@ def test_looking_at_an_open_ledger_keeps_its_locks_so_another_program_leaves_its
         subprocess.run([sys.executable, "-c", other], check=True)
         assert (tmp_path / "open.brokerdesk-wal").exists() and (tmp_path / "open.brokerdesk-shm").exists()
         assert led.conn.execute("SELECT count(*) FROM meta").fetchone()[0] > 0
+
+
+def test_closing_leaves_the_query_planner_statistics_of_what_changed(tmp_path):
+    """Closing runs PRAGMA optimize, sampling (analysis_limit): the contracts' indexes, which the
+    session filled and queried, have statistics afterwards, each index's row count among them."""
+    from broker_desk import demo
+
+    path = tmp_path / "stats.brokerdesk"
+    with Ledger.open(path) as led:
+        demo.generate(led, 300, seed=1, today=dt.date(2026, 6, 30))
+        seller = led.conn.execute("SELECT seller_id, contract_no FROM contracts LIMIT 1").fetchone()
+        assert led.conn.execute("SELECT id FROM contracts WHERE seller_id = ? AND contract_no = ?",
+                                list(seller)).fetchone()
+    conn = sqlite3.connect(path)
+    try:
+        stats = dict(conn.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'contracts'").fetchall())
+    finally:
+        conn.close()
+    assert stats["contracts_identity"].split()[0] == "300"
